@@ -1,0 +1,1019 @@
+//! Registering and changing cases: every rule between a request and the
+//! store. All channels (API, desktop, e-mail, SMS, Open311) come through
+//! here, so a case is validated the same way whatever door it came in by.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::calendar::{add_working_days, stockholm_date};
+use kontakt_domain::case::{
+    check_handover, check_resolution, check_transition, CaseNumber, Channel, EntryBody,
+    FeedbackChannel, Resolution, RuleError, Status,
+};
+use kontakt_domain::catalog::{CaseType, Catalog, GroupKind};
+use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneNumber};
+use kontakt_domain::personnummer::Personnummer;
+use kontakt_store::{
+    CaseFilter, CaseRecord, CaseSummary, CaseUpdate, NewBlob, NewCase, NewContact, NewEntry,
+    OrganisationData, PersonData, Store, StoreError,
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+/// Size limits on what a case may hold; documented in the API and README.
+pub mod limits {
+    pub const DESCRIPTION_CHARS: usize = 10_000;
+    pub const TEXT_CHARS: usize = 20_000;
+    pub const NAME_CHARS: usize = 200;
+    pub const REASON_CHARS: usize = 2_000;
+    pub const FILE_NAME_CHARS: usize = 255;
+    pub const ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+    pub const PAGE_MAX: u32 = 500;
+}
+
+/// One thing wrong with a request: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field, as a dotted path into the request body, e.g. `contact.personnummer`.
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("the request has invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error("no case {0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    #[error("the case was changed by someone else; reload it and try again")]
+    Conflict,
+    #[error("storage failed: {0}")]
+    Store(StoreError),
+}
+
+impl From<StoreError> for CaseError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict => CaseError::Conflict,
+            other => CaseError::Store(other),
+        }
+    }
+}
+
+/// Collects field errors so a caller learns everything wrong at once.
+#[derive(Default)]
+struct Problems(Vec<FieldError>);
+
+impl Problems {
+    fn add(&mut self, field: impl Into<String>, reason: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Parses an optional value, recording the failure under `field`.
+    fn parse<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+        match parse(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.add(field, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, field: &str, value: &str, max: usize, required: bool) -> Option<String> {
+        let v = value.trim();
+        if v.is_empty() {
+            if required {
+                self.add(field, "is required");
+            }
+            return None;
+        }
+        let n = v.chars().count();
+        if n > max {
+            self.add(
+                field,
+                format!("is too long ({n} characters, at most {max})"),
+            );
+            return None;
+        }
+        Some(v.to_owned())
+    }
+
+    fn finish(self) -> Result<(), CaseError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(CaseError::Invalid(self.0))
+        }
+    }
+}
+
+/// A new contact, on any channel. `attach_to` turns it into new information
+/// on an existing case instead of a new case.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeRequest {
+    /// Case type code from `GET /api/v1/case-types`. Required unless `attach_to` is given.
+    #[serde(default)]
+    pub case_type: Option<String>,
+    /// phone, email, sms, e_service, letter, visit, social_media or chat.
+    pub channel: String,
+    /// What the resident said (at most 10 000 characters).
+    pub description: String,
+    /// District code; required for case types whose board depends on the district.
+    #[serde(default)]
+    pub district: Option<String>,
+    #[serde(default)]
+    pub contact: Option<ContactInput>,
+    /// The resident does not want to be identified; no contact details may be given.
+    #[serde(default)]
+    pub anonymous: bool,
+    /// email, sms, phone or letter.
+    #[serde(default)]
+    pub feedback_channel: Option<String>,
+    /// Values of the case type's form fields, by field code.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub form: serde_json::Map<String, serde_json::Value>,
+    /// An existing case number: the contact is added to that case as an inbound message.
+    #[serde(default)]
+    pub attach_to: Option<String>,
+    /// Close at once with this resolution, e.g. `answered_at_first_contact`.
+    #[serde(default)]
+    pub close_as: Option<String>,
+    /// When the contact was received, if earlier than now (a letter's stamp, a fallback form).
+    #[serde(default)]
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// YYYYMMDD-NNNN or YYMMDD-NNNN, with or without the dash; samordningsnummer accepted.
+    #[serde(default)]
+    pub personnummer: Option<String>,
+    /// For an organisation: NNNNNN-NNNN.
+    #[serde(default)]
+    pub org_number: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// ISO 639-1 code, e.g. sv, en, fi, ar.
+    #[serde(default)]
+    pub preferred_language: Option<String>,
+    #[serde(default)]
+    pub protected_identity: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRequest {
+    /// in_progress, waiting_for_resident or closed (hand-over has its own operation).
+    pub status: String,
+    /// Required when closing.
+    #[serde(default)]
+    pub resolution: Option<String>,
+    /// Required when reopening a closed case.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The case's `version` as last read; the change fails with 409 if it moved on.
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverRequest {
+    /// An officer group code.
+    pub group: String,
+    /// What the resident said and was told, so the officer need not call back to ask.
+    pub summary: String,
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryRequest {
+    /// note, message_in, message_out, attachment or correction.
+    pub kind: String,
+    #[serde(default)]
+    pub text: Option<String>,
+    /// For messages: the channel used.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// For attachments.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// For attachments: the file, base64-encoded (at most 10 MiB decoded).
+    #[serde(default)]
+    pub content_base64: Option<String>,
+    /// For corrections: the sequence number of the entry corrected.
+    #[serde(default)]
+    pub corrects: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkRequest {
+    /// The case number to relate this case to.
+    pub case: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineRequest {
+    pub deadline: NaiveDate,
+    pub reason: String,
+}
+
+/// The outcome of an intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intake {
+    Created(CaseNumber),
+    /// Added to an existing case.
+    Attached(CaseNumber),
+}
+
+/// Who is acting: recorded as the author of timeline entries.
+#[derive(Debug, Clone)]
+pub struct Actor(pub String);
+
+pub struct CaseService {
+    store: Arc<dyn Store>,
+    catalog: Arc<Catalog>,
+}
+
+impl CaseService {
+    pub fn new(store: Arc<dyn Store>, catalog: Arc<Catalog>) -> Self {
+        CaseService { store, catalog }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Validates an intake completely (every problem reported at once) and
+    /// either registers a new case or appends to the named one.
+    pub async fn intake(
+        &self,
+        req: IntakeRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Intake, CaseError> {
+        if let Some(number) = req.attach_to.as_deref() {
+            return self.attach(number, &req, actor, now).await;
+        }
+        let new = self.validate_new_case(req, actor, now)?;
+        Ok(Intake::Created(self.store.create_case(new).await?))
+    }
+
+    /// Turns a request into a [`NewCase`] or every reason why not. Used by
+    /// the generator too, so generated cases pass the same rules.
+    pub fn validate_new_case(
+        &self,
+        req: IntakeRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<NewCase, CaseError> {
+        let mut p = Problems::default();
+        let case_type = match req.case_type.as_deref().map(str::trim) {
+            None | Some("") => {
+                p.add("case_type", "is required");
+                None
+            }
+            Some(code) => {
+                let ct = self.catalog.case_type(code);
+                if ct.is_none() {
+                    p.add("case_type", format!("'{code}' is not a known case type"));
+                }
+                ct
+            }
+        };
+        let channel = parse_word(
+            &mut p,
+            "channel",
+            Some(&req.channel),
+            Channel::parse,
+            Channel::choices,
+        );
+        let description = p.text(
+            "description",
+            &req.description,
+            limits::DESCRIPTION_CHARS,
+            true,
+        );
+        let district = match req
+            .district
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            Some(code) => {
+                let d = self.catalog.district(code);
+                if d.is_none() {
+                    p.add("district", format!("'{code}' is not a known district"));
+                }
+                d
+            }
+            None => None,
+        };
+        let board = case_type.and_then(|ct| {
+            let b = self.catalog.responsible_board(ct, district);
+            if b.is_none() && req.district.as_deref().is_none_or(|d| d.trim().is_empty()) {
+                p.add(
+                    "district",
+                    format!(
+                        "is required for case type {} (its board depends on the district)",
+                        ct.code
+                    ),
+                );
+            }
+            b
+        });
+        let contact = self.validate_contact(&mut p, &req);
+        let feedback_channel = parse_word(
+            &mut p,
+            "feedback_channel",
+            req.feedback_channel.as_deref(),
+            FeedbackChannel::parse,
+            FeedbackChannel::choices,
+        );
+        if let (Some(fc), Some(contact)) = (feedback_channel, &contact) {
+            check_feedback_reachable(&mut p, fc, contact);
+        }
+        let form = case_type.and_then(|ct| match ct.validate_form(&req.form) {
+            Ok(form) => Some(form),
+            Err(problems) => {
+                for (field, reason) in problems {
+                    p.add(format!("form.{field}"), reason);
+                }
+                None
+            }
+        });
+        let close_as = parse_word(
+            &mut p,
+            "close_as",
+            req.close_as.as_deref(),
+            Resolution::parse,
+            Resolution::choices,
+        );
+        if let (Some(ct), Some(r)) = (case_type, close_as) {
+            if let Err(e) = check_resolution(ct.centre_level, r, false) {
+                p.add("close_as", e.to_string());
+            }
+        }
+        let created_at = match req.received_at {
+            Some(t) if t > now + chrono::Duration::minutes(5) => {
+                p.add("received_at", "lies in the future");
+                now
+            }
+            Some(t) if t.timestamp() < 946_684_800 => {
+                p.add("received_at", "lies before the year 2000");
+                now
+            }
+            Some(t) => t,
+            None => now,
+        };
+        p.finish()?;
+        let (Some(ct), Some(board), Some(channel), Some(description), Some(contact), Some(form)) =
+            (case_type, board, channel, description, contact, form)
+        else {
+            // Every None above recorded a problem, so this is unreachable in practice.
+            return Err(CaseError::Invalid(vec![FieldError {
+                field: "(request)".into(),
+                reason: "is incomplete".into(),
+            }]));
+        };
+
+        let entry = |body| NewEntry {
+            at: created_at,
+            author: actor.0.clone(),
+            body,
+        };
+        let mut entries = vec![entry(EntryBody::Registered { channel })];
+        let (status, closed_at, deadline) = match close_as {
+            Some(resolution) => {
+                entries.push(entry(EntryBody::StatusChanged {
+                    from: Status::Registered,
+                    to: Status::Closed,
+                    resolution: Some(resolution),
+                    reason: None,
+                }));
+                (Status::Closed, Some(created_at), None)
+            }
+            None => (
+                Status::Registered,
+                None,
+                Some(add_working_days(
+                    stockholm_date(created_at),
+                    ct.feedback_days,
+                )),
+            ),
+        };
+        Ok(NewCase {
+            case_type: ct.code.clone(),
+            board: board.code.clone(),
+            service_area: ct.service_area.clone(),
+            district: district.map(|d| d.code.clone()),
+            channel,
+            status,
+            resolution: close_as,
+            assignee_group: ct.answer_group.clone(),
+            assignee_person: None,
+            contact,
+            feedback_channel,
+            feedback_deadline: deadline,
+            description,
+            form,
+            confidential: ct.confidential,
+            created_at,
+            closed_at,
+            handed_over: false,
+            entries,
+        })
+    }
+
+    fn validate_contact(&self, p: &mut Problems, req: &IntakeRequest) -> Option<NewContact> {
+        let Some(c) = &req.contact else {
+            return Some(NewContact::Anonymous);
+        };
+        if req.anonymous {
+            p.add("contact", "an anonymous contact gives no contact details");
+            return None;
+        }
+        let before = p.0.len();
+        let name = c
+            .name
+            .as_deref()
+            .and_then(|n| p.text("contact.name", n, limits::NAME_CHARS, false));
+        let personnummer = p.parse(
+            "contact.personnummer",
+            c.personnummer.as_deref(),
+            Personnummer::parse_today,
+        );
+        let org_number = p.parse(
+            "contact.org_number",
+            c.org_number.as_deref(),
+            OrganisationNumber::parse,
+        );
+        let phone = p.parse("contact.phone", c.phone.as_deref(), PhoneNumber::parse);
+        let email = p.parse("contact.email", c.email.as_deref(), EmailAddress::parse);
+        let preferred_language = p.parse(
+            "contact.preferred_language",
+            c.preferred_language.as_deref(),
+            Language::parse,
+        );
+        if c.personnummer.is_some() && c.org_number.is_some() {
+            p.add("contact", "give a personnummer or an org_number, not both");
+        }
+        if p.0.len() > before {
+            return None;
+        }
+        match org_number {
+            Some(org_number) => {
+                if c.protected_identity {
+                    p.add(
+                        "contact.protected_identity",
+                        "applies to persons, not organisations",
+                    );
+                    return None;
+                }
+                Some(NewContact::Organisation(OrganisationData {
+                    org_number,
+                    name,
+                    phone,
+                    email,
+                }))
+            }
+            None => {
+                if personnummer.is_none() && name.is_none() && phone.is_none() && email.is_none() {
+                    p.add(
+                        "contact",
+                        "give at least a name, personnummer, phone or e-mail (or omit contact)",
+                    );
+                    return None;
+                }
+                Some(NewContact::Person(PersonData {
+                    personnummer,
+                    name,
+                    phone,
+                    email,
+                    preferred_language,
+                    protected_identity: c.protected_identity,
+                }))
+            }
+        }
+    }
+
+    async fn attach(
+        &self,
+        number: &str,
+        req: &IntakeRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Intake, CaseError> {
+        let mut p = Problems::default();
+        let number = p.parse("attach_to", Some(number), CaseNumber::parse);
+        let channel = parse_word(
+            &mut p,
+            "channel",
+            Some(&req.channel),
+            Channel::parse,
+            Channel::choices,
+        );
+        let text = p.text(
+            "description",
+            &req.description,
+            limits::DESCRIPTION_CHARS,
+            true,
+        );
+        if req.close_as.is_some() {
+            p.add("close_as", "cannot be used together with attach_to");
+        }
+        p.finish()?;
+        let (Some(number), Some(channel), Some(text)) = (number, channel, text) else {
+            return Err(CaseError::Invalid(vec![]));
+        };
+        let update = CaseUpdate {
+            at: now,
+            author: actor.0.clone(),
+            entries: vec![EntryBody::MessageIn { channel, text }],
+            ..CaseUpdate::default()
+        };
+        match self.store.update_case(number, update).await {
+            Ok(_) => Ok(Intake::Attached(number)),
+            Err(StoreError::NotFound) => Err(CaseError::Invalid(vec![FieldError {
+                field: "attach_to".into(),
+                reason: format!("there is no case {number}"),
+            }])),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn get(&self, number: &str) -> Result<CaseRecord, CaseError> {
+        let n = CaseNumber::parse(number)
+            .map_err(|_| CaseError::NotFound(number.chars().take(40).collect()))?;
+        self.store
+            .case(n)
+            .await?
+            .ok_or_else(|| CaseError::NotFound(n.to_string()))
+    }
+
+    pub async fn list(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, CaseError> {
+        Ok(self.store.list_cases(filter).await?)
+    }
+
+    fn case_type_of(&self, case: &CaseRecord) -> Result<&CaseType, CaseError> {
+        self.catalog.case_type(&case.case_type).ok_or_else(|| {
+            CaseError::Store(StoreError::Corrupt(format!(
+                "case {} has case type {} which the catalog no longer has",
+                case.number, case.case_type
+            )))
+        })
+    }
+
+    pub async fn change_status(
+        &self,
+        number: &str,
+        req: StatusRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, CaseError> {
+        let case = self.get(number).await?;
+        let mut p = Problems::default();
+        let to = parse_word(
+            &mut p,
+            "status",
+            Some(&req.status),
+            Status::parse,
+            Status::choices,
+        );
+        let resolution = parse_word(
+            &mut p,
+            "resolution",
+            req.resolution.as_deref(),
+            Resolution::parse,
+            Resolution::choices,
+        );
+        let reason = req
+            .reason
+            .as_deref()
+            .and_then(|r| p.text("reason", r, limits::REASON_CHARS, false));
+        p.finish()?;
+        let Some(to) = to else {
+            return Err(CaseError::Invalid(vec![]));
+        };
+        if to == Status::HandedOver {
+            return Err(CaseError::Invalid(vec![FieldError {
+                field: "status".into(),
+                reason: "use the hand-over operation, which needs a group and a summary".into(),
+            }]));
+        }
+        check_transition(case.status, to, resolution, reason.as_deref())?;
+        if let Some(r) = resolution {
+            check_resolution(self.case_type_of(&case)?.centre_level, r, case.handed_over)?;
+        }
+        let reopening = case.status == Status::Closed;
+        let update = CaseUpdate {
+            expected_version: Some(req.expected_version.unwrap_or(case.version)),
+            at: now,
+            author: actor.0.clone(),
+            entries: vec![EntryBody::StatusChanged {
+                from: case.status,
+                to,
+                resolution,
+                reason,
+            }],
+            status: Some(to),
+            resolution: (to == Status::Closed || reopening).then_some(resolution),
+            closed_at: if to == Status::Closed {
+                Some(Some(now))
+            } else if reopening {
+                Some(None)
+            } else {
+                None
+            },
+            ..CaseUpdate::default()
+        };
+        self.store.update_case(case.number, update).await?;
+        self.get(number).await
+    }
+
+    pub async fn hand_over(
+        &self,
+        number: &str,
+        req: HandoverRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, CaseError> {
+        let case = self.get(number).await?;
+        let mut p = Problems::default();
+        let group = req.group.trim();
+        match self.catalog.group(group).map(|g| &g.kind) {
+            Some(GroupKind::Officer { .. }) => {}
+            Some(GroupKind::Answer { .. }) => p.add(
+                "group",
+                format!("'{group}' is an answer group; hand over to an officer group"),
+            ),
+            None => p.add("group", format!("'{group}' is not a known group")),
+        }
+        let summary = p.text("summary", &req.summary, limits::TEXT_CHARS, true);
+        p.finish()?;
+        check_handover(case.status, self.case_type_of(&case)?.centre_level)?;
+        let update = CaseUpdate {
+            expected_version: Some(req.expected_version.unwrap_or(case.version)),
+            at: now,
+            author: actor.0.clone(),
+            entries: vec![EntryBody::HandedOver {
+                group: group.to_owned(),
+                summary: summary.unwrap_or_default(),
+            }],
+            status: Some(Status::HandedOver),
+            assignee_group: Some(Some(group.to_owned())),
+            assignee_person: Some(None),
+            handed_over: true,
+            ..CaseUpdate::default()
+        };
+        self.store.update_case(case.number, update).await?;
+        self.get(number).await
+    }
+
+    pub async fn add_entry(
+        &self,
+        number: &str,
+        req: EntryRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(CaseRecord, u32), CaseError> {
+        let case = self.get(number).await?;
+        let mut p = Problems::default();
+        let text = |p: &mut Problems| match req.text.as_deref() {
+            Some(t) => p.text("text", t, limits::TEXT_CHARS, true),
+            None => {
+                p.add("text", "is required");
+                None
+            }
+        };
+        let mut blob = None;
+        let body = match req.kind.as_str() {
+            "note" => text(&mut p).map(|text| EntryBody::Note { text }),
+            kind @ ("message_in" | "message_out") => {
+                let channel = match req.channel.as_deref() {
+                    None => {
+                        p.add("channel", "is required for a message");
+                        None
+                    }
+                    c => parse_word(&mut p, "channel", c, Channel::parse, Channel::choices),
+                };
+                let text = text(&mut p);
+                channel.zip(text).map(|(channel, text)| {
+                    if kind == "message_in" {
+                        EntryBody::MessageIn { channel, text }
+                    } else {
+                        EntryBody::MessageOut { channel, text }
+                    }
+                })
+            }
+            "attachment" => {
+                let file_name = match req.file_name.as_deref() {
+                    None => {
+                        p.add("file_name", "is required for an attachment");
+                        None
+                    }
+                    Some(f) => p.text("file_name", f, limits::FILE_NAME_CHARS, true),
+                };
+                if file_name
+                    .as_deref()
+                    .is_some_and(|f| f.contains(['/', '\\', '\0']))
+                {
+                    p.add("file_name", "must not contain '/', '\\' or NUL");
+                }
+                let content_type = req
+                    .content_type
+                    .as_deref()
+                    .map(str::trim)
+                    .unwrap_or("application/octet-stream");
+                if !is_mime_type(content_type) {
+                    p.add(
+                        "content_type",
+                        format!("'{content_type}' is not a MIME type"),
+                    );
+                }
+                let content = match req.content_base64.as_deref() {
+                    None => {
+                        p.add("content_base64", "is required for an attachment");
+                        None
+                    }
+                    Some(b) => {
+                        // Cheap size check before decoding: 4 base64 characters carry 3 bytes.
+                        if b.len() / 4 * 3 > limits::ATTACHMENT_BYTES + 3 {
+                            p.add(
+                                "content_base64",
+                                format!(
+                                    "the file is larger than {} bytes",
+                                    limits::ATTACHMENT_BYTES
+                                ),
+                            );
+                            None
+                        } else {
+                            match base64::engine::general_purpose::STANDARD.decode(b.trim()) {
+                                Ok(bytes) if bytes.len() > limits::ATTACHMENT_BYTES => {
+                                    p.add(
+                                        "content_base64",
+                                        format!(
+                                            "the file is larger than {} bytes",
+                                            limits::ATTACHMENT_BYTES
+                                        ),
+                                    );
+                                    None
+                                }
+                                Ok(bytes) if bytes.is_empty() => {
+                                    p.add("content_base64", "the file is empty");
+                                    None
+                                }
+                                Ok(bytes) => Some(bytes),
+                                Err(e) => {
+                                    p.add("content_base64", format!("is not valid base64: {e}"));
+                                    None
+                                }
+                            }
+                        }
+                    }
+                };
+                match (file_name, content) {
+                    (Some(file_name), Some(content)) if p.0.is_empty() => {
+                        let sha256 = hex::encode(Sha256::digest(&content));
+                        let body = EntryBody::Attachment {
+                            file_name,
+                            content_type: content_type.to_owned(),
+                            size: content.len() as u64,
+                            sha256: sha256.clone(),
+                        };
+                        blob = Some(NewBlob { sha256, content });
+                        Some(body)
+                    }
+                    _ => None,
+                }
+            }
+            "correction" => {
+                let corrects = req.corrects;
+                match corrects {
+                    None => p.add(
+                        "corrects",
+                        "is required: the sequence number of the entry corrected",
+                    ),
+                    Some(seq) if !case.entries.iter().any(|e| e.seq == seq) => {
+                        p.add("corrects", format!("the case has no entry {seq}"))
+                    }
+                    Some(_) => {}
+                }
+                let text = text(&mut p);
+                corrects
+                    .zip(text)
+                    .map(|(corrects, text)| EntryBody::Correction { corrects, text })
+            }
+            other => {
+                p.add(
+                    "kind",
+                    format!("'{other}' is not one of: note, message_in, message_out, attachment, correction"),
+                );
+                None
+            }
+        };
+        p.finish()?;
+        let Some(body) = body else {
+            return Err(CaseError::Invalid(vec![]));
+        };
+        let update = CaseUpdate {
+            at: now,
+            author: actor.0.clone(),
+            entries: vec![body],
+            blob,
+            ..CaseUpdate::default()
+        };
+        let updated = self.store.update_case(case.number, update).await?;
+        Ok((self.get(number).await?, updated.last_seq))
+    }
+
+    pub async fn link(
+        &self,
+        number: &str,
+        req: LinkRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, CaseError> {
+        let case = self.get(number).await?;
+        let other = CaseNumber::parse(&req.case).map_err(|e| invalid("case", e.to_string()))?;
+        if other == case.number {
+            return Err(invalid("case", "a case cannot be linked to itself"));
+        }
+        if case.related.contains(&other) {
+            return Ok(case);
+        }
+        let update = CaseUpdate {
+            at: now,
+            author: actor.0.clone(),
+            entries: vec![EntryBody::Linked { case: other }],
+            link: Some(other),
+            ..CaseUpdate::default()
+        };
+        match self.store.update_case(case.number, update).await {
+            Err(StoreError::NotFound) => {
+                return Err(invalid("case", format!("there is no case {other}")))
+            }
+            r => r?,
+        };
+        self.get(number).await
+    }
+
+    pub async fn set_deadline(
+        &self,
+        number: &str,
+        req: DeadlineRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, CaseError> {
+        let case = self.get(number).await?;
+        let mut p = Problems::default();
+        if req.deadline < stockholm_date(now) {
+            p.add("deadline", "lies in the past");
+        }
+        let reason = p.text("reason", &req.reason, limits::REASON_CHARS, true);
+        if case.status == Status::Closed {
+            p.add("deadline", "the case is closed");
+        }
+        p.finish()?;
+        let update = CaseUpdate {
+            expected_version: Some(case.version),
+            at: now,
+            author: actor.0.clone(),
+            entries: vec![EntryBody::FeedbackDeadlineChanged {
+                deadline: req.deadline,
+                reason: reason.unwrap_or_default(),
+            }],
+            feedback_deadline: Some(req.deadline),
+            ..CaseUpdate::default()
+        };
+        self.store.update_case(case.number, update).await?;
+        self.get(number).await
+    }
+
+    /// An attachment's content, only if it belongs to this case (so a known
+    /// hash cannot be used to read another case's files).
+    pub async fn attachment(
+        &self,
+        number: &str,
+        sha256: &str,
+    ) -> Result<(String, String, Vec<u8>), CaseError> {
+        let case = self.get(number).await?;
+        let (file_name, content_type) = case
+            .entries
+            .iter()
+            .find_map(|e| match &e.body {
+                EntryBody::Attachment {
+                    file_name,
+                    content_type,
+                    sha256: s,
+                    ..
+                } if s == sha256 => Some((file_name.clone(), content_type.clone())),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                CaseError::NotFound(format!("attachment {sha256} on {}", case.number))
+            })?;
+        let content = self.store.blob(sha256).await?.ok_or_else(|| {
+            CaseError::Store(StoreError::Corrupt(format!(
+                "attachment {sha256} has no content"
+            )))
+        })?;
+        Ok((file_name, content_type, content))
+    }
+}
+
+fn invalid(field: &str, reason: impl Into<String>) -> CaseError {
+    CaseError::Invalid(vec![FieldError {
+        field: field.into(),
+        reason: reason.into(),
+    }])
+}
+
+fn parse_word<T>(
+    p: &mut Problems,
+    field: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    choices: impl Fn() -> String,
+) -> Option<T> {
+    let v = value?.trim();
+    if v.is_empty() {
+        p.add(field, "is required");
+        return None;
+    }
+    let parsed = parse(v);
+    if parsed.is_none() {
+        p.add(field, format!("'{v}' is not one of: {}", choices()));
+    }
+    parsed
+}
+
+/// The resident must be reachable on the feedback channel they chose.
+fn check_feedback_reachable(p: &mut Problems, channel: FeedbackChannel, contact: &NewContact) {
+    let (phone, email) = match contact {
+        NewContact::Anonymous => {
+            p.add(
+                "feedback_channel",
+                "an anonymous contact cannot be given feedback; omit it or add contact details",
+            );
+            return;
+        }
+        NewContact::Person(c) => (c.phone.as_ref(), c.email.as_ref()),
+        NewContact::Organisation(c) => (c.phone.as_ref(), c.email.as_ref()),
+    };
+    match channel {
+        FeedbackChannel::Email if email.is_none() => {
+            p.add("feedback_channel", "e-mail feedback needs contact.email")
+        }
+        FeedbackChannel::Sms if !phone.is_some_and(PhoneNumber::is_mobile) => p.add(
+            "feedback_channel",
+            "SMS feedback needs a mobile number in contact.phone",
+        ),
+        FeedbackChannel::Phone if phone.is_none() => {
+            p.add("feedback_channel", "phone feedback needs contact.phone")
+        }
+        _ => {}
+    }
+}
+
+fn is_mime_type(s: &str) -> bool {
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.len() <= 127
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+    };
+    let essence = s.split(';').next().unwrap_or("").trim();
+    matches!(essence.split_once('/'), Some((a, b)) if token(a) && token(b))
+}

@@ -1,0 +1,7 @@
+//! Kontakt's services: the rules between a request and the store.
+//!
+//! Depends on the domain and the store's trait; knows nothing of HTTP.
+
+pub mod cases;
+pub mod generator;
+pub mod tokens;

@@ -1,0 +1,408 @@
+//! The case (ärende): its number, status rules and timeline entries.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::CentreLevel;
+
+/// `KC-<year>-<serial>`, the serial zero-padded to at least six digits.
+/// Unique and never reused: the store allocates serials per year without gaps.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CaseNumber {
+    year: u16,
+    serial: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a case number (expected KC-<year>-<serial>, e.g. KC-2026-000123)")]
+pub struct CaseNumberError(String);
+
+impl CaseNumber {
+    pub fn new(year: u16, serial: u32) -> Option<Self> {
+        ((2000..=9999).contains(&year) && serial >= 1).then_some(CaseNumber { year, serial })
+    }
+
+    pub fn parse(input: &str) -> Result<Self, CaseNumberError> {
+        let err = || CaseNumberError(input.chars().take(40).collect());
+        let s = input.trim();
+        let rest = s
+            .strip_prefix("KC-")
+            .or_else(|| s.strip_prefix("kc-"))
+            .ok_or_else(err)?;
+        let (year, serial) = rest.split_once('-').ok_or_else(err)?;
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if year.len() != 4
+            || !digits(year)
+            || serial.len() < 6
+            || serial.len() > 9
+            || !digits(serial)
+        {
+            return Err(err());
+        }
+        let year: u16 = year.parse().map_err(|_| err())?;
+        let serial: u32 = serial.parse().map_err(|_| err())?;
+        let number = CaseNumber::new(year, serial).ok_or_else(err)?;
+        // Only the canonical spelling is accepted, so one case has one number.
+        if number.to_string()[3..] != *rest {
+            return Err(err());
+        }
+        Ok(number)
+    }
+
+    pub fn year(&self) -> u16 {
+        self.year
+    }
+    pub fn serial(&self) -> u32 {
+        self.serial
+    }
+}
+
+impl fmt::Display for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KC-{}-{:06}", self.year, self.serial)
+    }
+}
+
+impl fmt::Debug for CaseNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl FromStr for CaseNumber {
+    type Err = CaseNumberError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CaseNumber::parse(s)
+    }
+}
+
+impl Serialize for CaseNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CaseNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        CaseNumber::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Generates the `as_str`/`parse`/`ALL` trio for the plain enums below, so
+/// the database, the API and the UI spell each value the same way.
+macro_rules! word_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $word)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($word => Some($name::$variant),)+ _ => None }
+            }
+            /// The accepted spellings, for error messages.
+            pub fn choices() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+word_enum! {
+    /// How the contact reached the city.
+    Channel {
+        Phone = "phone",
+        Email = "email",
+        Sms = "sms",
+        EService = "e_service",
+        Letter = "letter",
+        Visit = "visit",
+        SocialMedia = "social_media",
+        Chat = "chat",
+    }
+}
+
+word_enum! {
+    /// How the resident wants to hear back.
+    FeedbackChannel {
+        Email = "email",
+        Sms = "sms",
+        Phone = "phone",
+        Letter = "letter",
+    }
+}
+
+word_enum! {
+    Status {
+        Registered = "registered",
+        InProgress = "in_progress",
+        HandedOver = "handed_over",
+        WaitingForResident = "waiting_for_resident",
+        Closed = "closed",
+    }
+}
+
+word_enum! {
+    /// How a closed case ended; feeds the first-contact resolution figure.
+    Resolution {
+        AnsweredAtFirstContact = "answered_at_first_contact",
+        ResolvedInCentre = "resolved_in_centre",
+        HandedOver = "handed_over",
+        ReferredElsewhere = "referred_elsewhere",
+    }
+}
+
+word_enum! {
+    ContactKind {
+        Person = "person",
+        Organisation = "organisation",
+        Anonymous = "anonymous",
+    }
+}
+
+/// Why a change to a case is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("a case cannot go from {from} to {to}")]
+    IllegalTransition { from: Status, to: Status },
+    #[error("closing a case needs a resolution ({})", Resolution::choices())]
+    ResolutionRequired,
+    #[error("only closing a case sets a resolution")]
+    ResolutionWithoutClose,
+    #[error("reopening a closed case needs a reason")]
+    ReasonRequired,
+    #[error(
+        "the contact centre may only inform about this case type, so it cannot be closed as {0}"
+    )]
+    NotAllowedForInform(Resolution),
+    #[error(
+        "the contact centre registers and hands over this case type; it cannot resolve it itself"
+    )]
+    NotAllowedForRegister,
+    #[error("the case was never handed over, so it cannot be closed as handed_over")]
+    NeverHandedOver,
+    #[error("the contact centre may only inform about this case type; it cannot be handed over")]
+    HandoverNotAllowed,
+    #[error("a closed case must be reopened before it is handed over")]
+    HandoverOfClosedCase,
+}
+
+/// Whether the centre may close a case of a type with `resolution`.
+pub fn check_resolution(
+    level: CentreLevel,
+    resolution: Resolution,
+    was_handed_over: bool,
+) -> Result<(), RuleError> {
+    match (level, resolution) {
+        (_, Resolution::HandedOver) if !was_handed_over => Err(RuleError::NeverHandedOver),
+        (CentreLevel::Inform, r @ (Resolution::ResolvedInCentre | Resolution::HandedOver)) => {
+            Err(RuleError::NotAllowedForInform(r))
+        }
+        (CentreLevel::Register, Resolution::ResolvedInCentre) => {
+            Err(RuleError::NotAllowedForRegister)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The status machine. Hand-over has its own operation ([`check_handover`])
+/// because it needs a group and a summary; `to = HandedOver` is refused here.
+pub fn check_transition(
+    from: Status,
+    to: Status,
+    resolution: Option<Resolution>,
+    reason: Option<&str>,
+) -> Result<(), RuleError> {
+    use Status::*;
+    let allowed = match from {
+        Registered => matches!(to, InProgress | WaitingForResident | Closed),
+        InProgress => matches!(to, WaitingForResident | Closed),
+        HandedOver => matches!(to, InProgress | WaitingForResident | Closed),
+        WaitingForResident => matches!(to, InProgress | Closed),
+        Closed => matches!(to, InProgress),
+    };
+    if !allowed {
+        return Err(RuleError::IllegalTransition { from, to });
+    }
+    match (to, resolution) {
+        (Closed, None) => return Err(RuleError::ResolutionRequired),
+        (Closed, Some(_)) => {}
+        (_, Some(_)) => return Err(RuleError::ResolutionWithoutClose),
+        (_, None) => {}
+    }
+    if from == Closed && reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(RuleError::ReasonRequired);
+    }
+    Ok(())
+}
+
+pub fn check_handover(from: Status, level: CentreLevel) -> Result<(), RuleError> {
+    if level == CentreLevel::Inform {
+        return Err(RuleError::HandoverNotAllowed);
+    }
+    if from == Status::Closed {
+        return Err(RuleError::HandoverOfClosedCase);
+    }
+    Ok(())
+}
+
+/// One entry of a case's append-only timeline. Stored as its kind plus this
+/// body as JSON, so both databases keep the same shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EntryBody {
+    Registered {
+        channel: Channel,
+    },
+    Note {
+        text: String,
+    },
+    MessageIn {
+        channel: Channel,
+        text: String,
+    },
+    MessageOut {
+        channel: Channel,
+        text: String,
+    },
+    Attachment {
+        file_name: String,
+        content_type: String,
+        size: u64,
+        sha256: String,
+    },
+    StatusChanged {
+        from: Status,
+        to: Status,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        resolution: Option<Resolution>,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        reason: Option<String>,
+    },
+    HandedOver {
+        group: String,
+        summary: String,
+    },
+    Linked {
+        case: CaseNumber,
+    },
+    Correction {
+        corrects: u32,
+        text: String,
+    },
+    FeedbackDeadlineChanged {
+        deadline: chrono::NaiveDate,
+        reason: String,
+    },
+}
+
+impl EntryBody {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EntryBody::Registered { .. } => "registered",
+            EntryBody::Note { .. } => "note",
+            EntryBody::MessageIn { .. } => "message_in",
+            EntryBody::MessageOut { .. } => "message_out",
+            EntryBody::Attachment { .. } => "attachment",
+            EntryBody::StatusChanged { .. } => "status_changed",
+            EntryBody::HandedOver { .. } => "handed_over",
+            EntryBody::Linked { .. } => "linked",
+            EntryBody::Correction { .. } => "correction",
+            EntryBody::FeedbackDeadlineChanged { .. } => "feedback_deadline_changed",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_numbers_round_trip_and_reject_garbage() {
+        for (input, expected) in [
+            ("KC-2026-000123", Some("KC-2026-000123")),
+            (" kc-2026-000001 ", Some("KC-2026-000001")),
+            ("KC-2026-1000000", Some("KC-2026-1000000")),
+            ("KC-2026-0000001", None),
+            ("KC-2026-123", None),
+            ("KC-26-000123", None),
+            ("KC-2026-000000", None),
+            ("KC-1999-000001", None),
+            ("2026-000123", None),
+            ("KC-2026-00012a", None),
+            ("KC-2026-０００１２３", None),
+        ] {
+            let got = CaseNumber::parse(input).ok().map(|n| n.to_string());
+            assert_eq!(got.as_deref(), expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn status_machine() {
+        use Resolution::*;
+        use Status::*;
+        let ok = |from, to, res, reason| check_transition(from, to, res, reason).is_ok();
+        assert!(ok(Registered, Closed, Some(AnsweredAtFirstContact), None));
+        assert!(ok(Registered, InProgress, None, None));
+        assert!(!ok(Registered, Closed, None, None));
+        assert!(!ok(Registered, InProgress, Some(ResolvedInCentre), None));
+        assert!(!ok(Registered, Registered, None, None));
+        assert!(!ok(InProgress, Registered, None, None));
+        assert!(!ok(Registered, Status::HandedOver, None, None));
+        assert!(ok(
+            Closed,
+            InProgress,
+            None,
+            Some("the resident called back")
+        ));
+        assert!(!ok(Closed, InProgress, None, Some("  ")));
+        assert!(!ok(Closed, InProgress, None, None));
+        assert!(!ok(Closed, Closed, Some(ResolvedInCentre), None));
+        assert!(ok(
+            Status::HandedOver,
+            Closed,
+            Some(Resolution::HandedOver),
+            None
+        ));
+    }
+
+    #[test]
+    fn resolutions_follow_the_agreement_level() {
+        use CentreLevel::*;
+        use Resolution::*;
+        assert!(check_resolution(Inform, AnsweredAtFirstContact, false).is_ok());
+        assert!(check_resolution(Inform, ResolvedInCentre, false).is_err());
+        assert!(check_resolution(Register, ResolvedInCentre, false).is_err());
+        assert!(check_resolution(Register, Resolution::HandedOver, true).is_ok());
+        assert!(check_resolution(Handle, Resolution::HandedOver, false).is_err());
+        assert!(check_resolution(Handle, ResolvedInCentre, false).is_ok());
+        assert!(check_handover(Status::Registered, Inform).is_err());
+        assert!(check_handover(Status::Closed, Handle).is_err());
+        assert!(check_handover(Status::InProgress, Register).is_ok());
+    }
+
+    #[test]
+    fn entry_bodies_serialise_with_their_kind() {
+        let e = EntryBody::HandedOver {
+            group: "FSK-H".into(),
+            summary: "Wants a place from March".into(),
+        };
+        let json = serde_json::to_value(&e).expect("json");
+        assert_eq!(json["kind"], e.kind());
+        let back: EntryBody = serde_json::from_value(json).expect("back");
+        assert_eq!(back, e);
+    }
+}

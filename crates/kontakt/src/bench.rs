@@ -1,0 +1,249 @@
+//! `kontakt bench`: load against a running server over real HTTP, reporting
+//! throughput and latency percentiles. With `--rate` the load is open-loop:
+//! latency counts from when a request was due, not when it was sent, so a
+//! stalled server cannot hide its stalls (no coordinated omission).
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use rand::Rng;
+use serde_json::json;
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Create cases with POST /api/v1/cases.
+    Create {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        #[arg(long, env = "KONTAKT_TOKEN")]
+        token: String,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Total requests per second across all clients; unlimited if absent.
+        #[arg(long)]
+        rate: Option<f64>,
+    },
+    /// Fetch random existing cases with GET /api/v1/cases/{number}.
+    Fetch {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        #[arg(long, env = "KONTAKT_TOKEN")]
+        token: String,
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+}
+
+struct Outcome {
+    latencies_us: Vec<u64>,
+    errors: u64,
+}
+
+pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
+    match command {
+        BenchCommand::Create {
+            url,
+            token,
+            clients,
+            seconds,
+            rate,
+        } => {
+            let client = reqwest::Client::new();
+            let result = drive(clients, seconds, rate, move |i| {
+                let client = client.clone();
+                let url = format!("{url}/api/v1/cases");
+                let token = token.clone();
+                async move {
+                    let body = case_body(i);
+                    let r = client
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .json(&body)
+                        .send()
+                        .await;
+                    matches!(r, Ok(r) if r.status().as_u16() == 201)
+                }
+            })
+            .await;
+            report(
+                "create case (POST /api/v1/cases)",
+                clients,
+                seconds,
+                rate,
+                result,
+            );
+        }
+        BenchCommand::Fetch {
+            url,
+            token,
+            clients,
+            seconds,
+        } => {
+            let client = reqwest::Client::new();
+            let ranges = number_ranges(&client, &url, &token).await?;
+            let total: u64 = ranges.iter().map(|(_, n)| *n as u64).sum();
+            eprintln!("fetching among {total} case numbers in {:?}", ranges);
+            let result = drive(clients, seconds, None, move |_| {
+                let client = client.clone();
+                let (year, max) = ranges[rand::thread_rng().gen_range(0..ranges.len())];
+                let serial = rand::thread_rng().gen_range(1..=max);
+                let url = format!("{url}/api/v1/cases/KC-{year}-{serial:06}");
+                let token = token.clone();
+                async move {
+                    let r = client.get(&url).bearer_auth(&token).send().await;
+                    match r {
+                        Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
+                        _ => false,
+                    }
+                }
+            })
+            .await;
+            report(
+                "fetch case (GET /api/v1/cases/{number})",
+                clients,
+                seconds,
+                None,
+                result,
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The years with cases and the highest serial in each, read through the API.
+async fn number_ranges(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+) -> anyhow::Result<Vec<(u16, u32)>> {
+    let mut ranges = Vec::new();
+    let mut created_to: Option<String> = None;
+    for _ in 0..3 {
+        let mut req = client
+            .get(format!("{url}/api/v1/cases"))
+            .bearer_auth(token)
+            .query(&[("limit", "1")]);
+        if let Some(t) = &created_to {
+            req = req.query(&[("created_to", t)]);
+        }
+        let page: serde_json::Value = req.send().await?.error_for_status()?.json().await?;
+        let Some(number) = page["items"][0]["number"].as_str() else {
+            break;
+        };
+        let n = kontakt_domain::case::CaseNumber::parse(number)
+            .context("a case number from the API")?;
+        ranges.push((n.year(), n.serial()));
+        created_to = Some(format!("{}-01-01", n.year()));
+    }
+    if ranges.is_empty() {
+        bail!("the server has no cases to fetch; run `kontakt generate` first");
+    }
+    Ok(ranges)
+}
+
+fn case_body(i: u64) -> serde_json::Value {
+    const TYPES: &[(&str, Option<&str>)] = &[
+        ("AVF-MISS", Some("sodermalm")),
+        ("FSK-KO", Some("farsta")),
+        ("PARK-BOENDE", None),
+        ("GATA-HAL", Some("bromma")),
+    ];
+    let (case_type, district) = TYPES[(i % TYPES.len() as u64) as usize];
+    let mut body = json!({
+        "case_type": case_type,
+        "channel": "phone",
+        "description": "Invånaren ringer och vill ha hjälp. Belastningstest.",
+        "contact": {"name": "Test Testsson", "personnummer": "19121212-1212", "phone": "070-123 45 67"},
+        "feedback_channel": "sms",
+    });
+    if let Some(d) = district {
+        body["district"] = json!(d);
+    }
+    body
+}
+
+async fn drive<F, Fut>(clients: usize, seconds: u64, rate: Option<f64>, request: F) -> Outcome
+where
+    F: Fn(u64) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let start = Instant::now();
+    let end = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let request = request.clone();
+        let interval = rate.map(|r| Duration::from_secs_f64(clients as f64 / r));
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0;
+            let mut due =
+                start + interval.map_or(Duration::ZERO, |i| i.mul_f64(c as f64 / clients as f64));
+            let mut i = c as u64;
+            while due < end {
+                if let Some(_) = interval {
+                    tokio::time::sleep_until(due.into()).await;
+                }
+                let sent = if interval.is_some() {
+                    due
+                } else {
+                    Instant::now()
+                };
+                if request(i).await {
+                    latencies.push(sent.elapsed().as_micros() as u64);
+                } else {
+                    errors += 1;
+                }
+                i += clients as u64;
+                due = match interval {
+                    Some(iv) => due + iv,
+                    None => Instant::now(),
+                };
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut outcome = Outcome {
+        latencies_us: Vec::new(),
+        errors: 0,
+    };
+    for t in tasks {
+        if let Ok((l, e)) = t.await {
+            outcome.latencies_us.extend(l);
+            outcome.errors += e;
+        }
+    }
+    outcome
+}
+
+fn report(what: &str, clients: usize, seconds: u64, rate: Option<f64>, mut o: Outcome) {
+    o.latencies_us.sort_unstable();
+    let n = o.latencies_us.len();
+    let pct = |p: f64| -> f64 {
+        if n == 0 {
+            return 0.0;
+        }
+        o.latencies_us[((n as f64 * p).ceil() as usize).clamp(1, n) - 1] as f64 / 1000.0
+    };
+    println!("{what}");
+    println!(
+        "  clients {clients}, {seconds} s, rate {}",
+        rate.map_or("unlimited".to_owned(), |r| format!("{r}/s"))
+    );
+    println!(
+        "  ok {n}, errors {}, throughput {:.0}/s",
+        o.errors,
+        n as f64 / seconds as f64
+    );
+    println!(
+        "  latency ms: p50 {:.2}, p90 {:.2}, p99 {:.2}, max {:.2}",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        pct(1.0)
+    );
+}

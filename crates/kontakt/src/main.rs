@@ -1,0 +1,378 @@
+//! `kontakt`: the one binary. Subcommands wire the layers together; no rules
+//! live here.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use chrono::{NaiveDate, Utc};
+use clap::{Parser, Subcommand};
+use kontakt_app::cases::CaseService;
+use kontakt_app::generator::{generate_into, GeneratorConfig};
+use kontakt_app::tokens;
+use kontakt_domain::catalog::Catalog;
+use kontakt_store::OpenMode;
+
+mod bench;
+
+/// The demo catalog, compiled in so `kontakt demo` needs no files.
+const DEMO_CATALOG: &str = include_str!("../../../catalog/stockholm.toml");
+const DEMO_CATALOG_NAME: &str = "catalog/stockholm.toml";
+
+#[derive(Parser)]
+#[command(
+    name = "kontakt",
+    version,
+    about = "Kontakt – the city's contact-centre platform"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the demo: an embedded database with the Stockholm catalog and generated cases.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        #[arg(long, default_value = "kontakt-data")]
+        data_dir: PathBuf,
+        /// Cases to generate when the data directory is new.
+        #[arg(long, default_value_t = 20_000)]
+        cases: u64,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Run the production server from a config file (secrets from the environment).
+    Serve {
+        #[arg(long)]
+        config: PathBuf,
+    },
+    /// Generate a synthetic year of cases into a database.
+    Generate {
+        #[arg(long)]
+        cases: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// sqlite:PATH or postgres://…; created if it is a new SQLite file.
+        #[arg(
+            long,
+            env = "KONTAKT_DATABASE_URL",
+            default_value = "sqlite:kontakt-data/kontakt.db"
+        )]
+        database: String,
+        /// Catalog file (default: the built-in Stockholm catalog).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// Last day of the generated year (default: today).
+        #[arg(long)]
+        until: Option<NaiveDate>,
+    },
+    /// Work with catalog files.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// Database administration.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// Integration tokens for the API.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Load benchmarks against a running server.
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Validate a catalog file; prints every error as FILE:LINE: FIELD: REASON.
+    Check { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Create (SQLite) or prepare (PostgreSQL) a database and run the migrations.
+    Create {
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token; the secret is printed once and stored only as a hash.
+    Create {
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: String,
+        #[arg(long)]
+        name: String,
+        /// Repeat for several: cases:read, cases:write, persons:protected.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+    },
+}
+
+/// `kontakt serve`'s config file. Secrets (the database URL with its
+/// password) may instead come from KONTAKT_DATABASE_URL.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    listen: SocketAddr,
+    database_url: Option<String>,
+    catalog: PathBuf,
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KONTAKT_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    match cli.command {
+        Command::Catalog {
+            command: CatalogCommand::Check { file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            match Catalog::load(&file.display().to_string(), &text) {
+                Ok(c) => {
+                    println!(
+                        "{}: ok ({} boards, {} districts, {} groups, {} staff, {} case types)",
+                        file.display(),
+                        c.boards.len(),
+                        c.districts.len(),
+                        c.groups.len(),
+                        c.staff.len(),
+                        c.case_types.len()
+                    );
+                    return Ok(std::process::ExitCode::SUCCESS);
+                }
+                Err(errors) => {
+                    for e in &errors.0 {
+                        println!("{e}");
+                    }
+                    eprintln!("{} error(s); the catalog was not loaded", errors.0.len());
+                    return Ok(std::process::ExitCode::FAILURE);
+                }
+            }
+        }
+        Command::Db {
+            command: DbCommand::Create { database },
+        } => {
+            kontakt_store::open(&database, OpenMode::CreateIfMissing).await?;
+            println!("database ready: {}", redact(&database));
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    database,
+                    name,
+                    scopes,
+                },
+        } => {
+            let store = kontakt_store::open(&database, OpenMode::MustExist).await?;
+            let known = [
+                tokens::SCOPE_CASES_READ,
+                tokens::SCOPE_CASES_WRITE,
+                tokens::SCOPE_PROTECTED,
+            ];
+            if let Some(bad) = scopes.iter().find(|s| !known.contains(&s.as_str())) {
+                bail!("unknown scope '{bad}' (known: {})", known.join(", "));
+            }
+            let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+            println!(
+                "api token: {}",
+                tokens::issue(&store, &name, &scopes).await?
+            );
+        }
+        Command::Generate {
+            cases,
+            seed,
+            database,
+            catalog,
+            until,
+        } => {
+            let catalog = load_catalog(catalog.as_deref())?;
+            if let Some(dir) = database
+                .strip_prefix("sqlite:")
+                .and_then(|p| Path::new(p).parent())
+            {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)?;
+                }
+            }
+            let store = kontakt_store::open(&database, OpenMode::CreateIfMissing).await?;
+            let until = match until {
+                Some(d) => {
+                    kontakt_domain::calendar::stockholm_midnight(d + chrono::Duration::days(1))
+                        - chrono::Duration::seconds(1)
+                }
+                None => Utc::now(),
+            };
+            let service = CaseService::new(store, Arc::new(catalog));
+            let started = std::time::Instant::now();
+            let n = generate(&service, cases, seed, until).await?;
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "generated {n} cases in {secs:.1} s ({:.0} cases/s) into {}",
+                n as f64 / secs.max(1e-9),
+                redact(&database)
+            );
+        }
+        Command::Demo {
+            addr,
+            data_dir,
+            cases,
+            seed,
+        } => demo(addr, &data_dir, cases, seed).await?,
+        Command::Serve { config } => serve(&config).await?,
+        Command::Bench { command } => bench::run(command).await?,
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn load_catalog(path: Option<&Path>) -> anyhow::Result<Catalog> {
+    let (name, text) = match path {
+        Some(p) => (
+            p.display().to_string(),
+            std::fs::read_to_string(p)
+                .with_context(|| format!("reading catalog {}", p.display()))?,
+        ),
+        None => (DEMO_CATALOG_NAME.to_owned(), DEMO_CATALOG.to_owned()),
+    };
+    Catalog::load(&name, &text)
+        .map_err(|e| anyhow::anyhow!("the catalog has errors and was not loaded:\n{e}"))
+}
+
+async fn generate(
+    service: &CaseService,
+    cases: u64,
+    seed: u64,
+    until: chrono::DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    let config = GeneratorConfig { cases, seed, until };
+    let mut last_report = 0;
+    let n = generate_into(service, &config, |done| {
+        if done >= last_report + 100_000 {
+            eprintln!("  {done} cases …");
+            last_report = done;
+        }
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("generating cases: {e}"))?;
+    Ok(n)
+}
+
+async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let db_path = data_dir.join("kontakt.db");
+    let store = kontakt_store::open(
+        &format!("sqlite:{}", db_path.display()),
+        OpenMode::CreateIfMissing,
+    )
+    .await?;
+    let catalog = Arc::new(load_catalog(None)?);
+    let service = Arc::new(CaseService::new(store.clone(), catalog));
+    if store.meta("demo.generated").await?.is_none() {
+        eprintln!("Generating {cases} cases of a synthetic year in Stockholm (seed {seed}) …");
+        let n = generate(&service, cases, seed, Utc::now()).await?;
+        store.set_meta("demo.generated", &n.to_string()).await?;
+    }
+    let total = store.count_cases().await?;
+    let token = tokens::issue(
+        &store,
+        "demo",
+        &[tokens::SCOPE_CASES_READ, tokens::SCOPE_CASES_WRITE],
+    )
+    .await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("Kontakt demo");
+    println!("  base URL:      http://{local}");
+    println!("  API docs:      http://{local}/api/openapi.json");
+    println!(
+        "  data:          {} ({total} cases, embedded SQLite)",
+        data_dir.display()
+    );
+    println!(
+        "  demo accounts: none yet – staff logins arrive with access control; use the API token"
+    );
+    println!("  try:           curl -H 'Authorization: Bearer <token>' http://{local}/api/v1/cases?limit=5");
+    println!("api token: {token}");
+    let state = kontakt_web::AppState { cases: service };
+    kontakt_web::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn serve(config_path: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(config_path)
+        .with_context(|| format!("reading {}", config_path.display()))?;
+    let config: Config =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", config_path.display()))?;
+    let database = std::env::var("KONTAKT_DATABASE_URL")
+        .ok()
+        .or(config.database_url)
+        .context("no database: set database_url in the config or KONTAKT_DATABASE_URL")?;
+    let catalog = Arc::new(load_catalog(Some(&config.catalog))?);
+    let store = kontakt_store::open(&database, OpenMode::MustExist).await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    tracing::info!(addr = %listener.local_addr()?, database = %redact(&database), "serving");
+    let state = kontakt_web::AppState {
+        cases: Arc::new(CaseService::new(store, catalog)),
+    };
+    kontakt_web::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// A database URL without its password, for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,354 @@
+//! Kontakt's storage: one [`Store`] trait, implemented on embedded SQLite
+//! (the default) and on PostgreSQL, chosen once from the database URL.
+//!
+//! The store keeps no business rules: the services decide *what* changes and
+//! pass it here as a [`NewCase`] or a [`CaseUpdate`]; the store makes it
+//! durable atomically. Every write goes through one writer per process that
+//! commits several waiting writes in one transaction (group commit), so a
+//! write is acknowledged only after its commit is on disk, while throughput
+//! is not bounded by one disk flush per write. Case numbers are allocated by
+//! that writer inside the transaction, which is what makes them gapless.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::case::{
+    CaseNumber, Channel, ContactKind, EntryBody, FeedbackChannel, Resolution, Status,
+};
+use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneNumber};
+use kontakt_domain::personnummer::Personnummer;
+
+mod migrate;
+pub mod postgres;
+mod rows;
+pub mod sqlite;
+mod writer;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// The case changed since it was read; the caller may read again and retry.
+    #[error("the case was changed by someone else; reload it and try again")]
+    Conflict,
+    #[error("database URL: {0}")]
+    BadUrl(String),
+    #[error("database: {0}")]
+    Database(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// How to open a database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Refuse a missing SQLite file: a typo in a path must not silently start
+    /// an empty case register.
+    MustExist,
+    CreateIfMissing,
+}
+
+/// Opens the database named by `url` and runs pending migrations.
+///
+/// `sqlite:PATH` (also `sqlite://PATH`, `sqlite:///ABS/PATH`) or
+/// `postgres://…` / `postgresql://…`. Any other scheme is an error.
+pub async fn open(url: &str, mode: OpenMode) -> Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(postgres::PgStore::open(url).await?))
+    } else if let Some(path) = url.strip_prefix("sqlite:") {
+        let path = path.strip_prefix("//").unwrap_or(path);
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() {
+            return Err(StoreError::BadUrl(
+                "the sqlite: URL has no file path".into(),
+            ));
+        }
+        Ok(Arc::new(sqlite::SqliteStore::open(
+            std::path::Path::new(path),
+            mode,
+        )?))
+    } else {
+        let scheme = url.split(':').next().unwrap_or("");
+        Err(StoreError::BadUrl(format!(
+            "unknown scheme '{scheme}:' (use sqlite:PATH or postgres://…)"
+        )))
+    }
+}
+
+/// Which database a store runs on, for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    fn backend(&self) -> Backend;
+
+    /// Registers a case with its first timeline entries; returns its new number.
+    async fn create_case(&self, case: NewCase) -> Result<CaseNumber>;
+    /// Registers many cases in one transaction (the generator's path; same
+    /// rows as [`Store::create_case`]).
+    async fn create_cases(&self, cases: Vec<NewCase>) -> Result<Vec<CaseNumber>>;
+    /// Appends entries and applies the column changes, atomically; fails with
+    /// [`StoreError::Conflict`] if `expected_version` no longer matches.
+    async fn update_case(&self, number: CaseNumber, update: CaseUpdate) -> Result<Updated>;
+
+    async fn case(&self, number: CaseNumber) -> Result<Option<CaseRecord>>;
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>>;
+    async fn count_cases(&self) -> Result<u64>;
+    async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
+
+    async fn create_token(&self, token: NewToken) -> Result<()>;
+    async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>>;
+
+    async fn meta(&self, key: &str) -> Result<Option<String>>;
+    async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+}
+
+/// A person as given at a contact. With a personnummer the person is found
+/// or created by it; without one a new person record is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonData {
+    pub personnummer: Option<Personnummer>,
+    pub name: Option<String>,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<EmailAddress>,
+    pub preferred_language: Option<Language>,
+    pub protected_identity: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganisationData {
+    pub org_number: OrganisationNumber,
+    pub name: Option<String>,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<EmailAddress>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NewContact {
+    Anonymous,
+    Person(PersonData),
+    Organisation(OrganisationData),
+}
+
+impl NewContact {
+    pub fn kind(&self) -> ContactKind {
+        match self {
+            NewContact::Anonymous => ContactKind::Anonymous,
+            NewContact::Person(_) => ContactKind::Person,
+            NewContact::Organisation(_) => ContactKind::Organisation,
+        }
+    }
+}
+
+/// A file to keep, addressed by the SHA-256 of its content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewBlob {
+    pub sha256: String,
+    pub content: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub case_type: String,
+    pub board: String,
+    pub service_area: String,
+    pub district: Option<String>,
+    pub channel: Channel,
+    pub status: Status,
+    pub resolution: Option<Resolution>,
+    pub assignee_group: Option<String>,
+    pub assignee_person: Option<String>,
+    pub contact: NewContact,
+    pub feedback_channel: Option<FeedbackChannel>,
+    pub feedback_deadline: Option<NaiveDate>,
+    pub description: String,
+    pub form: serde_json::Map<String, serde_json::Value>,
+    pub confidential: bool,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Set when the case has been handed over at some point.
+    pub handed_over: bool,
+    /// The timeline so far; the first entry is the registration.
+    pub entries: Vec<NewEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEntry {
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub body: EntryBody,
+}
+
+/// A change to an existing case. `None` fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct CaseUpdate {
+    /// Optimistic concurrency: `Some(v)` fails unless the case is at version v.
+    /// Appending information needs no check and passes `None`.
+    pub expected_version: Option<i64>,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub entries: Vec<EntryBody>,
+    pub status: Option<Status>,
+    pub resolution: Option<Option<Resolution>>,
+    pub closed_at: Option<Option<DateTime<Utc>>>,
+    pub assignee_group: Option<Option<String>>,
+    pub assignee_person: Option<Option<String>>,
+    pub handed_over: bool,
+    pub feedback_deadline: Option<NaiveDate>,
+    /// Relate this case to another; the other case gets a `linked` entry too.
+    pub link: Option<CaseNumber>,
+    pub blob: Option<NewBlob>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Updated {
+    pub version: i64,
+    /// Sequence number of the last entry written.
+    pub last_seq: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRecord {
+    pub id: i64,
+    pub personnummer: Option<Personnummer>,
+    pub name: Option<String>,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<EmailAddress>,
+    pub preferred_language: Option<Language>,
+    pub protected_identity: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrganisationRecord {
+    pub id: i64,
+    pub org_number: OrganisationNumber,
+    pub name: Option<String>,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<EmailAddress>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContactRecord {
+    Anonymous,
+    Person(PersonRecord),
+    Organisation(OrganisationRecord),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryRecord {
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub body: EntryBody,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRecord {
+    pub number: CaseNumber,
+    pub version: i64,
+    pub case_type: String,
+    pub board: String,
+    pub service_area: String,
+    pub district: Option<String>,
+    pub channel: Channel,
+    pub status: Status,
+    pub resolution: Option<Resolution>,
+    pub assignee_group: Option<String>,
+    pub assignee_person: Option<String>,
+    pub contact: ContactRecord,
+    pub feedback_channel: Option<FeedbackChannel>,
+    pub feedback_deadline: Option<NaiveDate>,
+    pub description: String,
+    pub form: serde_json::Map<String, serde_json::Value>,
+    pub confidential: bool,
+    pub handed_over: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub related: Vec<CaseNumber>,
+    pub entries: Vec<EntryRecord>,
+}
+
+/// A case in a list: no personal data, no free text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseSummary {
+    pub number: CaseNumber,
+    pub case_type: String,
+    pub board: String,
+    pub district: Option<String>,
+    pub channel: Channel,
+    pub status: Status,
+    pub resolution: Option<Resolution>,
+    pub assignee_group: Option<String>,
+    pub contact_kind: ContactKind,
+    pub feedback_deadline: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Filters for listing cases; newest first, paged by `before` (a cursor: the
+/// internal position of the last case of the previous page).
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Option<Status>,
+    pub case_type: Option<String>,
+    pub board: Option<String>,
+    pub district: Option<String>,
+    pub channel: Option<Channel>,
+    pub assignee_group: Option<String>,
+    pub personnummer: Option<Personnummer>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_to: Option<DateTime<Utc>>,
+    pub before: Option<CaseNumber>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    pub name: String,
+    /// SHA-256 of the secret, hex; the secret itself is never stored.
+    pub hash: String,
+    pub scopes: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub revoked: bool,
+}
+
+/// Parses a value the store wrote itself; a failure means the row was
+/// changed behind the program's back.
+pub(crate) fn stored<T>(
+    what: &str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T> {
+    parse(value).ok_or_else(|| StoreError::Corrupt(format!("{what}: unreadable value '{value}'")))
+}
+
+/// Per-year case serials must fit the number format; the year comes from
+/// the Stockholm date of registration.
+pub(crate) fn case_year(at: DateTime<Utc>) -> i32 {
+    use chrono::Datelike;
+    kontakt_domain::calendar::stockholm_date(at).year()
+}
+
+/// A new case was last changed by its latest entry.
+pub(crate) fn updated_at(c: &NewCase) -> DateTime<Utc> {
+    c.entries
+        .iter()
+        .map(|e| e.at)
+        .max()
+        .unwrap_or(c.created_at)
+        .max(c.created_at)
+}

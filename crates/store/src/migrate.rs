@@ -1,0 +1,16 @@
+//! Versioned migrations, one folder per backend with the same numbering.
+//! Never edit an applied migration; add a new one.
+
+/// (version, name, SQL) for SQLite, in order.
+pub(crate) const SQLITE: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../migrations/sqlite/0001_init.sql"),
+)];
+
+/// (version, name, SQL) for PostgreSQL, in order.
+pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../migrations/postgres/0001_init.sql"),
+)];

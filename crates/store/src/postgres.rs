@@ -1,0 +1,708 @@
+//! PostgreSQL, for deployments that outgrow one machine. Same tables and the
+//! same group-commit writer as SQLite: one task holds one connection for
+//! writes, reads go through a connection pool. With several Kontakt
+//! processes on one database the counter row's lock still keeps case numbers
+//! gapless and unique (each writer's transaction waits for the other's).
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
+use kontakt_domain::case::{CaseNumber, EntryBody};
+use tokio::sync::mpsc;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::NoTls;
+
+use crate::rows::{self, CaseRow, EntryRow, ListValue, OrganisationRow, PersonRow, SummaryRow};
+use crate::writer::{unexpected, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
+use crate::{
+    case_year, migrate, ApiToken, Backend, CaseFilter, CaseRecord, CaseSummary, CaseUpdate,
+    NewCase, NewContact, NewToken, Result, Store, StoreError, Updated,
+};
+
+pub struct PgStore {
+    writer: WriterHandle,
+    pool: Pool,
+}
+
+fn db(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+type Param = Box<dyn ToSql + Sync + Send>;
+
+impl PgStore {
+    pub async fn open(url: &str) -> Result<Self> {
+        let config =
+            tokio_postgres::Config::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager).max_size(16).build().map_err(db)?;
+        let mut client = pool.get().await.map_err(db)?;
+        run_migrations(&mut client).await?;
+
+        let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(writer_loop(client, rx));
+        Ok(PgStore {
+            writer: WriterHandle(tx),
+            pool,
+        })
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object> {
+        self.pool.get().await.map_err(db)
+    }
+}
+
+async fn run_migrations(client: &mut deadpool_postgres::Object) -> Result<()> {
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)",
+        )
+        .await
+        .map_err(db)?;
+    let tx = client.transaction().await.map_err(db)?;
+    // Two processes starting at once must not both migrate.
+    tx.batch_execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
+        .await
+        .map_err(db)?;
+    let applied: i64 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
+        .await
+        .map_err(db)?
+        .get(0);
+    for (version, name, sql) in migrate::POSTGRES.iter().filter(|(v, _, _)| *v > applied) {
+        tx.batch_execute(sql)
+            .await
+            .map_err(|e| StoreError::Database(format!("migration {version} ({name}): {e}")))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())",
+            &[version, name],
+        )
+        .await
+        .map_err(db)?;
+    }
+    tx.commit().await.map_err(db)
+}
+
+async fn writer_loop(mut client: deadpool_postgres::Object, mut inbox: mpsc::Receiver<Pending>) {
+    while let Some(first) = inbox.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match inbox.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        run_batch(&mut client, batch).await;
+    }
+}
+
+async fn run_batch(client: &mut deadpool_postgres::Object, batch: Vec<Pending>) {
+    let mut tx = match client.transaction().await {
+        Ok(tx) => tx,
+        Err(e) => {
+            let reason = e.to_string();
+            for p in batch {
+                let _ = p.reply.send(Err(StoreError::Database(reason.clone())));
+            }
+            return;
+        }
+    };
+    let mut results = Vec::with_capacity(batch.len());
+    for p in &batch {
+        let result = match tx.transaction().await {
+            Ok(sp) => match apply(&sp, &p.op).await {
+                Ok(out) => sp.commit().await.map(|_| out).map_err(db),
+                Err(e) => {
+                    let _ = sp.rollback().await;
+                    Err(e)
+                }
+            },
+            Err(e) => Err(db(e)),
+        };
+        results.push(result);
+    }
+    match tx.commit().await {
+        Ok(()) => {
+            for (p, r) in batch.into_iter().zip(results) {
+                let _ = p.reply.send(r);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "commit failed; no write of this batch was acknowledged");
+            for p in batch {
+                let _ = p
+                    .reply
+                    .send(Err(StoreError::Database(format!("commit failed: {e}"))));
+            }
+        }
+    }
+}
+
+async fn apply(tx: &Transaction<'_>, op: &WriteOp) -> Result<Output> {
+    match op {
+        WriteOp::Create(case) => insert_case(tx, case).await.map(Output::Created),
+        WriteOp::CreateMany(cases) => {
+            let mut numbers = Vec::with_capacity(cases.len());
+            for c in cases {
+                numbers.push(insert_case(tx, c).await?);
+            }
+            Ok(Output::CreatedMany(numbers))
+        }
+        WriteOp::Update(number, update) => {
+            update_case(tx, *number, update).await.map(Output::Updated)
+        }
+        WriteOp::Token(t) => {
+            tx.execute(
+                "INSERT INTO api_tokens (name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4)",
+                &[&t.name, &t.hash, &t.scopes.join(" "), &t.created_at],
+            )
+            .await
+            .map_err(db)?;
+            Ok(Output::Done)
+        }
+        WriteOp::Meta(key, value) => {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[key, value],
+            )
+            .await
+            .map_err(db)?;
+            Ok(Output::Done)
+        }
+    }
+}
+
+async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
+    let year = case_year(c.created_at);
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO case_counters (year, last_serial) VALUES ($1, 1) \
+             ON CONFLICT (year) DO UPDATE SET last_serial = case_counters.last_serial + 1 RETURNING last_serial",
+        )
+        .await
+        .map_err(db)?;
+    let serial: i64 = tx.query_one(&stmt, &[&year]).await.map_err(db)?.get(0);
+    let number = u16::try_from(year)
+        .ok()
+        .zip(u32::try_from(serial).ok())
+        .and_then(|(y, s)| CaseNumber::new(y, s))
+        .ok_or_else(|| {
+            StoreError::Database(format!("no case number for year {year}, serial {serial}"))
+        })?;
+    let (person_id, organisation_id) = upsert_contact(tx, &c.contact, c.created_at).await?;
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO cases (number, case_type, board, service_area, district, channel, status, resolution, \
+             assignee_group, assignee_person, contact_kind, person_id, organisation_id, feedback_channel, \
+             feedback_deadline, description, form, confidential, handed_over, created_at, updated_at, closed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
+             RETURNING id",
+        )
+        .await
+        .map_err(db)?;
+    let form = serde_json::Value::Object(c.form.clone());
+    let case_id: i64 = tx
+        .query_one(
+            &stmt,
+            &[
+                &number.to_string(),
+                &c.case_type,
+                &c.board,
+                &c.service_area,
+                &c.district,
+                &c.channel.as_str(),
+                &c.status.as_str(),
+                &c.resolution.map(|r| r.as_str()),
+                &c.assignee_group,
+                &c.assignee_person,
+                &c.contact.kind().as_str(),
+                &person_id,
+                &organisation_id,
+                &c.feedback_channel.map(|f| f.as_str()),
+                &c.feedback_deadline,
+                &c.description,
+                &form,
+                &c.confidential,
+                &c.handed_over,
+                &c.created_at,
+                &crate::updated_at(c),
+                &c.closed_at,
+            ],
+        )
+        .await
+        .map_err(db)?
+        .get(0);
+    for (i, e) in c.entries.iter().enumerate() {
+        insert_entry(tx, case_id, i as i32 + 1, e.at, &e.author, &e.body).await?;
+    }
+    Ok(number)
+}
+
+async fn insert_entry(
+    tx: &Transaction<'_>,
+    case_id: i64,
+    seq: i32,
+    at: DateTime<Utc>,
+    author: &str,
+    body: &EntryBody,
+) -> Result<()> {
+    let json = serde_json::to_value(body).map_err(db)?;
+    let stmt = tx
+        .prepare_cached("INSERT INTO case_entries (case_id, seq, at, author, kind, body) VALUES ($1, $2, $3, $4, $5, $6)")
+        .await
+        .map_err(db)?;
+    tx.execute(&stmt, &[&case_id, &seq, &at, &author, &body.kind(), &json])
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
+async fn upsert_contact(
+    tx: &Transaction<'_>,
+    contact: &NewContact,
+    now: DateTime<Utc>,
+) -> Result<(Option<i64>, Option<i64>)> {
+    match contact {
+        NewContact::Anonymous => Ok((None, None)),
+        NewContact::Person(p) => {
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO persons (personnummer, name, phone, email, preferred_language, protected_identity, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+                     ON CONFLICT (personnummer) DO UPDATE SET \
+                       name = COALESCE(excluded.name, persons.name), \
+                       phone = COALESCE(excluded.phone, persons.phone), \
+                       email = COALESCE(excluded.email, persons.email), \
+                       preferred_language = COALESCE(excluded.preferred_language, persons.preferred_language), \
+                       protected_identity = persons.protected_identity OR excluded.protected_identity, \
+                       updated_at = excluded.updated_at \
+                     RETURNING id",
+                )
+                .await
+                .map_err(db)?;
+            let row = tx
+                .query_one(
+                    &stmt,
+                    &[
+                        &p.personnummer.as_ref().map(|x| x.as_str()),
+                        &p.name,
+                        &p.phone.as_ref().map(|x| x.as_str()),
+                        &p.email.as_ref().map(|x| x.as_str()),
+                        &p.preferred_language.as_ref().map(|x| x.as_str()),
+                        &p.protected_identity,
+                        &now,
+                    ],
+                )
+                .await
+                .map_err(db)?;
+            Ok((Some(row.get(0)), None))
+        }
+        NewContact::Organisation(o) => {
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO organisations (org_number, name, phone, email, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $5) \
+                     ON CONFLICT (org_number) DO UPDATE SET \
+                       name = COALESCE(excluded.name, organisations.name), \
+                       phone = COALESCE(excluded.phone, organisations.phone), \
+                       email = COALESCE(excluded.email, organisations.email), \
+                       updated_at = excluded.updated_at \
+                     RETURNING id",
+                )
+                .await
+                .map_err(db)?;
+            let row = tx
+                .query_one(
+                    &stmt,
+                    &[
+                        &o.org_number.as_str(),
+                        &o.name,
+                        &o.phone.as_ref().map(|x| x.as_str()),
+                        &o.email.as_ref().map(|x| x.as_str()),
+                        &now,
+                    ],
+                )
+                .await
+                .map_err(db)?;
+            Ok((None, Some(row.get(0))))
+        }
+    }
+}
+
+async fn case_id_and_version(tx: &Transaction<'_>, number: CaseNumber) -> Result<(i64, i64)> {
+    // FOR UPDATE: another process's writer must not change the case between
+    // this version check and our update.
+    let stmt = tx
+        .prepare_cached("SELECT id, version FROM cases WHERE number = $1 FOR UPDATE")
+        .await
+        .map_err(db)?;
+    let row = tx
+        .query_opt(&stmt, &[&number.to_string()])
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound)?;
+    Ok((row.get(0), row.get(1)))
+}
+
+async fn next_seq(tx: &Transaction<'_>, case_id: i64) -> Result<i32> {
+    let stmt = tx
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_entries WHERE case_id = $1")
+        .await
+        .map_err(db)?;
+    Ok(tx.query_one(&stmt, &[&case_id]).await.map_err(db)?.get(0))
+}
+
+async fn update_case(tx: &Transaction<'_>, number: CaseNumber, u: &CaseUpdate) -> Result<Updated> {
+    let (case_id, version) = case_id_and_version(tx, number).await?;
+    if u.expected_version.is_some_and(|v| v != version) {
+        return Err(StoreError::Conflict);
+    }
+    let mut sets: Vec<(&str, Param)> = vec![
+        ("version", Box::new(version + 1)),
+        ("updated_at", Box::new(u.at)),
+    ];
+    let text = |s: Option<&str>| -> Param { Box::new(s.map(str::to_owned)) };
+    if let Some(s) = u.status {
+        sets.push(("status", text(Some(s.as_str()))));
+    }
+    if let Some(r) = u.resolution {
+        sets.push(("resolution", text(r.map(|r| r.as_str()))));
+    }
+    if let Some(t) = u.closed_at {
+        sets.push(("closed_at", Box::new(t)));
+    }
+    if let Some(g) = &u.assignee_group {
+        sets.push(("assignee_group", text(g.as_deref())));
+    }
+    if let Some(p) = &u.assignee_person {
+        sets.push(("assignee_person", text(p.as_deref())));
+    }
+    if u.handed_over {
+        sets.push(("handed_over", Box::new(true)));
+    }
+    if let Some(d) = u.feedback_deadline {
+        sets.push(("feedback_deadline", Box::new(d)));
+    }
+    let sql = format!(
+        "UPDATE cases SET {} WHERE id = ${}",
+        sets.iter()
+            .enumerate()
+            .map(|(i, (col, _))| format!("{col} = ${}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", "),
+        sets.len() + 1
+    );
+    let mut values: Vec<Param> = sets.into_iter().map(|(_, v)| v).collect();
+    values.push(Box::new(case_id));
+    let refs: Vec<&(dyn ToSql + Sync)> = values
+        .iter()
+        .map(|v| v.as_ref() as &(dyn ToSql + Sync))
+        .collect();
+    let stmt = tx.prepare_cached(&sql).await.map_err(db)?;
+    tx.execute(&stmt, &refs).await.map_err(db)?;
+
+    if let Some(blob) = &u.blob {
+        tx.execute(
+            "INSERT INTO blobs (sha256, size, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
+            &[&blob.sha256, &(blob.content.len() as i64), &blob.content],
+        )
+        .await
+        .map_err(db)?;
+    }
+    let mut seq = next_seq(tx, case_id).await?;
+    let mut last_seq = seq - 1;
+    for entry in &u.entries {
+        insert_entry(tx, case_id, seq, u.at, &u.author, entry).await?;
+        last_seq = seq;
+        seq += 1;
+    }
+    if let Some(other) = u.link {
+        let (other_id, _) = case_id_and_version(tx, other).await?;
+        let inserted = tx
+            .execute(
+                "INSERT INTO case_links (case_id, other_id) VALUES ($1, $2), ($2, $1) ON CONFLICT DO NOTHING",
+                &[&case_id, &other_id],
+            )
+            .await
+            .map_err(db)?;
+        if inserted > 0 {
+            let back = EntryBody::Linked { case: number };
+            let other_seq = next_seq(tx, other_id).await?;
+            insert_entry(tx, other_id, other_seq, u.at, &u.author, &back).await?;
+        }
+    }
+    Ok(Updated {
+        version: version + 1,
+        last_seq: u32::try_from(last_seq).unwrap_or(0),
+    })
+}
+
+fn person_row(r: &tokio_postgres::Row) -> PersonRow {
+    PersonRow {
+        id: r.get(0),
+        personnummer: r.get(1),
+        name: r.get(2),
+        phone: r.get(3),
+        email: r.get(4),
+        preferred_language: r.get(5),
+        protected_identity: r.get(6),
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> Backend {
+        Backend::Postgres
+    }
+
+    async fn create_case(&self, case: NewCase) -> Result<CaseNumber> {
+        match self.writer.submit(WriteOp::Create(Box::new(case))).await? {
+            Output::Created(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn create_cases(&self, cases: Vec<NewCase>) -> Result<Vec<CaseNumber>> {
+        match self.writer.submit(WriteOp::CreateMany(cases)).await? {
+            Output::CreatedMany(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn update_case(&self, number: CaseNumber, update: CaseUpdate) -> Result<Updated> {
+        match self
+            .writer
+            .submit(WriteOp::Update(number, Box::new(update)))
+            .await?
+        {
+            Output::Updated(u) => Ok(u),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn case(&self, number: CaseNumber) -> Result<Option<CaseRecord>> {
+        let client = self.client().await?;
+        let sql = format!(
+            "SELECT {} FROM cases c WHERE c.number = $1",
+            rows::CASE_COLUMNS
+        );
+        let stmt = client.prepare_cached(&sql).await.map_err(db)?;
+        let Some(r) = client
+            .query_opt(&stmt, &[&number.to_string()])
+            .await
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        let case_id: i64 = r.get(0);
+        let person_id: Option<i64> = r.get(22);
+        let organisation_id: Option<i64> = r.get(23);
+        let row = CaseRow {
+            number: r.get(1),
+            version: r.get(2),
+            case_type: r.get(3),
+            board: r.get(4),
+            service_area: r.get(5),
+            district: r.get(6),
+            channel: r.get(7),
+            status: r.get(8),
+            resolution: r.get(9),
+            assignee_group: r.get(10),
+            assignee_person: r.get(11),
+            contact_kind: r.get(12),
+            feedback_channel: r.get(13),
+            feedback_deadline: r.get(14),
+            description: r.get(15),
+            form: r.get(16),
+            confidential: r.get(17),
+            handed_over: r.get(18),
+            created_at: r.get(19),
+            updated_at: r.get(20),
+            closed_at: r.get(21),
+        };
+        let person = match person_id {
+            Some(id) => {
+                let stmt = client
+                    .prepare_cached(
+                        "SELECT id, personnummer, name, phone, email, preferred_language, protected_identity FROM persons WHERE id = $1",
+                    )
+                    .await
+                    .map_err(db)?;
+                client
+                    .query_opt(&stmt, &[&id])
+                    .await
+                    .map_err(db)?
+                    .as_ref()
+                    .map(person_row)
+            }
+            None => None,
+        };
+        let organisation = match organisation_id {
+            Some(id) => {
+                let stmt = client
+                    .prepare_cached("SELECT id, org_number, name, phone, email FROM organisations WHERE id = $1")
+                    .await
+                    .map_err(db)?;
+                client
+                    .query_opt(&stmt, &[&id])
+                    .await
+                    .map_err(db)?
+                    .map(|r| OrganisationRow {
+                        id: r.get(0),
+                        org_number: r.get(1),
+                        name: r.get(2),
+                        phone: r.get(3),
+                        email: r.get(4),
+                    })
+            }
+            None => None,
+        };
+        let stmt = client
+            .prepare_cached(
+                "SELECT seq, at, author, body FROM case_entries WHERE case_id = $1 ORDER BY seq",
+            )
+            .await
+            .map_err(db)?;
+        let entries = client
+            .query(&stmt, &[&case_id])
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| EntryRow {
+                seq: i64::from(r.get::<_, i32>(0)),
+                at: r.get(1),
+                author: r.get(2),
+                body: r.get(3),
+            })
+            .collect();
+        let stmt = client
+            .prepare_cached(
+                "SELECT o.number FROM case_links l JOIN cases o ON o.id = l.other_id WHERE l.case_id = $1 ORDER BY o.id",
+            )
+            .await
+            .map_err(db)?;
+        let related = client
+            .query(&stmt, &[&case_id])
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        row.into_record(person, organisation, entries, related)
+            .map(Some)
+    }
+
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        let (query, values) = rows::list_query(
+            filter,
+            |n| format!("${n}"),
+            |v| -> Param {
+                match v {
+                    ListValue::Text(s) => Box::new(s),
+                    ListValue::Time(t) => Box::new(t),
+                }
+            },
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = values
+            .iter()
+            .map(|v| v.as_ref() as &(dyn ToSql + Sync))
+            .collect();
+        let client = self.client().await?;
+        let stmt = client.prepare_cached(&query.sql).await.map_err(db)?;
+        client
+            .query(&stmt, &refs)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(|r| {
+                SummaryRow {
+                    number: r.get(0),
+                    case_type: r.get(1),
+                    board: r.get(2),
+                    district: r.get(3),
+                    channel: r.get(4),
+                    status: r.get(5),
+                    resolution: r.get(6),
+                    assignee_group: r.get(7),
+                    contact_kind: r.get(8),
+                    feedback_deadline: r.get(9),
+                    created_at: r.get(10),
+                    updated_at: r.get(11),
+                }
+                .into_summary()
+            })
+            .collect()
+    }
+
+    async fn count_cases(&self) -> Result<u64> {
+        let client = self.client().await?;
+        let n: i64 = client
+            .query_one("SELECT COUNT(*) FROM cases", &[])
+            .await
+            .map_err(db)?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        let client = self.client().await?;
+        Ok(client
+            .query_opt("SELECT content FROM blobs WHERE sha256 = $1", &[&sha256])
+            .await
+            .map_err(db)?
+            .map(|r| r.get(0)))
+    }
+
+    async fn create_token(&self, token: NewToken) -> Result<()> {
+        self.writer.submit(WriteOp::Token(token)).await.map(|_| ())
+    }
+
+    async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT name, scopes, revoked_at IS NOT NULL FROM api_tokens WHERE token_hash = $1",
+            )
+            .await
+            .map_err(db)?;
+        Ok(client
+            .query_opt(&stmt, &[&hash])
+            .await
+            .map_err(db)?
+            .map(|r| {
+                let scopes: String = r.get(1);
+                ApiToken {
+                    name: r.get(0),
+                    scopes: scopes.split_whitespace().map(str::to_owned).collect(),
+                    revoked: r.get(2),
+                }
+            }))
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let client = self.client().await?;
+        Ok(client
+            .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])
+            .await
+            .map_err(db)?
+            .map(|r| r.get(0)))
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.writer
+            .submit(WriteOp::Meta(key.to_owned(), value.to_owned()))
+            .await
+            .map(|_| ())
+    }
+}

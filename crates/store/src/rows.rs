@@ -1,0 +1,314 @@
+//! Rows as both backends read them, and their one conversion into records,
+//! so SQLite and PostgreSQL cannot drift apart in how they interpret data.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::case::{
+    CaseNumber, Channel, ContactKind, EntryBody, FeedbackChannel, Resolution, Status,
+};
+use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneNumber};
+use kontakt_domain::personnummer::Personnummer;
+
+use crate::{
+    stored, CaseRecord, CaseSummary, ContactRecord, EntryRecord, OrganisationRecord, PersonRecord,
+    Result, StoreError,
+};
+
+pub(crate) struct CaseRow {
+    pub number: String,
+    pub version: i64,
+    pub case_type: String,
+    pub board: String,
+    pub service_area: String,
+    pub district: Option<String>,
+    pub channel: String,
+    pub status: String,
+    pub resolution: Option<String>,
+    pub assignee_group: Option<String>,
+    pub assignee_person: Option<String>,
+    pub contact_kind: String,
+    pub feedback_channel: Option<String>,
+    pub feedback_deadline: Option<NaiveDate>,
+    pub description: String,
+    pub form: serde_json::Value,
+    pub confidential: bool,
+    pub handed_over: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) struct PersonRow {
+    pub id: i64,
+    pub personnummer: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub preferred_language: Option<String>,
+    pub protected_identity: bool,
+}
+
+pub(crate) struct OrganisationRow {
+    pub id: i64,
+    pub org_number: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+pub(crate) struct EntryRow {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub body: serde_json::Value,
+}
+
+pub(crate) struct SummaryRow {
+    pub number: String,
+    pub case_type: String,
+    pub board: String,
+    pub district: Option<String>,
+    pub channel: String,
+    pub status: String,
+    pub resolution: Option<String>,
+    pub assignee_group: Option<String>,
+    pub contact_kind: String,
+    pub feedback_deadline: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub(crate) fn case_number(s: &str) -> Result<CaseNumber> {
+    stored("case number", s, |s| CaseNumber::parse(s).ok())
+}
+
+fn opt<T>(what: &str, v: Option<String>, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>> {
+    v.map(|s| stored(what, &s, &parse)).transpose()
+}
+
+impl PersonRow {
+    pub fn into_record(self) -> Result<PersonRecord> {
+        Ok(PersonRecord {
+            id: self.id,
+            personnummer: opt("personnummer", self.personnummer, |s| {
+                Personnummer::parse_today(s).ok()
+            })?,
+            name: self.name,
+            phone: opt("phone", self.phone, |s| PhoneNumber::parse(s).ok())?,
+            email: opt("email", self.email, |s| EmailAddress::parse(s).ok())?,
+            preferred_language: opt("language", self.preferred_language, |s| {
+                Language::parse(s).ok()
+            })?,
+            protected_identity: self.protected_identity,
+        })
+    }
+}
+
+impl OrganisationRow {
+    pub fn into_record(self) -> Result<OrganisationRecord> {
+        Ok(OrganisationRecord {
+            id: self.id,
+            org_number: stored("organisation number", &self.org_number, |s| {
+                OrganisationNumber::parse(s).ok()
+            })?,
+            name: self.name,
+            phone: opt("phone", self.phone, |s| PhoneNumber::parse(s).ok())?,
+            email: opt("email", self.email, |s| EmailAddress::parse(s).ok())?,
+        })
+    }
+}
+
+impl EntryRow {
+    pub fn into_record(self) -> Result<EntryRecord> {
+        let body: EntryBody = serde_json::from_value(self.body)
+            .map_err(|e| StoreError::Corrupt(format!("timeline entry: {e}")))?;
+        Ok(EntryRecord {
+            seq: u32::try_from(self.seq)
+                .map_err(|_| StoreError::Corrupt("entry sequence".into()))?,
+            at: self.at,
+            author: self.author,
+            body,
+        })
+    }
+}
+
+impl CaseRow {
+    pub fn into_record(
+        self,
+        person: Option<PersonRow>,
+        organisation: Option<OrganisationRow>,
+        entries: Vec<EntryRow>,
+        related: Vec<String>,
+    ) -> Result<CaseRecord> {
+        let contact_kind = stored("contact kind", &self.contact_kind, ContactKind::parse)?;
+        let contact = match (contact_kind, person, organisation) {
+            (ContactKind::Person, Some(p), _) => ContactRecord::Person(p.into_record()?),
+            (ContactKind::Organisation, _, Some(o)) => {
+                ContactRecord::Organisation(o.into_record()?)
+            }
+            (ContactKind::Anonymous, _, _) => ContactRecord::Anonymous,
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "case {}: contact missing",
+                    self.number
+                )))
+            }
+        };
+        let form = match self.form {
+            serde_json::Value::Object(map) => map,
+            _ => {
+                return Err(StoreError::Corrupt(format!(
+                    "case {}: form is not an object",
+                    self.number
+                )))
+            }
+        };
+        Ok(CaseRecord {
+            number: case_number(&self.number)?,
+            version: self.version,
+            case_type: self.case_type,
+            board: self.board,
+            service_area: self.service_area,
+            district: self.district,
+            channel: stored("channel", &self.channel, Channel::parse)?,
+            status: stored("status", &self.status, Status::parse)?,
+            resolution: opt("resolution", self.resolution, Resolution::parse)?,
+            assignee_group: self.assignee_group,
+            assignee_person: self.assignee_person,
+            contact,
+            feedback_channel: opt(
+                "feedback channel",
+                self.feedback_channel,
+                FeedbackChannel::parse,
+            )?,
+            feedback_deadline: self.feedback_deadline,
+            description: self.description,
+            form,
+            confidential: self.confidential,
+            handed_over: self.handed_over,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            closed_at: self.closed_at,
+            related: related
+                .iter()
+                .map(|n| case_number(n))
+                .collect::<Result<_>>()?,
+            entries: entries
+                .into_iter()
+                .map(EntryRow::into_record)
+                .collect::<Result<_>>()?,
+        })
+    }
+}
+
+impl SummaryRow {
+    pub fn into_summary(self) -> Result<CaseSummary> {
+        Ok(CaseSummary {
+            number: case_number(&self.number)?,
+            case_type: self.case_type,
+            board: self.board,
+            district: self.district,
+            channel: stored("channel", &self.channel, Channel::parse)?,
+            status: stored("status", &self.status, Status::parse)?,
+            resolution: opt("resolution", self.resolution, Resolution::parse)?,
+            assignee_group: self.assignee_group,
+            contact_kind: stored("contact kind", &self.contact_kind, ContactKind::parse)?,
+            feedback_deadline: self.feedback_deadline,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// The SQL that lists cases, shared by both backends; `$n` placeholders are
+/// numbered by the caller's `param` function (SQLite accepts `?NNN` too).
+pub(crate) struct ListQuery {
+    pub sql: String,
+}
+
+pub(crate) const SUMMARY_COLUMNS: &str = "c.number, c.case_type, c.board, c.district, c.channel, c.status, \
+     c.resolution, c.assignee_group, c.contact_kind, c.feedback_deadline, c.created_at, c.updated_at";
+
+pub(crate) const CASE_COLUMNS: &str = "c.id, c.number, c.version, c.case_type, c.board, c.service_area, c.district, \
+     c.channel, c.status, c.resolution, c.assignee_group, c.assignee_person, c.contact_kind, c.feedback_channel, \
+     c.feedback_deadline, c.description, c.form, c.confidential, c.handed_over, c.created_at, c.updated_at, \
+     c.closed_at, c.person_id, c.organisation_id";
+
+/// Builds the WHERE clause of a case list. `placeholder(n)` spells the n-th
+/// parameter for the backend; `push` receives each value in order.
+pub(crate) fn list_query<V>(
+    filter: &crate::CaseFilter,
+    placeholder: impl Fn(usize) -> String,
+    mut push: impl FnMut(ListValue) -> V,
+) -> (ListQuery, Vec<V>) {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    let mut add = |clause: &str, v: ListValue, values: &mut Vec<V>| {
+        values.push(push(v));
+        clauses.push(clause.replace('?', &placeholder(values.len())));
+    };
+    if let Some(s) = filter.status {
+        add(
+            "c.status = ?",
+            ListValue::Text(s.as_str().into()),
+            &mut values,
+        );
+    }
+    if let Some(s) = &filter.case_type {
+        add("c.case_type = ?", ListValue::Text(s.clone()), &mut values);
+    }
+    if let Some(s) = &filter.board {
+        add("c.board = ?", ListValue::Text(s.clone()), &mut values);
+    }
+    if let Some(s) = &filter.district {
+        add("c.district = ?", ListValue::Text(s.clone()), &mut values);
+    }
+    if let Some(s) = filter.channel {
+        add(
+            "c.channel = ?",
+            ListValue::Text(s.as_str().into()),
+            &mut values,
+        );
+    }
+    if let Some(s) = &filter.assignee_group {
+        add(
+            "c.assignee_group = ?",
+            ListValue::Text(s.clone()),
+            &mut values,
+        );
+    }
+    if let Some(p) = &filter.personnummer {
+        add(
+            "c.person_id = (SELECT id FROM persons WHERE personnummer = ?)",
+            ListValue::Text(p.as_str().into()),
+            &mut values,
+        );
+    }
+    if let Some(t) = filter.created_from {
+        add("c.created_at >= ?", ListValue::Time(t), &mut values);
+    }
+    if let Some(t) = filter.created_to {
+        add("c.created_at < ?", ListValue::Time(t), &mut values);
+    }
+    if let Some(n) = filter.before {
+        add(
+            "c.id < (SELECT id FROM cases WHERE number = ?)",
+            ListValue::Text(n.to_string()),
+            &mut values,
+        );
+    }
+    let where_ = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM cases c {where_} ORDER BY c.id DESC LIMIT {}",
+        filter.limit.clamp(1, 500)
+    );
+    (ListQuery { sql }, values)
+}
+
+pub(crate) enum ListValue {
+    Text(String),
+    Time(DateTime<Utc>),
+}

@@ -1,0 +1,730 @@
+//! The embedded default: SQLite in WAL mode with `synchronous = FULL`, so a
+//! commit is on disk before it returns. One writer thread owns the only
+//! writing connection and group-commits; reads run on a small pool of
+//! read-only connections, which WAL lets proceed while the writer writes.
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::case::CaseNumber;
+use r2d2_sqlite::rusqlite::types::Value;
+use r2d2_sqlite::rusqlite::{
+    self, params, params_from_iter, Connection, OpenFlags, OptionalExtension, TransactionBehavior,
+};
+use r2d2_sqlite::SqliteConnectionManager;
+use tokio::sync::mpsc;
+
+use crate::rows::{self, CaseRow, EntryRow, ListValue, OrganisationRow, PersonRow, SummaryRow};
+use crate::writer::{unexpected, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
+use crate::{
+    case_year, migrate, ApiToken, Backend, CaseFilter, CaseRecord, CaseSummary, CaseUpdate,
+    NewCase, NewContact, NewToken, OpenMode, Result, Store, StoreError, Updated,
+};
+
+pub struct SqliteStore {
+    writer: WriterHandle,
+    readers: r2d2::Pool<SqliteConnectionManager>,
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn time(us: i64) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(us).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, us))
+}
+
+fn opt_time(us: Option<i64>) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    us.map(time).transpose()
+}
+
+fn date(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
+    s.map(|s| {
+        s.parse::<NaiveDate>().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })
+    })
+    .transpose()
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // FULL makes a WAL commit durable against power loss, not just a crash.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+impl SqliteStore {
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Self> {
+        if mode == OpenMode::MustExist && !path.exists() {
+            return Err(StoreError::BadUrl(format!(
+                "the database file {} does not exist (create it with `kontakt db create`)",
+                path.display()
+            )));
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(db)?;
+        let journal: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(db)?;
+        if !journal.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Database(format!(
+                "could not switch to WAL (got {journal})"
+            )));
+        }
+        configure(&conn).map_err(db)?;
+        run_migrations(&mut conn)?;
+
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .with_init(|c| {
+                c.busy_timeout(Duration::from_secs(10))?;
+                c.pragma_update(None, "query_only", "ON")
+            });
+        let readers = r2d2::Pool::builder()
+            .max_size(8)
+            .build(manager)
+            .map_err(|e| StoreError::Database(e.to_string()))?;
+
+        let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+        std::thread::Builder::new()
+            .name("kontakt-sqlite-writer".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|e| StoreError::Database(format!("could not start the writer: {e}")))?;
+        Ok(SqliteStore {
+            writer: WriterHandle(tx),
+            readers,
+        })
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let pool = self.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool
+                .get()
+                .map_err(|e| StoreError::Database(e.to_string()))?;
+            f(&conn)
+        })
+        .await
+        .map_err(|e| StoreError::Database(format!("reader task failed: {e}")))?
+    }
+}
+
+fn run_migrations(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    )
+    .map_err(db)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(db)?;
+    let applied: i64 = tx
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db)?;
+    for (version, name, sql) in migrate::SQLITE.iter().filter(|(v, _, _)| *v > applied) {
+        tx.execute_batch(sql)
+            .map_err(|e| StoreError::Database(format!("migration {version} ({name}): {e}")))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![version, name, micros(Utc::now())],
+        )
+        .map_err(db)?;
+    }
+    tx.commit().map_err(db)
+}
+
+fn writer_loop(mut conn: Connection, mut inbox: mpsc::Receiver<Pending>) {
+    while let Some(first) = inbox.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match inbox.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        run_batch(&mut conn, batch);
+    }
+}
+
+/// Applies each write in its own savepoint (a failing one does not take the
+/// others down), commits once, and only then answers the callers.
+fn run_batch(conn: &mut Connection, batch: Vec<Pending>) {
+    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            let reason = e.to_string();
+            for p in batch {
+                let _ = p.reply.send(Err(StoreError::Database(reason.clone())));
+            }
+            return;
+        }
+    };
+    let mut results = Vec::with_capacity(batch.len());
+    for p in &batch {
+        let result = tx.savepoint().map_err(db).and_then(|sp| {
+            let out = apply(&sp, &p.op)?;
+            sp.commit().map_err(db)?;
+            Ok(out)
+        });
+        results.push(result);
+    }
+    match tx.commit() {
+        Ok(()) => {
+            for (p, r) in batch.into_iter().zip(results) {
+                let _ = p.reply.send(r);
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "commit failed; no write of this batch was acknowledged");
+            for p in batch {
+                let _ = p
+                    .reply
+                    .send(Err(StoreError::Database(format!("commit failed: {e}"))));
+            }
+        }
+    }
+}
+
+fn apply(conn: &Connection, op: &WriteOp) -> Result<Output> {
+    match op {
+        WriteOp::Create(case) => insert_case(conn, case).map(Output::Created),
+        WriteOp::CreateMany(cases) => cases
+            .iter()
+            .map(|c| insert_case(conn, c))
+            .collect::<Result<Vec<_>>>()
+            .map(Output::CreatedMany),
+        WriteOp::Update(number, update) => update_case(conn, *number, update).map(Output::Updated),
+        WriteOp::Token(t) => {
+            conn.prepare_cached("INSERT INTO api_tokens (name, token_hash, scopes, created_at) VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut s| s.execute(params![t.name, t.hash, t.scopes.join(" "), micros(t.created_at)]))
+                .map_err(db)?;
+            Ok(Output::Done)
+        }
+        WriteOp::Meta(key, value) => {
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map_err(db)?;
+            Ok(Output::Done)
+        }
+    }
+}
+
+fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
+    let year = case_year(c.created_at);
+    let serial: i64 = conn
+        .prepare_cached(
+            "INSERT INTO case_counters (year, last_serial) VALUES (?1, 1) \
+             ON CONFLICT (year) DO UPDATE SET last_serial = last_serial + 1 RETURNING last_serial",
+        )
+        .and_then(|mut s| s.query_row([year], |r| r.get(0)))
+        .map_err(db)?;
+    let number = u16::try_from(year)
+        .ok()
+        .zip(u32::try_from(serial).ok())
+        .and_then(|(y, s)| CaseNumber::new(y, s))
+        .ok_or_else(|| {
+            StoreError::Database(format!("no case number for year {year}, serial {serial}"))
+        })?;
+    let now = micros(c.created_at);
+    let (person_id, organisation_id) = upsert_contact(conn, &c.contact, now)?;
+    let form = serde_json::Value::Object(c.form.clone()).to_string();
+    conn.prepare_cached(
+        "INSERT INTO cases (number, case_type, board, service_area, district, channel, status, resolution, \
+         assignee_group, assignee_person, contact_kind, person_id, organisation_id, feedback_channel, \
+         feedback_deadline, description, form, confidential, handed_over, created_at, updated_at, closed_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            number.to_string(),
+            c.case_type,
+            c.board,
+            c.service_area,
+            c.district,
+            c.channel.as_str(),
+            c.status.as_str(),
+            c.resolution.map(|r| r.as_str()),
+            c.assignee_group,
+            c.assignee_person,
+            c.contact.kind().as_str(),
+            person_id,
+            organisation_id,
+            c.feedback_channel.map(|f| f.as_str()),
+            c.feedback_deadline.map(|d| d.to_string()),
+            c.description,
+            form,
+            c.confidential,
+            c.handed_over,
+            now,
+            micros(crate::updated_at(c)),
+            c.closed_at.map(micros),
+        ])
+    })
+    .map_err(db)?;
+    let case_id = conn.last_insert_rowid();
+    for (i, e) in c.entries.iter().enumerate() {
+        insert_entry(
+            conn,
+            case_id,
+            i as i64 + 1,
+            micros(e.at),
+            &e.author,
+            &e.body,
+        )?;
+    }
+    Ok(number)
+}
+
+fn insert_entry(
+    conn: &Connection,
+    case_id: i64,
+    seq: i64,
+    at: i64,
+    author: &str,
+    body: &kontakt_domain::case::EntryBody,
+) -> Result<()> {
+    let json = serde_json::to_string(body).map_err(|e| StoreError::Database(e.to_string()))?;
+    conn.prepare_cached("INSERT INTO case_entries (case_id, seq, at, author, kind, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .and_then(|mut s| s.execute(params![case_id, seq, at, author, body.kind(), json]))
+        .map_err(db)?;
+    Ok(())
+}
+
+fn upsert_contact(
+    conn: &Connection,
+    contact: &NewContact,
+    now: i64,
+) -> Result<(Option<i64>, Option<i64>)> {
+    match contact {
+        NewContact::Anonymous => Ok((None, None)),
+        // A later contact fills in or refreshes details but never lifts a
+        // protected-identity flag: only an explicit change may do that.
+        NewContact::Person(p) => conn
+            .prepare_cached(
+                "INSERT INTO persons (personnummer, name, phone, email, preferred_language, protected_identity, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) \
+                 ON CONFLICT (personnummer) DO UPDATE SET \
+                   name = COALESCE(excluded.name, persons.name), \
+                   phone = COALESCE(excluded.phone, persons.phone), \
+                   email = COALESCE(excluded.email, persons.email), \
+                   preferred_language = COALESCE(excluded.preferred_language, persons.preferred_language), \
+                   protected_identity = MAX(persons.protected_identity, excluded.protected_identity), \
+                   updated_at = excluded.updated_at \
+                 RETURNING id",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![
+                        p.personnummer.as_ref().map(|x| x.as_str()),
+                        p.name,
+                        p.phone.as_ref().map(|x| x.as_str()),
+                        p.email.as_ref().map(|x| x.as_str()),
+                        p.preferred_language.as_ref().map(|x| x.as_str()),
+                        p.protected_identity,
+                        now
+                    ],
+                    |r| r.get(0),
+                )
+            })
+            .map(|id| (Some(id), None))
+            .map_err(db),
+        NewContact::Organisation(o) => conn
+            .prepare_cached(
+                "INSERT INTO organisations (org_number, name, phone, email, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5) \
+                 ON CONFLICT (org_number) DO UPDATE SET \
+                   name = COALESCE(excluded.name, organisations.name), \
+                   phone = COALESCE(excluded.phone, organisations.phone), \
+                   email = COALESCE(excluded.email, organisations.email), \
+                   updated_at = excluded.updated_at \
+                 RETURNING id",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![
+                        o.org_number.as_str(),
+                        o.name,
+                        o.phone.as_ref().map(|x| x.as_str()),
+                        o.email.as_ref().map(|x| x.as_str()),
+                        now
+                    ],
+                    |r| r.get(0),
+                )
+            })
+            .map(|id| (None, Some(id)))
+            .map_err(db),
+    }
+}
+
+fn case_id_and_version(conn: &Connection, number: CaseNumber) -> Result<(i64, i64)> {
+    conn.prepare_cached("SELECT id, version FROM cases WHERE number = ?1")
+        .and_then(|mut s| {
+            s.query_row([number.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
+        .map_err(db)?
+        .ok_or(StoreError::NotFound)
+}
+
+fn next_seq(conn: &Connection, case_id: i64) -> Result<i64> {
+    conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM case_entries WHERE case_id = ?1")
+        .and_then(|mut s| s.query_row([case_id], |r| r.get(0)))
+        .map_err(db)
+}
+
+fn update_case(conn: &Connection, number: CaseNumber, u: &CaseUpdate) -> Result<Updated> {
+    let (case_id, version) = case_id_and_version(conn, number)?;
+    if u.expected_version.is_some_and(|v| v != version) {
+        return Err(StoreError::Conflict);
+    }
+    let at = micros(u.at);
+    let mut sets: Vec<(&str, Value)> = vec![
+        ("version", Value::Integer(version + 1)),
+        ("updated_at", Value::Integer(at)),
+    ];
+    let text = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Text(s.to_owned()));
+    if let Some(s) = u.status {
+        sets.push(("status", text(Some(s.as_str()))));
+    }
+    if let Some(r) = u.resolution {
+        sets.push(("resolution", text(r.map(|r| r.as_str()))));
+    }
+    if let Some(t) = u.closed_at {
+        sets.push((
+            "closed_at",
+            t.map_or(Value::Null, |t| Value::Integer(micros(t))),
+        ));
+    }
+    if let Some(g) = &u.assignee_group {
+        sets.push(("assignee_group", text(g.as_deref())));
+    }
+    if let Some(p) = &u.assignee_person {
+        sets.push(("assignee_person", text(p.as_deref())));
+    }
+    if u.handed_over {
+        sets.push(("handed_over", Value::Integer(1)));
+    }
+    if let Some(d) = u.feedback_deadline {
+        sets.push(("feedback_deadline", Value::Text(d.to_string())));
+    }
+    let sql = format!(
+        "UPDATE cases SET {} WHERE id = ?{}",
+        sets.iter()
+            .enumerate()
+            .map(|(i, (col, _))| format!("{col} = ?{}", i + 1))
+            .collect::<Vec<_>>()
+            .join(", "),
+        sets.len() + 1
+    );
+    let mut values: Vec<Value> = sets.into_iter().map(|(_, v)| v).collect();
+    values.push(Value::Integer(case_id));
+    conn.prepare_cached(&sql)
+        .and_then(|mut s| s.execute(params_from_iter(values)))
+        .map_err(db)?;
+
+    if let Some(blob) = &u.blob {
+        conn.prepare_cached("INSERT INTO blobs (sha256, size, content) VALUES (?1, ?2, ?3) ON CONFLICT (sha256) DO NOTHING")
+            .and_then(|mut s| s.execute(params![blob.sha256, blob.content.len() as i64, blob.content]))
+            .map_err(db)?;
+    }
+    let mut seq = next_seq(conn, case_id)?;
+    let mut last_seq = seq - 1;
+    for entry in &u.entries {
+        insert_entry(conn, case_id, seq, at, &u.author, entry)?;
+        last_seq = seq;
+        seq += 1;
+    }
+    if let Some(other) = u.link {
+        let (other_id, _) = case_id_and_version(conn, other)?;
+        let inserted = conn
+            .prepare_cached("INSERT INTO case_links (case_id, other_id) VALUES (?1, ?2), (?2, ?1) ON CONFLICT DO NOTHING")
+            .and_then(|mut s| s.execute(params![case_id, other_id]))
+            .map_err(db)?;
+        if inserted > 0 {
+            let back = kontakt_domain::case::EntryBody::Linked { case: number };
+            insert_entry(
+                conn,
+                other_id,
+                next_seq(conn, other_id)?,
+                at,
+                &u.author,
+                &back,
+            )?;
+        }
+    }
+    Ok(Updated {
+        version: version + 1,
+        last_seq: u32::try_from(last_seq).unwrap_or(0),
+    })
+}
+
+fn person_row(r: &rusqlite::Row) -> rusqlite::Result<PersonRow> {
+    Ok(PersonRow {
+        id: r.get(0)?,
+        personnummer: r.get(1)?,
+        name: r.get(2)?,
+        phone: r.get(3)?,
+        email: r.get(4)?,
+        preferred_language: r.get(5)?,
+        protected_identity: r.get(6)?,
+    })
+}
+
+fn read_case(conn: &Connection, number: CaseNumber) -> Result<Option<CaseRecord>> {
+    let sql = format!(
+        "SELECT {} FROM cases c WHERE c.number = ?1",
+        rows::CASE_COLUMNS
+    );
+    let found = conn
+        .prepare_cached(&sql)
+        .and_then(|mut s| {
+            s.query_row([number.to_string()], |r| {
+                let form: String = r.get(16)?;
+                let row = CaseRow {
+                    number: r.get(1)?,
+                    version: r.get(2)?,
+                    case_type: r.get(3)?,
+                    board: r.get(4)?,
+                    service_area: r.get(5)?,
+                    district: r.get(6)?,
+                    channel: r.get(7)?,
+                    status: r.get(8)?,
+                    resolution: r.get(9)?,
+                    assignee_group: r.get(10)?,
+                    assignee_person: r.get(11)?,
+                    contact_kind: r.get(12)?,
+                    feedback_channel: r.get(13)?,
+                    feedback_deadline: date(r.get(14)?)?,
+                    description: r.get(15)?,
+                    form: serde_json::from_str(&form).unwrap_or(serde_json::Value::Null),
+                    confidential: r.get(17)?,
+                    handed_over: r.get(18)?,
+                    created_at: time(r.get(19)?)?,
+                    updated_at: time(r.get(20)?)?,
+                    closed_at: opt_time(r.get(21)?)?,
+                };
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, Option<i64>>(22)?,
+                    r.get::<_, Option<i64>>(23)?,
+                    row,
+                ))
+            })
+            .optional()
+        })
+        .map_err(db)?;
+    let Some((case_id, person_id, organisation_id, row)) = found else {
+        return Ok(None);
+    };
+    let person = match person_id {
+        Some(id) => conn
+            .prepare_cached(
+                "SELECT id, personnummer, name, phone, email, preferred_language, protected_identity FROM persons WHERE id = ?1",
+            )
+            .and_then(|mut s| s.query_row([id], person_row).optional())
+            .map_err(db)?,
+        None => None,
+    };
+    let organisation = match organisation_id {
+        Some(id) => conn
+            .prepare_cached(
+                "SELECT id, org_number, name, phone, email FROM organisations WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([id], |r| {
+                    Ok(OrganisationRow {
+                        id: r.get(0)?,
+                        org_number: r.get(1)?,
+                        name: r.get(2)?,
+                        phone: r.get(3)?,
+                        email: r.get(4)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(db)?,
+        None => None,
+    };
+    let entries = conn
+        .prepare_cached(
+            "SELECT seq, at, author, body FROM case_entries WHERE case_id = ?1 ORDER BY seq",
+        )
+        .and_then(|mut s| {
+            s.query_map([case_id], |r| {
+                let body: String = r.get(3)?;
+                Ok(EntryRow {
+                    seq: r.get(0)?,
+                    at: time(r.get(1)?)?,
+                    author: r.get(2)?,
+                    body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .map_err(db)?;
+    let related = conn
+        .prepare_cached(
+            "SELECT o.number FROM case_links l JOIN cases o ON o.id = l.other_id WHERE l.case_id = ?1 ORDER BY o.id",
+        )
+        .and_then(|mut s| s.query_map([case_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>())
+        .map_err(db)?;
+    row.into_record(person, organisation, entries, related)
+        .map(Some)
+}
+
+fn list(conn: &Connection, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+    let (query, values) = rows::list_query(
+        filter,
+        |n| format!("?{n}"),
+        |v| match v {
+            ListValue::Text(s) => Value::Text(s),
+            ListValue::Time(t) => Value::Integer(micros(t)),
+        },
+    );
+    let mut stmt = conn.prepare_cached(&query.sql).map_err(db)?;
+    let rows = stmt
+        .query_map(params_from_iter(values), |r| {
+            Ok(SummaryRow {
+                number: r.get(0)?,
+                case_type: r.get(1)?,
+                board: r.get(2)?,
+                district: r.get(3)?,
+                channel: r.get(4)?,
+                status: r.get(5)?,
+                resolution: r.get(6)?,
+                assignee_group: r.get(7)?,
+                contact_kind: r.get(8)?,
+                feedback_deadline: date(r.get(9)?)?,
+                created_at: time(r.get(10)?)?,
+                updated_at: time(r.get(11)?)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db)?;
+    rows.into_iter().map(SummaryRow::into_summary).collect()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    async fn create_case(&self, case: NewCase) -> Result<CaseNumber> {
+        match self.writer.submit(WriteOp::Create(Box::new(case))).await? {
+            Output::Created(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn create_cases(&self, cases: Vec<NewCase>) -> Result<Vec<CaseNumber>> {
+        match self.writer.submit(WriteOp::CreateMany(cases)).await? {
+            Output::CreatedMany(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn update_case(&self, number: CaseNumber, update: CaseUpdate) -> Result<Updated> {
+        match self
+            .writer
+            .submit(WriteOp::Update(number, Box::new(update)))
+            .await?
+        {
+            Output::Updated(u) => Ok(u),
+            _ => Err(unexpected()),
+        }
+    }
+
+    async fn case(&self, number: CaseNumber) -> Result<Option<CaseRecord>> {
+        self.read(move |c| read_case(c, number)).await
+    }
+
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
+        let filter = filter.clone();
+        self.read(move |c| list(c, &filter)).await
+    }
+
+    async fn count_cases(&self) -> Result<u64> {
+        self.read(|c| {
+            c.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(db)
+        })
+        .await
+    }
+
+    async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        let sha = sha256.to_owned();
+        self.read(move |c| {
+            c.prepare_cached("SELECT content FROM blobs WHERE sha256 = ?1")
+                .and_then(|mut s| s.query_row([sha], |r| r.get(0)).optional())
+                .map_err(db)
+        })
+        .await
+    }
+
+    async fn create_token(&self, token: NewToken) -> Result<()> {
+        self.writer.submit(WriteOp::Token(token)).await.map(|_| ())
+    }
+
+    async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>> {
+        let hash = hash.to_owned();
+        self.read(move |c| {
+            c.prepare_cached(
+                "SELECT name, scopes, revoked_at IS NOT NULL FROM api_tokens WHERE token_hash = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row([hash], |r| {
+                    let scopes: String = r.get(1)?;
+                    Ok(ApiToken {
+                        name: r.get(0)?,
+                        scopes: scopes.split_whitespace().map(str::to_owned).collect(),
+                        revoked: r.get(2)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(db)
+        })
+        .await
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>> {
+        let key = key.to_owned();
+        self.read(move |c| {
+            c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .optional()
+                .map_err(db)
+        })
+        .await
+    }
+
+    async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.writer
+            .submit(WriteOp::Meta(key.to_owned(), value.to_owned()))
+            .await
+            .map(|_| ())
+    }
+}

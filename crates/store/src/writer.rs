@@ -1,0 +1,53 @@
+//! The shared shape of the group-commit writer: what can be written, and how
+//! a waiting caller is answered once the transaction holding its write has
+//! committed (or failed as a whole).
+
+use kontakt_domain::case::CaseNumber;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{CaseUpdate, NewCase, NewToken, Result, StoreError, Updated};
+
+/// How many waiting writes one transaction takes at most. Large enough to
+/// amortise a disk flush, small enough to keep the latency of the first low.
+pub(crate) const MAX_BATCH: usize = 256;
+
+pub(crate) enum WriteOp {
+    Create(Box<NewCase>),
+    CreateMany(Vec<NewCase>),
+    Update(CaseNumber, Box<CaseUpdate>),
+    Token(NewToken),
+    Meta(String, String),
+}
+
+pub(crate) enum Output {
+    Created(CaseNumber),
+    CreatedMany(Vec<CaseNumber>),
+    Updated(Updated),
+    Done,
+}
+
+pub(crate) struct Pending {
+    pub op: WriteOp,
+    pub reply: oneshot::Sender<Result<Output>>,
+}
+
+/// The writer's inbox; cloned into every store handle.
+#[derive(Clone)]
+pub(crate) struct WriterHandle(pub mpsc::Sender<Pending>);
+
+impl WriterHandle {
+    pub async fn submit(&self, op: WriteOp) -> Result<Output> {
+        let (reply, answer) = oneshot::channel();
+        self.0
+            .send(Pending { op, reply })
+            .await
+            .map_err(|_| StoreError::Database("the writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Database("the writer stopped before answering".into()))?
+    }
+}
+
+pub(crate) fn unexpected() -> StoreError {
+    StoreError::Database("the writer answered with the wrong kind of result".into())
+}

@@ -1,0 +1,368 @@
+//! The JSON API under `/api/v1`. Handlers are thin: parse, check the token's
+//! scope, call the case service, shape the answer.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_app::cases::{
+    limits, DeadlineRequest, EntryRequest, FieldError, HandoverRequest, Intake, IntakeRequest,
+    LinkRequest, StatusRequest,
+};
+use kontakt_app::tokens::{SCOPE_CASES_READ, SCOPE_CASES_WRITE, SCOPE_PROTECTED};
+use kontakt_domain::case::{CaseNumber, Channel, Status};
+use kontakt_domain::personnummer::Personnummer;
+use kontakt_store::CaseFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::extract::{ApiJson, Caller};
+use crate::problem::{ApiError, Problem};
+use crate::views::{CaseList, CaseSummaryView, CaseTypeView, CaseView, EntryAdded, IntakeResult};
+use crate::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_case_types))
+        .routes(routes!(create_case, list_cases))
+        .routes(routes!(get_case))
+        .routes(routes!(add_entry))
+        .routes(routes!(change_status))
+        .routes(routes!(hand_over))
+        .routes(routes!(link_case))
+        .routes(routes!(set_deadline))
+        .routes(routes!(get_attachment))
+}
+
+fn view(state: &AppState, caller: &Caller, case: &kontakt_store::CaseRecord) -> CaseView {
+    let may_see_protected = caller.require(SCOPE_PROTECTED).is_ok();
+    CaseView::new(case, state.cases.catalog(), may_see_protected)
+}
+
+/// The case types of the catalog.
+#[utoipa::path(get, path = "/case-types", tag = "catalog",
+    responses((status = 200, body = Vec<CaseTypeView>), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+async fn list_case_types(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<CaseTypeView>>, ApiError> {
+    caller.require(SCOPE_CASES_READ)?;
+    Ok(Json(
+        state
+            .cases
+            .catalog()
+            .case_types
+            .iter()
+            .map(CaseTypeView::new)
+            .collect(),
+    ))
+}
+
+/// Register a contact: a new case, or new information on an existing case (`attach_to`).
+#[utoipa::path(post, path = "/cases", tag = "cases", request_body = IntakeRequest,
+    responses(
+        (status = 201, description = "A new case was registered", body = IntakeResult),
+        (status = 200, description = "The contact was added to the existing case", body = IntakeResult),
+        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
+        (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn create_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<IntakeRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    caller.require(SCOPE_CASES_WRITE)?;
+    let outcome = state.cases.intake(req, &caller.actor(), Utc::now()).await?;
+    let (number, attached, status) = match outcome {
+        Intake::Created(n) => (n, false, StatusCode::CREATED),
+        Intake::Attached(n) => (n, true, StatusCode::OK),
+    };
+    // The creation path answers from the committed case, so what the client
+    // sees is exactly what was stored.
+    let case = state.cases.get(&number.to_string()).await?;
+    let body = IntakeResult {
+        number: number.to_string(),
+        attached,
+        status: case.status.to_string(),
+        feedback_deadline: case.feedback_deadline,
+    };
+    Ok((
+        status,
+        [(header::LOCATION, format!("/api/v1/cases/{number}"))],
+        Json(body),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    /// registered, in_progress, handed_over, waiting_for_resident or closed.
+    status: Option<String>,
+    case_type: Option<String>,
+    board: Option<String>,
+    district: Option<String>,
+    channel: Option<String>,
+    /// Cases assigned to this group.
+    group: Option<String>,
+    /// Cases of the person with this personnummer.
+    personnummer: Option<String>,
+    /// Registered at or after (RFC 3339 time or YYYY-MM-DD).
+    created_from: Option<String>,
+    /// Registered before (RFC 3339 time or YYYY-MM-DD).
+    created_to: Option<String>,
+    /// Page cursor: the `next_before` of the previous page.
+    before: Option<String>,
+    /// Page size, 1–500 (default 50).
+    limit: Option<u32>,
+}
+
+fn parse_time(errors: &mut Vec<FieldError>, field: &str, v: Option<&str>) -> Option<DateTime<Utc>> {
+    let v = v?.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Some(t.with_timezone(&Utc));
+    }
+    match v.parse::<NaiveDate>() {
+        Ok(d) => Some(kontakt_domain::calendar::stockholm_midnight(d)),
+        Err(_) => {
+            errors.push(FieldError {
+                field: field.into(),
+                reason: format!("'{v}' is not a date (YYYY-MM-DD) or RFC 3339 time"),
+            });
+            None
+        }
+    }
+}
+
+/// List cases, newest first, without personal data.
+#[utoipa::path(get, path = "/cases", tag = "cases", params(ListQuery),
+    responses((status = 200, body = CaseList), (status = 400, body = Problem), (status = 401, body = Problem)),
+    security(("bearer" = [])))]
+async fn list_cases(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<CaseList>, ApiError> {
+    caller.require(SCOPE_CASES_READ)?;
+    let Query(q) = query.map_err(|e| {
+        ApiError::BadQuery(vec![FieldError {
+            field: "(query)".into(),
+            reason: e.body_text(),
+        }])
+    })?;
+    let mut errors = Vec::new();
+    let mut word = |field: &str, v: &Option<String>, ok: bool| {
+        if v.is_some() && !ok {
+            errors.push(FieldError {
+                field: field.into(),
+                reason: format!(
+                    "'{}' is not a valid value",
+                    v.as_deref().unwrap_or_default()
+                ),
+            });
+        }
+    };
+    let status = q.status.as_deref().and_then(Status::parse);
+    word("status", &q.status, status.is_some());
+    let channel = q.channel.as_deref().and_then(Channel::parse);
+    word("channel", &q.channel, channel.is_some());
+    let before = q.before.as_deref().and_then(|b| CaseNumber::parse(b).ok());
+    word("before", &q.before, before.is_some());
+    let personnummer = q
+        .personnummer
+        .as_deref()
+        .and_then(|p| Personnummer::parse_today(p).ok());
+    word("personnummer", &q.personnummer, personnummer.is_some());
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=limits::PAGE_MAX).contains(&limit) {
+        errors.push(FieldError {
+            field: "limit".into(),
+            reason: format!("must be 1–{}", limits::PAGE_MAX),
+        });
+    }
+    let created_from = parse_time(&mut errors, "created_from", q.created_from.as_deref());
+    let created_to = parse_time(&mut errors, "created_to", q.created_to.as_deref());
+    if !errors.is_empty() {
+        return Err(ApiError::BadQuery(errors));
+    }
+    let filter = CaseFilter {
+        status,
+        case_type: q.case_type,
+        board: q.board,
+        district: q.district,
+        channel,
+        assignee_group: q.group,
+        personnummer,
+        created_from,
+        created_to,
+        before,
+        limit,
+    };
+    let items = state.cases.list(&filter).await?;
+    let next_before = (items.len() == limit as usize)
+        .then(|| items.last().map(|c| c.number.to_string()))
+        .flatten();
+    Ok(Json(CaseList {
+        items: items.iter().map(CaseSummaryView::from).collect(),
+        next_before,
+    }))
+}
+
+/// One case with its whole timeline.
+#[utoipa::path(get, path = "/cases/{number}", tag = "cases",
+    params(("number" = String, Path, description = "Case number, e.g. KC-2026-000123")),
+    responses((status = 200, body = CaseView), (status = 401, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+async fn get_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Result<Json<CaseView>, ApiError> {
+    caller.require(SCOPE_CASES_READ)?;
+    let case = state.cases.get(&number).await?;
+    Ok(Json(view(&state, &caller, &case)))
+}
+
+/// Append to the timeline: a note, a message in or out, an attachment or a correction.
+#[utoipa::path(post, path = "/cases/{number}/entries", tag = "cases", request_body = EntryRequest,
+    params(("number" = String, Path, description = "Case number")),
+    responses((status = 201, body = EntryAdded), (status = 400, body = Problem), (status = 404, body = Problem),
+        (status = 413, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn add_entry(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    ApiJson(req): ApiJson<EntryRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    caller.require(SCOPE_CASES_WRITE)?;
+    let (case, seq) = state
+        .cases
+        .add_entry(&number, req, &caller.actor(), Utc::now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EntryAdded {
+            number: case.number.to_string(),
+            seq,
+            version: case.version,
+        }),
+    ))
+}
+
+/// Change the status: start work, wait for the resident, close with a resolution, or reopen with a reason.
+#[utoipa::path(post, path = "/cases/{number}/status", tag = "cases", request_body = StatusRequest,
+    params(("number" = String, Path, description = "Case number")),
+    responses((status = 200, body = CaseView), (status = 404, body = Problem),
+        (status = 409, description = "Illegal transition or concurrent change", body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn change_status(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    ApiJson(req): ApiJson<StatusRequest>,
+) -> Result<Json<CaseView>, ApiError> {
+    caller.require(SCOPE_CASES_WRITE)?;
+    let case = state
+        .cases
+        .change_status(&number, req, &caller.actor(), Utc::now())
+        .await?;
+    Ok(Json(view(&state, &caller, &case)))
+}
+
+/// Hand the case over to an officer group with a summary of what the resident said and was told.
+#[utoipa::path(post, path = "/cases/{number}/handover", tag = "cases", request_body = HandoverRequest,
+    params(("number" = String, Path, description = "Case number")),
+    responses((status = 200, body = CaseView), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn hand_over(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    ApiJson(req): ApiJson<HandoverRequest>,
+) -> Result<Json<CaseView>, ApiError> {
+    caller.require(SCOPE_CASES_WRITE)?;
+    let case = state
+        .cases
+        .hand_over(&number, req, &caller.actor(), Utc::now())
+        .await?;
+    Ok(Json(view(&state, &caller, &case)))
+}
+
+/// Relate two cases; both timelines record it.
+#[utoipa::path(post, path = "/cases/{number}/links", tag = "cases", request_body = LinkRequest,
+    params(("number" = String, Path, description = "Case number")),
+    responses((status = 200, body = CaseView), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn link_case(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    ApiJson(req): ApiJson<LinkRequest>,
+) -> Result<Json<CaseView>, ApiError> {
+    caller.require(SCOPE_CASES_WRITE)?;
+    let case = state
+        .cases
+        .link(&number, req, &caller.actor(), Utc::now())
+        .await?;
+    Ok(Json(view(&state, &caller, &case)))
+}
+
+/// Set a new feedback deadline, with the reason.
+#[utoipa::path(post, path = "/cases/{number}/feedback-deadline", tag = "cases", request_body = DeadlineRequest,
+    params(("number" = String, Path, description = "Case number")),
+    responses((status = 200, body = CaseView), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn set_deadline(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    ApiJson(req): ApiJson<DeadlineRequest>,
+) -> Result<Json<CaseView>, ApiError> {
+    caller.require(SCOPE_CASES_WRITE)?;
+    let case = state
+        .cases
+        .set_deadline(&number, req, &caller.actor(), Utc::now())
+        .await?;
+    Ok(Json(view(&state, &caller, &case)))
+}
+
+/// Download an attachment of the case.
+#[utoipa::path(get, path = "/cases/{number}/attachments/{sha256}", tag = "cases",
+    params(("number" = String, Path, description = "Case number"), ("sha256" = String, Path, description = "The attachment's SHA-256")),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+async fn get_attachment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((number, sha256)): Path<(String, String)>,
+) -> Result<impl IntoResponse, ApiError> {
+    caller.require(SCOPE_CASES_READ)?;
+    let (file_name, content_type, content) = state.cases.attachment(&number, &sha256).await?;
+    let safe_name: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe_name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        content,
+    ))
+}

@@ -1,0 +1,109 @@
+//! Request extractors that fail with problem details instead of axum's plain
+//! text: the JSON body (naming the field that is wrong) and the bearer token.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, request::Parts};
+use kontakt_store::ApiToken;
+use serde::de::DeserializeOwned;
+
+use crate::problem::ApiError;
+use crate::AppState;
+
+/// A JSON body; errors name the offending field by its path.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim();
+                v.eq_ignore_ascii_case("application/json") || v.ends_with("+json")
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge(format!(
+                    "the body is larger than {} bytes",
+                    crate::BODY_LIMIT
+                ))
+            } else {
+                ApiError::BadBody {
+                    field: None,
+                    reason: e.body_text(),
+                }
+            }
+        })?;
+        if std::str::from_utf8(&bytes).is_err() {
+            return Err(ApiError::BadBody {
+                field: None,
+                reason: "the body is not valid UTF-8".into(),
+            });
+        }
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let reason = e.into_inner().to_string();
+            ApiError::BadBody {
+                field: (path != ".").then_some(path),
+                reason,
+            }
+        })?;
+        de.end().map_err(|e| ApiError::BadBody {
+            field: None,
+            reason: e.to_string(),
+        })?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// The integration token presented as `Authorization: Bearer …`.
+pub struct Caller {
+    pub token: ApiToken,
+}
+
+impl Caller {
+    pub fn require(&self, scope: &'static str) -> Result<(), ApiError> {
+        if self.token.scopes.iter().any(|s| s == scope) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(scope))
+        }
+    }
+
+    /// How the caller appears as author on timeline entries.
+    pub fn actor(&self) -> kontakt_app::cases::Actor {
+        kontakt_app::cases::Actor(format!("api:{}", self.token.name))
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let secret = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .ok_or(ApiError::Unauthorized)?;
+        let token = kontakt_app::tokens::verify(state.cases.store(), secret.trim())
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(Caller { token })
+    }
+}

@@ -1,0 +1,116 @@
+//! Kontakt's HTTP layer. Only this crate knows about HTTP; it turns requests
+//! into calls on the services and errors into problem details (`problem.rs`).
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use kontakt_app::cases::CaseService;
+use rand::RngCore;
+use tracing::Instrument;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+pub mod api;
+pub mod extract;
+pub mod problem;
+pub mod views;
+
+use problem::{ApiError, OPERATION_ID};
+
+/// Largest request body: a 10 MiB attachment grows by a third in base64.
+pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub cases: Arc<CaseService>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kontakt API", description = "The case register of the city's contact centre."),
+    modifiers(&BearerAuth),
+    tags((name = "cases", description = "Cases and their timelines"), (name = "catalog", description = "The catalog"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API routes and their OpenAPI document, built together so a route
+/// cannot exist without documentation.
+pub fn api_with_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", api::routes())
+        .split_for_parts();
+    (router, doc)
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api_with_doc();
+    let doc = Arc::new(doc);
+    Router::new()
+        .merge(api)
+        .route(
+            "/api/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
+        .route("/healthz", get(healthz))
+        .fallback(|| async { ApiError::NotFound("no such resource".into()) })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(operation))
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match state.cases.store().meta("schema").await {
+        Ok(_) => "ok".into_response(),
+        Err(e) => ApiError::Internal(format!("health check: {e}")).into_response(),
+    }
+}
+
+/// Gives every request an operation id, visible in logs, in problem bodies
+/// and in the `x-operation-id` response header.
+async fn operation(req: Request, next: Next) -> Response {
+    let mut bytes = [0u8; 8];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let id = hex::encode(bytes);
+    let span = tracing::info_span!("request", operation_id = %id, method = %req.method(), path = %req.uri().path());
+    let mut resp = OPERATION_ID
+        .scope(id.clone(), next.run(req))
+        .instrument(span)
+        .await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-operation-id", v);
+    }
+    resp.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    resp
+}
+
+/// Serves the application on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

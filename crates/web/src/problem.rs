@@ -1,0 +1,229 @@
+//! The one place where errors become HTTP: RFC 9457 problem details for the
+//! API. A 500 says nothing about the inside; the operation id lets a user
+//! quote the failure and an operator find it in the log.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use kontakt_app::cases::{CaseError, FieldError};
+use kontakt_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+tokio::task_local! {
+    /// The current request's operation id, set by the middleware in `lib.rs`.
+    pub static OPERATION_ID: String;
+}
+
+pub fn operation_id() -> String {
+    OPERATION_ID.try_with(Clone::clone).unwrap_or_default()
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Every field that was wrong, with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    /// Quote this when reporting the problem.
+    pub operation_id: String,
+}
+
+/// Everything that can go wrong in an API request.
+#[derive(Debug)]
+pub enum ApiError {
+    Case(CaseError),
+    /// The body could not be read as the expected JSON.
+    BadBody {
+        field: Option<String>,
+        reason: String,
+    },
+    UnsupportedMediaType,
+    PayloadTooLarge(String),
+    Unauthorized,
+    Forbidden(&'static str),
+    NotFound(String),
+    BadQuery(Vec<FieldError>),
+    Internal(String),
+}
+
+impl From<CaseError> for ApiError {
+    fn from(e: CaseError) -> Self {
+        ApiError::Case(e)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Case(CaseError::from(e))
+    }
+}
+
+fn problem(
+    status: StatusCode,
+    kind: &str,
+    title: &str,
+    detail: Option<String>,
+    errors: Vec<FieldError>,
+) -> Problem {
+    Problem {
+        kind: format!("https://kontakt.stockholm.se/problems/{kind}"),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail,
+        errors,
+        operation_id: operation_id(),
+    }
+}
+
+impl ApiError {
+    pub fn to_problem(&self) -> Problem {
+        use StatusCode as S;
+        match self {
+            ApiError::Case(CaseError::Invalid(errors)) => problem(
+                S::UNPROCESSABLE_ENTITY,
+                "invalid-fields",
+                "Some fields are invalid",
+                Some(
+                    errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.reason))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                errors.clone(),
+            ),
+            ApiError::Case(CaseError::NotFound(what)) => problem(
+                S::NOT_FOUND,
+                "not-found",
+                "Not found",
+                Some(format!("no {what}")),
+                vec![],
+            ),
+            ApiError::Case(CaseError::Rule(rule)) => problem(
+                S::CONFLICT,
+                "rule",
+                "The change breaks a case rule",
+                Some(rule.to_string()),
+                vec![],
+            ),
+            ApiError::Case(CaseError::Conflict) => problem(
+                S::CONFLICT,
+                "conflict",
+                "The case was changed by someone else",
+                Some("reload the case and try again".into()),
+                vec![],
+            ),
+            ApiError::Case(CaseError::Store(e)) => {
+                tracing::error!(error = %e, operation_id = %operation_id(), "storage failure");
+                problem(
+                    S::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    None,
+                    vec![],
+                )
+            }
+            ApiError::Internal(e) => {
+                tracing::error!(error = %e, operation_id = %operation_id(), "internal failure");
+                problem(
+                    S::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    None,
+                    vec![],
+                )
+            }
+            ApiError::BadBody { field, reason } => problem(
+                S::BAD_REQUEST,
+                "bad-body",
+                "The request body is not valid JSON of the expected shape",
+                Some(match field {
+                    Some(f) => format!("{f}: {reason}"),
+                    None => reason.clone(),
+                }),
+                field
+                    .iter()
+                    .map(|f| FieldError {
+                        field: f.clone(),
+                        reason: reason.clone(),
+                    })
+                    .collect(),
+            ),
+            ApiError::UnsupportedMediaType => problem(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "media-type",
+                "Send the body as application/json",
+                None,
+                vec![],
+            ),
+            ApiError::PayloadTooLarge(d) => problem(
+                S::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "The request is too large",
+                Some(d.clone()),
+                vec![],
+            ),
+            ApiError::Unauthorized => problem(
+                S::UNAUTHORIZED,
+                "unauthorized",
+                "A valid bearer token is required",
+                None,
+                vec![],
+            ),
+            ApiError::Forbidden(scope) => problem(
+                S::FORBIDDEN,
+                "forbidden",
+                "The token may not do this",
+                Some(format!("the token lacks the scope {scope}")),
+                vec![],
+            ),
+            ApiError::NotFound(d) => problem(
+                S::NOT_FOUND,
+                "not-found",
+                "Not found",
+                Some(d.clone()),
+                vec![],
+            ),
+            ApiError::BadQuery(errors) => problem(
+                S::BAD_REQUEST,
+                "bad-query",
+                "Some query parameters are invalid",
+                Some(
+                    errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.reason))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                errors.clone(),
+            ),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let p = self.to_problem();
+        let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&p).unwrap_or_default();
+        let mut resp = (status, body).into_response();
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"kontakt\""),
+            );
+        }
+        resp
+    }
+}

@@ -1,0 +1,291 @@
+//! What the API returns: records shaped for clients, with catalog names
+//! resolved. Personal data of a protected person is replaced here, the one
+//! place every case read passes through.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::case::EntryBody;
+use kontakt_domain::catalog::{CaseType, Catalog, CentreLevel, FormField};
+use kontakt_store::{CaseRecord, CaseSummary, ContactRecord, EntryRecord};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Shown instead of a protected person's name.
+pub const PROTECTED_NAME: &str = "Skyddad identitet";
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseTypeView {
+    pub code: String,
+    pub name_sv: String,
+    pub name_en: String,
+    pub synonyms: Vec<String>,
+    pub service_area: String,
+    /// The responsible board's code, or null when it follows the case's district.
+    pub board: Option<String>,
+    pub board_by_district: bool,
+    #[schema(value_type = String)]
+    pub centre_level: CentreLevel,
+    pub feedback_days: u32,
+    pub retention_months: u32,
+    pub confidential: bool,
+    pub public: bool,
+    pub guidance_sv: Option<String>,
+    pub guidance_en: Option<String>,
+    #[schema(value_type = Vec<Object>)]
+    pub fields: Vec<FormField>,
+}
+
+impl CaseTypeView {
+    pub fn new(ct: &CaseType) -> Self {
+        let board = match &ct.responsible {
+            kontakt_domain::catalog::Responsible::Board(b) => Some(b.clone()),
+            kontakt_domain::catalog::Responsible::DistrictBoard => None,
+        };
+        CaseTypeView {
+            code: ct.code.clone(),
+            name_sv: ct.name_sv.clone(),
+            name_en: ct.name_en.clone(),
+            synonyms: ct.synonyms.clone(),
+            service_area: ct.service_area.clone(),
+            board_by_district: board.is_none(),
+            board,
+            centre_level: ct.centre_level,
+            feedback_days: ct.feedback_days,
+            retention_months: ct.retention_months,
+            confidential: ct.confidential,
+            public: ct.public,
+            guidance_sv: ct.guidance_sv.clone(),
+            guidance_en: ct.guidance_en.clone(),
+            fields: ct.fields.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactView {
+    /// person, organisation or anonymous.
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personnummer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_language: Option<String>,
+    pub protected_identity: bool,
+}
+
+impl ContactView {
+    /// `may_see_protected`: whether the caller holds the permission to see
+    /// a protected person's details.
+    pub fn new(c: &ContactRecord, may_see_protected: bool) -> Self {
+        match c {
+            ContactRecord::Anonymous => ContactView {
+                kind: "anonymous",
+                name: None,
+                personnummer: None,
+                org_number: None,
+                phone: None,
+                email: None,
+                preferred_language: None,
+                protected_identity: false,
+            },
+            ContactRecord::Person(p) if p.protected_identity && !may_see_protected => ContactView {
+                kind: "person",
+                name: Some(PROTECTED_NAME.into()),
+                personnummer: None,
+                org_number: None,
+                phone: None,
+                email: None,
+                preferred_language: None,
+                protected_identity: true,
+            },
+            ContactRecord::Person(p) => ContactView {
+                kind: "person",
+                name: p.name.clone(),
+                personnummer: p.personnummer.as_ref().map(|x| x.to_string()),
+                org_number: None,
+                phone: p.phone.as_ref().map(|x| x.to_string()),
+                email: p.email.as_ref().map(|x| x.to_string()),
+                preferred_language: p.preferred_language.as_ref().map(|x| x.to_string()),
+                protected_identity: p.protected_identity,
+            },
+            ContactRecord::Organisation(o) => ContactView {
+                kind: "organisation",
+                name: o.name.clone(),
+                personnummer: None,
+                org_number: Some(o.org_number.to_string()),
+                phone: o.phone.as_ref().map(|x| x.to_string()),
+                email: o.email.as_ref().map(|x| x.to_string()),
+                preferred_language: None,
+                protected_identity: false,
+            },
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryView {
+    pub seq: u32,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    /// The entry: `kind` plus the fields of that kind.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub body: EntryBody,
+}
+
+impl EntryView {
+    fn new(e: &EntryRecord) -> Self {
+        EntryView {
+            seq: e.seq,
+            at: e.at,
+            author: e.author.clone(),
+            body: e.body.clone(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Assignee {
+    pub group: Option<String>,
+    pub person: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseView {
+    /// The case number, e.g. KC-2026-000123.
+    pub number: String,
+    /// Increases with every change; pass it back as `expected_version`.
+    pub version: i64,
+    pub case_type: String,
+    pub case_type_name_sv: Option<String>,
+    pub case_type_name_en: Option<String>,
+    pub board: String,
+    pub board_name_sv: Option<String>,
+    pub service_area: String,
+    pub district: Option<String>,
+    pub district_name: Option<String>,
+    pub channel: String,
+    pub status: String,
+    pub resolution: Option<String>,
+    pub assignee: Assignee,
+    pub contact: ContactView,
+    pub feedback_channel: Option<String>,
+    pub feedback_deadline: Option<NaiveDate>,
+    pub description: String,
+    #[schema(value_type = Object)]
+    pub form: serde_json::Map<String, serde_json::Value>,
+    pub confidential: bool,
+    pub handed_over: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub related: Vec<String>,
+    pub entries: Vec<EntryView>,
+}
+
+impl CaseView {
+    pub fn new(c: &CaseRecord, catalog: &Catalog, may_see_protected: bool) -> Self {
+        let ct = catalog.case_type(&c.case_type);
+        CaseView {
+            number: c.number.to_string(),
+            version: c.version,
+            case_type: c.case_type.clone(),
+            case_type_name_sv: ct.map(|t| t.name_sv.clone()),
+            case_type_name_en: ct.map(|t| t.name_en.clone()),
+            board: c.board.clone(),
+            board_name_sv: catalog.board(&c.board).map(|b| b.name_sv.clone()),
+            service_area: c.service_area.clone(),
+            district: c.district.clone(),
+            district_name: c
+                .district
+                .as_deref()
+                .and_then(|d| catalog.district(d))
+                .map(|d| d.name.clone()),
+            channel: c.channel.to_string(),
+            status: c.status.to_string(),
+            resolution: c.resolution.map(|r| r.to_string()),
+            assignee: Assignee {
+                group: c.assignee_group.clone(),
+                person: c.assignee_person.clone(),
+            },
+            contact: ContactView::new(&c.contact, may_see_protected),
+            feedback_channel: c.feedback_channel.map(|f| f.to_string()),
+            feedback_deadline: c.feedback_deadline,
+            description: c.description.clone(),
+            form: c.form.clone(),
+            confidential: c.confidential,
+            handed_over: c.handed_over,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            closed_at: c.closed_at,
+            related: c.related.iter().map(|n| n.to_string()).collect(),
+            entries: c.entries.iter().map(EntryView::new).collect(),
+        }
+    }
+}
+
+/// A case in a list: no personal data and no free text.
+#[derive(Serialize, ToSchema)]
+pub struct CaseSummaryView {
+    pub number: String,
+    pub case_type: String,
+    pub board: String,
+    pub district: Option<String>,
+    pub channel: String,
+    pub status: String,
+    pub resolution: Option<String>,
+    pub assignee_group: Option<String>,
+    pub contact_kind: String,
+    pub feedback_deadline: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&CaseSummary> for CaseSummaryView {
+    fn from(s: &CaseSummary) -> Self {
+        CaseSummaryView {
+            number: s.number.to_string(),
+            case_type: s.case_type.clone(),
+            board: s.board.clone(),
+            district: s.district.clone(),
+            channel: s.channel.to_string(),
+            status: s.status.to_string(),
+            resolution: s.resolution.map(|r| r.to_string()),
+            assignee_group: s.assignee_group.clone(),
+            contact_kind: s.contact_kind.to_string(),
+            feedback_deadline: s.feedback_deadline,
+            created_at: s.created_at,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseList {
+    pub items: Vec<CaseSummaryView>,
+    /// Pass as `before` to get the next page; absent on the last page.
+    pub next_before: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IntakeResult {
+    /// The case number of the new case, or of the case the contact was added to.
+    pub number: String,
+    /// True when the contact was added to an existing case.
+    pub attached: bool,
+    pub status: String,
+    pub feedback_deadline: Option<NaiveDate>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryAdded {
+    pub number: String,
+    pub seq: u32,
+    pub version: i64,
+}
