@@ -200,6 +200,22 @@ pub enum RuleError {
     HandoverOfClosedCase,
 }
 
+impl RuleError {
+    /// The request field the rule is about, for error responses.
+    pub fn field(&self) -> &'static str {
+        match self {
+            RuleError::IllegalTransition { .. } => "status",
+            RuleError::ResolutionRequired
+            | RuleError::ResolutionWithoutClose
+            | RuleError::NotAllowedForInform(_)
+            | RuleError::NotAllowedForRegister
+            | RuleError::NeverHandedOver => "resolution",
+            RuleError::ReasonRequired => "reason",
+            RuleError::HandoverNotAllowed | RuleError::HandoverOfClosedCase => "group",
+        }
+    }
+}
+
 /// Whether the centre may close a case of a type with `resolution`.
 pub fn check_resolution(
     level: CentreLevel,

@@ -243,6 +243,7 @@ impl Catalog {
             file,
             text,
             errors: Vec::new(),
+            declared: HashSet::new(),
         };
         let catalog = read_catalog(&mut ctx);
         match catalog {
@@ -453,9 +454,47 @@ struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
     errors: Vec<CatalogError>,
+    /// Codes written in the file per section, valid entries or not: a
+    /// reference to an entry that itself has an error is not reported again.
+    declared: HashSet<(&'static str, String)>,
 }
 
 impl Ctx<'_> {
+    /// Whether a reference to `code` in `section` is dangling.
+    fn undeclared(&self, section: &'static str, code: &str) -> bool {
+        !self.declared.contains(&(section, code.to_owned()))
+    }
+
+    fn declare_codes(&mut self, doc: &toml_edit::Table) {
+        for (section, key) in [
+            ("service_areas", "code"),
+            ("boards", "code"),
+            ("districts", "code"),
+            ("centres", "code"),
+            ("groups", "code"),
+            ("staff", "id"),
+            ("case_types", "code"),
+        ] {
+            let Some(item) = doc.get(section) else {
+                continue;
+            };
+            let tables: Vec<&dyn TableLike> = match (item.as_array_of_tables(), item.as_array()) {
+                (Some(aot), _) => aot.iter().map(|t| t as &dyn TableLike).collect(),
+                (None, Some(a)) => a
+                    .iter()
+                    .filter_map(|v| v.as_inline_table())
+                    .map(|t| t as &dyn TableLike)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for t in tables {
+                if let Some(code) = t.get(key).and_then(Item::as_str) {
+                    self.declared.insert((section, code.trim().to_owned()));
+                }
+            }
+        }
+    }
+
     fn line_of(&self, span: Option<Range<usize>>) -> usize {
         let offset = span.map(|s| s.start).unwrap_or(0).min(self.text.len());
         self.text.as_bytes()[..offset]
@@ -697,6 +736,7 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
             return None;
         }
     };
+    ctx.declare_codes(doc.as_table());
     let mut top = Fields::new(doc.as_table(), String::new(), None);
     // The top-level path is empty, so key paths read `boards[…]`, not `.boards`.
     let schema = top.int(ctx, "schema", 1..=1);
@@ -1194,7 +1234,7 @@ fn resolve(
     }
     for (i, d) in c.districts.iter().enumerate() {
         match c.board(&d.board) {
-            None => ctx.error(
+            None if ctx.undeclared("boards", &d.board) => ctx.error(
                 span_of("districts", i),
                 format!("districts[{i}].board"),
                 format!("unknown board '{}'", d.board),
@@ -1204,12 +1244,12 @@ fn resolve(
                 format!("districts[{i}].board"),
                 format!("'{}' is not a district board", d.board),
             ),
-            Some(_) => {}
+            _ => {}
         }
     }
     for (i, g) in c.groups.iter().enumerate() {
         match &g.kind {
-            GroupKind::Answer { centre, .. } if c.centre(centre).is_none() => ctx.error(
+            GroupKind::Answer { centre, .. } if ctx.undeclared("centres", centre) => ctx.error(
                 span_of("groups", i),
                 format!("groups[{i}].centre"),
                 format!("unknown centre '{centre}'"),
@@ -1218,7 +1258,7 @@ fn resolve(
                 board: Some(board), ..
             }
             | GroupKind::Officer { board }
-                if c.board(board).is_none() =>
+                if ctx.undeclared("boards", board) =>
             {
                 ctx.error(
                     span_of("groups", i),
@@ -1231,7 +1271,7 @@ fn resolve(
     }
     for (i, s) in c.staff.iter().enumerate() {
         for g in &s.groups {
-            if c.group(g).is_none() {
+            if ctx.undeclared("groups", g) {
                 ctx.error(
                     span_of("staff", i),
                     format!("staff[{i}].groups"),
@@ -1243,7 +1283,7 @@ fn resolve(
     for (i, ct) in c.case_types.iter().enumerate() {
         let span = case_type_spans.get(i).cloned().flatten();
         let at = |k: &str| format!("case_types[{i}:{}].{k}", ct.code);
-        if c.service_area(&ct.service_area).is_none() {
+        if ctx.undeclared("service_areas", &ct.service_area) {
             ctx.error(
                 span.clone(),
                 at("service_area"),
@@ -1251,13 +1291,13 @@ fn resolve(
             );
         }
         if let Responsible::Board(b) = &ct.responsible {
-            if c.board(b).is_none() {
+            if ctx.undeclared("boards", b) {
                 ctx.error(span.clone(), at("board"), format!("unknown board '{b}'"));
             }
         }
         if let Some(g) = &ct.answer_group {
             match c.group(g).map(|g| &g.kind) {
-                None => ctx.error(
+                None if ctx.undeclared("groups", g) => ctx.error(
                     span.clone(),
                     at("answer_group"),
                     format!("unknown group '{g}'"),
@@ -1272,7 +1312,7 @@ fn resolve(
         }
         if let Some(g) = &ct.handover_group {
             match c.group(g).map(|g| &g.kind) {
-                None => ctx.error(
+                None if ctx.undeclared("groups", g) => ctx.error(
                     span.clone(),
                     at("handover_group"),
                     format!("unknown group '{g}'"),

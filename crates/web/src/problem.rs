@@ -110,8 +110,11 @@ impl ApiError {
                 S::CONFLICT,
                 "rule",
                 "The change breaks a case rule",
-                Some(rule.to_string()),
-                vec![],
+                Some(format!("{}: {rule}", rule.field())),
+                vec![FieldError {
+                    field: rule.field().into(),
+                    reason: rule.to_string(),
+                }],
             ),
             ApiError::Case(CaseError::Conflict) => problem(
                 S::CONFLICT,

@@ -1,0 +1,157 @@
+use std::sync::Arc;
+
+use kontakt_app::cases::CaseService;
+use kontakt_app::tokens;
+use kontakt_domain::catalog::Catalog;
+use kontakt_store::{OpenMode, Store};
+use serde_json::{json, Value};
+
+pub const CATALOG: &str = include_str!("../../../../catalog/stockholm.toml");
+
+#[derive(Clone, Copy, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    /// cases:read and cases:write.
+    pub token: String,
+    pub store: Arc<dyn Store>,
+    pub catalog: Arc<Catalog>,
+    _dir: tempfile::TempDir,
+}
+
+/// A fresh, empty database of the given kind.
+pub async fn fresh_database(db: Db, dir: &std::path::Path) -> String {
+    match db {
+        Db::Sqlite => format!("sqlite:{}", dir.join("kontakt.db").display()),
+        Db::Postgres => {
+            let admin = std::env::var("KONTAKT_TEST_POSTGRES").expect(
+                "KONTAKT_TEST_POSTGRES is not set: run the tests with scripts/test.sh, which starts PostgreSQL",
+            );
+            let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+                .await
+                .expect("connect to the test PostgreSQL");
+            tokio::spawn(conn);
+            let name = format!("kontakt_test_{}", hex::encode(rand::random::<[u8; 6]>()));
+            client
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create test database");
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b)
+                .expect("URL with a database");
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub async fn spawn_app(db: Db) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database(db, dir.path()).await;
+    let store = kontakt_store::open(&database_url, OpenMode::CreateIfMissing)
+        .await
+        .expect("open store");
+    let catalog = Arc::new(Catalog::load("stockholm.toml", CATALOG).expect("catalog"));
+    let token = tokens::issue(
+        &store,
+        "test",
+        &[tokens::SCOPE_CASES_READ, tokens::SCOPE_CASES_WRITE],
+    )
+    .await
+    .expect("token");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = kontakt_web::AppState {
+        cases: Arc::new(CaseService::new(store.clone(), catalog.clone())),
+    };
+    tokio::spawn(kontakt_web::serve(listener, state, std::future::pending()));
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        token,
+        store,
+        catalog,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Registers a simple open case and returns its number.
+    pub async fn new_case(&self) -> String {
+        let (status, body) = self.post("/api/v1/cases", &minimal_case()).await;
+        assert_eq!(status, 201, "{body}");
+        body["number"].as_str().expect("number").to_owned()
+    }
+
+    pub async fn case_count(&self) -> u64 {
+        self.store.count_cases().await.expect("count")
+    }
+
+    /// A case type by code from the catalog, for expectations.
+    pub fn case_type(&self, code: &str) -> &kontakt_domain::catalog::CaseType {
+        self.catalog.case_type(code).expect("case type in catalog")
+    }
+}
+
+/// A case type of the demo catalog that the centre handles to closure, with
+/// no required form fields and a fixed board.
+pub const SIMPLE_TYPE: &str = "SYNP-KCS";
+
+pub fn minimal_case() -> Value {
+    json!({"case_type": SIMPLE_TYPE, "channel": "phone", "description": "Tycker att väntetiden i telefon var för lång."})
+}
+
+/// Runs each named `async fn(TestApp)` once per database backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::helpers::spawn_app($crate::helpers::Db::Sqlite).await).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::helpers::spawn_app($crate::helpers::Db::Postgres).await).await
+                }
+            }
+        )*
+    };
+}

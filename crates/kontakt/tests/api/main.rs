@@ -1,0 +1,12 @@
+//! All API integration tests in one binary (faster to build). Each test
+//! starts the real server on a free port with a fresh database and talks
+//! HTTP to it; `on_both_backends!` runs it once on SQLite and once on
+//! PostgreSQL (KONTAKT_TEST_POSTGRES names the server; `scripts/test.sh`
+//! starts one).
+
+mod helpers;
+
+mod bad_input;
+mod cases;
+mod cli;
+mod timeline;

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs (from Debian's packages) and starts the real services the tests
+# use, each private to this checkout under .test-services/. Idempotent: a
+# service already running is reused. Prints the environment to export.
+#
+#   eval "$(scripts/services.sh)"
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+state="$root/.test-services"
+mkdir -p "$state"
+
+log() { echo "services: $*" >&2; }
+
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        if [ "$(id -u)" -eq 0 ]; then
+            (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >&2
+        else
+            (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >&2
+        fi
+    fi
+}
+
+# --- PostgreSQL: a private cluster on port 54329, trust auth on loopback.
+pg_port=54329
+apt_install postgresql
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+pg_data="$state/pg"
+# PostgreSQL refuses to run as root, so the cluster belongs to 'postgres'.
+as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+if ! as_pg "$pg_bin/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; then
+    if [ ! -f "$pg_data/PG_VERSION" ]; then
+        log "creating a PostgreSQL cluster in $pg_data"
+        mkdir -p "$pg_data"
+        [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$state" "$pg_data"
+        as_pg "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    log "starting PostgreSQL on 127.0.0.1:$pg_port"
+    as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w \
+        -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on" start >/dev/null
+fi
+echo "export KONTAKT_TEST_POSTGRES=postgres://postgres@127.0.0.1:$pg_port/postgres"
