@@ -6,8 +6,13 @@
 #   eval "$(scripts/services.sh)"
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-state="$root/.test-services"
+# Outside the checkout: the 'postgres' user must reach its data directory,
+# and a checkout under /root is closed to it. One directory (and one port)
+# per checkout, so two checkouts do not share a cluster.
+key=$(printf '%s' "$root" | cksum | cut -d' ' -f1)
+state="${TMPDIR:-/tmp}/kontakt-test-services-$key"
 mkdir -p "$state"
+chmod 755 "$state"
 
 log() { echo "services: $*" >&2; }
 
@@ -26,8 +31,8 @@ apt_install() {
     fi
 }
 
-# --- PostgreSQL: a private cluster on port 54329, trust auth on loopback.
-pg_port=54329
+# --- PostgreSQL: a private cluster, trust auth on loopback only.
+pg_port=$((54000 + key % 900))
 apt_install postgresql
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pg_data="$state/pg"
@@ -39,7 +44,7 @@ if ! as_pg "$pg_bin/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; then
     if [ ! -f "$pg_data/PG_VERSION" ]; then
         log "creating a PostgreSQL cluster in $pg_data"
         mkdir -p "$pg_data"
-        [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$state" "$pg_data"
+        if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$pg_data"; fi
         as_pg "$pg_bin/initdb" -D "$pg_data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
     fi
     log "starting PostgreSQL on 127.0.0.1:$pg_port"

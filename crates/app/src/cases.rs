@@ -247,10 +247,12 @@ pub struct DeadlineRequest {
 
 /// The outcome of an intake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Intake {
-    Created(CaseNumber),
-    /// Added to an existing case.
-    Attached(CaseNumber),
+pub struct Intake {
+    pub number: CaseNumber,
+    /// True when the contact was added to an existing case.
+    pub attached: bool,
+    pub status: Status,
+    pub feedback_deadline: Option<NaiveDate>,
 }
 
 /// Who is acting: recorded as the author of timeline entries.
@@ -287,7 +289,13 @@ impl CaseService {
             return self.attach(number, &req, actor, now).await;
         }
         let new = self.validate_new_case(req, actor, now)?;
-        Ok(Intake::Created(self.store.create_case(new).await?))
+        let (status, feedback_deadline) = (new.status, new.feedback_deadline);
+        Ok(Intake {
+            number: self.store.create_case(new).await?,
+            attached: false,
+            status,
+            feedback_deadline,
+        })
     }
 
     /// Turns a request into a [`NewCase`] or every reason why not. Used by
@@ -564,7 +572,15 @@ impl CaseService {
             ..CaseUpdate::default()
         };
         match self.store.update_case(number, update).await {
-            Ok(_) => Ok(Intake::Attached(number)),
+            Ok(_) => {
+                let case = self.get(&number.to_string()).await?;
+                Ok(Intake {
+                    number,
+                    attached: true,
+                    status: case.status,
+                    feedback_deadline: case.feedback_deadline,
+                })
+            }
             Err(StoreError::NotFound) => Err(CaseError::Invalid(vec![FieldError {
                 field: "attach_to".into(),
                 reason: format!("there is no case {number}"),

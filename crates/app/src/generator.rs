@@ -392,11 +392,24 @@ impl<'a> Generator<'a> {
         let local = day
             .and_hms_opt(hour, self.rng.gen_range(0..60), self.rng.gen_range(0..60))
             .unwrap_or_default();
-        let t = chrono_tz::Europe::Stockholm
+        chrono_tz::Europe::Stockholm
             .from_local_datetime(&local)
             .earliest()
-            .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc));
-        t.min(self.until)
+            .map_or_else(|| local.and_utc(), |t| t.with_timezone(&Utc))
+    }
+
+    /// A contact time on `day` that is not later than `until`: on the last
+    /// day, times past it are drawn again rather than piled up at `until`.
+    fn contact_time(&mut self, day: NaiveDate, channel: Channel) -> DateTime<Utc> {
+        for _ in 0..50 {
+            let t = self.time_on(day, channel);
+            if t <= self.until {
+                return t;
+            }
+        }
+        let start = kontakt_domain::calendar::stockholm_midnight(day);
+        let span = (self.until - start).num_seconds().max(1);
+        start + Duration::seconds(self.rng.gen_range(0..span))
     }
 
     fn case(&mut self, day: NaiveDate) -> Result<NewCase, CaseError> {
@@ -405,7 +418,7 @@ impl<'a> Generator<'a> {
         if !is_working_day(day) && matches!(channel, Channel::Phone | Channel::Visit) {
             channel = Channel::EService;
         }
-        let created_at = self.time_on(day, channel);
+        let created_at = self.contact_time(day, channel);
         let needs_district = ct.responsible == Responsible::DistrictBoard;
         let district = (needs_district || self.rng.gen_bool(0.85)).then(|| {
             self.catalog.districts[self.districts.sample(&mut self.rng)]
@@ -536,8 +549,12 @@ impl<'a> Generator<'a> {
                 gs.get(i).cloned()
             }),
         };
-        let hand_over = ct.centre_level == CentreLevel::Register
-            || (group.is_some() && self.rng.gen_bool(0.25));
+        // Only what the agreement allows: an inform-only type is never handed over.
+        let hand_over = match ct.centre_level {
+            CentreLevel::Inform => false,
+            CentreLevel::Register => true,
+            CentreLevel::Handle => group.is_some() && self.rng.gen_bool(0.25),
+        };
         let (mut status, resolution) = match (hand_over, group) {
             (true, Some(group)) if step_at <= self.until => {
                 case.entries.push(NewEntry {
@@ -727,6 +744,8 @@ pub async fn generate_into(
     config: &GeneratorConfig,
     mut progress: impl FnMut(u64),
 ) -> Result<u64, CaseError> {
+    // Small transactions: SQLite's per-statement savepoints get slower as a
+    // transaction's dirty pages pile up.
     const BATCH: usize = 5_000;
     let mut generator = Generator::new(service, config);
     let mut written = 0u64;

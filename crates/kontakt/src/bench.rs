@@ -54,12 +54,13 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
             rate,
         } => {
             let client = reqwest::Client::new();
+            let bodies = std::sync::Arc::new(case_bodies(&client, &url, &token).await?);
             let result = drive(clients, seconds, rate, move |i| {
                 let client = client.clone();
                 let url = format!("{url}/api/v1/cases");
                 let token = token.clone();
+                let body = bodies[(i % bodies.len() as u64) as usize].clone();
                 async move {
-                    let body = case_body(i);
                     let r = client
                         .post(&url)
                         .bearer_auth(&token)
@@ -146,25 +147,53 @@ async fn number_ranges(
     Ok(ranges)
 }
 
-fn case_body(i: u64) -> serde_json::Value {
-    const TYPES: &[(&str, Option<&str>)] = &[
-        ("AVF-MISS", Some("sodermalm")),
-        ("FSK-KO", Some("farsta")),
-        ("PARK-BOENDE", None),
-        ("GATA-HAL", Some("bromma")),
+/// Realistic intake bodies: every case type without required form fields,
+/// spread over the districts, with an identified resident.
+async fn case_bodies(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    const DISTRICTS: &[&str] = &[
+        "sodermalm",
+        "farsta",
+        "bromma",
+        "rinkeby-kista",
+        "skarholmen",
+        "norrmalm",
     ];
-    let (case_type, district) = TYPES[(i % TYPES.len() as u64) as usize];
-    let mut body = json!({
-        "case_type": case_type,
-        "channel": "phone",
-        "description": "Invånaren ringer och vill ha hjälp. Belastningstest.",
-        "contact": {"name": "Test Testsson", "personnummer": "19121212-1212", "phone": "070-123 45 67"},
-        "feedback_channel": "sms",
-    });
-    if let Some(d) = district {
-        body["district"] = json!(d);
+    let types: Vec<serde_json::Value> = client
+        .get(format!("{url}/api/v1/case-types"))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .error_for_status()
+        .context("listing case types")?
+        .json()
+        .await?;
+    let bodies: Vec<serde_json::Value> = types
+        .iter()
+        .filter(|t| {
+            t["fields"]
+                .as_array()
+                .is_none_or(|f| f.iter().all(|f| f["required"] != true))
+        })
+        .enumerate()
+        .map(|(i, t)| {
+            json!({
+                "case_type": t["code"],
+                "channel": "phone",
+                "district": DISTRICTS[i % DISTRICTS.len()],
+                "description": "Invånaren ringer och vill ha hjälp med sitt ärende. Belastningstest.",
+                "contact": {"name": "Test Testsson", "personnummer": "19121212-1212", "phone": "070-123 45 67"},
+                "feedback_channel": "sms",
+            })
+        })
+        .collect();
+    if bodies.is_empty() {
+        bail!("the catalog has no case type without required fields to register");
     }
-    body
+    Ok(bodies)
 }
 
 async fn drive<F, Fut>(clients: usize, seconds: u64, rate: Option<f64>, request: F) -> Outcome
@@ -185,7 +214,7 @@ where
                 start + interval.map_or(Duration::ZERO, |i| i.mul_f64(c as f64 / clients as f64));
             let mut i = c as u64;
             while due < end {
-                if let Some(_) = interval {
+                if interval.is_some() {
                     tokio::time::sleep_until(due.into()).await;
                 }
                 let sent = if interval.is_some() {

@@ -2,15 +2,29 @@
 //! Never edit an applied migration; add a new one.
 
 /// (version, name, SQL) for SQLite, in order.
-pub(crate) const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
+pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "timeline_no_replace",
+        include_str!("../migrations/sqlite/0002_timeline_no_replace.sql"),
+    ),
+];
 
 /// (version, name, SQL) for PostgreSQL, in order.
-pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "timeline_no_truncate",
+        include_str!("../migrations/postgres/0002_timeline_no_truncate.sql"),
+    ),
+];

@@ -26,8 +26,21 @@ pub struct PgStore {
     pool: Pool,
 }
 
-fn db(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(e.to_string())
+fn db(e: impl std::error::Error) -> StoreError {
+    StoreError::Database(describe(&e))
+}
+
+/// An error with its causes: tokio-postgres puts the server's message in
+/// `source()`, and "db error" alone helps nobody.
+fn describe(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 type Param = Box<dyn ToSql + Sync + Send>;
@@ -81,9 +94,9 @@ async fn run_migrations(client: &mut deadpool_postgres::Object) -> Result<()> {
         .map_err(db)?
         .get(0);
     for (version, name, sql) in migrate::POSTGRES.iter().filter(|(v, _, _)| *v > applied) {
-        tx.batch_execute(sql)
-            .await
-            .map_err(|e| StoreError::Database(format!("migration {version} ({name}): {e}")))?;
+        tx.batch_execute(sql).await.map_err(|e| {
+            StoreError::Database(format!("migration {version} ({name}): {}", describe(&e)))
+        })?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())",
             &[version, name],
@@ -107,46 +120,54 @@ async fn writer_loop(mut client: deadpool_postgres::Object, mut inbox: mpsc::Rec
     }
 }
 
+/// Runs the batch in one transaction without savepoints (each costs two
+/// round trips). That is safe because a write fails with an expected error
+/// (not found, conflict) only in its checks, before it has written anything.
+/// A database error mid-write breaks the transaction: then every write of
+/// the batch is retried alone, so each caller gets its own true answer.
 async fn run_batch(client: &mut deadpool_postgres::Object, batch: Vec<Pending>) {
-    let mut tx = match client.transaction().await {
-        Ok(tx) => tx,
-        Err(e) => {
-            let reason = e.to_string();
-            for p in batch {
-                let _ = p.reply.send(Err(StoreError::Database(reason.clone())));
-            }
-            return;
-        }
-    };
-    let mut results = Vec::with_capacity(batch.len());
-    for p in &batch {
-        let result = match tx.transaction().await {
-            Ok(sp) => match apply(&sp, &p.op).await {
-                Ok(out) => sp.commit().await.map(|_| out).map_err(db),
-                Err(e) => {
-                    let _ = sp.rollback().await;
-                    Err(e)
-                }
-            },
-            Err(e) => Err(db(e)),
-        };
-        results.push(result);
-    }
-    match tx.commit().await {
-        Ok(()) => {
+    match try_batch(client, batch.iter().map(|p| &p.op)).await {
+        Ok(results) => {
             for (p, r) in batch.into_iter().zip(results) {
                 let _ = p.reply.send(r);
             }
         }
+        Err(e) if batch.len() == 1 => {
+            if let Some(p) = batch.into_iter().next() {
+                let _ = p.reply.send(Err(e));
+            }
+        }
         Err(e) => {
-            tracing::error!(error = %e, "commit failed; no write of this batch was acknowledged");
+            tracing::warn!(error = %e, writes = batch.len(), "batch failed; retrying its writes one by one");
             for p in batch {
-                let _ = p
-                    .reply
-                    .send(Err(StoreError::Database(format!("commit failed: {e}"))));
+                let result = match try_batch(client, std::iter::once(&p.op)).await {
+                    Ok(mut r) => r.pop().unwrap_or_else(|| Err(unexpected())),
+                    Err(e) => Err(e),
+                };
+                let _ = p.reply.send(result);
             }
         }
     }
+}
+
+/// One transaction over `ops`: the per-write results if it committed, or
+/// the error that broke it (nothing of it was written then).
+async fn try_batch<'a>(
+    client: &mut deadpool_postgres::Object,
+    ops: impl Iterator<Item = &'a WriteOp>,
+) -> Result<Vec<Result<Output>>> {
+    let tx = client.transaction().await.map_err(db)?;
+    let mut results = Vec::new();
+    for op in ops {
+        match apply(&tx, op).await {
+            Err(e @ StoreError::Database(_)) | Err(e @ StoreError::Corrupt(_)) => return Err(e),
+            other => results.push(other),
+        }
+    }
+    tx.commit()
+        .await
+        .map_err(|e| StoreError::Database(format!("commit failed: {}", describe(&e))))?;
+    Ok(results)
 }
 
 async fn apply(tx: &Transaction<'_>, op: &WriteOp) -> Result<Output> {
@@ -192,7 +213,13 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
         )
         .await
         .map_err(db)?;
-    let serial: i64 = tx.query_one(&stmt, &[&year]).await.map_err(db)?.get(0);
+    // The counter and the contact do not depend on each other: sent
+    // together, they share one round trip (tokio-postgres pipelines them).
+    let (serial_row, (person_id, organisation_id)) = tokio::try_join!(
+        async { tx.query_one(&stmt, &[&year]).await.map_err(db) },
+        upsert_contact(tx, &c.contact, c.created_at),
+    )?;
+    let serial: i64 = serial_row.get(0);
     let number = u16::try_from(year)
         .ok()
         .zip(u32::try_from(serial).ok())
@@ -200,7 +227,6 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
         .ok_or_else(|| {
             StoreError::Database(format!("no case number for year {year}, serial {serial}"))
         })?;
-    let (person_id, organisation_id) = upsert_contact(tx, &c.contact, c.created_at).await?;
     let stmt = tx
         .prepare_cached(
             "INSERT INTO cases (number, case_type, board, service_area, district, channel, status, resolution, \
@@ -243,9 +269,13 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
         .await
         .map_err(db)?
         .get(0);
-    for (i, e) in c.entries.iter().enumerate() {
-        insert_entry(tx, case_id, i as i32 + 1, e.at, &e.author, &e.body).await?;
-    }
+    futures_util::future::try_join_all(
+        c.entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| insert_entry(tx, case_id, i as i32 + 1, e.at, &e.author, &e.body)),
+    )
+    .await?;
     Ok(number)
 }
 
@@ -368,6 +398,11 @@ async fn update_case(tx: &Transaction<'_>, number: CaseNumber, u: &CaseUpdate) -
     if u.expected_version.is_some_and(|v| v != version) {
         return Err(StoreError::Conflict);
     }
+    // Every check comes before the first write (see `try_batch`).
+    let other_id = match u.link {
+        Some(other) => Some(case_id_and_version(tx, other).await?.0),
+        None => None,
+    };
     let mut sets: Vec<(&str, Param)> = vec![
         ("version", Box::new(version + 1)),
         ("updated_at", Box::new(u.at)),
@@ -420,15 +455,13 @@ async fn update_case(tx: &Transaction<'_>, number: CaseNumber, u: &CaseUpdate) -
         .await
         .map_err(db)?;
     }
-    let mut seq = next_seq(tx, case_id).await?;
-    let mut last_seq = seq - 1;
-    for entry in &u.entries {
+    let first = next_seq(tx, case_id).await?;
+    let mut last_seq = first - 1;
+    for (seq, entry) in (first..).zip(&u.entries) {
         insert_entry(tx, case_id, seq, u.at, &u.author, entry).await?;
         last_seq = seq;
-        seq += 1;
     }
-    if let Some(other) = u.link {
-        let (other_id, _) = case_id_and_version(tx, other).await?;
+    if let Some(other_id) = other_id {
         let inserted = tx
             .execute(
                 "INSERT INTO case_links (case_id, other_id) VALUES ($1, $2), ($2, $1) ON CONFLICT DO NOTHING",

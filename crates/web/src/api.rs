@@ -7,8 +7,8 @@ use axum::response::IntoResponse;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use kontakt_app::cases::{
-    limits, DeadlineRequest, EntryRequest, FieldError, HandoverRequest, Intake, IntakeRequest,
-    LinkRequest, StatusRequest,
+    limits, DeadlineRequest, EntryRequest, FieldError, HandoverRequest, IntakeRequest, LinkRequest,
+    StatusRequest,
 };
 use kontakt_app::tokens::{SCOPE_CASES_READ, SCOPE_CASES_WRITE, SCOPE_PROTECTED};
 use kontakt_domain::case::{CaseNumber, Channel, Status};
@@ -77,18 +77,17 @@ async fn create_case(
 ) -> Result<impl IntoResponse, ApiError> {
     caller.require(SCOPE_CASES_WRITE)?;
     let outcome = state.cases.intake(req, &caller.actor(), Utc::now()).await?;
-    let (number, attached, status) = match outcome {
-        Intake::Created(n) => (n, false, StatusCode::CREATED),
-        Intake::Attached(n) => (n, true, StatusCode::OK),
+    let number = outcome.number;
+    let status = if outcome.attached {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
     };
-    // The creation path answers from the committed case, so what the client
-    // sees is exactly what was stored.
-    let case = state.cases.get(&number.to_string()).await?;
     let body = IntakeResult {
         number: number.to_string(),
-        attached,
-        status: case.status.to_string(),
-        feedback_deadline: case.feedback_deadline,
+        attached: outcome.attached,
+        status: outcome.status.to_string(),
+        feedback_deadline: outcome.feedback_deadline,
     };
     Ok((
         status,

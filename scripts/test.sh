@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every test of the project, on SQLite and PostgreSQL. Installs and starts
+# what the tests need (scripts/services.sh), then runs the test suite, the
+# formatter check and clippy. This is the README's test command; CI runs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+eval "$(bash scripts/services.sh)"
+export KONTAKT_TEST_POSTGRES
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+echo "== tests (SQLite and PostgreSQL)"
+status=0
+cargo test --workspace --locked --lib --bins --tests 2>&1 | tee "$log" || status=$?
+
+echo "== format"
+cargo fmt --all -- --check || status=1
+
+echo "== clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings || status=1
+
+# One total over all test binaries, so the last line tells the whole story.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit $status
