@@ -487,8 +487,8 @@ impl<'a> Generator<'a> {
 
         let first_contact_share = match ct.centre_level {
             CentreLevel::Inform => 0.95,
-            CentreLevel::Register => 0.45,
-            CentreLevel::Handle => 0.78,
+            CentreLevel::Register => 0.5,
+            CentreLevel::Handle => 0.82,
         };
         let closes_at_once = self.rng.gen_bool(first_contact_share);
         let close_as = closes_at_once.then(|| {
@@ -587,7 +587,9 @@ impl<'a> Generator<'a> {
             }
             _ => (Status::Registered, Resolution::ReferredElsewhere),
         };
-        if done_at <= self.until && status != Status::Registered {
+        // A case nobody can take over (no officer group for its board) is closed
+        // as referred elsewhere: the resident was told where to turn.
+        if done_at <= self.until {
             let author = if status == Status::HandedOver {
                 self.officers[self.rng.gen_range(0..self.officers.len())].clone()
             } else {

@@ -500,28 +500,15 @@ impl Store for PgStore {
     }
 
     async fn create_case(&self, case: NewCase) -> Result<CaseNumber> {
-        match self.writer.submit(WriteOp::Create(Box::new(case))).await? {
-            Output::Created(n) => Ok(n),
-            _ => Err(unexpected()),
-        }
+        self.writer.create(case).await
     }
 
     async fn create_cases(&self, cases: Vec<NewCase>) -> Result<Vec<CaseNumber>> {
-        match self.writer.submit(WriteOp::CreateMany(cases)).await? {
-            Output::CreatedMany(n) => Ok(n),
-            _ => Err(unexpected()),
-        }
+        self.writer.create_many(cases).await
     }
 
     async fn update_case(&self, number: CaseNumber, update: CaseUpdate) -> Result<Updated> {
-        match self
-            .writer
-            .submit(WriteOp::Update(number, Box::new(update)))
-            .await?
-        {
-            Output::Updated(u) => Ok(u),
-            _ => Err(unexpected()),
-        }
+        self.writer.update(number, update).await
     }
 
     async fn case(&self, number: CaseNumber) -> Result<Option<CaseRecord>> {
@@ -698,7 +685,7 @@ impl Store for PgStore {
     }
 
     async fn create_token(&self, token: NewToken) -> Result<()> {
-        self.writer.submit(WriteOp::Token(token)).await.map(|_| ())
+        self.writer.token(token).await
     }
 
     async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>> {
@@ -733,9 +720,6 @@ impl Store for PgStore {
     }
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        self.writer
-            .submit(WriteOp::Meta(key.to_owned(), value.to_owned()))
-            .await
-            .map(|_| ())
+        self.writer.meta(key, value).await
     }
 }

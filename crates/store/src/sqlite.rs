@@ -17,7 +17,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use tokio::sync::mpsc;
 
 use crate::rows::{self, CaseRow, EntryRow, ListValue, OrganisationRow, PersonRow, SummaryRow};
-use crate::writer::{unexpected, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
+use crate::writer::{Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
 use crate::{
     case_year, migrate, ApiToken, Backend, CaseFilter, CaseRecord, CaseSummary, CaseUpdate,
     NewCase, NewContact, NewToken, OpenMode, Result, Store, StoreError, Updated,
@@ -660,28 +660,15 @@ impl Store for SqliteStore {
     }
 
     async fn create_case(&self, case: NewCase) -> Result<CaseNumber> {
-        match self.writer.submit(WriteOp::Create(Box::new(case))).await? {
-            Output::Created(n) => Ok(n),
-            _ => Err(unexpected()),
-        }
+        self.writer.create(case).await
     }
 
     async fn create_cases(&self, cases: Vec<NewCase>) -> Result<Vec<CaseNumber>> {
-        match self.writer.submit(WriteOp::CreateMany(cases)).await? {
-            Output::CreatedMany(n) => Ok(n),
-            _ => Err(unexpected()),
-        }
+        self.writer.create_many(cases).await
     }
 
     async fn update_case(&self, number: CaseNumber, update: CaseUpdate) -> Result<Updated> {
-        match self
-            .writer
-            .submit(WriteOp::Update(number, Box::new(update)))
-            .await?
-        {
-            Output::Updated(u) => Ok(u),
-            _ => Err(unexpected()),
-        }
+        self.writer.update(number, update).await
     }
 
     async fn case(&self, number: CaseNumber) -> Result<Option<CaseRecord>> {
@@ -713,7 +700,7 @@ impl Store for SqliteStore {
     }
 
     async fn create_token(&self, token: NewToken) -> Result<()> {
-        self.writer.submit(WriteOp::Token(token)).await.map(|_| ())
+        self.writer.token(token).await
     }
 
     async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>> {
@@ -749,9 +736,6 @@ impl Store for SqliteStore {
     }
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        self.writer
-            .submit(WriteOp::Meta(key.to_owned(), value.to_owned()))
-            .await
-            .map(|_| ())
+        self.writer.meta(key, value).await
     }
 }

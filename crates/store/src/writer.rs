@@ -48,6 +48,42 @@ impl WriterHandle {
     }
 }
 
+impl WriterHandle {
+    pub async fn create(&self, case: NewCase) -> Result<CaseNumber> {
+        match self.submit(WriteOp::Create(Box::new(case))).await? {
+            Output::Created(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn create_many(&self, cases: Vec<NewCase>) -> Result<Vec<CaseNumber>> {
+        match self.submit(WriteOp::CreateMany(cases)).await? {
+            Output::CreatedMany(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn update(&self, number: CaseNumber, update: CaseUpdate) -> Result<Updated> {
+        match self
+            .submit(WriteOp::Update(number, Box::new(update)))
+            .await?
+        {
+            Output::Updated(u) => Ok(u),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn token(&self, token: NewToken) -> Result<()> {
+        self.submit(WriteOp::Token(token)).await.map(|_| ())
+    }
+
+    pub async fn meta(&self, key: &str, value: &str) -> Result<()> {
+        self.submit(WriteOp::Meta(key.to_owned(), value.to_owned()))
+            .await
+            .map(|_| ())
+    }
+}
+
 pub(crate) fn unexpected() -> StoreError {
     StoreError::Database("the writer answered with the wrong kind of result".into())
 }
