@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::audit::{AuditEvent, Outcome};
 use kontakt_domain::calendar::{add_working_days, stockholm_date};
 use kontakt_domain::case::{
     check_handover, check_resolution, check_transition, CaseNumber, Channel, EntryBody,
@@ -255,9 +256,56 @@ pub struct Intake {
     pub feedback_deadline: Option<NaiveDate>,
 }
 
-/// Who is acting: recorded as the author of timeline entries.
+/// Why personal data is read when the caller does not say: the contact
+/// centre's task.
+pub const DEFAULT_PURPOSE: &str = "case_handling";
+
+/// Who is acting, from where and why: the author of timeline entries and the
+/// subject of audit entries.
 #[derive(Debug, Clone)]
-pub struct Actor(pub String);
+pub struct Actor {
+    /// `user:<login>`, `token:<name>`, `system:<job>` or a staff id.
+    pub id: String,
+    pub client: String,
+    pub operation_id: String,
+    pub purpose: String,
+}
+
+impl Actor {
+    pub fn new(id: impl Into<String>) -> Self {
+        Actor {
+            id: id.into(),
+            client: String::new(),
+            operation_id: String::new(),
+            purpose: DEFAULT_PURPOSE.into(),
+        }
+    }
+
+    /// An audit event of this actor's.
+    pub fn event(
+        &self,
+        at: DateTime<Utc>,
+        action: &str,
+        object: (&str, &str),
+        board: &str,
+        outcome: Outcome,
+        detail: serde_json::Value,
+    ) -> AuditEvent {
+        AuditEvent {
+            at,
+            actor: self.id.clone(),
+            action: action.into(),
+            object_type: object.0.into(),
+            object_id: object.1.into(),
+            board: board.into(),
+            purpose: self.purpose.clone(),
+            operation_id: self.operation_id.clone(),
+            client: self.client.clone(),
+            outcome,
+            detail,
+        }
+    }
+}
 
 pub struct CaseService {
     store: Arc<dyn Store>,
@@ -288,7 +336,15 @@ impl CaseService {
         if let Some(number) = req.attach_to.as_deref() {
             return self.attach(number, &req, actor, now).await;
         }
-        let new = self.validate_new_case(req, actor, now)?;
+        let mut new = self.validate_new_case(req, actor, now)?;
+        new.audit = Some(actor.event(
+            now,
+            "case.create",
+            ("case", ""),
+            &new.board,
+            Outcome::Allowed,
+            serde_json::json!({"case_type": new.case_type, "channel": new.channel.as_str()}),
+        ));
         let (status, feedback_deadline) = (new.status, new.feedback_deadline);
         Ok(Intake {
             number: self.store.create_case(new).await?,
@@ -418,7 +474,7 @@ impl CaseService {
 
         let entry = |body| NewEntry {
             at: created_at,
-            author: actor.0.clone(),
+            author: actor.id.clone(),
             body,
         };
         let mut entries = vec![entry(EntryBody::Registered { channel })];
@@ -461,6 +517,7 @@ impl CaseService {
             closed_at,
             handed_over: false,
             entries,
+            audit: None,
         })
     }
 
@@ -565,15 +622,27 @@ impl CaseService {
         let (Some(number), Some(channel), Some(text)) = (number, channel, text) else {
             return Err(CaseError::Invalid(vec![]));
         };
+        let board = match self.store.case(number).await? {
+            Some(case) => case.board,
+            None => return Err(invalid("attach_to", format!("there is no case {number}"))),
+        };
         let update = CaseUpdate {
             at: now,
-            author: actor.0.clone(),
+            author: actor.id.clone(),
             entries: vec![EntryBody::MessageIn { channel, text }],
+            audit: vec![actor.event(
+                now,
+                "case.attach",
+                ("case", &number.to_string()),
+                &board,
+                Outcome::Allowed,
+                serde_json::json!({"channel": channel.as_str()}),
+            )],
             ..CaseUpdate::default()
         };
         match self.store.update_case(number, update).await {
             Ok(_) => {
-                let case = self.get(&number.to_string()).await?;
+                let case = self.load(&number.to_string()).await?;
                 Ok(Intake {
                     number,
                     attached: true,
@@ -589,7 +658,9 @@ impl CaseService {
         }
     }
 
-    pub async fn get(&self, number: &str) -> Result<CaseRecord, CaseError> {
+    /// A case for the service's own use; not audited (callers that hand
+    /// the case out use [`CaseService::read`]).
+    async fn load(&self, number: &str) -> Result<CaseRecord, CaseError> {
         let n = CaseNumber::parse(number)
             .map_err(|_| CaseError::NotFound(number.chars().take(40).collect()))?;
         self.store
@@ -598,8 +669,68 @@ impl CaseService {
             .ok_or_else(|| CaseError::NotFound(n.to_string()))
     }
 
-    pub async fn list(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>, CaseError> {
-        Ok(self.store.list_cases(filter).await?)
+    /// A case to show to `actor`. The read is in the audit log before the
+    /// case is returned; so is an attempt to read a case that does not exist.
+    pub async fn read(
+        &self,
+        number: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, CaseError> {
+        match self.load(number).await {
+            Ok(case) => {
+                let number = case.number.to_string();
+                let event = actor.event(
+                    now,
+                    "case.read",
+                    ("case", &number),
+                    &case.board,
+                    Outcome::Allowed,
+                    serde_json::json!({}),
+                );
+                self.store.audit(vec![event]).await?;
+                Ok(case)
+            }
+            Err(CaseError::NotFound(what)) => {
+                let shown: String = number.chars().take(40).collect();
+                let event = actor.event(
+                    now,
+                    "case.read",
+                    ("case", &shown),
+                    "",
+                    Outcome::Denied,
+                    serde_json::json!({"reason": "not found"}),
+                );
+                self.store.audit(vec![event]).await?;
+                Err(CaseError::NotFound(what))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Lists cases; the search (its filters and number of hits) is audited.
+    pub async fn list(
+        &self,
+        filter: &CaseFilter,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CaseSummary>, CaseError> {
+        let found = self.store.list_cases(filter).await?;
+        let detail = serde_json::json!({
+            "filters": filter_terms(filter),
+            "hits": found.len(),
+        });
+        self.store
+            .audit(vec![actor.event(
+                now,
+                "case.search",
+                ("case", ""),
+                filter.board.as_deref().unwrap_or(""),
+                Outcome::Allowed,
+                detail,
+            )])
+            .await?;
+        Ok(found)
     }
 
     fn case_type_of(&self, case: &CaseRecord) -> Result<&CaseType, CaseError> {
@@ -618,7 +749,7 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.get(number).await?;
+        let case = self.load(number).await?;
         let mut p = Problems::default();
         let to = parse_word(
             &mut p,
@@ -656,7 +787,7 @@ impl CaseService {
         let update = CaseUpdate {
             expected_version: Some(req.expected_version.unwrap_or(case.version)),
             at: now,
-            author: actor.0.clone(),
+            author: actor.id.clone(),
             entries: vec![EntryBody::StatusChanged {
                 from: case.status,
                 to,
@@ -672,10 +803,18 @@ impl CaseService {
             } else {
                 None
             },
+            audit: vec![actor.event(
+                now,
+                "case.status",
+                ("case", &case.number.to_string()),
+                &case.board,
+                Outcome::Allowed,
+                serde_json::json!({"from": case.status.as_str(), "to": to.as_str()}),
+            )],
             ..CaseUpdate::default()
         };
         self.store.update_case(case.number, update).await?;
-        self.get(number).await
+        self.load(number).await
     }
 
     pub async fn hand_over(
@@ -685,7 +824,7 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.get(number).await?;
+        let case = self.load(number).await?;
         let mut p = Problems::default();
         let group = req.group.trim();
         match self.catalog.group(group).map(|g| &g.kind) {
@@ -702,7 +841,7 @@ impl CaseService {
         let update = CaseUpdate {
             expected_version: Some(req.expected_version.unwrap_or(case.version)),
             at: now,
-            author: actor.0.clone(),
+            author: actor.id.clone(),
             entries: vec![EntryBody::HandedOver {
                 group: group.to_owned(),
                 summary: summary.unwrap_or_default(),
@@ -711,10 +850,18 @@ impl CaseService {
             assignee_group: Some(Some(group.to_owned())),
             assignee_person: Some(None),
             handed_over: true,
+            audit: vec![actor.event(
+                now,
+                "case.handover",
+                ("case", &case.number.to_string()),
+                &case.board,
+                Outcome::Allowed,
+                serde_json::json!({"group": group}),
+            )],
             ..CaseUpdate::default()
         };
         self.store.update_case(case.number, update).await?;
-        self.get(number).await
+        self.load(number).await
     }
 
     pub async fn add_entry(
@@ -724,7 +871,7 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(CaseRecord, u32), CaseError> {
-        let case = self.get(number).await?;
+        let case = self.load(number).await?;
         let mut p = Problems::default();
         let text = |p: &mut Problems| match req.text.as_deref() {
             Some(t) => p.text("text", t, limits::TEXT_CHARS, true),
@@ -865,13 +1012,21 @@ impl CaseService {
         };
         let update = CaseUpdate {
             at: now,
-            author: actor.0.clone(),
+            author: actor.id.clone(),
             entries: vec![body],
             blob,
+            audit: vec![actor.event(
+                now,
+                "case.entry",
+                ("case", &case.number.to_string()),
+                &case.board,
+                Outcome::Allowed,
+                serde_json::json!({"kind": req.kind}),
+            )],
             ..CaseUpdate::default()
         };
         let updated = self.store.update_case(case.number, update).await?;
-        Ok((self.get(number).await?, updated.last_seq))
+        Ok((self.load(number).await?, updated.last_seq))
     }
 
     pub async fn link(
@@ -881,7 +1036,7 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.get(number).await?;
+        let case = self.load(number).await?;
         let other = CaseNumber::parse(&req.case).map_err(|e| invalid("case", e.to_string()))?;
         if other == case.number {
             return Err(invalid("case", "a case cannot be linked to itself"));
@@ -891,9 +1046,17 @@ impl CaseService {
         }
         let update = CaseUpdate {
             at: now,
-            author: actor.0.clone(),
+            author: actor.id.clone(),
             entries: vec![EntryBody::Linked { case: other }],
             link: Some(other),
+            audit: vec![actor.event(
+                now,
+                "case.link",
+                ("case", &case.number.to_string()),
+                &case.board,
+                Outcome::Allowed,
+                serde_json::json!({"other": other.to_string()}),
+            )],
             ..CaseUpdate::default()
         };
         match self.store.update_case(case.number, update).await {
@@ -902,7 +1065,7 @@ impl CaseService {
             }
             r => r?,
         };
-        self.get(number).await
+        self.load(number).await
     }
 
     pub async fn set_deadline(
@@ -912,7 +1075,7 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.get(number).await?;
+        let case = self.load(number).await?;
         let mut p = Problems::default();
         if req.deadline < stockholm_date(now) {
             p.add("deadline", "lies in the past");
@@ -925,16 +1088,24 @@ impl CaseService {
         let update = CaseUpdate {
             expected_version: Some(case.version),
             at: now,
-            author: actor.0.clone(),
+            author: actor.id.clone(),
             entries: vec![EntryBody::FeedbackDeadlineChanged {
                 deadline: req.deadline,
                 reason: reason.unwrap_or_default(),
             }],
             feedback_deadline: Some(req.deadline),
+            audit: vec![actor.event(
+                now,
+                "case.deadline",
+                ("case", &case.number.to_string()),
+                &case.board,
+                Outcome::Allowed,
+                serde_json::json!({"deadline": req.deadline.to_string()}),
+            )],
             ..CaseUpdate::default()
         };
         self.store.update_case(case.number, update).await?;
-        self.get(number).await
+        self.load(number).await
     }
 
     /// An attachment's content, only if it belongs to this case (so a known
@@ -943,8 +1114,10 @@ impl CaseService {
         &self,
         number: &str,
         sha256: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
     ) -> Result<(String, String, Vec<u8>), CaseError> {
-        let case = self.get(number).await?;
+        let case = self.load(number).await?;
         let (file_name, content_type) = case
             .entries
             .iter()
@@ -965,6 +1138,15 @@ impl CaseService {
                 "attachment {sha256} has no content"
             )))
         })?;
+        let event = actor.event(
+            now,
+            "attachment.read",
+            ("case", &case.number.to_string()),
+            &case.board,
+            Outcome::Allowed,
+            serde_json::json!({"sha256": sha256}),
+        );
+        self.store.audit(vec![event]).await?;
         Ok((file_name, content_type, content))
     }
 }
@@ -1032,4 +1214,28 @@ fn is_mime_type(s: &str) -> bool {
     };
     let essence = s.split(';').next().unwrap_or("").trim();
     matches!(essence.split_once('/'), Some((a, b)) if token(a) && token(b))
+}
+
+/// The filters of a search, for its audit entry.
+fn filter_terms(f: &CaseFilter) -> serde_json::Value {
+    let mut terms = serde_json::Map::new();
+    let mut put = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            terms.insert(k.into(), serde_json::Value::String(v));
+        }
+    };
+    put("status", f.status.map(|s| s.as_str().into()));
+    put("case_type", f.case_type.clone());
+    put("board", f.board.clone());
+    put("district", f.district.clone());
+    put("channel", f.channel.map(|c| c.as_str().into()));
+    put("group", f.assignee_group.clone());
+    put(
+        "personnummer",
+        f.personnummer.as_ref().map(|p| p.to_string()),
+    );
+    put("created_from", f.created_from.map(|t| t.to_rfc3339()));
+    put("created_to", f.created_to.map(|t| t.to_rfc3339()));
+    put("before", f.before.map(|n| n.to_string()));
+    serde_json::Value::Object(terms)
 }

@@ -516,7 +516,7 @@ impl<'a> Generator<'a> {
         };
         let mut case = self
             .service
-            .validate_new_case(request, &Actor(agent), created_at)?;
+            .validate_new_case(request, &Actor::new(agent), created_at)?;
         if !closes_at_once {
             self.live_on(&mut case, ct);
         }
@@ -762,6 +762,15 @@ pub async fn generate_into(
             progress(written);
         }
         if batch.is_empty() {
+            let event = Actor::new("system:generator").event(
+                chrono::Utc::now(),
+                "data.generate",
+                ("case", ""),
+                "",
+                kontakt_domain::audit::Outcome::Allowed,
+                serde_json::json!({"cases": written, "seed": config.seed}),
+            );
+            service.store().audit(vec![event]).await?;
             return Ok(written);
         }
         let store = service.store().clone();

@@ -2,6 +2,7 @@
 //!
 //! Depends on the domain and the store's trait; knows nothing of HTTP.
 
+pub mod audit;
 pub mod cases;
 pub mod generator;
 pub mod tokens;

@@ -85,6 +85,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Load benchmarks against a running server.
     Bench {
         #[command(subcommand)]
@@ -96,6 +101,21 @@ enum Command {
 enum CatalogCommand {
     /// Validate a catalog file; prints every error as FILE:LINE: FIELD: REASON.
     Check { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits non-zero and names the first broken link.
+    Verify {
+        /// A demo data directory (its kontakt.db).
+        #[arg(long, conflicts_with_all = ["config", "database"])]
+        data_dir: Option<PathBuf>,
+        /// A server config file (its database_url, or KONTAKT_DATABASE_URL).
+        #[arg(long, conflicts_with = "database")]
+        config: Option<PathBuf>,
+        #[arg(long)]
+        database: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -259,6 +279,41 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         } => demo(addr, &data_dir, cases, seed).await?,
         Command::Serve { config } => serve(&config).await?,
         Command::Bench { command } => bench::run(command).await?,
+        Command::Audit {
+            command:
+                AuditCommand::Verify {
+                    data_dir,
+                    config,
+                    database,
+                },
+        } => {
+            let url = match (data_dir, config, database) {
+                (Some(dir), _, _) => format!("sqlite:{}", dir.join("kontakt.db").display()),
+                (None, Some(config), _) => read_config(&config)?.1,
+                (None, None, Some(url)) => url,
+                (None, None, None) => {
+                    bail!("name the database: --data-dir, --config or --database")
+                }
+            };
+            let store = kontakt_store::open(&url, OpenMode::MustExist).await?;
+            match kontakt_app::audit::verify(&store).await? {
+                kontakt_app::audit::Verdict::Intact { entries, head } => {
+                    println!(
+                        "audit log intact: {entries} entries, head {}",
+                        head.as_deref().unwrap_or("(empty)")
+                    );
+                }
+                kontakt_app::audit::Verdict::Broken {
+                    entries_checked,
+                    at,
+                } => {
+                    println!(
+                        "audit log BROKEN: {at} ({entries_checked} entries before it verified)"
+                    );
+                    return Ok(std::process::ExitCode::FAILURE);
+                }
+            }
+        }
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
@@ -339,15 +394,21 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     Ok(())
 }
 
-async fn serve(config_path: &Path) -> anyhow::Result<()> {
+/// The config file and the database URL it (or the environment) names.
+fn read_config(config_path: &Path) -> anyhow::Result<(Config, String)> {
     let text = std::fs::read_to_string(config_path)
         .with_context(|| format!("reading {}", config_path.display()))?;
     let config: Config =
         toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", config_path.display()))?;
     let database = std::env::var("KONTAKT_DATABASE_URL")
         .ok()
-        .or(config.database_url)
+        .or(config.database_url.clone())
         .context("no database: set database_url in the config or KONTAKT_DATABASE_URL")?;
+    Ok((config, database))
+}
+
+async fn serve(config_path: &Path) -> anyhow::Result<()> {
+    let (config, database) = read_config(config_path)?;
     let catalog = Arc::new(load_catalog(Some(&config.catalog))?);
     let store = kontakt_store::open(&database, OpenMode::MustExist).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)

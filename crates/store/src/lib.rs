@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::audit::{AuditEvent, AuditRecord};
 use kontakt_domain::case::{
     CaseNumber, Channel, ContactKind, EntryBody, FeedbackChannel, Resolution, Status,
 };
@@ -108,6 +109,12 @@ pub trait Store: Send + Sync {
 
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+
+    /// Appends to the audit log; returns once the entries are durable, so a
+    /// read can be logged before its data is handed out.
+    async fn audit(&self, events: Vec<AuditEvent>) -> Result<()>;
+    /// Audit entries with id > `after`, in id order (for verification and review).
+    async fn audit_page(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>>;
 }
 
 /// A person as given at a contact. With a personnummer the person is found
@@ -177,6 +184,8 @@ pub struct NewCase {
     pub handed_over: bool,
     /// The timeline so far; the first entry is the registration.
     pub entries: Vec<NewEntry>,
+    /// Recorded in the same transaction; the store fills in the case number.
+    pub audit: Option<AuditEvent>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -205,6 +214,8 @@ pub struct CaseUpdate {
     /// Relate this case to another; the other case gets a `linked` entry too.
     pub link: Option<CaseNumber>,
     pub blob: Option<NewBlob>,
+    /// Recorded in the same transaction as the change.
+    pub audit: Vec<AuditEvent>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

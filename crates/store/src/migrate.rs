@@ -13,6 +13,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "timeline_no_replace",
         include_str!("../migrations/sqlite/0002_timeline_no_replace.sql"),
     ),
+    (
+        3,
+        "audit_log",
+        include_str!("../migrations/sqlite/0003_audit_log.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -26,5 +31,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "timeline_no_truncate",
         include_str!("../migrations/postgres/0002_timeline_no_truncate.sql"),
+    ),
+    (
+        3,
+        "audit_log",
+        include_str!("../migrations/postgres/0003_audit_log.sql"),
     ),
 ];

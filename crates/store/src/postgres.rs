@@ -9,13 +9,14 @@ use std::str::FromStr;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
+use kontakt_domain::audit::{AuditEvent, AuditRecord, Outcome};
 use kontakt_domain::case::{CaseNumber, EntryBody};
 use tokio::sync::mpsc;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
 use crate::rows::{self, CaseRow, EntryRow, ListValue, OrganisationRow, PersonRow, SummaryRow};
-use crate::writer::{unexpected, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
+use crate::writer::{unexpected, ChainHead, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
 use crate::{
     case_year, migrate, ApiToken, Backend, CaseFilter, CaseRecord, CaseSummary, CaseUpdate,
     NewCase, NewContact, NewToken, Result, Store, StoreError, Updated,
@@ -157,9 +158,21 @@ async fn try_batch<'a>(
     ops: impl Iterator<Item = &'a WriteOp>,
 ) -> Result<Vec<Result<Output>>> {
     let tx = client.transaction().await.map_err(db)?;
+    // Several Kontakt processes may share the database: the lock makes their
+    // transactions extend the audit chain one after the other.
+    // Pipelined: the lock is taken before the head is read, in one round trip.
+    let (_, head_row) = tokio::try_join!(
+        tx.execute("SELECT pg_advisory_xact_lock(727101)", &[]),
+        tx.query_opt(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            &[]
+        ),
+    )
+    .map_err(db)?;
+    let mut head = ChainHead::new(head_row.map(|r| (r.get(0), r.get(1))));
     let mut results = Vec::new();
     for op in ops {
-        match apply(&tx, op).await {
+        match apply(&tx, op, &mut head).await {
             Err(e @ StoreError::Database(_)) | Err(e @ StoreError::Corrupt(_)) => return Err(e),
             other => results.push(other),
         }
@@ -170,9 +183,69 @@ async fn try_batch<'a>(
     Ok(results)
 }
 
-async fn apply(tx: &Transaction<'_>, op: &WriteOp) -> Result<Output> {
+async fn append_audit(
+    tx: &Transaction<'_>,
+    head: &mut ChainHead,
+    events: &[AuditEvent],
+) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO audit_log (id, at, actor, action, object_type, object_id, board, purpose, operation_id, \
+             client, outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .await
+        .map_err(db)?;
+    for e in events {
+        let (id, detail, prev, hash) = head.link(e);
+        tx.execute(
+            &stmt,
+            &[
+                &id,
+                &e.at.timestamp_micros(),
+                &e.actor,
+                &e.action,
+                &e.object_type,
+                &e.object_id,
+                &e.board,
+                &e.purpose,
+                &e.operation_id,
+                &e.client,
+                &e.outcome.as_str(),
+                &detail,
+                &prev,
+                &hash,
+            ],
+        )
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+/// Applies one write. Expected failures (not found, conflict) happen before
+/// anything is written; the audit chain head only moves when all succeeded.
+async fn apply(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -> Result<Output> {
+    let mut next = head.clone();
+    let out = apply_write(tx, op, &mut next).await?;
+    *head = next;
+    Ok(out)
+}
+
+async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -> Result<Output> {
     match op {
-        WriteOp::Create(case) => insert_case(tx, case).await.map(Output::Created),
+        WriteOp::Create(case) => {
+            let number = insert_case(tx, case).await?;
+            if let Some(event) = &case.audit {
+                let mut event = event.clone();
+                event.object_id = number.to_string();
+                append_audit(tx, head, &[event]).await?;
+            }
+            Ok(Output::Created(number))
+        }
+        WriteOp::Audit(events) => append_audit(tx, head, events).await.map(|_| Output::Done),
         WriteOp::CreateMany(cases) => {
             let mut numbers = Vec::with_capacity(cases.len());
             for c in cases {
@@ -181,7 +254,9 @@ async fn apply(tx: &Transaction<'_>, op: &WriteOp) -> Result<Output> {
             Ok(Output::CreatedMany(numbers))
         }
         WriteOp::Update(number, update) => {
-            update_case(tx, *number, update).await.map(Output::Updated)
+            let updated = update_case(tx, *number, update).await?;
+            append_audit(tx, head, &update.audit).await?;
+            Ok(Output::Updated(updated))
         }
         WriteOp::Token(t) => {
             tx.execute(
@@ -721,5 +796,51 @@ impl Store for PgStore {
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.writer.meta(key, value).await
+    }
+
+    async fn audit(&self, events: Vec<AuditEvent>) -> Result<()> {
+        self.writer.audit(events).await
+    }
+
+    async fn audit_page(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>> {
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT id, at, actor, action, object_type, object_id, board, purpose, operation_id, client, \
+                 outcome, detail, prev_hash, hash FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .await
+            .map_err(db)?;
+        let rows = client
+            .query(&stmt, &[&after, &i64::from(limit)])
+            .await
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                let detail: String = r.get(11);
+                let at: i64 = r.get(1);
+                let record = AuditRecord {
+                    id: r.get(0),
+                    event: AuditEvent {
+                        at: DateTime::from_timestamp_micros(at)
+                            .ok_or_else(|| StoreError::Corrupt(format!("audit time {at}")))?,
+                        actor: r.get(2),
+                        action: r.get(3),
+                        object_type: r.get(4),
+                        object_id: r.get(5),
+                        board: r.get(6),
+                        purpose: r.get(7),
+                        operation_id: r.get(8),
+                        client: r.get(9),
+                        outcome: Outcome::Allowed,
+                        detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                    },
+                    detail_text: detail,
+                    prev_hash: r.get(12),
+                    hash: r.get(13),
+                };
+                crate::rows::audit_outcome((record, r.get(10)))
+            })
+            .collect()
     }
 }

@@ -312,3 +312,16 @@ pub(crate) enum ListValue {
     Text(String),
     Time(DateTime<Utc>),
 }
+
+/// Sets a read audit record's outcome from its stored word; an unknown word
+/// is an error, not a guess.
+pub(crate) fn audit_outcome(
+    (mut record, outcome): (kontakt_domain::audit::AuditRecord, String),
+) -> Result<kontakt_domain::audit::AuditRecord> {
+    record.event.outcome = stored(
+        "audit outcome",
+        &outcome,
+        kontakt_domain::audit::Outcome::parse,
+    )?;
+    Ok(record)
+}

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::audit::{AuditEvent, AuditRecord, Outcome};
 use kontakt_domain::case::CaseNumber;
 use r2d2_sqlite::rusqlite::types::Value;
 use r2d2_sqlite::rusqlite::{
@@ -17,7 +18,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use tokio::sync::mpsc;
 
 use crate::rows::{self, CaseRow, EntryRow, ListValue, OrganisationRow, PersonRow, SummaryRow};
-use crate::writer::{Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
+use crate::writer::{ChainHead, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
 use crate::{
     case_year, migrate, ApiToken, Backend, CaseFilter, CaseRecord, CaseSummary, CaseUpdate,
     NewCase, NewContact, NewToken, OpenMode, Result, Store, StoreError, Updated,
@@ -186,11 +187,21 @@ fn run_batch(conn: &mut Connection, batch: Vec<Pending>) {
             return;
         }
     };
+    let mut head = match read_head(&tx) {
+        Ok(h) => h,
+        Err(e) => {
+            let reason = e.to_string();
+            for p in batch {
+                let _ = p.reply.send(Err(StoreError::Database(reason.clone())));
+            }
+            return;
+        }
+    };
     let mut results = Vec::with_capacity(batch.len());
     if let [only] = batch.as_slice() {
         // Alone in its transaction, a write needs no savepoint: on failure
         // the whole transaction is rolled back instead.
-        match apply(&tx, &only.op) {
+        match apply(&tx, &only.op, &mut head) {
             Ok(out) => results.push(Ok(out)),
             Err(e) => {
                 drop(tx);
@@ -202,11 +213,16 @@ fn run_batch(conn: &mut Connection, batch: Vec<Pending>) {
         }
     } else {
         for p in &batch {
+            // The chain head advances only if the write's savepoint commits.
+            let mut next = head.clone();
             let result = tx.savepoint().map_err(db).and_then(|sp| {
-                let out = apply(&sp, &p.op)?;
+                let out = apply(&sp, &p.op, &mut next)?;
                 sp.commit().map_err(db)?;
                 Ok(out)
             });
+            if result.is_ok() {
+                head = next;
+            }
             results.push(result);
         }
     }
@@ -227,15 +243,65 @@ fn run_batch(conn: &mut Connection, batch: Vec<Pending>) {
     }
 }
 
-fn apply(conn: &Connection, op: &WriteOp) -> Result<Output> {
+fn read_head(conn: &Connection) -> Result<ChainHead> {
+    conn.prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .map(ChainHead::new)
+        .map_err(db)
+}
+
+fn append_audit(conn: &Connection, head: &mut ChainHead, events: &[AuditEvent]) -> Result<()> {
+    for e in events {
+        let (id, detail, prev, hash) = head.link(e);
+        conn.prepare_cached(
+            "INSERT INTO audit_log (id, at, actor, action, object_type, object_id, board, purpose, operation_id, \
+             client, outcome, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                id,
+                micros(e.at),
+                e.actor,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.board,
+                e.purpose,
+                e.operation_id,
+                e.client,
+                e.outcome.as_str(),
+                detail,
+                prev,
+                hash
+            ])
+        })
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output> {
     match op {
-        WriteOp::Create(case) => insert_case(conn, case).map(Output::Created),
+        WriteOp::Create(case) => {
+            let number = insert_case(conn, case)?;
+            if let Some(event) = &case.audit {
+                let mut event = event.clone();
+                event.object_id = number.to_string();
+                append_audit(conn, head, &[event])?;
+            }
+            Ok(Output::Created(number))
+        }
+        WriteOp::Audit(events) => append_audit(conn, head, events).map(|_| Output::Done),
         WriteOp::CreateMany(cases) => cases
             .iter()
             .map(|c| insert_case(conn, c))
             .collect::<Result<Vec<_>>>()
             .map(Output::CreatedMany),
-        WriteOp::Update(number, update) => update_case(conn, *number, update).map(Output::Updated),
+        WriteOp::Update(number, update) => {
+            let updated = update_case(conn, *number, update)?;
+            append_audit(conn, head, &update.audit)?;
+            Ok(Output::Updated(updated))
+        }
         WriteOp::Token(t) => {
             conn.prepare_cached("INSERT INTO api_tokens (name, token_hash, scopes, created_at) VALUES (?1, ?2, ?3, ?4)")
                 .and_then(|mut s| s.execute(params![t.name, t.hash, t.scopes.join(" "), micros(t.created_at)]))
@@ -737,5 +803,52 @@ impl Store for SqliteStore {
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.writer.meta(key, value).await
+    }
+
+    async fn audit(&self, events: Vec<AuditEvent>) -> Result<()> {
+        self.writer.audit(events).await
+    }
+
+    async fn audit_page(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>> {
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT id, at, actor, action, object_type, object_id, board, purpose, operation_id, client, \
+                     outcome, detail, prev_hash, hash FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2",
+                )
+                .map_err(db)?;
+            let rows = stmt
+                .query_map(params![after, limit], |r| {
+                    let outcome: String = r.get(10)?;
+                    let detail: String = r.get(11)?;
+                    Ok((
+                        AuditRecord {
+                            id: r.get(0)?,
+                            event: AuditEvent {
+                                at: time(r.get(1)?)?,
+                                actor: r.get(2)?,
+                                action: r.get(3)?,
+                                object_type: r.get(4)?,
+                                object_id: r.get(5)?,
+                                board: r.get(6)?,
+                                purpose: r.get(7)?,
+                                operation_id: r.get(8)?,
+                                client: r.get(9)?,
+                                outcome: Outcome::Allowed,
+                                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
+                            },
+                            detail_text: detail,
+                            prev_hash: r.get(12)?,
+                            hash: r.get(13)?,
+                        },
+                        outcome,
+                    ))
+                })
+                .map_err(db)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(db)?;
+            rows.into_iter().map(crate::rows::audit_outcome).collect()
+        })
+        .await
     }
 }

@@ -2,6 +2,7 @@
 //! a waiting caller is answered once the transaction holding its write has
 //! committed (or failed as a whole).
 
+use kontakt_domain::audit::{canonical, chain_hash, AuditEvent, GENESIS};
 use kontakt_domain::case::CaseNumber;
 use tokio::sync::{mpsc, oneshot};
 
@@ -17,6 +18,7 @@ pub(crate) enum WriteOp {
     Update(CaseNumber, Box<CaseUpdate>),
     Token(NewToken),
     Meta(String, String),
+    Audit(Vec<AuditEvent>),
 }
 
 pub(crate) enum Output {
@@ -77,6 +79,10 @@ impl WriterHandle {
         self.submit(WriteOp::Token(token)).await.map(|_| ())
     }
 
+    pub async fn audit(&self, events: Vec<AuditEvent>) -> Result<()> {
+        self.submit(WriteOp::Audit(events)).await.map(|_| ())
+    }
+
     pub async fn meta(&self, key: &str, value: &str) -> Result<()> {
         self.submit(WriteOp::Meta(key.to_owned(), value.to_owned()))
             .await
@@ -86,4 +92,35 @@ impl WriterHandle {
 
 pub(crate) fn unexpected() -> StoreError {
     StoreError::Database("the writer answered with the wrong kind of result".into())
+}
+
+/// The end of the audit chain: the last entry's id and hash. The writer reads
+/// it at the start of each transaction and advances a copy per write, kept
+/// only if that write commits.
+#[derive(Debug, Clone)]
+pub(crate) struct ChainHead {
+    pub id: i64,
+    pub hash: String,
+}
+
+impl ChainHead {
+    pub fn new(last: Option<(i64, String)>) -> Self {
+        match last {
+            Some((id, hash)) => ChainHead { id, hash },
+            None => ChainHead {
+                id: 0,
+                hash: GENESIS.to_owned(),
+            },
+        }
+    }
+
+    /// The next entry for `event`: (id, detail text, prev hash, hash); advances the head.
+    pub fn link(&mut self, event: &AuditEvent) -> (i64, String, String, String) {
+        let id = self.id + 1;
+        let detail = event.detail.to_string();
+        let hash = chain_hash(&self.hash, &canonical(id, event, &detail));
+        let prev = std::mem::replace(&mut self.hash, hash.clone());
+        self.id = id;
+        (id, detail, prev, hash)
+    }
 }

@@ -38,7 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn view(state: &AppState, caller: &Caller, case: &kontakt_store::CaseRecord) -> CaseView {
-    let may_see_protected = caller.require(SCOPE_PROTECTED).is_ok();
+    let may_see_protected = caller.has(SCOPE_PROTECTED);
     CaseView::new(case, state.cases.catalog(), may_see_protected)
 }
 
@@ -50,7 +50,7 @@ async fn list_case_types(
     State(state): State<AppState>,
     caller: Caller,
 ) -> Result<Json<Vec<CaseTypeView>>, ApiError> {
-    caller.require(SCOPE_CASES_READ)?;
+    caller.require(&state, SCOPE_CASES_READ).await?;
     Ok(Json(
         state
             .cases
@@ -75,8 +75,8 @@ async fn create_case(
     caller: Caller,
     ApiJson(req): ApiJson<IntakeRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    caller.require(SCOPE_CASES_WRITE)?;
-    let outcome = state.cases.intake(req, &caller.actor(), Utc::now()).await?;
+    caller.require(&state, SCOPE_CASES_WRITE).await?;
+    let outcome = state.cases.intake(req, &caller.actor, Utc::now()).await?;
     let number = outcome.number;
     let status = if outcome.attached {
         StatusCode::OK
@@ -146,7 +146,7 @@ async fn list_cases(
     caller: Caller,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CaseList>, ApiError> {
-    caller.require(SCOPE_CASES_READ)?;
+    caller.require(&state, SCOPE_CASES_READ).await?;
     let Query(q) = query.map_err(|e| {
         ApiError::BadQuery(vec![FieldError {
             field: "(query)".into(),
@@ -201,7 +201,7 @@ async fn list_cases(
         before,
         limit,
     };
-    let items = state.cases.list(&filter).await?;
+    let items = state.cases.list(&filter, &caller.actor, Utc::now()).await?;
     let next_before = (items.len() == limit as usize)
         .then(|| items.last().map(|c| c.number.to_string()))
         .flatten();
@@ -221,8 +221,8 @@ async fn get_case(
     caller: Caller,
     Path(number): Path<String>,
 ) -> Result<Json<CaseView>, ApiError> {
-    caller.require(SCOPE_CASES_READ)?;
-    let case = state.cases.get(&number).await?;
+    caller.require(&state, SCOPE_CASES_READ).await?;
+    let case = state.cases.read(&number, &caller.actor, Utc::now()).await?;
     Ok(Json(view(&state, &caller, &case)))
 }
 
@@ -238,10 +238,10 @@ async fn add_entry(
     Path(number): Path<String>,
     ApiJson(req): ApiJson<EntryRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    caller.require(SCOPE_CASES_WRITE)?;
+    caller.require(&state, SCOPE_CASES_WRITE).await?;
     let (case, seq) = state
         .cases
-        .add_entry(&number, req, &caller.actor(), Utc::now())
+        .add_entry(&number, req, &caller.actor, Utc::now())
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -265,10 +265,10 @@ async fn change_status(
     Path(number): Path<String>,
     ApiJson(req): ApiJson<StatusRequest>,
 ) -> Result<Json<CaseView>, ApiError> {
-    caller.require(SCOPE_CASES_WRITE)?;
+    caller.require(&state, SCOPE_CASES_WRITE).await?;
     let case = state
         .cases
-        .change_status(&number, req, &caller.actor(), Utc::now())
+        .change_status(&number, req, &caller.actor, Utc::now())
         .await?;
     Ok(Json(view(&state, &caller, &case)))
 }
@@ -285,10 +285,10 @@ async fn hand_over(
     Path(number): Path<String>,
     ApiJson(req): ApiJson<HandoverRequest>,
 ) -> Result<Json<CaseView>, ApiError> {
-    caller.require(SCOPE_CASES_WRITE)?;
+    caller.require(&state, SCOPE_CASES_WRITE).await?;
     let case = state
         .cases
-        .hand_over(&number, req, &caller.actor(), Utc::now())
+        .hand_over(&number, req, &caller.actor, Utc::now())
         .await?;
     Ok(Json(view(&state, &caller, &case)))
 }
@@ -304,10 +304,10 @@ async fn link_case(
     Path(number): Path<String>,
     ApiJson(req): ApiJson<LinkRequest>,
 ) -> Result<Json<CaseView>, ApiError> {
-    caller.require(SCOPE_CASES_WRITE)?;
+    caller.require(&state, SCOPE_CASES_WRITE).await?;
     let case = state
         .cases
-        .link(&number, req, &caller.actor(), Utc::now())
+        .link(&number, req, &caller.actor, Utc::now())
         .await?;
     Ok(Json(view(&state, &caller, &case)))
 }
@@ -323,10 +323,10 @@ async fn set_deadline(
     Path(number): Path<String>,
     ApiJson(req): ApiJson<DeadlineRequest>,
 ) -> Result<Json<CaseView>, ApiError> {
-    caller.require(SCOPE_CASES_WRITE)?;
+    caller.require(&state, SCOPE_CASES_WRITE).await?;
     let case = state
         .cases
-        .set_deadline(&number, req, &caller.actor(), Utc::now())
+        .set_deadline(&number, req, &caller.actor, Utc::now())
         .await?;
     Ok(Json(view(&state, &caller, &case)))
 }
@@ -341,8 +341,11 @@ async fn get_attachment(
     caller: Caller,
     Path((number, sha256)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    caller.require(SCOPE_CASES_READ)?;
-    let (file_name, content_type, content) = state.cases.attachment(&number, &sha256).await?;
+    caller.require(&state, SCOPE_CASES_READ).await?;
+    let (file_name, content_type, content) = state
+        .cases
+        .attachment(&number, &sha256, &caller.actor, Utc::now())
+        .await?;
     let safe_name: String = file_name
         .chars()
         .map(|c| {

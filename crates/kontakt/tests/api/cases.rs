@@ -72,7 +72,7 @@ async fn minimal_case_is_registered_and_read_back(app: TestApp) {
     assert_eq!(case["contact"]["kind"], "anonymous");
     assert_eq!(case["entries"][0]["kind"], "registered");
     assert_eq!(case["entries"][0]["seq"], 1);
-    assert_eq!(case["entries"][0]["author"], "api:test");
+    assert_eq!(case["entries"][0]["author"], "token:test");
     assert_eq!(case["version"], 1);
 
     let (status, _) = app.get("/api/v1/cases/KC-2026-999999").await;

@@ -21,6 +21,7 @@ pub struct TestApp {
     pub token: String,
     pub store: Arc<dyn Store>,
     pub catalog: Arc<Catalog>,
+    pub database_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -78,6 +79,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
         token,
         store,
         catalog,
+        database_url,
         _dir: dir,
     }
 }
@@ -121,6 +123,11 @@ impl TestApp {
 
     pub async fn case_count(&self) -> u64 {
         self.store.count_cases().await.expect("count")
+    }
+
+    /// Every audit entry so far, in order.
+    pub async fn audit_log(&self) -> Vec<kontakt_domain::audit::AuditRecord> {
+        self.store.audit_page(0, 100_000).await.expect("audit page")
     }
 
     /// A case type by code from the catalog, for expectations.
