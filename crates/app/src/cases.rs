@@ -131,8 +131,10 @@ pub struct IntakeRequest {
     #[serde(default)]
     pub case_type: Option<String>,
     /// phone, email, sms, e_service, letter, visit, social_media or chat.
+    #[serde(default)]
     pub channel: String,
     /// What the resident said (at most 10 000 characters).
+    #[serde(default)]
     pub description: String,
     /// District code; required for case types whose board depends on the district.
     #[serde(default)]
@@ -186,6 +188,7 @@ pub struct ContactInput {
 #[serde(deny_unknown_fields)]
 pub struct StatusRequest {
     /// in_progress, waiting_for_resident or closed (hand-over has its own operation).
+    #[serde(default)]
     pub status: String,
     /// Required when closing.
     #[serde(default)]
@@ -202,8 +205,10 @@ pub struct StatusRequest {
 #[serde(deny_unknown_fields)]
 pub struct HandoverRequest {
     /// An officer group code.
+    #[serde(default)]
     pub group: String,
     /// What the resident said and was told, so the officer need not call back to ask.
+    #[serde(default)]
     pub summary: String,
     #[serde(default)]
     pub expected_version: Option<i64>,
@@ -213,6 +218,7 @@ pub struct HandoverRequest {
 #[serde(deny_unknown_fields)]
 pub struct EntryRequest {
     /// note, message_in, message_out, attachment or correction.
+    #[serde(default)]
     pub kind: String,
     #[serde(default)]
     pub text: Option<String>,
@@ -236,13 +242,16 @@ pub struct EntryRequest {
 #[serde(deny_unknown_fields)]
 pub struct LinkRequest {
     /// The case number to relate this case to.
+    #[serde(default)]
     pub case: String,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineRequest {
-    pub deadline: NaiveDate,
+    #[serde(default)]
+    pub deadline: Option<NaiveDate>,
+    #[serde(default)]
     pub reason: String,
 }
 
@@ -269,6 +278,8 @@ pub struct Actor {
     pub client: String,
     pub operation_id: String,
     pub purpose: String,
+    /// Holds the explicit permission for persons with protected identity.
+    pub may_see_protected: bool,
 }
 
 impl Actor {
@@ -278,6 +289,7 @@ impl Actor {
             client: String::new(),
             operation_id: String::new(),
             purpose: DEFAULT_PURPOSE.into(),
+            may_see_protected: false,
         }
     }
 
@@ -445,7 +457,7 @@ impl CaseService {
             Resolution::choices,
         );
         if let (Some(ct), Some(r)) = (case_type, close_as) {
-            if let Err(e) = check_resolution(ct.centre_level, r, false) {
+            if let Err(e) = check_resolution(ct.centre_level, r, false, Status::Registered) {
                 p.add("close_as", e.to_string());
             }
         }
@@ -615,21 +627,63 @@ impl CaseService {
             limits::DESCRIPTION_CHARS,
             true,
         );
-        if req.close_as.is_some() {
-            p.add("close_as", "cannot be used together with attach_to");
+        // New information joins a case as a message; anything that would
+        // describe a new case is refused rather than silently dropped.
+        let not_with_attach = [
+            ("case_type", req.case_type.is_some()),
+            ("district", req.district.is_some()),
+            ("contact", req.contact.is_some()),
+            ("anonymous", req.anonymous),
+            ("feedback_channel", req.feedback_channel.is_some()),
+            ("form", !req.form.is_empty()),
+            ("close_as", req.close_as.is_some()),
+            ("received_at", req.received_at.is_some()),
+        ];
+        for (field, given) in not_with_attach {
+            if given {
+                p.add(
+                    field,
+                    "does not apply when attach_to names an existing case",
+                );
+            }
         }
         p.finish()?;
         let (Some(number), Some(channel), Some(text)) = (number, channel, text) else {
             return Err(CaseError::Invalid(vec![]));
         };
-        let board = match self.store.case(number).await? {
-            Some(case) => case.board,
-            None => return Err(invalid("attach_to", format!("there is no case {number}"))),
+        let Some(case) = self.store.case(number).await? else {
+            return Err(invalid("attach_to", format!("there is no case {number}")));
         };
+        let board = case.board.clone();
+        let mut entries = vec![EntryBody::MessageIn { channel, text }];
+        // New information on a closed case reopens it, so it reaches someone
+        // instead of resting unseen in a closed timeline.
+        let reopen = case.status == Status::Closed;
+        let mut feedback_deadline = None;
+        if reopen {
+            let deadline =
+                add_working_days(stockholm_date(now), self.case_type_of(&case)?.feedback_days);
+            entries.push(EntryBody::StatusChanged {
+                from: Status::Closed,
+                to: Status::InProgress,
+                resolution: None,
+                reason: Some("new information from the resident".into()),
+            });
+            entries.push(EntryBody::FeedbackDeadlineChanged {
+                deadline,
+                reason: "reopened".into(),
+            });
+            feedback_deadline = Some(deadline);
+        }
         let update = CaseUpdate {
+            expected_version: reopen.then_some(case.version),
             at: now,
             author: actor.id.clone(),
-            entries: vec![EntryBody::MessageIn { channel, text }],
+            entries,
+            status: reopen.then_some(Status::InProgress),
+            resolution: reopen.then_some(None),
+            closed_at: reopen.then_some(None),
+            feedback_deadline,
             audit: vec![actor.event(
                 now,
                 "case.attach",
@@ -669,6 +723,47 @@ impl CaseService {
             .ok_or_else(|| CaseError::NotFound(n.to_string()))
     }
 
+    /// A case `actor` may see. A protected person's case does not exist for
+    /// an actor without the permission; the attempt is audited and flagged.
+    async fn load_visible(
+        &self,
+        number: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, CaseError> {
+        let case = self.load(number).await?;
+        if is_protected(&case) && !actor.may_see_protected {
+            let event = actor.event(
+                now,
+                "case.open_protected",
+                ("case", &case.number.to_string()),
+                &case.board,
+                Outcome::Denied,
+                serde_json::json!({"flag": "protected_identity"}),
+            );
+            self.store.audit(vec![event]).await?;
+            return Err(CaseError::NotFound(case.number.to_string()));
+        }
+        Ok(case)
+    }
+
+    /// A case about to be changed. If the caller says which version it saw
+    /// and the case has moved on, the change is refused before any rule is
+    /// checked against a state the caller never saw.
+    async fn load_at_version(
+        &self,
+        number: &str,
+        expected: Option<i64>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, CaseError> {
+        let case = self.load_visible(number, actor, now).await?;
+        match expected {
+            Some(v) if v != case.version => Err(CaseError::Conflict),
+            _ => Ok(case),
+        }
+    }
+
     /// A case to show to `actor`. The read is in the audit log before the
     /// case is returned; so is an attempt to read a case that does not exist.
     pub async fn read(
@@ -677,7 +772,7 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        match self.load(number).await {
+        match self.load_visible(number, actor, now).await {
             Ok(case) => {
                 let number = case.number.to_string();
                 let event = actor.event(
@@ -715,6 +810,9 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Vec<CaseSummary>, CaseError> {
+        let mut filter = filter.clone();
+        filter.exclude_protected = !actor.may_see_protected;
+        let filter = &filter;
         let found = self.store.list_cases(filter).await?;
         let detail = serde_json::json!({
             "filters": filter_terms(filter),
@@ -749,7 +847,9 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.load(number).await?;
+        let case = self
+            .load_at_version(number, req.expected_version, actor, now)
+            .await?;
         let mut p = Problems::default();
         let to = parse_word(
             &mut p,
@@ -780,20 +880,32 @@ impl CaseService {
             }]));
         }
         check_transition(case.status, to, resolution, reason.as_deref())?;
+        let ct = self.case_type_of(&case)?;
         if let Some(r) = resolution {
-            check_resolution(self.case_type_of(&case)?.centre_level, r, case.handed_over)?;
+            check_resolution(ct.centre_level, r, case.handed_over, case.status)?;
         }
         let reopening = case.status == Status::Closed;
+        let mut entries = vec![EntryBody::StatusChanged {
+            from: case.status,
+            to,
+            resolution,
+            reason,
+        }];
+        // A reopened case owes the resident feedback again, counted from today.
+        let feedback_deadline =
+            reopening.then(|| add_working_days(stockholm_date(now), ct.feedback_days));
+        if let Some(deadline) = feedback_deadline {
+            entries.push(EntryBody::FeedbackDeadlineChanged {
+                deadline,
+                reason: "reopened".into(),
+            });
+        }
         let update = CaseUpdate {
-            expected_version: Some(req.expected_version.unwrap_or(case.version)),
+            expected_version: Some(case.version),
             at: now,
             author: actor.id.clone(),
-            entries: vec![EntryBody::StatusChanged {
-                from: case.status,
-                to,
-                resolution,
-                reason,
-            }],
+            entries,
+            feedback_deadline,
             status: Some(to),
             resolution: (to == Status::Closed || reopening).then_some(resolution),
             closed_at: if to == Status::Closed {
@@ -824,11 +936,25 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.load(number).await?;
+        let case = self
+            .load_at_version(number, req.expected_version, actor, now)
+            .await?;
+        let ct = self.case_type_of(&case)?;
         let mut p = Problems::default();
         let group = req.group.trim();
         match self.catalog.group(group).map(|g| &g.kind) {
-            Some(GroupKind::Officer { .. }) => {}
+            _ if group.is_empty() => p.add("group", "is required"),
+            // The case's data goes to its own board's administration, or to
+            // the group the catalog names for the type (a shared service).
+            Some(GroupKind::Officer { board })
+                if *board == case.board || ct.handover_group.as_deref() == Some(group) => {}
+            Some(GroupKind::Officer { board }) => p.add(
+                "group",
+                format!(
+                    "'{group}' belongs to board {board}, but the case's data belongs to {}; hand over within that board",
+                    case.board
+                ),
+            ),
             Some(GroupKind::Answer { .. }) => p.add(
                 "group",
                 format!("'{group}' is an answer group; hand over to an officer group"),
@@ -837,9 +963,9 @@ impl CaseService {
         }
         let summary = p.text("summary", &req.summary, limits::TEXT_CHARS, true);
         p.finish()?;
-        check_handover(case.status, self.case_type_of(&case)?.centre_level)?;
+        check_handover(case.status, ct.centre_level)?;
         let update = CaseUpdate {
-            expected_version: Some(req.expected_version.unwrap_or(case.version)),
+            expected_version: Some(case.version),
             at: now,
             author: actor.id.clone(),
             entries: vec![EntryBody::HandedOver {
@@ -871,7 +997,7 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(CaseRecord, u32), CaseError> {
-        let case = self.load(number).await?;
+        let case = self.load_visible(number, actor, now).await?;
         let mut p = Problems::default();
         let text = |p: &mut Problems| match req.text.as_deref() {
             Some(t) => p.text("text", t, limits::TEXT_CHARS, true),
@@ -998,6 +1124,10 @@ impl CaseService {
                     .zip(text)
                     .map(|(corrects, text)| EntryBody::Correction { corrects, text })
             }
+            "" => {
+                p.add("kind", "is required");
+                None
+            }
             other => {
                 p.add(
                     "kind",
@@ -1036,7 +1166,10 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.load(number).await?;
+        let case = self.load_visible(number, actor, now).await?;
+        if req.case.trim().is_empty() {
+            return Err(invalid("case", "is required"));
+        }
         let other = CaseNumber::parse(&req.case).map_err(|e| invalid("case", e.to_string()))?;
         if other == case.number {
             return Err(invalid("case", "a case cannot be linked to itself"));
@@ -1075,32 +1208,35 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.load(number).await?;
+        let case = self.load_visible(number, actor, now).await?;
         let mut p = Problems::default();
-        if req.deadline < stockholm_date(now) {
-            p.add("deadline", "lies in the past");
+        match req.deadline {
+            None => p.add("deadline", "is required (YYYY-MM-DD)"),
+            Some(d) if d < stockholm_date(now) => p.add("deadline", "lies in the past"),
+            Some(_) if case.status == Status::Closed => p.add("deadline", "the case is closed"),
+            Some(_) => {}
         }
         let reason = p.text("reason", &req.reason, limits::REASON_CHARS, true);
-        if case.status == Status::Closed {
-            p.add("deadline", "the case is closed");
-        }
         p.finish()?;
+        let Some(deadline) = req.deadline else {
+            return Err(CaseError::Invalid(vec![]));
+        };
         let update = CaseUpdate {
             expected_version: Some(case.version),
             at: now,
             author: actor.id.clone(),
             entries: vec![EntryBody::FeedbackDeadlineChanged {
-                deadline: req.deadline,
+                deadline,
                 reason: reason.unwrap_or_default(),
             }],
-            feedback_deadline: Some(req.deadline),
+            feedback_deadline: Some(deadline),
             audit: vec![actor.event(
                 now,
                 "case.deadline",
                 ("case", &case.number.to_string()),
                 &case.board,
                 Outcome::Allowed,
-                serde_json::json!({"deadline": req.deadline.to_string()}),
+                serde_json::json!({"deadline": deadline.to_string()}),
             )],
             ..CaseUpdate::default()
         };
@@ -1117,7 +1253,7 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(String, String, Vec<u8>), CaseError> {
-        let case = self.load(number).await?;
+        let case = self.load_visible(number, actor, now).await?;
         let (file_name, content_type) = case
             .entries
             .iter()
@@ -1238,4 +1374,8 @@ fn filter_terms(f: &CaseFilter) -> serde_json::Value {
     put("created_to", f.created_to.map(|t| t.to_rfc3339()));
     put("before", f.before.map(|n| n.to_string()));
     serde_json::Value::Object(terms)
+}
+
+fn is_protected(case: &CaseRecord) -> bool {
+    matches!(&case.contact, kontakt_store::ContactRecord::Person(p) if p.protected_identity)
 }

@@ -708,10 +708,15 @@ fn hand_overs_and_resolutions_respect_the_centre_level() {
                     was_handed_over = true;
                     v
                 }
-                EntryBody::StatusChanged { to, resolution, .. } => {
+                EntryBody::StatusChanged {
+                    from,
+                    to,
+                    resolution,
+                    ..
+                } => {
                     status = *to;
                     resolution.map_or(Ok(()), |r| {
-                        check_resolution(ct.centre_level, r, was_handed_over)
+                        check_resolution(ct.centre_level, r, was_handed_over, *from)
                     })
                 }
                 _ => Ok(()),

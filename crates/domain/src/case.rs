@@ -194,6 +194,8 @@ pub enum RuleError {
     NotAllowedForRegister,
     #[error("the case was never handed over, so it cannot be closed as handed_over")]
     NeverHandedOver,
+    #[error("the case was handed over or worked on after registration, so it was not answered at first contact")]
+    NotFirstContact,
     #[error("the contact centre may only inform about this case type; it cannot be handed over")]
     HandoverNotAllowed,
     #[error("a closed case must be reopened before it is handed over")]
@@ -209,21 +211,31 @@ impl RuleError {
             | RuleError::ResolutionWithoutClose
             | RuleError::NotAllowedForInform(_)
             | RuleError::NotAllowedForRegister
-            | RuleError::NeverHandedOver => "resolution",
+            | RuleError::NeverHandedOver
+            | RuleError::NotFirstContact => "resolution",
             RuleError::ReasonRequired => "reason",
             RuleError::HandoverNotAllowed | RuleError::HandoverOfClosedCase => "group",
         }
     }
 }
 
-/// Whether the centre may close a case of a type with `resolution`.
+/// Whether the centre may close a case of a type with `resolution`, closing
+/// it from status `from`. "Answered at first contact" is only true of a case
+/// that was never handed over and never worked on after registration; it
+/// feeds the first-contact resolution figure, which must not be inflated.
 pub fn check_resolution(
     level: CentreLevel,
     resolution: Resolution,
     was_handed_over: bool,
+    from: Status,
 ) -> Result<(), RuleError> {
     match (level, resolution) {
         (_, Resolution::HandedOver) if !was_handed_over => Err(RuleError::NeverHandedOver),
+        (_, Resolution::AnsweredAtFirstContact)
+            if was_handed_over || from != Status::Registered =>
+        {
+            Err(RuleError::NotFirstContact)
+        }
         (CentreLevel::Inform, r @ (Resolution::ResolvedInCentre | Resolution::HandedOver)) => {
             Err(RuleError::NotAllowedForInform(r))
         }
@@ -399,12 +411,24 @@ mod tests {
     fn resolutions_follow_the_agreement_level() {
         use CentreLevel::*;
         use Resolution::*;
-        assert!(check_resolution(Inform, AnsweredAtFirstContact, false).is_ok());
-        assert!(check_resolution(Inform, ResolvedInCentre, false).is_err());
-        assert!(check_resolution(Register, ResolvedInCentre, false).is_err());
-        assert!(check_resolution(Register, Resolution::HandedOver, true).is_ok());
-        assert!(check_resolution(Handle, Resolution::HandedOver, false).is_err());
-        assert!(check_resolution(Handle, ResolvedInCentre, false).is_ok());
+        let reg = Status::Registered;
+        assert!(check_resolution(Inform, AnsweredAtFirstContact, false, reg).is_ok());
+        assert!(check_resolution(Inform, ResolvedInCentre, false, reg).is_err());
+        assert!(check_resolution(Register, ResolvedInCentre, false, reg).is_err());
+        assert!(
+            check_resolution(Register, Resolution::HandedOver, true, Status::HandedOver).is_ok()
+        );
+        assert!(check_resolution(Handle, Resolution::HandedOver, false, reg).is_err());
+        assert!(check_resolution(Handle, ResolvedInCentre, false, Status::InProgress).is_ok());
+        // First contact means first contact: not after a hand-over or later work.
+        assert_eq!(
+            check_resolution(Handle, AnsweredAtFirstContact, true, Status::InProgress),
+            Err(RuleError::NotFirstContact)
+        );
+        assert_eq!(
+            check_resolution(Handle, AnsweredAtFirstContact, false, Status::InProgress),
+            Err(RuleError::NotFirstContact)
+        );
         assert!(check_handover(Status::Registered, Inform).is_err());
         assert!(check_handover(Status::Closed, Handle).is_err());
         assert!(check_handover(Status::InProgress, Register).is_ok());

@@ -319,6 +319,8 @@ pub struct CaseFilter {
     pub created_to: Option<DateTime<Utc>>,
     pub before: Option<CaseNumber>,
     pub limit: u32,
+    /// Leave out cases whose contact is a person with protected identity.
+    pub exclude_protected: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

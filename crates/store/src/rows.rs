@@ -296,6 +296,11 @@ pub(crate) fn list_query<V>(
             &mut values,
         );
     }
+    if filter.exclude_protected {
+        // NOT IN over the (few) protected persons; `protected_identity` is a
+        // boolean on PostgreSQL and 0/1 on SQLite, and both read it as a truth value.
+        clauses.push("(c.person_id IS NULL OR c.person_id NOT IN (SELECT id FROM persons WHERE protected_identity))".into());
+    }
     let where_ = if clauses.is_empty() {
         String::new()
     } else {

@@ -10,7 +10,7 @@ use kontakt_app::cases::{
     limits, DeadlineRequest, EntryRequest, FieldError, HandoverRequest, IntakeRequest, LinkRequest,
     StatusRequest,
 };
-use kontakt_app::tokens::{SCOPE_CASES_READ, SCOPE_CASES_WRITE, SCOPE_PROTECTED};
+use kontakt_app::tokens::{SCOPE_CASES_READ, SCOPE_CASES_WRITE};
 use kontakt_domain::case::{CaseNumber, Channel, Status};
 use kontakt_domain::personnummer::Personnummer;
 use kontakt_store::CaseFilter;
@@ -38,7 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn view(state: &AppState, caller: &Caller, case: &kontakt_store::CaseRecord) -> CaseView {
-    let may_see_protected = caller.has(SCOPE_PROTECTED);
+    let may_see_protected = caller.actor.may_see_protected;
     CaseView::new(case, state.cases.catalog(), may_see_protected)
 }
 
@@ -200,6 +200,7 @@ async fn list_cases(
         created_to,
         before,
         limit,
+        exclude_protected: false,
     };
     let items = state.cases.list(&filter, &caller.actor, Utc::now()).await?;
     let next_before = (items.len() == limit as usize)

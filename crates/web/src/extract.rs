@@ -120,6 +120,7 @@ fn actor_for(parts: &Parts, id: String) -> Actor {
         client,
         operation_id: crate::problem::operation_id(),
         purpose,
+        may_see_protected: false,
     }
 }
 
@@ -144,7 +145,11 @@ impl FromRequestParts<AppState> for Caller {
         };
         match token {
             Some(token) => {
-                let actor = actor_for(parts, format!("token:{}", token.name));
+                let mut actor = actor_for(parts, format!("token:{}", token.name));
+                actor.may_see_protected = token
+                    .scopes
+                    .iter()
+                    .any(|s| s == kontakt_app::tokens::SCOPE_PROTECTED);
                 Ok(Caller { token, actor })
             }
             None => {

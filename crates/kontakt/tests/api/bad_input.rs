@@ -184,6 +184,19 @@ async fn invalid_fields_are_all_reported_and_nothing_is_stored(app: TestApp) {
     )
     .await;
 
+    // Missing fields are named, all at once.
+    let (status, problem) = app
+        .post("/api/v1/cases", &json!({"case_type": "SYNP-KCS"}))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["channel", "description"]);
+
     // Everything wrong at once is reported at once.
     let (_, problem) = app
         .post(

@@ -15,7 +15,7 @@ on_both_backends!(
     new_information_joins_the_existing_case,
     concurrent_registrations_get_gapless_unique_numbers,
     list_filters_and_pages,
-    protected_identity_is_masked_without_the_scope,
+    protected_identity_is_invisible_without_the_scope,
     organisation_contact,
 );
 
@@ -202,6 +202,48 @@ async fn new_information_joins_the_existing_case(app: TestApp) {
     assert_eq!(last["kind"], "message_in");
     assert_eq!(last["channel"], "email");
 
+    // Fields that would describe a new case are refused, not dropped.
+    let body = json!({"channel": "email", "description": "Hej", "attach_to": number, "contact": {"personnummer": "19121212-1213"}, "case_type": "SYNP-KCS"});
+    let (status, problem) = app.post("/api/v1/cases", &body).await;
+    assert_eq!(status, 422, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["case_type", "contact"]);
+
+    // New information on a closed case reopens it with a new deadline.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/cases/{number}/status"),
+            &json!({"status": "closed", "resolution": "resolved_in_centre"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, r) = app
+        .post(
+            "/api/v1/cases",
+            &json!({"channel": "sms", "description": "Det hände igen.", "attach_to": number}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["status"], "in_progress");
+    assert!(r["feedback_deadline"].is_string());
+    let (_, case) = app.get(&format!("/api/v1/cases/{number}")).await;
+    assert!(case["resolution"].is_null());
+    let kinds: Vec<&str> = case["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds[kinds.len() - 3..],
+        ["message_in", "status_changed", "feedback_deadline_changed"]
+    );
+
     let body = json!({"channel": "email", "description": "Hej", "attach_to": "KC-2026-777777"});
     let (status, problem) = app.post("/api/v1/cases", &body).await;
     assert_eq!(status, 422);
@@ -284,12 +326,17 @@ async fn list_filters_and_pages(app: TestApp) {
     assert_eq!(fields, ["status", "limit", "created_from"]);
 }
 
-async fn protected_identity_is_masked_without_the_scope(app: TestApp) {
+async fn protected_identity_is_invisible_without_the_scope(app: TestApp) {
     let mut body = minimal_case();
     body["contact"] = json!({"name": "Skyddad Person", "personnummer": "19811228-9874", "phone": "070-111 22 33", "protected_identity": true});
+    body["district"] = json!("farsta");
     let (status, created) = app.post("/api/v1/cases", &body).await;
     assert_eq!(status, 201, "{created}");
-    let number = created["number"].as_str().expect("n");
+    let number = created["number"].as_str().expect("n").to_owned();
+    let open = app.new_case().await;
+
+    // Without the permission the case does not exist: not by number, not in
+    // lists, not by personnummer, not for changes or attachments.
     let r = app
         .client
         .get(app.url(&format!("/api/v1/cases/{number}")))
@@ -297,29 +344,58 @@ async fn protected_identity_is_masked_without_the_scope(app: TestApp) {
         .send()
         .await
         .expect("get");
+    assert_eq!(r.status(), 404);
     let text = r.text().await.expect("text");
-    assert!(text.contains("Skyddad identitet"));
-    for secret in [
-        "Skyddad Person",
-        "19811228",
-        "9874",
-        "701112233",
-        "111 22 33",
-    ] {
+    for secret in ["Skyddad Person", "19811228", "9874", "111 22 33", "farsta"] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
+    let (_, all) = app.get("/api/v1/cases").await;
+    let numbers: Vec<&str> = all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["number"].as_str())
+        .collect();
+    assert_eq!(numbers, [open.as_str()], "the protected case is not listed");
+    let (_, by_pnr) = app.get("/api/v1/cases?personnummer=198112289874").await;
+    assert_eq!(by_pnr["items"].as_array().expect("items").len(), 0);
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/cases/{number}/entries"),
+            &json!({"kind": "note", "text": "x"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/cases/{number}/status"),
+            &json!({"status": "in_progress"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // Every attempt is audited and flagged.
+    let log = app.audit_log().await;
+    let flagged = log
+        .iter()
+        .filter(|r| r.event.action == "case.open_protected" && r.event.object_id == number)
+        .count();
+    assert_eq!(flagged, 3, "read, note and status attempts");
+
     // A later contact without the flag never lifts it.
     body["contact"]["protected_identity"] = json!(false);
     let (_, again) = app.post("/api/v1/cases", &body).await;
-    let (_, case) = app
-        .get(&format!(
+    assert_eq!(
+        app.get(&format!(
             "/api/v1/cases/{}",
             again["number"].as_str().expect("n")
         ))
-        .await;
-    assert_eq!(case["contact"]["protected_identity"], true);
-    assert_eq!(case["contact"]["name"], "Skyddad identitet");
+        .await
+        .0,
+        404
+    );
 
+    // With the explicit permission the case is there, in full.
     let privileged = kontakt_app::tokens::issue(
         &app.store,
         "registrar",
@@ -341,6 +417,18 @@ async fn protected_identity_is_masked_without_the_scope(app: TestApp) {
         .await
         .expect("json");
     assert_eq!(case["contact"]["name"], "Skyddad Person");
+    assert_eq!(case["contact"]["protected_identity"], true);
+    let listed: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/cases?personnummer=198112289874"))
+        .bearer_auth(&privileged)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed["items"].as_array().expect("items").len(), 2);
 }
 
 async fn organisation_contact(app: TestApp) {

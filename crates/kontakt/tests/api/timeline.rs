@@ -32,6 +32,15 @@ async fn status_machine_is_enforced(app: TestApp) {
     let (status, case) = app.post(&path, &json!({"status": "in_progress"})).await;
     assert_eq!(status, 200, "{case}");
     assert_eq!(case["status"], "in_progress");
+    // Worked on after registration: no longer a first-contact answer.
+    let (status, p) = app
+        .post(
+            &path,
+            &json!({"status": "closed", "resolution": "answered_at_first_contact"}),
+        )
+        .await;
+    assert_eq!(status, 409, "{p}");
+    assert_eq!(p["errors"][0]["field"], "resolution");
     let (status, case) = app
         .post(
             &path,
@@ -52,6 +61,10 @@ async fn status_machine_is_enforced(app: TestApp) {
     assert_eq!(status, 200, "{case}");
     assert!(case["resolution"].is_null());
     assert!(case["closed_at"].is_null());
+    assert!(
+        case["feedback_deadline"].is_string(),
+        "a reopened case owes feedback again"
+    );
     let kinds: Vec<&str> = case["entries"]
         .as_array()
         .expect("entries")
@@ -64,7 +77,8 @@ async fn status_machine_is_enforced(app: TestApp) {
             "registered",
             "status_changed",
             "status_changed",
-            "status_changed"
+            "status_changed",
+            "feedback_deadline_changed"
         ]
     );
     assert_eq!(case["entries"][3]["reason"], "Invånaren ringde igen");
@@ -88,6 +102,24 @@ async fn hand_over_and_the_officers_answer(app: TestApp) {
         .as_str()
         .expect("reason")
         .contains("answer group"));
+    // Another board's administration may not receive this board's case data.
+    let (status, p) = app
+        .post(&path, &json!({"group": "FSK-KO-SKH", "summary": "x"}))
+        .await;
+    assert_eq!(status, 422, "{p}");
+    assert!(p["errors"][0]["reason"]
+        .as_str()
+        .expect("reason")
+        .contains("belongs to board"));
+    let (status, p) = app.post(&path, &json!({})).await;
+    assert_eq!(status, 422, "{p}");
+    let fields: Vec<&str> = p["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["group", "summary"]);
     // A register-level type cannot be resolved by the centre itself.
     let (status, p) = app
         .post(
@@ -137,7 +169,7 @@ async fn hand_over_and_the_officers_answer(app: TestApp) {
                 "/api/v1/cases/{}/handover",
                 created["number"].as_str().expect("n")
             ),
-            &json!({"group": "SBK-BYGG", "summary": "x"}),
+            &json!({"group": "UTB-ANTAG", "summary": "x"}),
         )
         .await;
     assert_eq!(status, 409, "{p}");
