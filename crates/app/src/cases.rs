@@ -1348,6 +1348,10 @@ fn is_mime_type(s: &str) -> bool {
             && t.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
     };
+    // The whole value is sent back as a header on download: printable ASCII only.
+    if s.len() > 200 || !s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return false;
+    }
     let essence = s.split(';').next().unwrap_or("").trim();
     matches!(essence.split_once('/'), Some((a, b)) if token(a) && token(b))
 }

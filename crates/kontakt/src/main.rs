@@ -129,6 +129,13 @@ enum DbCommand {
 
 #[derive(Subcommand)]
 enum TokenCommand {
+    /// Revoke every token with this name; they stop working at once.
+    Revoke {
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: String,
+        #[arg(long)]
+        name: String,
+    },
     /// Create a token; the secret is printed once and stored only as a hash.
     Create {
         #[arg(long, env = "KONTAKT_DATABASE_URL")]
@@ -236,6 +243,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 "api token: {}",
                 tokens::issue(&store, &name, &scopes).await?
             );
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { database, name },
+        } => {
+            let store = kontakt_store::open(&database, OpenMode::MustExist).await?;
+            let n = store.revoke_tokens(&name).await?;
+            println!("revoked {n} token(s) named {name}");
         }
         Command::Generate {
             cases,
@@ -367,6 +381,8 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
         store.set_meta("demo.generated", &n.to_string()).await?;
     }
     let total = store.count_cases().await?;
+    // Each start prints a new token; the ones printed before stop working.
+    store.revoke_tokens("demo").await?;
     let token = tokens::issue(
         &store,
         "demo",

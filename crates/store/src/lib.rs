@@ -105,10 +105,15 @@ pub trait Store: Send + Sync {
     async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
 
     async fn create_token(&self, token: NewToken) -> Result<()>;
+    /// Revokes every live token named `name`; returns how many.
+    async fn revoke_tokens(&self, name: &str) -> Result<u64>;
     async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>>;
 
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
+
+    /// Round trip through the writer: fails when writes would fail.
+    async fn ping(&self) -> Result<()>;
 
     /// Appends to the audit log; returns once the entries are durable, so a
     /// read can be logged before its data is handed out.
@@ -346,7 +351,9 @@ pub(crate) fn stored<T>(
     value: &str,
     parse: impl FnOnce(&str) -> Option<T>,
 ) -> Result<T> {
-    parse(value).ok_or_else(|| StoreError::Corrupt(format!("{what}: unreadable value '{value}'")))
+    // The value itself stays out of the message: it may be personal data,
+    // and this message ends up in the server log.
+    parse(value).ok_or_else(|| StoreError::Corrupt(format!("{what}: unreadable stored value")))
 }
 
 /// Per-year case serials must fit the number format; the year comes from

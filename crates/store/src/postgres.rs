@@ -60,9 +60,10 @@ impl PgStore {
         let pool = Pool::builder(manager).max_size(16).build().map_err(db)?;
         let mut client = pool.get().await.map_err(db)?;
         run_migrations(&mut client).await?;
+        prepare_writer_session(&client).await?;
 
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(writer_loop(client, rx));
+        tokio::spawn(writer_loop(pool.clone(), client, rx));
         Ok(PgStore {
             writer: WriterHandle(tx),
             pool,
@@ -108,13 +109,45 @@ async fn run_migrations(client: &mut deadpool_postgres::Object) -> Result<()> {
     tx.commit().await.map_err(db)
 }
 
-async fn writer_loop(mut client: deadpool_postgres::Object, mut inbox: mpsc::Receiver<Pending>) {
+/// Acknowledged means durable, whatever the server's default: a server
+/// tuned with `synchronous_commit = off` would otherwise lose acknowledged
+/// writes in a crash.
+async fn prepare_writer_session(client: &deadpool_postgres::Object) -> Result<()> {
+    client
+        .batch_execute("SET synchronous_commit = on")
+        .await
+        .map_err(db)
+}
+
+async fn writer_loop(
+    pool: Pool,
+    mut client: deadpool_postgres::Object,
+    mut inbox: mpsc::Receiver<Pending>,
+) {
     while let Some(first) = inbox.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match inbox.try_recv() {
                 Ok(p) => batch.push(p),
                 Err(_) => break,
+            }
+        }
+        // After a restart of the server or a network cut, the next batch gets
+        // a fresh connection instead of failing for ever.
+        if client.is_closed() {
+            match pool.get().await {
+                Ok(fresh) if prepare_writer_session(&fresh).await.is_ok() => {
+                    tracing::warn!("the writer's database connection was lost; reconnected");
+                    client = fresh;
+                }
+                _ => {
+                    for p in batch {
+                        let _ = p.reply.send(Err(StoreError::Database(
+                            "the database is unreachable".into(),
+                        )));
+                    }
+                    continue;
+                }
             }
         }
         run_batch(&mut client, batch).await;
@@ -133,17 +166,30 @@ async fn run_batch(client: &mut deadpool_postgres::Object, batch: Vec<Pending>) 
                 let _ = p.reply.send(r);
             }
         }
-        Err(e) if batch.len() == 1 => {
+        // A failed COMMIT may still have committed (the connection can drop
+        // after the server did it): retrying could write twice, so callers
+        // are told the truth instead.
+        Err(BatchError::AtCommit(e)) => {
+            for p in batch {
+                let _ = p.reply.send(Err(StoreError::Database(format!(
+                    "the outcome is unknown (commit failed: {e}); check before retrying"
+                ))));
+            }
+        }
+        Err(BatchError::Before(e)) if batch.len() == 1 => {
             if let Some(p) = batch.into_iter().next() {
                 let _ = p.reply.send(Err(e));
             }
         }
-        Err(e) => {
+        Err(BatchError::Before(e)) => {
             tracing::warn!(error = %e, writes = batch.len(), "batch failed; retrying its writes one by one");
             for p in batch {
                 let result = match try_batch(client, std::iter::once(&p.op)).await {
                     Ok(mut r) => r.pop().unwrap_or_else(|| Err(unexpected())),
-                    Err(e) => Err(e),
+                    Err(BatchError::Before(e)) => Err(e),
+                    Err(BatchError::AtCommit(e)) => Err(StoreError::Database(format!(
+                        "the outcome is unknown (commit failed: {e}); check before retrying"
+                    ))),
                 };
                 let _ = p.reply.send(result);
             }
@@ -151,12 +197,25 @@ async fn run_batch(client: &mut deadpool_postgres::Object, batch: Vec<Pending>) 
     }
 }
 
-/// One transaction over `ops`: the per-write results if it committed, or
-/// the error that broke it (nothing of it was written then).
+/// Why a batch's transaction did not commit.
+enum BatchError {
+    /// Before COMMIT was sent: nothing of the batch was written.
+    Before(StoreError),
+    /// COMMIT itself failed: the batch may or may not be durable.
+    AtCommit(StoreError),
+}
+
+impl From<StoreError> for BatchError {
+    fn from(e: StoreError) -> Self {
+        BatchError::Before(e)
+    }
+}
+
+/// One transaction over `ops`: the per-write results if it committed.
 async fn try_batch<'a>(
     client: &mut deadpool_postgres::Object,
     ops: impl Iterator<Item = &'a WriteOp>,
-) -> Result<Vec<Result<Output>>> {
+) -> std::result::Result<Vec<Result<Output>>, BatchError> {
     let tx = client.transaction().await.map_err(db)?;
     // Several Kontakt processes may share the database: the lock makes their
     // transactions extend the audit chain one after the other.
@@ -173,13 +232,15 @@ async fn try_batch<'a>(
     let mut results = Vec::new();
     for op in ops {
         match apply(&tx, op, &mut head).await {
-            Err(e @ StoreError::Database(_)) | Err(e @ StoreError::Corrupt(_)) => return Err(e),
+            Err(e @ StoreError::Database(_)) | Err(e @ StoreError::Corrupt(_)) => {
+                return Err(BatchError::Before(e))
+            }
             other => results.push(other),
         }
     }
     tx.commit()
         .await
-        .map_err(|e| StoreError::Database(format!("commit failed: {}", describe(&e))))?;
+        .map_err(|e| BatchError::AtCommit(StoreError::Database(describe(&e))))?;
     Ok(results)
 }
 
@@ -246,6 +307,15 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             Ok(Output::Created(number))
         }
         WriteOp::Audit(events) => append_audit(tx, head, events).await.map(|_| Output::Done),
+        WriteOp::Ping => Ok(Output::Done),
+        WriteOp::RevokeTokens(name, at) => tx
+            .execute(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL",
+                &[at, name],
+            )
+            .await
+            .map(Output::Count)
+            .map_err(db),
         WriteOp::CreateMany(cases) => {
             let mut numbers = Vec::with_capacity(cases.len());
             for c in cases {
@@ -587,7 +657,16 @@ impl Store for PgStore {
     }
 
     async fn case(&self, number: CaseNumber) -> Result<Option<CaseRecord>> {
-        let client = self.client().await?;
+        let mut conn = self.client().await?;
+        // One snapshot for the case row, its timeline and links; ends with a
+        // rollback when dropped, which is all a read-only transaction needs.
+        let client = conn
+            .build_transaction()
+            .read_only(true)
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .start()
+            .await
+            .map_err(db)?;
         let sql = format!(
             "SELECT {} FROM cases c WHERE c.number = $1",
             rows::CASE_COLUMNS
@@ -796,6 +875,14 @@ impl Store for PgStore {
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.writer.meta(key, value).await
+    }
+
+    async fn revoke_tokens(&self, name: &str) -> Result<u64> {
+        self.writer.revoke_tokens(name).await
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.writer.ping().await
     }
 
     async fn audit(&self, events: Vec<AuditEvent>) -> Result<()> {

@@ -224,6 +224,17 @@ fn run_batch(conn: &mut Connection, batch: Vec<Pending>) {
                 head = next;
             }
             results.push(result);
+            // Some errors (disk full, I/O) make SQLite roll back the whole
+            // transaction. Going on would autocommit the rest piecemeal and
+            // then report a failed COMMIT for writes that are on disk.
+            if tx.is_autocommit() {
+                for p in batch {
+                    let _ = p.reply.send(Err(StoreError::Database(
+                        "the transaction was rolled back by SQLite".into(),
+                    )));
+                }
+                return;
+            }
         }
     }
     match tx.commit() {
@@ -292,6 +303,14 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             Ok(Output::Created(number))
         }
         WriteOp::Audit(events) => append_audit(conn, head, events).map(|_| Output::Done),
+        WriteOp::Ping => Ok(Output::Done),
+        WriteOp::RevokeTokens(name, at) => conn
+            .prepare_cached(
+                "UPDATE api_tokens SET revoked_at = ?1 WHERE name = ?2 AND revoked_at IS NULL",
+            )
+            .and_then(|mut s| s.execute(params![micros(*at), name]))
+            .map(|n| Output::Count(n as u64))
+            .map_err(db),
         WriteOp::CreateMany(cases) => cases
             .iter()
             .map(|c| insert_case(conn, c))
@@ -738,7 +757,15 @@ impl Store for SqliteStore {
     }
 
     async fn case(&self, number: CaseNumber) -> Result<Option<CaseRecord>> {
-        self.read(move |c| read_case(c, number)).await
+        // One read transaction: the case row, its timeline and links from
+        // the same snapshot, never half of a concurrent change.
+        self.read(move |c| {
+            let tx = c.unchecked_transaction().map_err(db)?;
+            let case = read_case(&tx, number)?;
+            tx.commit().map_err(db)?;
+            Ok(case)
+        })
+        .await
     }
 
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
@@ -803,6 +830,14 @@ impl Store for SqliteStore {
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.writer.meta(key, value).await
+    }
+
+    async fn revoke_tokens(&self, name: &str) -> Result<u64> {
+        self.writer.revoke_tokens(name).await
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.writer.ping().await
     }
 
     async fn audit(&self, events: Vec<AuditEvent>) -> Result<()> {

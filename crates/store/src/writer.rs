@@ -19,12 +19,17 @@ pub(crate) enum WriteOp {
     Token(NewToken),
     Meta(String, String),
     Audit(Vec<AuditEvent>),
+    /// Writes nothing: proves the writer and its connection work.
+    Ping,
+    /// Revokes every live token with this name.
+    RevokeTokens(String, chrono::DateTime<chrono::Utc>),
 }
 
 pub(crate) enum Output {
     Created(CaseNumber),
     CreatedMany(Vec<CaseNumber>),
     Updated(Updated),
+    Count(u64),
     Done,
 }
 
@@ -81,6 +86,20 @@ impl WriterHandle {
 
     pub async fn audit(&self, events: Vec<AuditEvent>) -> Result<()> {
         self.submit(WriteOp::Audit(events)).await.map(|_| ())
+    }
+
+    pub async fn revoke_tokens(&self, name: &str) -> Result<u64> {
+        match self
+            .submit(WriteOp::RevokeTokens(name.to_owned(), chrono::Utc::now()))
+            .await?
+        {
+            Output::Count(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        self.submit(WriteOp::Ping).await.map(|_| ())
     }
 
     pub async fn meta(&self, key: &str, value: &str) -> Result<()> {

@@ -72,12 +72,19 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .fallback(|| async { ApiError::NotFound("no such resource".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Inside the operation-id layer, so the 500 carries the id; a panic
+        // is a bug, but it must not reach a user as a dropped connection.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| {
+                ApiError::Internal("a request handler panicked".into()).into_response()
+            },
+        ))
         .layer(middleware::from_fn(operation))
         .with_state(state)
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match state.cases.store().meta("schema").await {
+    match state.cases.store().ping().await {
         Ok(_) => "ok".into_response(),
         Err(e) => ApiError::Internal(format!("health check: {e}")).into_response(),
     }

@@ -322,6 +322,16 @@ async fn authentication_and_scopes(app: TestApp) {
         .await
         .expect("send");
     assert_eq!(r.status(), 200);
+    // A revoked token stops working at once.
+    assert_eq!(app.store.revoke_tokens("reader").await.expect("revoke"), 1);
+    let r = app
+        .client
+        .get(app.url("/api/v1/cases"))
+        .bearer_auth(&reader)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 401);
     let r = app
         .client
         .get(app.url("/api/v1/nowhere"))
