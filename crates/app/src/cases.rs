@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kontakt_domain::audit::{AuditEvent, Outcome};
 use kontakt_domain::calendar::{add_working_days, stockholm_date};
 use kontakt_domain::case::{
-    check_handover, check_resolution, check_transition, CaseNumber, Channel, EntryBody,
-    FeedbackChannel, Resolution, RuleError, Status,
+    check_handover, check_resolution, check_transition, CaseNumber, Channel, ContactGiven,
+    EntryBody, FeedbackChannel, Resolution, RuleError, Status,
 };
 use kontakt_domain::catalog::{CaseType, Catalog, GroupKind};
 use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneNumber};
@@ -489,7 +489,23 @@ impl CaseService {
             author: actor.id.clone(),
             body,
         };
-        let mut entries = vec![entry(EntryBody::Registered { channel })];
+        let contact_given = match &contact {
+            NewContact::Person(c) => ContactGiven {
+                name: c.name.clone(),
+                phone: c.phone.as_ref().map(|p| p.to_string()),
+                email: c.email.as_ref().map(|e| e.to_string()),
+            },
+            NewContact::Organisation(c) => ContactGiven {
+                name: c.name.clone(),
+                phone: c.phone.as_ref().map(|p| p.to_string()),
+                email: c.email.as_ref().map(|e| e.to_string()),
+            },
+            NewContact::Anonymous => ContactGiven::default(),
+        };
+        let mut entries = vec![entry(EntryBody::Registered {
+            channel,
+            contact_given,
+        })];
         let (status, closed_at, deadline) = match close_as {
             Some(resolution) => {
                 entries.push(entry(EntryBody::StatusChanged {

@@ -287,6 +287,23 @@ pub fn check_handover(from: Status, level: CentreLevel) -> Result<(), RuleError>
     Ok(())
 }
 
+/// Contact details as a resident gave them at one contact.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ContactGiven {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+impl ContactGiven {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.phone.is_none() && self.email.is_none()
+    }
+}
+
 /// One entry of a case's append-only timeline. Stored as its kind plus this
 /// body as JSON, so both databases keep the same shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,6 +311,11 @@ pub fn check_handover(from: Status, level: CentreLevel) -> Result<(), RuleError>
 pub enum EntryBody {
     Registered {
         channel: Channel,
+        /// The contact details as given at this contact. The person record
+        /// is not rewritten by a later contact, so each case keeps what was
+        /// said then.
+        #[serde(default, skip_serializing_if = "ContactGiven::is_empty")]
+        contact_given: ContactGiven,
     },
     Note {
         text: String,

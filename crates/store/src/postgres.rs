@@ -456,10 +456,10 @@ async fn upsert_contact(
                     "INSERT INTO persons (personnummer, name, phone, email, preferred_language, protected_identity, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
                      ON CONFLICT (personnummer) DO UPDATE SET \
-                       name = COALESCE(excluded.name, persons.name), \
-                       phone = COALESCE(excluded.phone, persons.phone), \
-                       email = COALESCE(excluded.email, persons.email), \
-                       preferred_language = COALESCE(excluded.preferred_language, persons.preferred_language), \
+                       name = COALESCE(persons.name, excluded.name), \
+                       phone = COALESCE(persons.phone, excluded.phone), \
+                       email = COALESCE(persons.email, excluded.email), \
+                       preferred_language = COALESCE(persons.preferred_language, excluded.preferred_language), \
                        protected_identity = persons.protected_identity OR excluded.protected_identity, \
                        updated_at = excluded.updated_at \
                      RETURNING id",
@@ -489,9 +489,9 @@ async fn upsert_contact(
                     "INSERT INTO organisations (org_number, name, phone, email, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $5) \
                      ON CONFLICT (org_number) DO UPDATE SET \
-                       name = COALESCE(excluded.name, organisations.name), \
-                       phone = COALESCE(excluded.phone, organisations.phone), \
-                       email = COALESCE(excluded.email, organisations.email), \
+                       name = COALESCE(organisations.name, excluded.name), \
+                       phone = COALESCE(organisations.phone, excluded.phone), \
+                       email = COALESCE(organisations.email, excluded.email), \
                        updated_at = excluded.updated_at \
                      RETURNING id",
                 )

@@ -426,17 +426,19 @@ fn upsert_contact(
 ) -> Result<(Option<i64>, Option<i64>)> {
     match contact {
         NewContact::Anonymous => Ok((None, None)),
-        // A later contact fills in or refreshes details but never lifts a
-        // protected-identity flag: only an explicit change may do that.
+        // A later contact only fills in details the person record lacks (what
+        // was said at each contact stays in that case's registration entry),
+        // and never lifts a protected-identity flag: changing recorded
+        // details is an explicit rectification.
         NewContact::Person(p) => conn
             .prepare_cached(
                 "INSERT INTO persons (personnummer, name, phone, email, preferred_language, protected_identity, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) \
                  ON CONFLICT (personnummer) DO UPDATE SET \
-                   name = COALESCE(excluded.name, persons.name), \
-                   phone = COALESCE(excluded.phone, persons.phone), \
-                   email = COALESCE(excluded.email, persons.email), \
-                   preferred_language = COALESCE(excluded.preferred_language, persons.preferred_language), \
+                   name = COALESCE(persons.name, excluded.name), \
+                   phone = COALESCE(persons.phone, excluded.phone), \
+                   email = COALESCE(persons.email, excluded.email), \
+                   preferred_language = COALESCE(persons.preferred_language, excluded.preferred_language), \
                    protected_identity = MAX(persons.protected_identity, excluded.protected_identity), \
                    updated_at = excluded.updated_at \
                  RETURNING id",
@@ -462,9 +464,9 @@ fn upsert_contact(
                 "INSERT INTO organisations (org_number, name, phone, email, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?5) \
                  ON CONFLICT (org_number) DO UPDATE SET \
-                   name = COALESCE(excluded.name, organisations.name), \
-                   phone = COALESCE(excluded.phone, organisations.phone), \
-                   email = COALESCE(excluded.email, organisations.email), \
+                   name = COALESCE(organisations.name, excluded.name), \
+                   phone = COALESCE(organisations.phone, excluded.phone), \
+                   email = COALESCE(organisations.email, excluded.email), \
                    updated_at = excluded.updated_at \
                  RETURNING id",
             )

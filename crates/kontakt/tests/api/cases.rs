@@ -106,9 +106,24 @@ async fn personnummer_in_every_accepted_spelling(app: TestApp) {
         };
         assert_eq!(case["contact"]["personnummer"], expected, "{spelling}");
     }
+    // A later contact's details stay with its own case; the person record
+    // keeps what it knew and only fills in what was missing.
+    let mut body = minimal_case();
+    body["contact"] =
+        json!({"name": "T. Tolvansson", "personnummer": "191212121212", "phone": "070-999 88 77"});
+    let (_, created) = app.post("/api/v1/cases", &body).await;
+    let (_, case) = app
+        .get(&format!(
+            "/api/v1/cases/{}",
+            created["number"].as_str().expect("n")
+        ))
+        .await;
+    assert_eq!(case["contact"]["name"], "Tolvan Tolvansson");
+    assert_eq!(case["contact"]["phone"], "+46709998877");
+    assert_eq!(case["entries"][0]["contact_given"]["name"], "T. Tolvansson");
     // The same person found again by personnummer: one person, many cases.
     let (_, list) = app.get("/api/v1/cases?personnummer=191212121212").await;
-    assert_eq!(list["items"].as_array().expect("items").len(), 3);
+    assert_eq!(list["items"].as_array().expect("items").len(), 4);
 }
 
 async fn district_decides_the_board(app: TestApp) {
