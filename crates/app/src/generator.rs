@@ -19,7 +19,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc, Weekday};
 use kontakt_domain::calendar::{add_working_days, is_working_day, stockholm_date};
-use kontakt_domain::case::{Channel, EntryBody, Resolution, Status};
+use kontakt_domain::case::{
+    check_handover, check_resolution, check_transition, Channel, EntryBody, Resolution, Status,
+};
 use kontakt_domain::catalog::{CaseType, Catalog, CentreLevel, FieldKind, GroupKind, Responsible};
 use kontakt_domain::personnummer::Personnummer;
 use kontakt_store::{NewCase, NewEntry};
@@ -519,6 +521,7 @@ impl<'a> Generator<'a> {
             .validate_new_case(request, &Actor::new(agent), created_at)?;
         if !closes_at_once {
             self.live_on(&mut case, ct);
+            check_lifecycle(&case, ct)?;
         }
         Ok(case)
     }
@@ -677,6 +680,36 @@ impl<'a> Generator<'a> {
             _ => format!("Kontakt angående {topic}{place}. Ber om återkoppling."),
         }
     }
+}
+
+/// Replays a generated timeline through the domain's rules, so generated
+/// data can never hold a step the API would refuse.
+fn check_lifecycle(case: &NewCase, ct: &CaseType) -> Result<(), CaseError> {
+    let mut status = Status::Registered;
+    let mut handed_over = false;
+    for entry in &case.entries[1..] {
+        match &entry.body {
+            EntryBody::HandedOver { .. } => {
+                check_handover(status, ct.centre_level)?;
+                status = Status::HandedOver;
+                handed_over = true;
+            }
+            EntryBody::StatusChanged {
+                from,
+                to,
+                resolution,
+                reason,
+            } => {
+                check_transition(*from, *to, *resolution, reason.as_deref())?;
+                if let Some(r) = resolution {
+                    check_resolution(ct.centre_level, *r, handed_over, *from)?;
+                }
+                status = *to;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn make_resident(
