@@ -222,7 +222,56 @@ pub struct Catalog {
     pub groups: Vec<Group>,
     pub staff: Vec<Staff>,
     pub case_types: Vec<CaseType>,
+    /// The processing agreements, at most one per board.
+    pub agreements: Vec<Agreement>,
     by_code: Index,
+}
+
+/// Which personal data the centre's staff may see under an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonalData {
+    /// Name and personal identity number.
+    Identity,
+    /// Phone, e-mail and other ways to reach the person.
+    Contact,
+    /// What the resident said: description, form answers, messages, notes, files.
+    CaseText,
+}
+
+impl PersonalData {
+    pub const ALL: [PersonalData; 3] = [
+        PersonalData::Identity,
+        PersonalData::Contact,
+        PersonalData::CaseText,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "identity" => Some(PersonalData::Identity),
+            "contact" => Some(PersonalData::Contact),
+            "case_text" => Some(PersonalData::CaseText),
+            _ => None,
+        }
+    }
+}
+
+/// A board's processing agreement (personuppgiftsbiträdesavtal) with the
+/// contact centre: which of its service areas the centre processes, the most
+/// it may do there, and which personal data its staff may see. Without an
+/// agreement the centre processes nothing of the board's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Agreement {
+    pub board: String,
+    pub service_areas: Vec<String>,
+    pub level: CentreLevel,
+    pub personal_data: Vec<PersonalData>,
+}
+
+impl Agreement {
+    pub fn covers(&self, service_area: &str) -> bool {
+        self.service_areas.iter().any(|a| a == service_area)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -234,6 +283,7 @@ struct Index {
     groups: HashMap<String, usize>,
     staff: HashMap<String, usize>,
     case_types: HashMap<String, usize>,
+    agreements: HashMap<String, usize>,
 }
 
 impl Catalog {
@@ -282,6 +332,14 @@ impl Catalog {
     pub fn centre(&self, code: &str) -> Option<&Centre> {
         self.by_code.centres.get(code).map(|&i| &self.centres[i])
     }
+    /// The board's processing agreement, if it has one.
+    pub fn agreement(&self, board: &str) -> Option<&Agreement> {
+        self.by_code
+            .agreements
+            .get(board)
+            .map(|&i| &self.agreements[i])
+    }
+
     pub fn staff_member(&self, id: &str) -> Option<&Staff> {
         self.by_code.staff.get(id).map(|&i| &self.staff[i])
     }
@@ -971,6 +1029,50 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
         })
         .collect::<Vec<_>>();
 
+    let agreements = top
+        .tables(ctx, "agreements")
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (t, span))| {
+            let mut f = Fields::new(t, format!("agreements[{i}]"), span);
+            let board = f.code(ctx, "board");
+            let service_areas = f.string_list(ctx, "service_areas");
+            let level = f.string(ctx, "level").and_then(|l| match l.as_str() {
+                "inform" => Some(CentreLevel::Inform),
+                "register" => Some(CentreLevel::Register),
+                "handle" => Some(CentreLevel::Handle),
+                other => {
+                    f.problem(
+                        ctx,
+                        "level",
+                        format!("'{other}' is not one of: inform, register, handle"),
+                    );
+                    None
+                }
+            });
+            let mut personal_data = Vec::new();
+            for word in f.string_list(ctx, "personal_data") {
+                match PersonalData::parse(&word) {
+                    Some(d) if !personal_data.contains(&d) => personal_data.push(d),
+                    Some(_) => f.problem(ctx, "personal_data", format!("'{word}' is given twice")),
+                    None => f.problem(
+                        ctx,
+                        "personal_data",
+                        format!("'{word}' is not one of: identity, contact, case_text"),
+                    ),
+                }
+            }
+            personal_data.sort();
+            f.finish(ctx);
+            Some(Agreement {
+                board: board?,
+                service_areas,
+                level: level?,
+                personal_data,
+            })
+        })
+        .collect::<Vec<_>>();
+
     top.finish(ctx);
 
     let mut catalog = Catalog {
@@ -982,6 +1084,7 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
         groups,
         staff,
         case_types,
+        agreements,
         by_code: Index::default(),
     };
     resolve(ctx, &mut catalog, &doc, &case_type_spans);
@@ -1216,6 +1319,7 @@ fn resolve(
         groups: index(ctx, "groups", &c.groups, |x| &x.code, &span_of),
         staff: index(ctx, "staff", &c.staff, |x| &x.id, &span_of),
         case_types: HashMap::new(),
+        agreements: HashMap::new(),
     };
     let mut case_types = HashMap::new();
     for (i, ct) in c.case_types.iter().enumerate() {
@@ -1228,6 +1332,35 @@ fn resolve(
         }
     }
     c.by_code.case_types = case_types;
+
+    let mut agreements = HashMap::new();
+    for (i, a) in c.agreements.iter().enumerate() {
+        let at = |k: &str| format!("agreements[{i}].{k}");
+        if agreements.insert(a.board.clone(), i).is_some() {
+            ctx.error(
+                span_of("agreements", i),
+                at("board"),
+                format!("board '{}' has two agreements", a.board),
+            );
+        }
+        if ctx.undeclared("boards", &a.board) {
+            ctx.error(
+                span_of("agreements", i),
+                at("board"),
+                format!("unknown board '{}'", a.board),
+            );
+        }
+        for area in &a.service_areas {
+            if ctx.undeclared("service_areas", area) {
+                ctx.error(
+                    span_of("agreements", i),
+                    at("service_areas"),
+                    format!("unknown service area '{area}'"),
+                );
+            }
+        }
+    }
+    c.by_code.agreements = agreements;
 
     if c.districts.is_empty() {
         ctx.error(None, "districts", "the catalog needs at least one district");
