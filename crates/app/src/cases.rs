@@ -6,12 +6,14 @@ use std::sync::Arc;
 
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::access::{decide, visibility, Action, CaseFacts, Decision, Principal};
 use kontakt_domain::audit::{AuditEvent, Outcome};
 use kontakt_domain::calendar::{add_working_days, stockholm_date};
 use kontakt_domain::case::{
     check_handover, check_resolution, check_transition, CaseNumber, Channel, ContactGiven,
     EntryBody, FeedbackChannel, Resolution, RuleError, Status,
 };
+use kontakt_domain::catalog::PersonalData;
 use kontakt_domain::catalog::{CaseType, Catalog, GroupKind};
 use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneNumber};
 use kontakt_domain::personnummer::Personnummer;
@@ -48,6 +50,8 @@ pub enum CaseError {
     Invalid(Vec<FieldError>),
     #[error("no case {0}")]
     NotFound(String),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     #[error(transparent)]
     Rule(#[from] RuleError),
     #[error("the case was changed by someone else; reload it and try again")]
@@ -278,8 +282,8 @@ pub struct Actor {
     pub client: String,
     pub operation_id: String,
     pub purpose: String,
-    /// Holds the explicit permission for persons with protected identity.
-    pub may_see_protected: bool,
+    /// What the actor may see and do (roles, groups, protected identity).
+    pub principal: Principal,
 }
 
 impl Actor {
@@ -289,7 +293,7 @@ impl Actor {
             client: String::new(),
             operation_id: String::new(),
             purpose: DEFAULT_PURPOSE.into(),
-            may_see_protected: false,
+            principal: Principal::default(),
         }
     }
 
@@ -349,6 +353,30 @@ impl CaseService {
             return self.attach(number, &req, actor, now).await;
         }
         let mut new = self.validate_new_case(req, actor, now)?;
+        let facts = CaseFacts {
+            board: &new.board,
+            service_area: &new.service_area,
+            assignee_group: new.assignee_group.as_deref(),
+            confidential: new.confidential,
+            protected: matches!(&new.contact, NewContact::Person(p) if p.protected_identity),
+        };
+        if let Decision::Deny(reason) =
+            decide(&self.catalog, &actor.principal, Action::Create, facts)
+        {
+            let event = actor.event(
+                now,
+                "access.denied",
+                ("case", ""),
+                &new.board,
+                Outcome::Denied,
+                serde_json::json!({"reason": reason, "action": "create", "case_type": new.case_type}),
+            );
+            self.store.audit(vec![event]).await?;
+            return Err(CaseError::Forbidden(format!(
+                "{reason} (case type {}, board {})",
+                new.case_type, new.board
+            )));
+        }
         new.audit = Some(actor.event(
             now,
             "case.create",
@@ -667,8 +695,16 @@ impl CaseService {
         let (Some(number), Some(channel), Some(text)) = (number, channel, text) else {
             return Err(CaseError::Invalid(vec![]));
         };
-        let Some(case) = self.store.case(number).await? else {
-            return Err(invalid("attach_to", format!("there is no case {number}")));
+        // A case the actor may not change does not exist for them.
+        let case = match self
+            .load_visible(&number.to_string(), actor, Action::Change, now)
+            .await
+        {
+            Ok((case, _)) => case,
+            Err(CaseError::NotFound(_)) => {
+                return Err(invalid("attach_to", format!("there is no case {number}")))
+            }
+            Err(e) => return Err(e),
         };
         let board = case.board.clone();
         let mut entries = vec![EntryBody::MessageIn { channel, text }];
@@ -745,22 +781,39 @@ impl CaseService {
         &self,
         number: &str,
         actor: &Actor,
+        action: Action,
         now: DateTime<Utc>,
-    ) -> Result<CaseRecord, CaseError> {
+    ) -> Result<(CaseRecord, Vec<PersonalData>), CaseError> {
         let case = self.load(number).await?;
-        if is_protected(&case) && !actor.may_see_protected {
-            let event = actor.event(
-                now,
-                "case.open_protected",
-                ("case", &case.number.to_string()),
-                &case.board,
-                Outcome::Denied,
-                serde_json::json!({"flag": "protected_identity"}),
-            );
-            self.store.audit(vec![event]).await?;
-            return Err(CaseError::NotFound(case.number.to_string()));
+        let facts = CaseFacts {
+            board: &case.board,
+            service_area: &case.service_area,
+            assignee_group: case.assignee_group.as_deref(),
+            confidential: case.confidential,
+            protected: is_protected(&case),
+        };
+        match decide(&self.catalog, &actor.principal, action, facts) {
+            Decision::Allow(data) => Ok((case, data)),
+            Decision::Deny(reason) => {
+                // A case the actor may not see does not exist for them; the
+                // attempt is recorded, and flagged when it is a protected person's.
+                let action_name = if facts.protected {
+                    "case.open_protected"
+                } else {
+                    "access.denied"
+                };
+                let event = actor.event(
+                    now,
+                    action_name,
+                    ("case", &case.number.to_string()),
+                    &case.board,
+                    Outcome::Denied,
+                    serde_json::json!({"reason": reason, "action": format!("{action:?}").to_lowercase()}),
+                );
+                self.store.audit(vec![event]).await?;
+                Err(CaseError::NotFound(case.number.to_string()))
+            }
         }
-        Ok(case)
     }
 
     /// A case about to be changed. If the caller says which version it saw
@@ -773,7 +826,9 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.load_visible(number, actor, now).await?;
+        let (case, _) = self
+            .load_visible(number, actor, Action::Change, now)
+            .await?;
         match expected {
             Some(v) if v != case.version => Err(CaseError::Conflict),
             _ => Ok(case),
@@ -788,8 +843,9 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        match self.load_visible(number, actor, now).await {
-            Ok(case) => {
+        match self.load_visible(number, actor, Action::Read, now).await {
+            Ok((mut case, data)) => {
+                withhold(&mut case, &data);
                 let number = case.number.to_string();
                 let event = actor.event(
                     now,
@@ -827,7 +883,7 @@ impl CaseService {
         now: DateTime<Utc>,
     ) -> Result<Vec<CaseSummary>, CaseError> {
         let mut filter = filter.clone();
-        filter.exclude_protected = !actor.may_see_protected;
+        filter.visibility = Some(visibility(&self.catalog, &actor.principal));
         let filter = &filter;
         let found = self.store.list_cases(filter).await?;
         let detail = serde_json::json!({
@@ -1013,7 +1069,9 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(CaseRecord, u32), CaseError> {
-        let case = self.load_visible(number, actor, now).await?;
+        let (case, _) = self
+            .load_visible(number, actor, Action::Change, now)
+            .await?;
         let mut p = Problems::default();
         let text = |p: &mut Problems| match req.text.as_deref() {
             Some(t) => p.text("text", t, limits::TEXT_CHARS, true),
@@ -1182,13 +1240,25 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.load_visible(number, actor, now).await?;
+        let (case, _) = self
+            .load_visible(number, actor, Action::Change, now)
+            .await?;
         if req.case.trim().is_empty() {
             return Err(invalid("case", "is required"));
         }
         let other = CaseNumber::parse(&req.case).map_err(|e| invalid("case", e.to_string()))?;
         if other == case.number {
             return Err(invalid("case", "a case cannot be linked to itself"));
+        }
+        match self
+            .load_visible(&other.to_string(), actor, Action::Read, now)
+            .await
+        {
+            Ok(_) => {}
+            Err(CaseError::NotFound(_)) => {
+                return Err(invalid("case", format!("there is no case {other}")))
+            }
+            Err(e) => return Err(e),
         }
         if case.related.contains(&other) {
             return Ok(case);
@@ -1224,7 +1294,9 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<CaseRecord, CaseError> {
-        let case = self.load_visible(number, actor, now).await?;
+        let (case, _) = self
+            .load_visible(number, actor, Action::Change, now)
+            .await?;
         let mut p = Problems::default();
         match req.deadline {
             None => p.add("deadline", "is required (YYYY-MM-DD)"),
@@ -1269,7 +1341,13 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(String, String, Vec<u8>), CaseError> {
-        let case = self.load_visible(number, actor, now).await?;
+        let (case, data) = self.load_visible(number, actor, Action::Read, now).await?;
+        if !data.contains(&PersonalData::CaseText) {
+            return Err(CaseError::NotFound(format!(
+                "attachment {sha256} on {}",
+                case.number
+            )));
+        }
         let (file_name, content_type) = case
             .entries
             .iter()
@@ -1399,3 +1477,62 @@ fn filter_terms(f: &CaseFilter) -> serde_json::Value {
 fn is_protected(case: &CaseRecord) -> bool {
     matches!(&case.contact, kontakt_store::ContactRecord::Person(p) if p.protected_identity)
 }
+
+/// Removes the personal data an actor may not see under the agreement. Done
+/// here, where every read passes, so no view can forget it.
+fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
+    use kontakt_store::ContactRecord;
+    let identity = allowed.contains(&PersonalData::Identity);
+    let contact = allowed.contains(&PersonalData::Contact);
+    let text = allowed.contains(&PersonalData::CaseText);
+    match &mut case.contact {
+        ContactRecord::Person(p) => {
+            if !identity {
+                p.name = None;
+                p.personnummer = None;
+            }
+            if !contact {
+                p.phone = None;
+                p.email = None;
+            }
+        }
+        ContactRecord::Organisation(o) => {
+            if !contact {
+                o.phone = None;
+                o.email = None;
+            }
+        }
+        ContactRecord::Anonymous => {}
+    }
+    if !text {
+        case.description = WITHHELD.into();
+        case.form.clear();
+    }
+    for entry in &mut case.entries {
+        match &mut entry.body {
+            EntryBody::Registered { contact_given, .. } => {
+                if !identity {
+                    contact_given.name = None;
+                }
+                if !contact {
+                    contact_given.phone = None;
+                    contact_given.email = None;
+                }
+            }
+            EntryBody::Note { text: t }
+            | EntryBody::MessageIn { text: t, .. }
+            | EntryBody::MessageOut { text: t, .. }
+            | EntryBody::Correction { text: t, .. }
+            | EntryBody::HandedOver { summary: t, .. }
+                if !text =>
+            {
+                *t = WITHHELD.into();
+            }
+            EntryBody::Attachment { file_name, .. } if !text => *file_name = WITHHELD.into(),
+            _ => {}
+        }
+    }
+}
+
+/// Shown in place of text the agreement does not let the actor see.
+pub const WITHHELD: &str = "(undanhållet enligt avtal / withheld by agreement)";

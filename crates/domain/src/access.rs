@@ -216,7 +216,7 @@ mod tests {
         }
     }
 
-        /// roles, groups, protected-identity permission, action, case, allowed?
+    /// roles, groups, protected-identity permission, action, case, allowed?
     type Row<'a> = (&'a [Role], &'a [&'a str], bool, Action, CaseFacts<'a>, bool);
 
     #[test]
@@ -249,7 +249,7 @@ mod tests {
         };
         use Action::*;
         use Role::*;
-                let cases: &[Row] = &[
+        let cases: &[Row] = &[
             (&[AgentL1], &[], false, Read, preschool, true),
             (&[AgentL1], &[], false, Read, social, false),
             (&[AgentL1], &[], false, Create, social, true),

@@ -142,9 +142,14 @@ enum TokenCommand {
         database: String,
         #[arg(long)]
         name: String,
-        /// Repeat for several: cases:read, cases:write, persons:protected.
-        #[arg(long = "scope", required = true)]
-        scopes: Vec<String>,
+        /// Repeat for several: a role (agent_l1, agent_l2, officer, registrar,
+        /// analyst, log_reviewer, administrator, intake), group:<code>, or
+        /// protected_identity.
+        #[arg(long = "grant", required = true)]
+        grants: Vec<String>,
+        /// Catalog file the group grants are checked against (default: built in).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
     },
 }
 
@@ -226,22 +231,17 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 TokenCommand::Create {
                     database,
                     name,
-                    scopes,
+                    grants,
+                    catalog,
                 },
         } => {
+            let catalog = load_catalog(catalog.as_deref())?;
+            let grants: Vec<&str> = grants.iter().map(String::as_str).collect();
+            tokens::check_grants(&grants, &catalog).map_err(anyhow::Error::msg)?;
             let store = kontakt_store::open(&database, OpenMode::MustExist).await?;
-            let known = [
-                tokens::SCOPE_CASES_READ,
-                tokens::SCOPE_CASES_WRITE,
-                tokens::SCOPE_PROTECTED,
-            ];
-            if let Some(bad) = scopes.iter().find(|s| !known.contains(&s.as_str())) {
-                bail!("unknown scope '{bad}' (known: {})", known.join(", "));
-            }
-            let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
             println!(
                 "api token: {}",
-                tokens::issue(&store, &name, &scopes).await?
+                tokens::issue(&store, &name, &grants).await?
             );
         }
         Command::Token {
@@ -383,12 +383,9 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     let total = store.count_cases().await?;
     // Each start prints a new token; the ones printed before stop working.
     store.revoke_tokens("demo").await?;
-    let token = tokens::issue(
-        &store,
-        "demo",
-        &[tokens::SCOPE_CASES_READ, tokens::SCOPE_CASES_WRITE],
-    )
-    .await?;
+    // The demo token is a registrar's: it registers and reads every case,
+    // but not those of persons with protected identity.
+    let token = tokens::issue(&store, "demo", &["registrar"]).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;

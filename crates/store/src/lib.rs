@@ -324,8 +324,9 @@ pub struct CaseFilter {
     pub created_to: Option<DateTime<Utc>>,
     pub before: Option<CaseNumber>,
     pub limit: u32,
-    /// Leave out cases whose contact is a person with protected identity.
-    pub exclude_protected: bool,
+    /// Only the cases a principal may see (see `kontakt_domain::access`);
+    /// `None` for the system's own use (generator, tests of the store).
+    pub visibility: Option<kontakt_domain::access::Visibility>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

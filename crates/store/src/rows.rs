@@ -296,10 +296,45 @@ pub(crate) fn list_query<V>(
             &mut values,
         );
     }
-    if filter.exclude_protected {
-        // NOT IN over the (few) protected persons; `protected_identity` is a
-        // boolean on PostgreSQL and 0/1 on SQLite, and both read it as a truth value.
-        clauses.push("(c.person_id IS NULL OR c.person_id NOT IN (SELECT id FROM persons WHERE protected_identity))".into());
+    if let Some(v) = &filter.visibility {
+        if !v.everything {
+            let mut any = Vec::new();
+            if !v.board_areas.is_empty() {
+                let mut marks = Vec::new();
+                for pair in &v.board_areas {
+                    values.push(push(ListValue::Text(pair.clone())));
+                    marks.push(placeholder(values.len()));
+                }
+                let confidential = if v.board_areas_confidential {
+                    ""
+                } else {
+                    " AND NOT c.confidential"
+                };
+                any.push(format!(
+                    "((c.board || '|' || c.service_area) IN ({}){confidential})",
+                    marks.join(", ")
+                ));
+            }
+            if !v.groups.is_empty() {
+                let mut marks = Vec::new();
+                for g in &v.groups {
+                    values.push(push(ListValue::Text(g.clone())));
+                    marks.push(placeholder(values.len()));
+                }
+                any.push(format!("c.assignee_group IN ({})", marks.join(", ")));
+            }
+            if any.is_empty() {
+                any.push("1 = 0".into());
+            }
+            clauses.push(format!("({})", any.join(" OR ")));
+        }
+        if !v.protected {
+            // NOT IN over the (few) protected persons; `protected_identity` is a
+            // boolean on PostgreSQL and 0/1 on SQLite, and both read it as a truth value.
+            clauses.push(
+                "(c.person_id IS NULL OR c.person_id NOT IN (SELECT id FROM persons WHERE protected_identity))".into(),
+            );
+        }
     }
     let where_ = if clauses.is_empty() {
         String::new()

@@ -79,29 +79,6 @@ pub struct Caller {
     pub actor: Actor,
 }
 
-impl Caller {
-    /// Checks a scope; a refusal is audited before it is answered.
-    pub async fn require(&self, state: &AppState, scope: &'static str) -> Result<(), ApiError> {
-        if self.has(scope) {
-            return Ok(());
-        }
-        let event = self.actor.event(
-            Utc::now(),
-            "access.denied",
-            ("", ""),
-            "",
-            Outcome::Denied,
-            serde_json::json!({"scope": scope}),
-        );
-        state.cases.store().audit(vec![event]).await?;
-        Err(ApiError::Forbidden(scope))
-    }
-
-    pub fn has(&self, scope: &str) -> bool {
-        self.token.scopes.iter().any(|s| s == scope)
-    }
-}
-
 fn actor_for(parts: &Parts, id: String) -> Actor {
     let client = parts
         .extensions
@@ -120,7 +97,7 @@ fn actor_for(parts: &Parts, id: String) -> Actor {
         client,
         operation_id: crate::problem::operation_id(),
         purpose,
-        may_see_protected: false,
+        principal: Default::default(),
     }
 }
 
@@ -146,10 +123,7 @@ impl FromRequestParts<AppState> for Caller {
         match token {
             Some(token) => {
                 let mut actor = actor_for(parts, format!("token:{}", token.name));
-                actor.may_see_protected = token
-                    .scopes
-                    .iter()
-                    .any(|s| s == kontakt_app::tokens::SCOPE_PROTECTED);
+                actor.principal = kontakt_app::tokens::principal(&token.scopes);
                 Ok(Caller { token, actor })
             }
             None => {

@@ -47,7 +47,7 @@ pub enum ApiError {
     UnsupportedMediaType,
     PayloadTooLarge(String),
     Unauthorized,
-    Forbidden(&'static str),
+
     NotFound(String),
     BadQuery(Vec<FieldError>),
     Internal(String),
@@ -180,11 +180,11 @@ impl ApiError {
                 None,
                 vec![],
             ),
-            ApiError::Forbidden(scope) => problem(
+            ApiError::Case(CaseError::Forbidden(reason)) => problem(
                 S::FORBIDDEN,
                 "forbidden",
-                "The token may not do this",
-                Some(format!("the token lacks the scope {scope}")),
+                "Not allowed",
+                Some(reason.clone()),
                 vec![],
             ),
             ApiError::NotFound(d) => problem(

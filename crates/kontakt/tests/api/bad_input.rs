@@ -298,13 +298,9 @@ async fn authentication_and_scopes(app: TestApp) {
         .await
         .expect("send");
     assert_eq!(r.status(), 401);
-    let reader = kontakt_app::tokens::issue(
-        &app.store,
-        "reader",
-        &[kontakt_app::tokens::SCOPE_CASES_READ],
-    )
-    .await
-    .expect("token");
+    let reader = kontakt_app::tokens::issue(&app.store, "reader", &["analyst"])
+        .await
+        .expect("token");
     let r = app
         .client
         .post(app.url("/api/v1/cases"))

@@ -414,10 +414,7 @@ async fn protected_identity_is_invisible_without_the_scope(app: TestApp) {
     let privileged = kontakt_app::tokens::issue(
         &app.store,
         "registrar",
-        &[
-            kontakt_app::tokens::SCOPE_CASES_READ,
-            kontakt_app::tokens::SCOPE_PROTECTED,
-        ],
+        &["registrar", kontakt_app::tokens::GRANT_PROTECTED],
     )
     .await
     .expect("token");

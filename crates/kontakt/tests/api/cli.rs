@@ -136,10 +136,8 @@ async fn acknowledged_cases_survive_kill_dash_nine() {
         &db,
         "--name",
         "crash",
-        "--scope",
-        "cases:read",
-        "--scope",
-        "cases:write",
+        "--grant",
+        "registrar",
     ]);
     assert_eq!(code, 0, "{err}");
     let token = out

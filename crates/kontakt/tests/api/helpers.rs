@@ -17,7 +17,7 @@ pub enum Db {
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    /// cases:read and cases:write.
+    /// A registrar's: registers and reads every case but protected persons'.
     pub token: String,
     pub store: Arc<dyn Store>,
     pub catalog: Arc<Catalog>,
@@ -58,13 +58,9 @@ pub async fn spawn_app(db: Db) -> TestApp {
         .await
         .expect("open store");
     let catalog = Arc::new(Catalog::load("stockholm.toml", CATALOG).expect("catalog"));
-    let token = tokens::issue(
-        &store,
-        "test",
-        &[tokens::SCOPE_CASES_READ, tokens::SCOPE_CASES_WRITE],
-    )
-    .await
-    .expect("token");
+    let token = tokens::issue(&store, "test", &["registrar"])
+        .await
+        .expect("token");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod access;
 mod audit;
 mod bad_input;
 mod cases;

@@ -1,0 +1,243 @@
+//! The authorization matrix: every route of the API × every role × a case
+//! inside and a case outside the processing agreements → allowed or denied
+//! as the rules in `kontakt_domain::access` say. A route that is not in the
+//! matrix fails the test, so no path can escape the rules unnoticed.
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+on_both_backends!(every_route_every_role);
+
+/// The roles tried, as token grants; `none` has a valid token and no role.
+const ROLES: &[(&str, &[&str])] = &[
+    ("agent_l1", &["agent_l1"]),
+    ("agent_l2", &["agent_l2"]),
+    ("officer", &["officer", "group:FSK-KO-SKH"]),
+    ("registrar", &["registrar"]),
+    ("analyst", &["analyst"]),
+    ("log_reviewer", &["log_reviewer"]),
+    ("administrator", &["administrator"]),
+    ("intake", &["intake"]),
+    ("none", &[]),
+];
+
+/// (method, OpenAPI path, roles allowed on the covered case, roles allowed on
+/// the uncovered one). Covered: a Skärholmen preschool case (agreement with
+/// SDN-SKH) handed over to the officer group FSK-KO-SKH. Uncovered: a
+/// guardianship case (Överförmyndarnämnden has no agreement).
+const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
+    ("get", "/api/v1/case-types", ALL, ALL),
+    (
+        "post",
+        "/api/v1/cases",
+        &["agent_l1", "agent_l2", "registrar", "intake"],
+        &["registrar", "intake"],
+    ),
+    ("get", "/api/v1/cases", SEE, &["registrar"]),
+    ("get", "/api/v1/cases/{number}", SEE, &["registrar"]),
+    (
+        "post",
+        "/api/v1/cases/{number}/entries",
+        SEE,
+        &["registrar"],
+    ),
+    ("post", "/api/v1/cases/{number}/status", SEE, &["registrar"]),
+    (
+        "post",
+        "/api/v1/cases/{number}/handover",
+        SEE,
+        &["registrar"],
+    ),
+    ("post", "/api/v1/cases/{number}/links", SEE, &["registrar"]),
+    (
+        "post",
+        "/api/v1/cases/{number}/feedback-deadline",
+        SEE,
+        &["registrar"],
+    ),
+    (
+        "get",
+        "/api/v1/cases/{number}/attachments/{sha256}",
+        SEE,
+        &["registrar"],
+    ),
+];
+const ALL: &[&str] = &[
+    "agent_l1",
+    "agent_l2",
+    "officer",
+    "registrar",
+    "analyst",
+    "log_reviewer",
+    "administrator",
+    "intake",
+    "none",
+];
+const SEE: &[&str] = &["agent_l1", "agent_l2", "officer", "registrar"];
+
+struct Target {
+    number: String,
+    sha256: String,
+    peer: String,
+    handover_group: &'static str,
+    create_body: Value,
+}
+
+async fn target(
+    app: &TestApp,
+    case_type: &str,
+    district: Option<&str>,
+    group: &'static str,
+) -> Target {
+    let mut body = json!({"case_type": case_type, "channel": "phone", "description": "Matrisfall"});
+    if let Some(d) = district {
+        body["district"] = json!(d);
+    }
+    let (status, created) = app.post("/api/v1/cases", &body).await;
+    assert_eq!(status, 201, "{created}");
+    let number = created["number"].as_str().expect("n").to_owned();
+    let (_, peer) = app.post("/api/v1/cases", &body).await;
+    let (status, r) = app
+        .post(
+            &format!("/api/v1/cases/{number}/handover"),
+            &json!({"group": group, "summary": "Sammanfattning"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    let file = base64::engine::general_purpose::STANDARD.encode(format!("bilaga {number}"));
+    let (status, r) = app
+        .post(&format!("/api/v1/cases/{number}/entries"), &json!({"kind": "attachment", "file_name": "a.txt", "content_type": "text/plain", "content_base64": file}))
+        .await;
+    assert_eq!(status, 201, "{r}");
+    let (_, case) = app.get(&format!("/api/v1/cases/{number}")).await;
+    let sha256 = case["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["kind"] == "attachment")
+        .expect("attachment")["sha256"]
+        .as_str()
+        .expect("sha")
+        .to_owned();
+    Target {
+        number,
+        sha256,
+        peer: peer["number"].as_str().expect("peer").to_owned(),
+        handover_group: group,
+        create_body: body,
+    }
+}
+
+/// Calls the route as `token`; true if access was granted (anything but 403/404,
+/// or for the list: the case is among the hits).
+async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Target) -> bool {
+    let url = app.url(
+        &path
+            .replace("{number}", &t.number)
+            .replace("{sha256}", &t.sha256),
+    );
+    let future = (chrono::Utc::now() + chrono::Duration::days(30))
+        .date_naive()
+        .to_string();
+    let body = match path {
+        "/api/v1/cases" => t.create_body.clone(),
+        p if p.ends_with("/entries") => json!({"kind": "note", "text": "Anteckning"}),
+        p if p.ends_with("/status") => json!({"status": "waiting_for_resident"}),
+        p if p.ends_with("/handover") => json!({"group": t.handover_group, "summary": "Igen"}),
+        p if p.ends_with("/links") => json!({"case": t.peer}),
+        p if p.ends_with("/feedback-deadline") => json!({"deadline": future, "reason": "Väntar"}),
+        _ => Value::Null,
+    };
+    let request = if method == "get" {
+        app.client.get(&url)
+    } else {
+        app.client.post(&url).json(&body)
+    };
+    let r = request.bearer_auth(token).send().await.expect("request");
+    let status = r.status().as_u16();
+    if method == "get" && path == "/api/v1/cases" {
+        let list: Value = r.json().await.expect("json");
+        return list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|c| c["number"] == t.number.as_str());
+    }
+    assert_ne!(status, 500, "{method} {path}");
+    status != 403 && status != 404
+}
+
+async fn every_route_every_role(app: TestApp) {
+    // The matrix covers exactly the API's routes.
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .expect("doc")
+        .json()
+        .await
+        .expect("json");
+    let mut documented: Vec<String> = Vec::new();
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for method in ops.as_object().expect("ops").keys() {
+            documented.push(format!("{method} {path}"));
+        }
+    }
+    let mut in_matrix: Vec<String> = MATRIX
+        .iter()
+        .map(|(m, p, _, _)| format!("{m} {p}"))
+        .collect();
+    documented.sort();
+    in_matrix.sort();
+    assert_eq!(
+        documented, in_matrix,
+        "every route must be in the authorization matrix"
+    );
+
+    let covered = target(&app, "FSK-ERB", Some("skarholmen"), "FSK-KO-SKH").await;
+    let uncovered = target(&app, "OFN-GODMAN", None, "OFN-HANDL").await;
+    let mut tokens = Vec::new();
+    for (role, grants) in ROLES {
+        tokens.push((
+            *role,
+            kontakt_app::tokens::issue(&app.store, role, grants)
+                .await
+                .expect("token"),
+        ));
+    }
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (method, path, on_covered, on_uncovered) in MATRIX {
+        for (t, expected) in [(&covered, *on_covered), (&uncovered, *on_uncovered)] {
+            for (role, token) in &tokens {
+                let got = allowed(&app, token, method, path, t).await;
+                checked += 1;
+                if got != expected.contains(role) {
+                    wrong.push(format!(
+                        "{method} {path} as {role} on {}: allowed={got}",
+                        t.number
+                    ));
+                }
+            }
+        }
+        // Without a token nothing is allowed.
+        let r = app
+            .client
+            .get(app.url("/api/v1/cases"))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), 401);
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} cells disagree with the rules:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert_eq!(checked, MATRIX.len() * 2 * ROLES.len());
+}
