@@ -1536,3 +1536,113 @@ fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
 
 /// Shown in place of text the agreement does not let the actor see.
 pub const WITHHELD: &str = "(undanhållet enligt avtal / withheld by agreement)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kontakt_store::{ContactRecord, EntryRecord, PersonRecord};
+
+    fn case() -> CaseRecord {
+        let at = DateTime::from_timestamp(1_790_000_000, 0).unwrap_or_default();
+        let entry = |seq, body| EntryRecord {
+            seq,
+            at,
+            author: "anna".into(),
+            body,
+        };
+        CaseRecord {
+            number: CaseNumber::new(2026, 1).expect("number"),
+            version: 1,
+            case_type: "FSK-KO".into(),
+            board: "SDN-SKH".into(),
+            service_area: "preschool".into(),
+            district: Some("skarholmen".into()),
+            channel: Channel::Phone,
+            status: Status::HandedOver,
+            resolution: None,
+            assignee_group: None,
+            assignee_person: None,
+            contact: ContactRecord::Person(PersonRecord {
+                id: 1,
+                personnummer: Personnummer::parse_today("19121212-1212").ok(),
+                name: Some("Tolvan".into()),
+                phone: PhoneNumber::parse("070-123 45 67").ok(),
+                email: EmailAddress::parse("t@example.se").ok(),
+                preferred_language: None,
+                protected_identity: false,
+            }),
+            feedback_channel: None,
+            feedback_deadline: None,
+            description: "Min dotter behöver plats".into(),
+            form: serde_json::json!({"child": "Lisa"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            confidential: false,
+            handed_over: true,
+            created_at: at,
+            updated_at: at,
+            closed_at: None,
+            related: vec![],
+            entries: vec![
+                entry(
+                    1,
+                    EntryBody::Registered {
+                        channel: Channel::Phone,
+                        contact_given: ContactGiven {
+                            name: Some("Tolvan".into()),
+                            phone: Some("+46701234567".into()),
+                            email: None,
+                        },
+                    },
+                ),
+                entry(
+                    2,
+                    EntryBody::HandedOver {
+                        group: "FSK-KO-SKH".into(),
+                        summary: "Lisa, 3 år".into(),
+                    },
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn withholding_follows_the_agreement() {
+        let mut all = case();
+        withhold(&mut all, &PersonalData::ALL);
+        assert_eq!(all, case(), "everything granted: nothing withheld");
+
+        let mut no_text = case();
+        withhold(
+            &mut no_text,
+            &[PersonalData::Identity, PersonalData::Contact],
+        );
+        assert_eq!(no_text.description, WITHHELD);
+        assert!(no_text.form.is_empty());
+        assert!(
+            matches!(&no_text.entries[1].body, EntryBody::HandedOver { summary, .. } if summary == WITHHELD)
+        );
+        assert!(
+            matches!(&no_text.contact, ContactRecord::Person(p) if p.name.is_some() && p.phone.is_some())
+        );
+
+        let mut identity_only = case();
+        withhold(&mut identity_only, &[PersonalData::Identity]);
+        let ContactRecord::Person(p) = &identity_only.contact else {
+            panic!("person")
+        };
+        assert!(p.name.is_some() && p.personnummer.is_some());
+        assert!(p.phone.is_none() && p.email.is_none());
+        assert!(
+            matches!(&identity_only.entries[0].body, EntryBody::Registered { contact_given, .. } if contact_given.phone.is_none() && contact_given.name.is_some())
+        );
+
+        let mut nothing = case();
+        withhold(&mut nothing, &[]);
+        let ContactRecord::Person(p) = &nothing.contact else {
+            panic!("person")
+        };
+        assert!(p.name.is_none() && p.personnummer.is_none() && p.phone.is_none());
+    }
+}

@@ -93,6 +93,12 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 /// Gives every request an operation id, visible in logs, in problem bodies
 /// and in the `x-operation-id` response header.
 async fn operation(req: Request, next: Next) -> Response {
+    // TLS ends at the city's proxy; HSTS only makes sense when it did.
+    let over_tls = req
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
     let mut bytes = [0u8; 8];
     rand::thread_rng().fill_bytes(&mut bytes);
     let id = hex::encode(bytes);
@@ -104,10 +110,30 @@ async fn operation(req: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-operation-id", v);
     }
-    resp.headers_mut().insert(
+    let h = resp.headers_mut();
+    h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // The API serves data, never pages: nothing may run, be framed or be
+    // cached on the way (responses carry personal data).
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    if over_tls {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     resp
 }
 

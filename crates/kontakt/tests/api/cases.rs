@@ -27,6 +27,33 @@ async fn health_and_openapi(app: TestApp) {
         .await
         .expect("healthz");
     assert_eq!(r.status(), 200);
+    for (name, value) in [
+        (
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'",
+        ),
+        ("x-frame-options", "DENY"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("cache-control", "no-store"),
+    ] {
+        assert_eq!(r.headers()[name], value, "{name}");
+    }
+    assert!(
+        !r.headers().contains_key("strict-transport-security"),
+        "no HSTS over plain HTTP"
+    );
+    let r = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(
+        r.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
     let doc: serde_json::Value = app
         .client
         .get(app.url("/api/openapi.json"))
