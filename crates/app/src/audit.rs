@@ -16,7 +16,12 @@ pub async fn verify(store: &Arc<dyn Store>) -> Result<Verdict, StoreError> {
     let mut verifier = Verifier::default();
     let mut after = 0;
     loop {
-        let page = store.audit_page(after, PAGE).await?;
+        let query = kontakt_store::AuditQuery {
+            after,
+            limit: PAGE,
+            ..Default::default()
+        };
+        let page = store.audit_page(&query).await?;
         for record in &page {
             if let Err(at) = verifier.check(record) {
                 return Ok(Verdict::Broken {

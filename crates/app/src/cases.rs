@@ -845,6 +845,13 @@ impl CaseService {
     ) -> Result<CaseRecord, CaseError> {
         match self.load_visible(number, actor, Action::Read, now).await {
             Ok((mut case, data)) => {
+                // Log review lists every lookup of a protected person, including
+                // the permitted ones.
+                let detail = if is_protected(&case) {
+                    serde_json::json!({"protected": true})
+                } else {
+                    serde_json::json!({})
+                };
                 withhold(&mut case, &data);
                 let number = case.number.to_string();
                 let event = actor.event(
@@ -853,7 +860,7 @@ impl CaseService {
                     ("case", &number),
                     &case.board,
                     Outcome::Allowed,
-                    serde_json::json!({}),
+                    detail,
                 );
                 self.store.audit(vec![event]).await?;
                 Ok(case)

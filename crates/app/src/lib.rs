@@ -5,4 +5,5 @@
 pub mod audit;
 pub mod cases;
 pub mod generator;
+pub mod review;
 pub mod tokens;

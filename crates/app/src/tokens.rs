@@ -1,7 +1,7 @@
 //! Integration tokens for the API: random secrets shown once, stored only as
 //! SHA-256 hashes. A token carries grants that make its principal: roles
-//! (`agent_l2`, `registrar`, `intake`, …), groups (`group:SBK-BYGG`) and
-//! `protected_identity`. What the principal may do is decided by
+//! (`agent_l2`, `registrar`, `intake`, …), groups (`group:SBK-BYGG`),
+//! boards for log review (`board:SDN-SKH`) and `protected_identity`. What the principal may do is decided by
 //! `kontakt_domain::access`, like for any staff member.
 
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 /// The grant for persons with protected identity.
 pub const GRANT_PROTECTED: &str = "protected_identity";
 const GROUP_PREFIX: &str = "group:";
+const BOARD_PREFIX: &str = "board:";
 
 /// Prefix that makes leaked tokens easy to recognise in logs and scanners.
 const PREFIX: &str = "kt_";
@@ -32,6 +33,8 @@ pub fn principal(grants: &[String]) -> Principal {
             p.roles.push(role);
         } else if let Some(group) = g.strip_prefix(GROUP_PREFIX) {
             p.groups.push(group.to_owned());
+        } else if let Some(board) = g.strip_prefix(BOARD_PREFIX) {
+            p.review_boards.push(board.to_owned());
         } else if g == GRANT_PROTECTED {
             p.protected_identity = true;
         }
@@ -45,11 +48,13 @@ pub fn check_grants(grants: &[&str], catalog: &Catalog) -> Result<(), String> {
         let ok = Role::parse(g).is_some()
             || *g == GRANT_PROTECTED
             || g.strip_prefix(GROUP_PREFIX)
-                .is_some_and(|code| catalog.group(code).is_some());
+                .is_some_and(|code| catalog.group(code).is_some())
+            || g.strip_prefix(BOARD_PREFIX)
+                .is_some_and(|code| catalog.board(code).is_some());
         if !ok {
             let roles: Vec<&str> = Role::ALL.iter().map(Role::as_str).collect();
             return Err(format!(
-                "unknown grant '{g}' (roles: {}; group:<code of a catalog group>; {GRANT_PROTECTED})",
+                                "unknown grant '{g}' (roles: {}; group:<catalog group>; board:<catalog board, for log review>; {GRANT_PROTECTED})",
                 roles.join(", ")
             ));
         }

@@ -58,6 +58,8 @@ pub struct Principal {
     pub groups: Vec<String>,
     /// The explicit permission for persons with protected identity.
     pub protected_identity: bool,
+    /// Boards whose audit log a log reviewer reviews.
+    pub review_boards: Vec<String>,
 }
 
 impl Principal {
@@ -213,6 +215,7 @@ mod tests {
             roles: roles.to_vec(),
             groups: groups.iter().map(|g| g.to_string()).collect(),
             protected_identity: protected,
+            review_boards: vec![],
         }
     }
 

@@ -118,8 +118,8 @@ pub trait Store: Send + Sync {
     /// Appends to the audit log; returns once the entries are durable, so a
     /// read can be logged before its data is handed out.
     async fn audit(&self, events: Vec<AuditEvent>) -> Result<()>;
-    /// Audit entries with id > `after`, in id order (for verification and review).
-    async fn audit_page(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>>;
+    /// Audit entries in id order, filtered (for verification and log review).
+    async fn audit_page(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>>;
 }
 
 /// A person as given at a contact. With a personnummer the person is found
@@ -327,6 +327,18 @@ pub struct CaseFilter {
     /// Only the cases a principal may see (see `kontakt_domain::access`);
     /// `None` for the system's own use (generator, tests of the store).
     pub visibility: Option<kontakt_domain::access::Visibility>,
+}
+
+/// Which audit entries to read.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Only entries with a greater id.
+    pub after: i64,
+    /// Only entries about this board's data.
+    pub board: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

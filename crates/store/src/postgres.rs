@@ -17,6 +17,7 @@ use tokio_postgres::NoTls;
 
 use crate::rows::{self, CaseRow, EntryRow, ListValue, OrganisationRow, PersonRow, SummaryRow};
 use crate::writer::{unexpected, ChainHead, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
+use crate::AuditQuery;
 use crate::{
     case_year, migrate, ApiToken, Backend, CaseFilter, CaseRecord, CaseSummary, CaseUpdate,
     NewCase, NewContact, NewToken, Result, Store, StoreError, Updated,
@@ -889,17 +890,25 @@ impl Store for PgStore {
         self.writer.audit(events).await
     }
 
-    async fn audit_page(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>> {
+    async fn audit_page(&self, q: &AuditQuery) -> Result<Vec<AuditRecord>> {
+        let (from, to) = (
+            q.from.map(|t| t.timestamp_micros()),
+            q.to.map(|t| t.timestamp_micros()),
+        );
         let client = self.client().await?;
         let stmt = client
             .prepare_cached(
                 "SELECT id, at, actor, action, object_type, object_id, board, purpose, operation_id, client, \
-                 outcome, detail, prev_hash, hash FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+                 outcome, detail, prev_hash, hash FROM audit_log WHERE id > $1 AND ($2::text IS NULL OR board = $2) \
+                 AND ($3::bigint IS NULL OR at >= $3) AND ($4::bigint IS NULL OR at < $4) ORDER BY id LIMIT $5",
             )
             .await
             .map_err(db)?;
         let rows = client
-            .query(&stmt, &[&after, &i64::from(limit)])
+            .query(
+                &stmt,
+                &[&q.after, &q.board, &from, &to, &i64::from(q.limit)],
+            )
             .await
             .map_err(db)?;
         rows.iter()

@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 
 use crate::rows::{self, CaseRow, EntryRow, ListValue, OrganisationRow, PersonRow, SummaryRow};
 use crate::writer::{ChainHead, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
+use crate::AuditQuery;
 use crate::{
     case_year, migrate, ApiToken, Backend, CaseFilter, CaseRecord, CaseSummary, CaseUpdate,
     NewCase, NewContact, NewToken, OpenMode, Result, Store, StoreError, Updated,
@@ -846,16 +847,24 @@ impl Store for SqliteStore {
         self.writer.audit(events).await
     }
 
-    async fn audit_page(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>> {
+    async fn audit_page(&self, q: &AuditQuery) -> Result<Vec<AuditRecord>> {
+        let (after, board, from, to, limit) = (
+            q.after,
+            q.board.clone(),
+            q.from.map(micros),
+            q.to.map(micros),
+            q.limit,
+        );
         self.read(move |c| {
             let mut stmt = c
                 .prepare_cached(
                     "SELECT id, at, actor, action, object_type, object_id, board, purpose, operation_id, client, \
-                     outcome, detail, prev_hash, hash FROM audit_log WHERE id > ?1 ORDER BY id LIMIT ?2",
+                     outcome, detail, prev_hash, hash FROM audit_log WHERE id > ?1 AND (?2 IS NULL OR board = ?2) \
+                     AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4) ORDER BY id LIMIT ?5",
                 )
                 .map_err(db)?;
             let rows = stmt
-                .query_map(params![after, limit], |r| {
+                .query_map(params![after, board, from, to, limit], |r| {
                     let outcome: String = r.get(10)?;
                     let detail: String = r.get(11)?;
                     Ok((

@@ -20,7 +20,9 @@ use utoipa_axum::routes;
 
 use crate::extract::{ApiJson, Caller};
 use crate::problem::{ApiError, Problem};
-use crate::views::{CaseList, CaseSummaryView, CaseTypeView, CaseView, EntryAdded, IntakeResult};
+use crate::views::{
+    CaseList, CaseSummaryView, CaseTypeView, CaseView, EntryAdded, IntakeResult, ReviewView,
+};
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -34,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(link_case))
         .routes(routes!(set_deadline))
         .routes(routes!(get_attachment))
+        .routes(routes!(audit_review))
 }
 
 fn view(state: &AppState, caller: &Caller, case: &kontakt_store::CaseRecord) -> CaseView {
@@ -358,4 +361,109 @@ async fn get_attachment(
         ],
         content,
     ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct ReviewQuery {
+    /// The board whose data's lookups are reviewed.
+    board: String,
+    /// First day (YYYY-MM-DD, Stockholm).
+    from: NaiveDate,
+    /// Last day, inclusive.
+    to: NaiveDate,
+    /// json (default) or csv.
+    format: Option<String>,
+}
+
+/// Log review for a board's log reviewer: every lookup of the board's data in
+/// the period, lookups of protected persons, unusual volumes, after hours.
+#[utoipa::path(get, path = "/audit/review", tag = "audit", params(ReviewQuery),
+    responses((status = 200, body = ReviewView), (status = 400, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+async fn audit_review(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<ReviewQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let Query(q) = query.map_err(|e| {
+        ApiError::BadQuery(vec![FieldError {
+            field: "(query)".into(),
+            reason: e.body_text(),
+        }])
+    })?;
+    let review = kontakt_app::review::review(
+        state.cases.store(),
+        &caller.actor,
+        &q.board,
+        q.from,
+        q.to,
+        Utc::now(),
+    )
+    .await?;
+    let view = ReviewView::new(&review);
+    match q.format.as_deref() {
+        None | Some("json") => Ok(Json(view).into_response()),
+        Some("csv") => {
+            let mut out = csv::Writer::from_writer(Vec::new());
+            let header = [
+                "id",
+                "at",
+                "actor",
+                "action",
+                "object_type",
+                "object_id",
+                "purpose",
+                "client",
+                "outcome",
+                "operation_id",
+                "flags",
+            ];
+            let write = |out: &mut csv::Writer<Vec<u8>>, row: &[String]| {
+                out.write_record(row)
+                    .map_err(|e| ApiError::Internal(e.to_string()))
+            };
+            write(&mut out, &header.map(String::from))?;
+            for e in &view.entries {
+                write(
+                    &mut out,
+                    &[
+                        e.id.to_string(),
+                        e.at.to_rfc3339(),
+                        e.actor.clone(),
+                        e.action.clone(),
+                        e.object_type.clone(),
+                        e.object_id.clone(),
+                        e.purpose.clone(),
+                        e.client.clone(),
+                        e.outcome.to_owned(),
+                        e.operation_id.clone(),
+                        e.flags.join(" "),
+                    ],
+                )?;
+            }
+            let bytes = out
+                .into_inner()
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!(
+                            "attachment; filename=\"loggranskning-{}-{}-{}.csv\"",
+                            q.board, q.from, q.to
+                        ),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        Some(other) => Err(ApiError::BadQuery(vec![FieldError {
+            field: "format".into(),
+            reason: format!("'{other}' is not one of: json, csv"),
+        }])),
+    }
 }

@@ -289,3 +289,77 @@ pub struct EntryAdded {
     pub seq: u32,
     pub version: i64,
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntryView {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub purpose: String,
+    pub client: String,
+    pub outcome: &'static str,
+    pub operation_id: String,
+    /// `protected_identity`, `after_hours`.
+    pub flags: Vec<&'static str>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewView {
+    pub board: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// More entries than one review reads; narrow the period.
+    pub truncated: bool,
+    pub entries: Vec<AuditEntryView>,
+    /// Ids of lookups (or attempts) of persons with protected identity.
+    pub protected_lookups: Vec<i64>,
+    /// Ids of lookups outside 07–18 on working days.
+    pub after_hours: Vec<i64>,
+    /// Users far above their peers' volume in the period.
+    #[schema(value_type = Vec<Object>)]
+    pub unusual_volumes: Vec<kontakt_app::review::UserVolume>,
+}
+
+impl ReviewView {
+    pub fn new(r: &kontakt_app::review::Review) -> Self {
+        let entries = r
+            .entries
+            .iter()
+            .map(|e| {
+                let mut flags = Vec::new();
+                if r.protected.contains(&e.id) {
+                    flags.push("protected_identity");
+                }
+                if r.after_hours.contains(&e.id) {
+                    flags.push("after_hours");
+                }
+                AuditEntryView {
+                    id: e.id,
+                    at: e.event.at,
+                    actor: e.event.actor.clone(),
+                    action: e.event.action.clone(),
+                    object_type: e.event.object_type.clone(),
+                    object_id: e.event.object_id.clone(),
+                    purpose: e.event.purpose.clone(),
+                    client: e.event.client.clone(),
+                    outcome: e.event.outcome.as_str(),
+                    operation_id: e.event.operation_id.clone(),
+                    flags,
+                }
+            })
+            .collect();
+        ReviewView {
+            board: r.board.clone(),
+            from: r.from,
+            to: r.to,
+            truncated: r.truncated,
+            entries,
+            protected_lookups: r.protected.clone(),
+            after_hours: r.after_hours.clone(),
+            unusual_volumes: r.unusual.clone(),
+        }
+    }
+}

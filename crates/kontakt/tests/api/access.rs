@@ -18,7 +18,7 @@ const ROLES: &[(&str, &[&str])] = &[
     ("officer", &["officer", "group:FSK-KO-SKH"]),
     ("registrar", &["registrar"]),
     ("analyst", &["analyst"]),
-    ("log_reviewer", &["log_reviewer"]),
+    ("log_reviewer", &["log_reviewer", "board:SDN-SKH"]),
     ("administrator", &["administrator"]),
     ("intake", &["intake"]),
     ("none", &[]),
@@ -64,6 +64,7 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
         SEE,
         &["registrar"],
     ),
+    ("get", "/api/v1/audit/review", &["log_reviewer"], &[]),
 ];
 const ALL: &[&str] = &[
     "agent_l1",
@@ -79,6 +80,7 @@ const ALL: &[&str] = &[
 const SEE: &[&str] = &["agent_l1", "agent_l2", "officer", "registrar"];
 
 struct Target {
+    board: &'static str,
     number: String,
     sha256: String,
     peer: String,
@@ -88,6 +90,7 @@ struct Target {
 
 async fn target(
     app: &TestApp,
+    board: &'static str,
     case_type: &str,
     district: Option<&str>,
     group: &'static str,
@@ -123,6 +126,7 @@ async fn target(
         .expect("sha")
         .to_owned();
     Target {
+        board,
         number,
         sha256,
         peer: peer["number"].as_str().expect("peer").to_owned(),
@@ -134,11 +138,16 @@ async fn target(
 /// Calls the route as `token`; true if access was granted (anything but 403/404,
 /// or for the list: the case is among the hits).
 async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Target) -> bool {
-    let url = app.url(
-        &path
-            .replace("{number}", &t.number)
-            .replace("{sha256}", &t.sha256),
-    );
+    let today = chrono::Utc::now().date_naive();
+    let url = if path == "/api/v1/audit/review" {
+        app.url(&format!("{path}?board={}&from={today}&to={today}", t.board))
+    } else {
+        app.url(
+            &path
+                .replace("{number}", &t.number)
+                .replace("{sha256}", &t.sha256),
+        )
+    };
     let future = (chrono::Utc::now() + chrono::Duration::days(30))
         .date_naive()
         .to_string();
@@ -198,8 +207,8 @@ async fn every_route_every_role(app: TestApp) {
         "every route must be in the authorization matrix"
     );
 
-    let covered = target(&app, "FSK-ERB", Some("skarholmen"), "FSK-KO-SKH").await;
-    let uncovered = target(&app, "OFN-GODMAN", None, "OFN-HANDL").await;
+    let covered = target(&app, "SDN-SKH", "FSK-ERB", Some("skarholmen"), "FSK-KO-SKH").await;
+    let uncovered = target(&app, "OFN", "OFN-GODMAN", None, "OFN-HANDL").await;
     let mut tokens = Vec::new();
     for (role, grants) in ROLES {
         tokens.push((

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::helpers::{minimal_case, TestApp};
 use crate::on_both_backends;
 
-on_both_backends!(every_path_is_audited, tampering_is_detected);
+on_both_backends!(every_path_is_audited, tampering_is_detected, log_review);
 
 fn find<'a>(log: &'a [AuditRecord], action: &str, object_id: &str) -> Option<&'a AuditRecord> {
     log.iter()
@@ -286,4 +286,116 @@ async fn tampering_is_detected(app: TestApp) {
     let (code, out) = verify_cli(&app.database_url);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("entry 6 does not follow entry 4"), "{out}");
+}
+
+async fn log_review(app: TestApp) {
+    let board = "SN";
+    let plain = app.new_case().await;
+    let mut body = minimal_case();
+    body["contact"] =
+        json!({"name": "Skyddad", "personnummer": "19811228-9874", "protected_identity": true});
+    let (_, created) = app.post("/api/v1/cases", &body).await;
+    let protected = created["number"].as_str().expect("n").to_owned();
+    // The registrar reads the plain case and tries the protected one (refused);
+    // a permitted registrar reads the protected one.
+    app.get(&format!("/api/v1/cases/{plain}")).await;
+    assert_eq!(app.get(&format!("/api/v1/cases/{protected}")).await.0, 404);
+    let permitted = kontakt_app::tokens::issue(
+        &app.store,
+        "permitted",
+        &["registrar", "protected_identity"],
+    )
+    .await
+    .expect("token");
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/cases/{protected}")))
+        .bearer_auth(&permitted)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+
+    let reviewer =
+        kontakt_app::tokens::issue(&app.store, "reviewer", &["log_reviewer", "board:SN"])
+            .await
+            .expect("token");
+    let today = chrono::Utc::now().date_naive();
+    let url = app.url(&format!(
+        "/api/v1/audit/review?board={board}&from={today}&to={today}"
+    ));
+    let review: serde_json::Value = app
+        .client
+        .get(&url)
+        .bearer_auth(&reviewer)
+        .send()
+        .await
+        .expect("review")
+        .json()
+        .await
+        .expect("json");
+    let entries = review["entries"].as_array().expect("entries");
+    let find = |actor: &str, action: &str, object: &str| {
+        entries
+            .iter()
+            .find(|e| e["actor"] == actor && e["action"] == action && e["object_id"] == object)
+            .cloned()
+    };
+    let plain_read = find("token:test", "case.read", &plain).expect("plain read");
+    let refused = find("token:test", "case.open_protected", &protected).expect("refused attempt");
+    let allowed = find("token:permitted", "case.read", &protected).expect("permitted read");
+    let flagged: Vec<i64> = review["protected_lookups"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .filter_map(|i| i.as_i64())
+        .collect();
+    assert!(flagged.contains(&refused["id"].as_i64().expect("id")));
+    assert!(flagged.contains(&allowed["id"].as_i64().expect("id")));
+    assert!(!flagged.contains(&plain_read["id"].as_i64().expect("id")));
+
+    // The same as CSV, for export.
+    let csv = app
+        .client
+        .get(format!("{url}&format=csv"))
+        .bearer_auth(&reviewer)
+        .send()
+        .await
+        .expect("csv");
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = csv.text().await.expect("text");
+    assert!(text.starts_with("id,at,actor,action"));
+    assert!(text.contains("protected_identity"));
+
+    // Only the board's own reviewer; the review itself is audited.
+    let other = kontakt_app::tokens::issue(&app.store, "other", &["log_reviewer", "board:SDN-SKH"])
+        .await
+        .expect("token");
+    assert_eq!(
+        app.client
+            .get(&url)
+            .bearer_auth(&other)
+            .send()
+            .await
+            .expect("r")
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.client
+            .get(&url)
+            .bearer_auth(&app.token)
+            .send()
+            .await
+            .expect("r")
+            .status(),
+        403
+    );
+    let log = app.audit_log().await;
+    assert!(log.iter().any(|r| r.event.action == "audit.review"
+        && r.event.actor == "token:reviewer"
+        && r.event.outcome == Outcome::Allowed));
+    assert!(log.iter().any(|r| r.event.action == "audit.review"
+        && r.event.actor == "token:other"
+        && r.event.outcome == Outcome::Denied));
 }

@@ -123,7 +123,11 @@ impl TestApp {
 
     /// Every audit entry so far, in order.
     pub async fn audit_log(&self) -> Vec<kontakt_domain::audit::AuditRecord> {
-        self.store.audit_page(0, 100_000).await.expect("audit page")
+        let all = kontakt_store::AuditQuery {
+            limit: 100_000,
+            ..Default::default()
+        };
+        self.store.audit_page(&all).await.expect("audit page")
     }
 
     /// A case type by code from the catalog, for expectations.
