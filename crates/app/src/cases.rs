@@ -893,20 +893,35 @@ impl CaseService {
         filter.visibility = Some(visibility(&self.catalog, &actor.principal));
         let filter = &filter;
         let found = self.store.list_cases(filter).await?;
-        let detail = serde_json::json!({
-            "filters": filter_terms(filter),
-            "hits": found.len(),
-        });
-        self.store
-            .audit(vec![actor.event(
-                now,
-                "case.search",
-                ("case", ""),
-                filter.board.as_deref().unwrap_or(""),
-                Outcome::Allowed,
-                detail,
-            )])
-            .await?;
+        // One entry per board whose data the search returned, so each
+        // board's log reviewer sees the searches that touched its data.
+        let mut per_board: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
+        for case in &found {
+            *per_board.entry(case.board.as_str()).or_default() += 1;
+        }
+        if per_board.is_empty() {
+            per_board.insert(filter.board.as_deref().unwrap_or(""), 0);
+        }
+        let events = per_board
+            .into_iter()
+            .map(|(board, hits)| {
+                let detail = serde_json::json!({
+                    "filters": filter_terms(filter),
+                    "hits": hits,
+                    "total_hits": found.len(),
+                });
+                actor.event(
+                    now,
+                    "case.search",
+                    ("case", ""),
+                    board,
+                    Outcome::Allowed,
+                    detail,
+                )
+            })
+            .collect();
+        self.store.audit(events).await?;
         Ok(found)
     }
 

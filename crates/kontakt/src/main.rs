@@ -16,6 +16,23 @@ use kontakt_store::OpenMode;
 
 mod bench;
 
+/// The demo's principals: one per role, with the groups and boards that make
+/// each role meaningful in the Stockholm catalog.
+const DEMO_ROLES: &[(&str, &[&str])] = &[
+    ("demo-agent-l1", &["agent_l1", "group:FSK"]),
+    ("demo-agent-l2", &["agent_l2", "group:FSK-2"]),
+    ("demo-officer", &["officer", "group:FSK-KO-SKH"]),
+    ("demo-registrar", &["registrar"]),
+    (
+        "demo-registrar-protected",
+        &["registrar", "protected_identity"],
+    ),
+    ("demo-analyst", &["analyst"]),
+    ("demo-log-reviewer", &["log_reviewer", "board:SDN-SKH"]),
+    ("demo-administrator", &["administrator"]),
+    ("demo-intake", &["intake"]),
+];
+
 /// The demo catalog, compiled in so `kontakt demo` needs no files.
 const DEMO_CATALOG: &str = include_str!("../../../catalog/stockholm.toml");
 const DEMO_CATALOG_NAME: &str = "catalog/stockholm.toml";
@@ -381,10 +398,15 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
         store.set_meta("demo.generated", &n.to_string()).await?;
     }
     let total = store.count_cases().await?;
-    // Each start prints a new token; the ones printed before stop working.
+    // Each start prints new tokens; the ones printed before stop working.
+    // The main one is a registrar's: it registers and reads every case, but
+    // not those of persons with protected identity.
+    let mut role_tokens = Vec::new();
+    for (name, grants) in DEMO_ROLES {
+        store.revoke_tokens(name).await?;
+        role_tokens.push((*name, tokens::issue(&store, name, grants).await?));
+    }
     store.revoke_tokens("demo").await?;
-    // The demo token is a registrar's: it registers and reads every case,
-    // but not those of persons with protected identity.
     let token = tokens::issue(&store, "demo", &["registrar"]).await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -397,9 +419,10 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
         "  data:          {} ({total} cases, embedded SQLite)",
         data_dir.display()
     );
-    println!(
-        "  demo accounts: none yet – staff logins arrive with access control; use the API token"
-    );
+    println!("  demo accounts (API tokens, one per role; staff logins come later):");
+    for ((name, grants), (_, secret)) in DEMO_ROLES.iter().zip(&role_tokens) {
+        println!("    {name:<26} {:<40} {secret}", grants.join(" "));
+    }
     println!("  try:           curl -H 'Authorization: Bearer <token>' http://{local}/api/v1/cases?limit=5");
     println!("api token: {token}");
     let state = kontakt_web::AppState { cases: service };

@@ -149,6 +149,10 @@ async fn every_path_is_audited(app: TestApp) {
         "19121212-1212"
     );
     assert_eq!(search.event.detail["hits"], 1);
+    assert_eq!(
+        search.event.board, "SN",
+        "a search is logged under the board whose data it returned"
+    );
 
     let missing = find(&log, "case.read", "KC-2026-424242").expect("denied read");
     assert_eq!(missing.event.outcome, Outcome::Denied);
