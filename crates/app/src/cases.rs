@@ -1668,3 +1668,100 @@ mod tests {
         assert!(p.name.is_none() && p.personnummer.is_none() && p.phone.is_none());
     }
 }
+
+/// Everything the register holds about one person (registerutdrag).
+#[derive(Debug, Clone)]
+pub struct RegisterExtract {
+    pub person: kontakt_store::PersonRecord,
+    pub cases: Vec<CaseRecord>,
+    pub generated_at: DateTime<Utc>,
+}
+
+impl CaseService {
+    /// The register extract for the person with `personnummer`: their
+    /// record and every case about them, in full. For the registrar, who
+    /// answers subject-access requests; a protected person's extract also
+    /// needs the protected-identity permission. Audited.
+    pub async fn register_extract(
+        &self,
+        personnummer: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<RegisterExtract, CaseError> {
+        let pnr = Personnummer::parse_today(personnummer)
+            .map_err(|e| invalid("personnummer", e.to_string()))?;
+        let deny = |reason: &str| {
+            actor.event(
+                now,
+                "person.extract",
+                ("person", ""),
+                "",
+                Outcome::Denied,
+                serde_json::json!({"reason": reason}),
+            )
+        };
+        if !actor.principal.has(kontakt_domain::access::Role::Registrar) {
+            self.store.audit(vec![deny("not a registrar")]).await?;
+            return Err(CaseError::Forbidden(
+                "register extracts are made by the registrar".into(),
+            ));
+        }
+        let mut numbers = Vec::new();
+        let mut filter = CaseFilter {
+            personnummer: Some(pnr),
+            limit: limits::PAGE_MAX,
+            ..CaseFilter::default()
+        };
+        loop {
+            let page = self.store.list_cases(&filter).await?;
+            numbers.extend(page.iter().map(|c| c.number));
+            match page.last() {
+                Some(last) if page.len() == limits::PAGE_MAX as usize => {
+                    filter.before = Some(last.number)
+                }
+                _ => break,
+            }
+        }
+        let mut cases = Vec::with_capacity(numbers.len());
+        for n in numbers {
+            cases.push(self.load(&n.to_string()).await?);
+        }
+        let person = cases.iter().find_map(|c| match &c.contact {
+            kontakt_store::ContactRecord::Person(p) => Some(p.clone()),
+            _ => None,
+        });
+        let Some(person) = person else {
+            self.store.audit(vec![deny("no such person")]).await?;
+            return Err(CaseError::NotFound("person".into()));
+        };
+        if person.protected_identity && !actor.principal.protected_identity {
+            let event = actor.event(
+                now,
+                "case.open_protected",
+                ("person", &person.id.to_string()),
+                "",
+                Outcome::Denied,
+                serde_json::json!({"reason": "register extract"}),
+            );
+            self.store.audit(vec![event]).await?;
+            return Err(CaseError::NotFound("person".into()));
+        }
+        let mut boards: Vec<&str> = cases.iter().map(|c| c.board.as_str()).collect();
+        boards.sort_unstable();
+        boards.dedup();
+        let event = actor.event(
+            now,
+            "person.extract",
+            ("person", &person.id.to_string()),
+            "",
+            Outcome::Allowed,
+            serde_json::json!({"cases": cases.len(), "boards": boards, "protected": person.protected_identity}),
+        );
+        self.store.audit(vec![event]).await?;
+        Ok(RegisterExtract {
+            person,
+            cases,
+            generated_at: now,
+        })
+    }
+}

@@ -14,14 +14,15 @@ use kontakt_domain::case::{CaseNumber, Channel, Status};
 use kontakt_domain::personnummer::Personnummer;
 use kontakt_store::CaseFilter;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::extract::{ApiJson, Caller};
 use crate::problem::{ApiError, Problem};
 use crate::views::{
-    CaseList, CaseSummaryView, CaseTypeView, CaseView, EntryAdded, IntakeResult, ReviewView,
+    CaseList, CaseSummaryView, CaseTypeView, CaseView, EntryAdded, IntakeResult,
+    RegisterExtractView, ReviewView,
 };
 use crate::AppState;
 
@@ -37,6 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(set_deadline))
         .routes(routes!(get_attachment))
         .routes(routes!(audit_review))
+        .routes(routes!(register_extract))
 }
 
 fn view(state: &AppState, caller: &Caller, case: &kontakt_store::CaseRecord) -> CaseView {
@@ -466,4 +468,48 @@ async fn audit_review(
             reason: format!("'{other}' is not one of: json, csv"),
         }])),
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct ExtractRequest {
+    /// The person's personal identity number (in the body, so it stays out
+    /// of URLs and proxy logs).
+    #[serde(default)]
+    personnummer: String,
+    /// json (default) or html (a printable document for the resident).
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// Register extract (registerutdrag): everything held about a person. Registrar only.
+#[utoipa::path(post, path = "/persons/extract", tag = "persons", request_body = ExtractRequest,
+    responses((status = 200, body = RegisterExtractView), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn register_extract(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<ExtractRequest>,
+) -> Result<axum::response::Response, ApiError> {
+    let format = req.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "html") {
+        return Err(ApiError::BadQuery(vec![FieldError {
+            field: "format".into(),
+            reason: format!("'{format}' is not one of: json, html"),
+        }]));
+    }
+    let extract = state
+        .cases
+        .register_extract(&req.personnummer, &caller.actor, Utc::now())
+        .await?;
+    let view = RegisterExtractView::new(&extract, state.cases.catalog());
+    Ok(match format {
+        "html" => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            view.to_html(),
+        )
+            .into_response(),
+        _ => Json(view).into_response(),
+    })
 }

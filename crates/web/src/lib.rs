@@ -35,7 +35,7 @@ pub struct AppState {
 #[openapi(
     info(title = "Kontakt API", description = "The case register of the city's contact centre."),
     modifiers(&BearerAuth),
-    tags((name = "cases", description = "Cases and their timelines"), (name = "catalog", description = "The catalog"), (name = "audit", description = "Log review"))
+    tags((name = "cases", description = "Cases and their timelines"), (name = "catalog", description = "The catalog"), (name = "audit", description = "Log review"), (name = "persons", description = "Data subject rights"))
 )]
 struct ApiDoc;
 

@@ -363,3 +363,120 @@ impl ReviewView {
         }
     }
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct RegisterExtractView {
+    pub generated_at: DateTime<Utc>,
+    pub person: ContactView,
+    pub cases: Vec<CaseView>,
+}
+
+impl RegisterExtractView {
+    pub fn new(e: &kontakt_app::cases::RegisterExtract, catalog: &Catalog) -> Self {
+        RegisterExtractView {
+            generated_at: e.generated_at,
+            person: ContactView::new(&ContactRecord::Person(e.person.clone()), true),
+            cases: e
+                .cases
+                .iter()
+                .map(|c| CaseView::new(c, catalog, true))
+                .collect(),
+        }
+    }
+
+    /// A plain, accessible HTML document for the resident (Swedish first,
+    /// English second), printable as it is.
+    pub fn to_html(&self) -> String {
+        let p = &self.person;
+        let mut out = String::from(
+            "<!doctype html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Registerutdrag – Register extract</title>\
+             <style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
+             table{border-collapse:collapse;width:100%}th,td{border:1px solid #555;padding:.3rem;text-align:left;vertical-align:top}</style>\
+             </head><body><main>\n<h1>Registerutdrag <span lang=\"en\">(Register extract)</span></h1>\n",
+        );
+        out += &format!(
+            "<p>Framställt {} <span lang=\"en\">(made)</span>. Uppgifter som Stockholms stads kontaktcenter behandlar om dig.</p>\n",
+            esc(&self.generated_at.format("%Y-%m-%d %H:%M UTC").to_string())
+        );
+        out += "<h2>Personuppgifter <span lang=\"en\">(Personal data)</span></h2>\n<table>\n";
+        for (label, value) in [
+            ("Namn (name)", p.name.clone()),
+            (
+                "Personnummer (personal identity number)",
+                p.personnummer.clone(),
+            ),
+            ("Telefon (phone)", p.phone.clone()),
+            ("E-post (e-mail)", p.email.clone()),
+            ("Språk (language)", p.preferred_language.clone()),
+            (
+                "Skyddad identitet (protected identity)",
+                Some(
+                    if p.protected_identity {
+                        "ja (yes)"
+                    } else {
+                        "nej (no)"
+                    }
+                    .into(),
+                ),
+            ),
+        ] {
+            out += &format!(
+                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n",
+                esc(label),
+                esc(value.as_deref().unwrap_or("–"))
+            );
+        }
+        out += "</table>\n";
+        out += &format!(
+            "<h2>Ärenden <span lang=\"en\">(Cases)</span>: {}</h2>\n",
+            self.cases.len()
+        );
+        for c in &self.cases {
+            out += &format!(
+                "<section><h3>{} – {}</h3>\n<p>Registrerat {} via {}. Status: {}. Ansvarig nämnd: {}.</p>\n<p>{}</p>\n<table><tr><th scope=\"col\">Tid (time)</th><th scope=\"col\">Händelse (event)</th><th scope=\"col\">Text</th></tr>\n",
+                esc(&c.number),
+                esc(c.case_type_name_sv.as_deref().unwrap_or(&c.case_type)),
+                esc(&c.created_at.format("%Y-%m-%d").to_string()),
+                esc(&c.channel),
+                esc(&c.status),
+                esc(c.board_name_sv.as_deref().unwrap_or(&c.board)),
+                esc(&c.description),
+            );
+            for e in &c.entries {
+                let body = serde_json::to_value(&e.body).unwrap_or_default();
+                let text = ["text", "summary", "file_name", "reason"]
+                    .iter()
+                    .filter_map(|k| body.get(*k).and_then(|v| v.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                out += &format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    esc(&e.at.format("%Y-%m-%d %H:%M").to_string()),
+                    esc(e.body.kind()),
+                    esc(&text)
+                );
+            }
+            out += "</table></section>\n";
+        }
+        out += "</main></body></html>\n";
+        out
+    }
+}
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -65,6 +65,12 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
         &["registrar"],
     ),
     ("get", "/api/v1/audit/review", &["log_reviewer"], &[]),
+    (
+        "post",
+        "/api/v1/persons/extract",
+        &["registrar"],
+        &["registrar"],
+    ),
 ];
 const ALL: &[&str] = &[
     "agent_l1",
@@ -81,6 +87,7 @@ const SEE: &[&str] = &["agent_l1", "agent_l2", "officer", "registrar"];
 
 struct Target {
     board: &'static str,
+    personnummer: &'static str,
     number: String,
     sha256: String,
     peer: String,
@@ -91,11 +98,13 @@ struct Target {
 async fn target(
     app: &TestApp,
     board: &'static str,
+    personnummer: &'static str,
     case_type: &str,
     district: Option<&str>,
     group: &'static str,
 ) -> Target {
-    let mut body = json!({"case_type": case_type, "channel": "phone", "description": "Matrisfall"});
+    let mut body = json!({"case_type": case_type, "channel": "phone", "description": "Matrisfall",
+        "contact": {"name": "Matris Person", "personnummer": personnummer}});
     if let Some(d) = district {
         body["district"] = json!(d);
     }
@@ -127,6 +136,7 @@ async fn target(
         .to_owned();
     Target {
         board,
+        personnummer,
         number,
         sha256,
         peer: peer["number"].as_str().expect("peer").to_owned(),
@@ -158,6 +168,7 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
         p if p.ends_with("/handover") => json!({"group": t.handover_group, "summary": "Igen"}),
         p if p.ends_with("/links") => json!({"case": t.peer}),
         p if p.ends_with("/feedback-deadline") => json!({"deadline": future, "reason": "Väntar"}),
+        "/api/v1/persons/extract" => json!({"personnummer": t.personnummer}),
         _ => Value::Null,
     };
     let request = if method == "get" {
@@ -207,8 +218,24 @@ async fn every_route_every_role(app: TestApp) {
         "every route must be in the authorization matrix"
     );
 
-    let covered = target(&app, "SDN-SKH", "FSK-ERB", Some("skarholmen"), "FSK-KO-SKH").await;
-    let uncovered = target(&app, "OFN", "OFN-GODMAN", None, "OFN-HANDL").await;
+    let covered = target(
+        &app,
+        "SDN-SKH",
+        "19121212-1212",
+        "FSK-ERB",
+        Some("skarholmen"),
+        "FSK-KO-SKH",
+    )
+    .await;
+    let uncovered = target(
+        &app,
+        "OFN",
+        "19811228-9874",
+        "OFN-GODMAN",
+        None,
+        "OFN-HANDL",
+    )
+    .await;
     let mut tokens = Vec::new();
     for (role, grants) in ROLES {
         tokens.push((

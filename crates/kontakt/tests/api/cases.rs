@@ -17,6 +17,7 @@ on_both_backends!(
     list_filters_and_pages,
     protected_identity_is_invisible_without_the_scope,
     organisation_contact,
+    register_extract,
 );
 
 async fn health_and_openapi(app: TestApp) {
@@ -485,4 +486,105 @@ async fn organisation_contact(app: TestApp) {
     assert_eq!(case["contact"]["kind"], "organisation");
     assert_eq!(case["contact"]["org_number"], "212000-0142");
     assert_eq!(case["feedback_channel"], "email");
+}
+
+async fn register_extract(app: TestApp) {
+    let pnr = "19121212-1212";
+    for text in [
+        "Första kontakten <script>alert(1)</script>",
+        "Andra kontakten",
+    ] {
+        let mut body = minimal_case();
+        body["description"] = json!(text);
+        body["contact"] =
+            json!({"name": "Tolvan Tolvansson", "personnummer": pnr, "email": "tolvan@example.se"});
+        assert_eq!(app.post("/api/v1/cases", &body).await.0, 201);
+    }
+    app.new_case().await;
+    let (status, extract) = app
+        .post(
+            "/api/v1/persons/extract",
+            &json!({"personnummer": "191212121212"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{extract}");
+    assert_eq!(extract["person"]["name"], "Tolvan Tolvansson");
+    assert_eq!(extract["person"]["email"], "tolvan@example.se");
+    assert_eq!(
+        extract["cases"].as_array().expect("cases").len(),
+        2,
+        "only this person's cases"
+    );
+
+    let r = app
+        .client
+        .post(app.url("/api/v1/persons/extract"))
+        .bearer_auth(&app.token)
+        .json(&json!({"personnummer": pnr, "format": "html"}))
+        .send()
+        .await
+        .expect("html");
+    assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    let html = r.text().await.expect("text");
+    assert!(html.contains("<html lang=\"sv\">") && html.contains("Registerutdrag"));
+    assert!(html.contains("Tolvan Tolvansson") && html.contains("Andra kontakten"));
+    assert!(
+        html.contains("&lt;script&gt;") && !html.contains("<script>"),
+        "text is escaped"
+    );
+
+    let log = app.audit_log().await;
+    let entry = log
+        .iter()
+        .find(|r| r.event.action == "person.extract")
+        .expect("audited");
+    assert_eq!(entry.event.detail["cases"], 2);
+    assert!(
+        !entry.detail_text.contains("Tolvan"),
+        "no more personal data than needed"
+    );
+
+    // Refusals: not a registrar, unknown person, bad number, protected person.
+    let analyst = kontakt_app::tokens::issue(&app.store, "analyst", &["analyst"])
+        .await
+        .expect("token");
+    let r = app
+        .client
+        .post(app.url("/api/v1/persons/extract"))
+        .bearer_auth(&analyst)
+        .json(&json!({"personnummer": pnr}))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        app.post(
+            "/api/v1/persons/extract",
+            &json!({"personnummer": "19811228-9874"})
+        )
+        .await
+        .0,
+        404
+    );
+    let (status, p) = app
+        .post(
+            "/api/v1/persons/extract",
+            &json!({"personnummer": "19121212-1213"}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(p["errors"][0]["field"], "personnummer");
+    let mut body = minimal_case();
+    body["contact"] =
+        json!({"name": "Skyddad", "personnummer": "19811228-9874", "protected_identity": true});
+    app.post("/api/v1/cases", &body).await;
+    assert_eq!(
+        app.post(
+            "/api/v1/persons/extract",
+            &json!({"personnummer": "19811228-9874"})
+        )
+        .await
+        .0,
+        404
+    );
 }
