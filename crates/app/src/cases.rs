@@ -852,6 +852,11 @@ impl CaseService {
                 } else {
                     serde_json::json!({})
                 };
+                // The person record gathers what every board's contacts gave;
+                // below the registrar, a case shows only what was given on it.
+                if !actor.principal.has(kontakt_domain::access::Role::Registrar) {
+                    contact_as_given(&mut case);
+                }
                 withhold(&mut case, &data);
                 let number = case.number.to_string();
                 let event = actor.event(
@@ -1020,7 +1025,8 @@ impl CaseService {
             ..CaseUpdate::default()
         };
         self.store.update_case(case.number, update).await?;
-        self.load(number).await
+        // The answer is a read like any other: withheld by agreement, audited.
+        self.read(number, actor, now).await
     }
 
     pub async fn hand_over(
@@ -1081,7 +1087,8 @@ impl CaseService {
             ..CaseUpdate::default()
         };
         self.store.update_case(case.number, update).await?;
-        self.load(number).await
+        // The answer is a read like any other: withheld by agreement, audited.
+        self.read(number, actor, now).await
     }
 
     pub async fn add_entry(
@@ -1283,7 +1290,7 @@ impl CaseService {
             Err(e) => return Err(e),
         }
         if case.related.contains(&other) {
-            return Ok(case);
+            return self.read(number, actor, now).await;
         }
         let update = CaseUpdate {
             at: now,
@@ -1306,7 +1313,8 @@ impl CaseService {
             }
             r => r?,
         };
-        self.load(number).await
+        // The answer is a read like any other: withheld by agreement, audited.
+        self.read(number, actor, now).await
     }
 
     pub async fn set_deadline(
@@ -1351,7 +1359,8 @@ impl CaseService {
             ..CaseUpdate::default()
         };
         self.store.update_case(case.number, update).await?;
-        self.load(number).await
+        // The answer is a read like any other: withheld by agreement, audited.
+        self.read(number, actor, now).await
     }
 
     /// An attachment's content, only if it belongs to this case (so a known
@@ -1396,7 +1405,7 @@ impl CaseService {
             ("case", &case.number.to_string()),
             &case.board,
             Outcome::Allowed,
-            serde_json::json!({"sha256": sha256}),
+            serde_json::json!({"sha256": sha256, "protected": is_protected(&case)}),
         );
         self.store.audit(vec![event]).await?;
         Ok((file_name, content_type, content))
@@ -1516,6 +1525,7 @@ fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
             if !contact {
                 p.phone = None;
                 p.email = None;
+                p.preferred_language = None;
             }
         }
         ContactRecord::Organisation(o) => {
@@ -1546,13 +1556,37 @@ fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
             | EntryBody::MessageOut { text: t, .. }
             | EntryBody::Correction { text: t, .. }
             | EntryBody::HandedOver { summary: t, .. }
+            | EntryBody::FeedbackDeadlineChanged { reason: t, .. }
                 if !text =>
             {
                 *t = WITHHELD.into();
             }
             EntryBody::Attachment { file_name, .. } if !text => *file_name = WITHHELD.into(),
+            EntryBody::StatusChanged {
+                reason: Some(r), ..
+            } if !text => *r = WITHHELD.into(),
             _ => {}
         }
+    }
+}
+
+/// Replaces the person record's details with those given on this case.
+fn contact_as_given(case: &mut CaseRecord) {
+    let given = case.entries.iter().find_map(|e| match &e.body {
+        EntryBody::Registered { contact_given, .. } => Some(contact_given.clone()),
+        _ => None,
+    });
+    if let (kontakt_store::ContactRecord::Person(p), Some(given)) = (&mut case.contact, given) {
+        p.name = given.name;
+        p.phone = given
+            .phone
+            .as_deref()
+            .and_then(|x| PhoneNumber::parse(x).ok());
+        p.email = given
+            .email
+            .as_deref()
+            .and_then(|x| EmailAddress::parse(x).ok());
+        p.preferred_language = None;
     }
 }
 
@@ -1746,18 +1780,27 @@ impl CaseService {
             self.store.audit(vec![event]).await?;
             return Err(CaseError::NotFound("person".into()));
         }
-        let mut boards: Vec<&str> = cases.iter().map(|c| c.board.as_str()).collect();
-        boards.sort_unstable();
-        boards.dedup();
-        let event = actor.event(
-            now,
-            "person.extract",
-            ("person", &person.id.to_string()),
-            "",
-            Outcome::Allowed,
-            serde_json::json!({"cases": cases.len(), "boards": boards, "protected": person.protected_identity}),
-        );
-        self.store.audit(vec![event]).await?;
+        // One entry per board whose data the extract holds, so each board's
+        // log reviewer sees it.
+        let mut per_board: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
+        for c in &cases {
+            *per_board.entry(c.board.as_str()).or_default() += 1;
+        }
+        let events = per_board
+            .into_iter()
+            .map(|(board, n)| {
+                actor.event(
+                    now,
+                    "person.extract",
+                    ("person", &person.id.to_string()),
+                    board,
+                    Outcome::Allowed,
+                    serde_json::json!({"cases": n, "protected": person.protected_identity}),
+                )
+            })
+            .collect();
+        self.store.audit(events).await?;
         Ok(RegisterExtract {
             person,
             cases,

@@ -137,7 +137,7 @@ pub fn decide(catalog: &Catalog, p: &Principal, action: Action, case: CaseFacts)
             Role::Officer => {
                 let assigned = case
                     .assignee_group
-                    .is_some_and(|g| p.groups.iter().any(|mine| mine == g));
+                    .is_some_and(|g| officer_groups(catalog, p).any(|mine| mine == g));
                 if assigned && action != Action::Create {
                     // The officer works for the data controller itself.
                     grant(&PersonalData::ALL);
@@ -158,6 +158,19 @@ pub fn decide(catalog: &Catalog, p: &Principal, action: Action, case: CaseFacts)
     } else {
         Decision::Deny("no role of the principal covers this case")
     }
+}
+
+/// The principal's groups that are officer groups: membership of an answer
+/// group gives an officer nothing (those queues hold other boards' cases).
+fn officer_groups<'a>(
+    catalog: &'a Catalog,
+    p: &'a Principal,
+) -> impl Iterator<Item = &'a str> + 'a {
+    p.groups.iter().map(String::as_str).filter(|g| {
+        catalog
+            .group(g)
+            .is_some_and(|g| matches!(g.kind, crate::catalog::GroupKind::Officer { .. }))
+    })
 }
 
 /// The rules of [`decide`] for `Action::Read`, as a list query can apply
@@ -197,7 +210,9 @@ pub fn visibility(catalog: &Catalog, p: &Principal) -> Visibility {
                     }
                 }
             }
-            Role::Officer => v.groups.extend(p.groups.iter().cloned()),
+            Role::Officer => v
+                .groups
+                .extend(officer_groups(catalog, p).map(str::to_owned)),
             Role::Intake | Role::Analyst | Role::LogReviewer | Role::Administrator => {}
         }
     }
@@ -267,6 +282,18 @@ mod tests {
             (&[Officer], &["FSK-KO-SKH"], false, Create, preschool, false),
             (&[Officer], &["SBK-BYGG"], false, Read, preschool, false),
             (&[Officer], &["OFN-HANDL"], false, Read, guardianship, true),
+            // An answer group gives an officer nothing.
+            (
+                &[Officer],
+                &["OVR"],
+                false,
+                Read,
+                CaseFacts {
+                    assignee_group: Some("OVR"),
+                    ..guardianship
+                },
+                false,
+            ),
             (&[Registrar], &[], false, Read, guardianship, true),
             (&[Registrar], &[], false, Read, protected, false),
             (&[Analyst], &[], false, Read, preschool, false),

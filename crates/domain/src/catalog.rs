@@ -493,6 +493,14 @@ fn keys(choices: &[Choice]) -> String {
         .join(", ")
 }
 
+fn level_word(l: CentreLevel) -> &'static str {
+    match l {
+        CentreLevel::Inform => "inform",
+        CentreLevel::Register => "register",
+        CentreLevel::Handle => "handle",
+    }
+}
+
 /// Whether `s` is a well-formed catalog code.
 pub fn is_code(s: &str) -> bool {
     (1..=32).contains(&s.len())
@@ -1362,6 +1370,36 @@ fn resolve(
     }
     c.by_code.agreements = agreements;
 
+    // What a case type lets the centre do may not exceed what its board's
+    // agreement allows (invariant 4: the rules come from the agreements).
+    let rank = |l: CentreLevel| match l {
+        CentreLevel::Inform => 0,
+        CentreLevel::Register => 1,
+        CentreLevel::Handle => 2,
+    };
+    for (i, ct) in c.case_types.iter().enumerate() {
+        let boards: Vec<&str> = match &ct.responsible {
+            Responsible::Board(b) => vec![b.as_str()],
+            Responsible::DistrictBoard => c.districts.iter().map(|d| d.board.as_str()).collect(),
+        };
+        for board in boards {
+            let Some(a) = c.by_code.agreements.get(board).map(|&j| &c.agreements[j]) else {
+                continue;
+            };
+            if a.covers(&ct.service_area) && rank(ct.centre_level) > rank(a.level) {
+                ctx.error(
+                    case_type_spans.get(i).cloned().flatten(),
+                    format!("case_types[{i}:{}].centre_level", ct.code),
+                    format!(
+                        "{} exceeds the agreement of board {board} ({})",
+                        level_word(ct.centre_level),
+                        level_word(a.level)
+                    ),
+                );
+            }
+        }
+    }
+
     if c.districts.is_empty() {
         ctx.error(None, "districts", "the catalog needs at least one district");
     }
@@ -1631,6 +1669,36 @@ choices = [ { key = "rest", label_sv = "Restavfall", label_en = "Residual" }, { 
             "not both",
         );
         check(("[city]", "[city\n"), "t.toml:3: (syntax)");
+    }
+
+    #[test]
+    fn agreements_are_checked() {
+        let agreement = |level: &str, data: &str| {
+            format!(
+                "{MINIMAL}\n[[agreements]]\nboard = \"TN\"\nservice_areas = [\"waste\"]\nlevel = \"{level}\"\npersonal_data = [{data}]\n"
+            )
+        };
+        assert_eq!(
+            errors_of(&agreement("handle", "\"identity\", \"case_text\"")),
+            Vec::<String>::new()
+        );
+        let c = Catalog::load("t.toml", &agreement("handle", "\"identity\"")).expect("loads");
+        assert_eq!(
+            c.agreement("TN").map(|a| a.personal_data.clone()),
+            Some(vec![PersonalData::Identity])
+        );
+        let errors = errors_of(&agreement("register", "\"identity\""));
+        assert!(
+            errors.iter().any(|e| e.contains("case_types[0:AVF-MISS].centre_level: handle exceeds the agreement of board TN (register)")),
+            "{errors:#?}"
+        );
+        let errors = errors_of(&agreement("handle", "\"addresses\""));
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("'addresses' is not one of")),
+            "{errors:#?}"
+        );
     }
 
     #[test]

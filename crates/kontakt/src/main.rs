@@ -425,7 +425,7 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     }
     println!("  try:           curl -H 'Authorization: Bearer <token>' http://{local}/api/v1/cases?limit=5");
     println!("api token: {token}");
-    let state = kontakt_web::AppState { cases: service };
+    let state = kontakt_web::AppState::new(service);
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
@@ -451,9 +451,7 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     tracing::info!(addr = %listener.local_addr()?, database = %redact(&database), "serving");
-    let state = kontakt_web::AppState {
-        cases: Arc::new(CaseService::new(store, catalog)),
-    };
+    let state = kontakt_web::AppState::new(Arc::new(CaseService::new(store, catalog)));
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

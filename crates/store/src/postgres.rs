@@ -220,15 +220,18 @@ async fn try_batch<'a>(
     let tx = client.transaction().await.map_err(db)?;
     // Several Kontakt processes may share the database: the lock makes their
     // transactions extend the audit chain one after the other.
-    // Pipelined: the lock is taken before the head is read, in one round trip.
-    let (_, head_row) = tokio::try_join!(
-        tx.execute("SELECT pg_advisory_xact_lock(727101)", &[]),
-        tx.query_opt(
+    // The lock first, then the head: in sequence, so no other process can
+    // read the same head in between.
+    tx.execute("SELECT pg_advisory_xact_lock(727101)", &[])
+        .await
+        .map_err(db)?;
+    let head_row = tx
+        .query_opt(
             "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
-            &[]
-        ),
-    )
-    .map_err(db)?;
+            &[],
+        )
+        .await
+        .map_err(db)?;
     let mut head = ChainHead::new(head_row.map(|r| (r.get(0), r.get(1))));
     let mut results = Vec::new();
     for op in ops {

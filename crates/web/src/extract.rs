@@ -79,6 +79,38 @@ pub struct Caller {
     pub actor: Actor,
 }
 
+/// How many refused logins per client and minute are audited one by one;
+/// beyond that they are counted and the count goes into the next entry.
+const DENIALS_PER_MINUTE: u32 = 20;
+
+#[derive(Default)]
+pub struct DenialLimiter {
+    /// client → (minute, audited this minute, suppressed since last audited)
+    by_client: std::sync::Mutex<std::collections::HashMap<String, (i64, u32, u32)>>,
+}
+
+impl DenialLimiter {
+    /// `Some(suppressed so far)` if this denial should be audited.
+    fn admit(&self, client: &str, now: chrono::DateTime<Utc>) -> Option<u32> {
+        let minute = now.timestamp() / 60;
+        let mut map = self.by_client.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (m, _, _)| *m == minute);
+        }
+        let entry = map.entry(client.to_owned()).or_insert((minute, 0, 0));
+        if entry.0 != minute {
+            *entry = (minute, 0, entry.2);
+        }
+        entry.1 += 1;
+        if entry.1 <= DENIALS_PER_MINUTE {
+            Some(std::mem::take(&mut entry.2))
+        } else {
+            entry.2 += 1;
+            None
+        }
+    }
+}
+
 fn actor_for(parts: &Parts, id: String) -> Actor {
     let client = parts
         .extensions
@@ -129,21 +161,40 @@ impl FromRequestParts<AppState> for Caller {
             None => {
                 // A missing or wrong token is recorded: probing shows in log review.
                 let actor = actor_for(parts, "anonymous".into());
-                let detail = serde_json::json!({
-                    "reason": if secret.is_some() { "unknown or revoked token" } else { "no token" },
-                    "path": parts.uri.path(),
-                });
-                let event = actor.event(
-                    Utc::now(),
-                    "auth.denied",
-                    ("", ""),
-                    "",
-                    Outcome::Denied,
-                    detail,
-                );
-                state.cases.store().audit(vec![event]).await?;
+                let now = Utc::now();
+                if let Some(suppressed) = state.denials.admit(&actor.client, now) {
+                    let detail = serde_json::json!({
+                        "reason": if secret.is_some() { "unknown or revoked token" } else { "no token" },
+                        "path": parts.uri.path().chars().take(100).collect::<String>(),
+                        "suppressed_before": suppressed,
+                    });
+                    let event =
+                        actor.event(now, "auth.denied", ("", ""), "", Outcome::Denied, detail);
+                    state.cases.store().audit(vec![event]).await?;
+                }
                 Err(ApiError::Unauthorized)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn denials_are_audited_up_to_a_limit_then_counted() {
+        let limiter = DenialLimiter::default();
+        let t0 = chrono::DateTime::from_timestamp(1_790_000_040, 0).unwrap_or_default();
+        let admitted = (0..30)
+            .filter(|_| limiter.admit("10.0.0.1", t0).is_some())
+            .count();
+        assert_eq!(admitted, DENIALS_PER_MINUTE as usize);
+        // Another client has its own allowance.
+        assert_eq!(limiter.admit("10.0.0.2", t0), Some(0));
+        // The next minute's first entry carries the count of those not logged.
+        let t1 = t0 + chrono::Duration::seconds(60);
+        assert_eq!(limiter.admit("10.0.0.1", t1), Some(10));
+        assert_eq!(limiter.admit("10.0.0.1", t1), Some(0));
     }
 }

@@ -29,6 +29,17 @@ pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub cases: Arc<CaseService>,
+    /// Keeps unauthenticated probing from flooding the append-only audit log.
+    pub denials: Arc<extract::DenialLimiter>,
+}
+
+impl AppState {
+    pub fn new(cases: Arc<CaseService>) -> Self {
+        AppState {
+            cases,
+            denials: Arc::new(extract::DenialLimiter::default()),
+        }
+    }
 }
 
 #[derive(OpenApi)]

@@ -148,7 +148,7 @@ async fn target(
 /// Calls the route as `token`; true if access was granted (anything but 403/404,
 /// or for the list: the case is among the hits).
 async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Target) -> bool {
-    let today = chrono::Utc::now().date_naive();
+    let today = kontakt_domain::calendar::stockholm_today();
     let url = if path == "/api/v1/audit/review" {
         app.url(&format!("{path}?board={}&from={today}&to={today}", t.board))
     } else {
@@ -276,4 +276,103 @@ async fn every_route_every_role(app: TestApp) {
         wrong.join("\n")
     );
     assert_eq!(checked, MATRIX.len() * 2 * ROLES.len());
+}
+
+/// The Stockholm catalog with Servicenämnden's agreement narrowed to identity only.
+fn identity_only_catalog() -> String {
+    let text = crate::helpers::CATALOG;
+    let start = text
+        .find("[[agreements]]\nboard = \"SN\"")
+        .expect("SN agreement");
+    let line = text[start..]
+        .find("personal_data = ")
+        .expect("personal_data")
+        + start;
+    let end = text[line..].find('\n').expect("line end") + line;
+    format!(
+        "{}personal_data = [\"identity\"]{}",
+        &text[..line],
+        &text[end..]
+    )
+}
+
+async fn narrow_agreement_withholds_on_every_answer(db: crate::helpers::Db) {
+    let app = crate::helpers::spawn_app_with_catalog(db, &identity_only_catalog()).await;
+    let mut body = crate::helpers::minimal_case();
+    body["contact"] =
+        json!({"name": "Tolvan", "personnummer": "19121212-1212", "phone": "070-123 45 67"});
+    let (_, created) = app.post("/api/v1/cases", &body).await;
+    let n = created["number"].as_str().expect("n").to_owned();
+    app.post(
+        &format!("/api/v1/cases/{n}/entries"),
+        &json!({"kind": "note", "text": "Hemligt innehåll"}),
+    )
+    .await;
+    let agent = kontakt_app::tokens::issue(&app.store, "agent", &["agent_l2"])
+        .await
+        .expect("token");
+    let withheld = kontakt_app::cases::WITHHELD;
+    let check = |case: &Value, what: &str| {
+        assert_eq!(case["description"], withheld, "{what}: {case}");
+        assert_eq!(
+            case["contact"]["name"], "Tolvan",
+            "{what}: identity is granted"
+        );
+        assert!(
+            case["contact"].get("phone").is_none(),
+            "{what}: contact details are not granted"
+        );
+        let text = case.to_string();
+        assert!(
+            !text.contains("Hemligt") && !text.contains("701234567"),
+            "{what}: {text}"
+        );
+    };
+    let get: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/cases/{n}")))
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    check(&get, "GET");
+    for (path, body) in [
+        ("status", json!({"status": "in_progress"})),
+        (
+            "feedback-deadline",
+            json!({"deadline": (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string(), "reason": "Väntar"}),
+        ),
+    ] {
+        let r = app
+            .client
+            .post(app.url(&format!("/api/v1/cases/{n}/{path}")))
+            .bearer_auth(&agent)
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(r.status(), 200, "{path}");
+        check(&r.json().await.expect("json"), path);
+    }
+    // Every answer that carried the case is a logged read.
+    let reads = app
+        .audit_log()
+        .await
+        .into_iter()
+        .filter(|r| r.event.action == "case.read" && r.event.actor == "token:agent")
+        .count();
+    assert_eq!(reads, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn narrow_agreement_withholds_on_every_answer_sqlite() {
+    narrow_agreement_withholds_on_every_answer(crate::helpers::Db::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn narrow_agreement_withholds_on_every_answer_postgres() {
+    narrow_agreement_withholds_on_every_answer(crate::helpers::Db::Postgres).await
 }

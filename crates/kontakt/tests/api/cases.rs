@@ -86,7 +86,10 @@ async fn minimal_case_is_registered_and_read_back(app: TestApp) {
     let (status, body) = app.post("/api/v1/cases", &minimal_case()).await;
     assert_eq!(status, 201, "{body}");
     let number = body["number"].as_str().expect("number");
-    let year = chrono::Utc::now().format("%Y").to_string();
+    // Numbered by the Stockholm year (at New Year it differs from UTC).
+    let year = kontakt_domain::calendar::stockholm_today()
+        .format("%Y")
+        .to_string();
     assert_eq!(number, format!("KC-{year}-000001"));
     assert_eq!(body["attached"], false);
 
@@ -352,7 +355,7 @@ async fn list_filters_and_pages(app: TestApp) {
     assert_eq!(page2["items"].as_array().expect("items").len(), 1);
     assert!(page2["next_before"].is_null());
 
-    let today = chrono::Utc::now().date_naive();
+    let today = kontakt_domain::calendar::stockholm_today();
     let (_, none) = app.get(&format!("/api/v1/cases?created_to={today}")).await;
     assert_eq!(none["items"].as_array().expect("items").len(), 0);
 

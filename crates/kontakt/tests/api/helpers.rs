@@ -52,12 +52,17 @@ pub async fn fresh_database(db: Db, dir: &std::path::Path) -> String {
 }
 
 pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with_catalog(db, CATALOG).await
+}
+
+/// The real server with another catalog (e.g. a narrower agreement).
+pub async fn spawn_app_with_catalog(db: Db, catalog_text: &str) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database(db, dir.path()).await;
     let store = kontakt_store::open(&database_url, OpenMode::CreateIfMissing)
         .await
         .expect("open store");
-    let catalog = Arc::new(Catalog::load("stockholm.toml", CATALOG).expect("catalog"));
+    let catalog = Arc::new(Catalog::load("stockholm.toml", catalog_text).expect("catalog"));
     let token = tokens::issue(&store, "test", &["registrar"])
         .await
         .expect("token");
@@ -65,9 +70,8 @@ pub async fn spawn_app(db: Db) -> TestApp {
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = kontakt_web::AppState {
-        cases: Arc::new(CaseService::new(store.clone(), catalog.clone())),
-    };
+    let state =
+        kontakt_web::AppState::new(Arc::new(CaseService::new(store.clone(), catalog.clone())));
     tokio::spawn(kontakt_web::serve(listener, state, std::future::pending()));
     TestApp {
         base,
