@@ -466,12 +466,19 @@ async fn upsert_contact(
                        preferred_language = COALESCE(persons.preferred_language, excluded.preferred_language), \
                        protected_identity = persons.protected_identity OR excluded.protected_identity, \
                        updated_at = excluded.updated_at \
+                     WHERE (persons.name IS NULL AND excluded.name IS NOT NULL) \
+                        OR (persons.phone IS NULL AND excluded.phone IS NOT NULL) \
+                        OR (persons.email IS NULL AND excluded.email IS NOT NULL) \
+                        OR (persons.preferred_language IS NULL AND excluded.preferred_language IS NOT NULL) \
+                        OR (excluded.protected_identity AND NOT persons.protected_identity) \
                      RETURNING id",
                 )
                 .await
                 .map_err(db)?;
+            // Only a contact that fills something in rewrites the row; for a
+            // plain repeat contact RETURNING yields nothing and the id is read.
             let row = tx
-                .query_one(
+                .query_opt(
                     &stmt,
                     &[
                         &p.personnummer.as_ref().map(|x| x.as_str()),
@@ -485,7 +492,18 @@ async fn upsert_contact(
                 )
                 .await
                 .map_err(db)?;
-            Ok((Some(row.get(0)), None))
+            let id: i64 = match row {
+                Some(row) => row.get(0),
+                None => tx
+                    .query_one(
+                        "SELECT id FROM persons WHERE personnummer = $1",
+                        &[&p.personnummer.as_ref().map(|x| x.as_str())],
+                    )
+                    .await
+                    .map_err(db)?
+                    .get(0),
+            };
+            Ok((Some(id), None))
         }
         NewContact::Organisation(o) => {
             let stmt = tx

@@ -431,35 +431,53 @@ fn upsert_contact(
         // was said at each contact stays in that case's registration entry),
         // and never lifts a protected-identity flag: changing recorded
         // details is an explicit rectification.
-        NewContact::Person(p) => conn
-            .prepare_cached(
-                "INSERT INTO persons (personnummer, name, phone, email, preferred_language, protected_identity, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) \
-                 ON CONFLICT (personnummer) DO UPDATE SET \
-                   name = COALESCE(persons.name, excluded.name), \
-                   phone = COALESCE(persons.phone, excluded.phone), \
-                   email = COALESCE(persons.email, excluded.email), \
-                   preferred_language = COALESCE(persons.preferred_language, excluded.preferred_language), \
-                   protected_identity = MAX(persons.protected_identity, excluded.protected_identity), \
-                   updated_at = excluded.updated_at \
-                 RETURNING id",
-            )
-            .and_then(|mut s| {
-                s.query_row(
-                    params![
-                        p.personnummer.as_ref().map(|x| x.as_str()),
-                        p.name,
-                        p.phone.as_ref().map(|x| x.as_str()),
-                        p.email.as_ref().map(|x| x.as_str()),
-                        p.preferred_language.as_ref().map(|x| x.as_str()),
-                        p.protected_identity,
-                        now
-                    ],
-                    |r| r.get(0),
+        NewContact::Person(p) => {
+            // The row is only rewritten when this contact fills in something
+            // (a repeat contact is the common case): RETURNING then yields
+            // nothing and the id is looked up instead.
+            let inserted_or_filled: Option<i64> = conn
+                .prepare_cached(
+                    "INSERT INTO persons (personnummer, name, phone, email, preferred_language, protected_identity, created_at, updated_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) \
+                     ON CONFLICT (personnummer) DO UPDATE SET \
+                       name = COALESCE(persons.name, excluded.name), \
+                       phone = COALESCE(persons.phone, excluded.phone), \
+                       email = COALESCE(persons.email, excluded.email), \
+                       preferred_language = COALESCE(persons.preferred_language, excluded.preferred_language), \
+                       protected_identity = MAX(persons.protected_identity, excluded.protected_identity), \
+                       updated_at = excluded.updated_at \
+                     WHERE (persons.name IS NULL AND excluded.name IS NOT NULL) \
+                        OR (persons.phone IS NULL AND excluded.phone IS NOT NULL) \
+                        OR (persons.email IS NULL AND excluded.email IS NOT NULL) \
+                        OR (persons.preferred_language IS NULL AND excluded.preferred_language IS NOT NULL) \
+                        OR excluded.protected_identity > persons.protected_identity \
+                     RETURNING id",
                 )
-            })
-            .map(|id| (Some(id), None))
-            .map_err(db),
+                .and_then(|mut s| {
+                    s.query_row(
+                        params![
+                            p.personnummer.as_ref().map(|x| x.as_str()),
+                            p.name,
+                            p.phone.as_ref().map(|x| x.as_str()),
+                            p.email.as_ref().map(|x| x.as_str()),
+                            p.preferred_language.as_ref().map(|x| x.as_str()),
+                            p.protected_identity,
+                            now
+                        ],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                })
+                .map_err(db)?;
+            let id = match inserted_or_filled {
+                Some(id) => id,
+                None => conn
+                    .prepare_cached("SELECT id FROM persons WHERE personnummer = ?1")
+                    .and_then(|mut s| s.query_row([p.personnummer.as_ref().map(|x| x.as_str())], |r| r.get(0)))
+                    .map_err(db)?,
+            };
+            Ok((Some(id), None))
+        }
         NewContact::Organisation(o) => conn
             .prepare_cached(
                 "INSERT INTO organisations (org_number, name, phone, email, created_at, updated_at) \
