@@ -457,7 +457,8 @@ async fn upsert_contact(
         NewContact::Person(p) => {
             let stmt = tx
                 .prepare_cached(
-                    "INSERT INTO persons (personnummer, name, phone, email, preferred_language, protected_identity, created_at, updated_at) \
+                    "WITH changed AS ( \
+                     INSERT INTO persons (personnummer, name, phone, email, preferred_language, protected_identity, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
                      ON CONFLICT (personnummer) DO UPDATE SET \
                        name = COALESCE(persons.name, excluded.name), \
@@ -471,14 +472,17 @@ async fn upsert_contact(
                         OR (persons.email IS NULL AND excluded.email IS NOT NULL) \
                         OR (persons.preferred_language IS NULL AND excluded.preferred_language IS NOT NULL) \
                         OR (excluded.protected_identity AND NOT persons.protected_identity) \
-                     RETURNING id",
+                     RETURNING id) \
+                     SELECT id FROM changed \
+                     UNION ALL SELECT id FROM persons WHERE personnummer = $1 AND NOT EXISTS (SELECT 1 FROM changed)",
                 )
                 .await
                 .map_err(db)?;
             // Only a contact that fills something in rewrites the row; for a
-            // plain repeat contact RETURNING yields nothing and the id is read.
-            let row = tx
-                .query_opt(
+            // plain repeat contact the statement reads the existing id instead,
+            // in the same round trip.
+            let id: i64 = tx
+                .query_one(
                     &stmt,
                     &[
                         &p.personnummer.as_ref().map(|x| x.as_str()),
@@ -491,18 +495,8 @@ async fn upsert_contact(
                     ],
                 )
                 .await
-                .map_err(db)?;
-            let id: i64 = match row {
-                Some(row) => row.get(0),
-                None => tx
-                    .query_one(
-                        "SELECT id FROM persons WHERE personnummer = $1",
-                        &[&p.personnummer.as_ref().map(|x| x.as_str())],
-                    )
-                    .await
-                    .map_err(db)?
-                    .get(0),
-            };
+                .map_err(db)?
+                .get(0);
             Ok((Some(id), None))
         }
         NewContact::Organisation(o) => {
