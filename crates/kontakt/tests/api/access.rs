@@ -236,6 +236,16 @@ async fn every_route_every_role(app: TestApp) {
         "OFN-HANDL",
     )
     .await;
+    // A confidential case type (social services) under a covering agreement.
+    let confidential = target(
+        &app,
+        "SDN-SKH",
+        "20121212-1212",
+        "SOC-EKB",
+        Some("skarholmen"),
+        "FSK-KO-SKH",
+    )
+    .await;
     let mut tokens = Vec::new();
     for (role, grants) in ROLES {
         tokens.push((
@@ -248,7 +258,20 @@ async fn every_route_every_role(app: TestApp) {
     let mut wrong = Vec::new();
     let mut checked = 0;
     for (method, path, on_covered, on_uncovered) in MATRIX {
-        for (t, expected) in [(&covered, *on_covered), (&uncovered, *on_uncovered)] {
+        // Level 1 agents never see confidential case types: the same cells
+        // as the covered case, less agent_l1 wherever an existing case is touched.
+        let touches_case =
+            path.contains("{number}") || (*method == "get" && *path == "/api/v1/cases");
+        let on_confidential: Vec<&str> = on_covered
+            .iter()
+            .copied()
+            .filter(|r| !(touches_case && *r == "agent_l1"))
+            .collect();
+        for (t, expected) in [
+            (&covered, *on_covered),
+            (&uncovered, *on_uncovered),
+            (&confidential, on_confidential.as_slice()),
+        ] {
             for (role, token) in &tokens {
                 let got = allowed(&app, token, method, path, t).await;
                 checked += 1;
@@ -275,7 +298,7 @@ async fn every_route_every_role(app: TestApp) {
         wrong.len(),
         wrong.join("\n")
     );
-    assert_eq!(checked, MATRIX.len() * 2 * ROLES.len());
+    assert_eq!(checked, MATRIX.len() * 3 * ROLES.len());
 }
 
 /// The Stockholm catalog with Servicenämnden's agreement narrowed to identity only.
