@@ -706,7 +706,6 @@ impl CaseService {
             }
             Err(e) => return Err(e),
         };
-        let board = case.board.clone();
         let mut entries = vec![EntryBody::MessageIn { channel, text }];
         // New information on a closed case reopens it, so it reaches someone
         // instead of resting unseen in a closed timeline.
@@ -736,12 +735,11 @@ impl CaseService {
             resolution: reopen.then_some(None),
             closed_at: reopen.then_some(None),
             feedback_deadline,
-            audit: vec![actor.event(
+            audit: vec![change_event(
+                actor,
                 now,
                 "case.attach",
-                ("case", &number.to_string()),
-                &board,
-                Outcome::Allowed,
+                &case,
                 serde_json::json!({"channel": channel.as_str()}),
             )],
             ..CaseUpdate::default()
@@ -1014,12 +1012,11 @@ impl CaseService {
             } else {
                 None
             },
-            audit: vec![actor.event(
+            audit: vec![change_event(
+                actor,
                 now,
                 "case.status",
-                ("case", &case.number.to_string()),
-                &case.board,
-                Outcome::Allowed,
+                &case,
                 serde_json::json!({"from": case.status.as_str(), "to": to.as_str()}),
             )],
             ..CaseUpdate::default()
@@ -1076,12 +1073,11 @@ impl CaseService {
             assignee_group: Some(Some(group.to_owned())),
             assignee_person: Some(None),
             handed_over: true,
-            audit: vec![actor.event(
+            audit: vec![change_event(
+                actor,
                 now,
                 "case.handover",
-                ("case", &case.number.to_string()),
-                &case.board,
-                Outcome::Allowed,
+                &case,
                 serde_json::json!({"group": group}),
             )],
             ..CaseUpdate::default()
@@ -1248,12 +1244,11 @@ impl CaseService {
             author: actor.id.clone(),
             entries: vec![body],
             blob,
-            audit: vec![actor.event(
+            audit: vec![change_event(
+                actor,
                 now,
                 "case.entry",
-                ("case", &case.number.to_string()),
-                &case.board,
-                Outcome::Allowed,
+                &case,
                 serde_json::json!({"kind": req.kind}),
             )],
             ..CaseUpdate::default()
@@ -1297,12 +1292,11 @@ impl CaseService {
             author: actor.id.clone(),
             entries: vec![EntryBody::Linked { case: other }],
             link: Some(other),
-            audit: vec![actor.event(
+            audit: vec![change_event(
+                actor,
                 now,
                 "case.link",
-                ("case", &case.number.to_string()),
-                &case.board,
-                Outcome::Allowed,
+                &case,
                 serde_json::json!({"other": other.to_string()}),
             )],
             ..CaseUpdate::default()
@@ -1348,12 +1342,11 @@ impl CaseService {
                 reason: reason.unwrap_or_default(),
             }],
             feedback_deadline: Some(deadline),
-            audit: vec![actor.event(
+            audit: vec![change_event(
+                actor,
                 now,
                 "case.deadline",
-                ("case", &case.number.to_string()),
-                &case.board,
-                Outcome::Allowed,
+                &case,
                 serde_json::json!({"deadline": deadline.to_string()}),
             )],
             ..CaseUpdate::default()
@@ -1503,6 +1496,24 @@ fn filter_terms(f: &CaseFilter) -> serde_json::Value {
     put("created_to", f.created_to.map(|t| t.to_rfc3339()));
     put("before", f.before.map(|n| n.to_string()));
     serde_json::Value::Object(terms)
+}
+
+/// The audit entry of an allowed change to `case`.
+fn change_event(
+    actor: &Actor,
+    now: DateTime<Utc>,
+    action: &str,
+    case: &CaseRecord,
+    detail: serde_json::Value,
+) -> AuditEvent {
+    actor.event(
+        now,
+        action,
+        ("case", &case.number.to_string()),
+        &case.board,
+        Outcome::Allowed,
+        detail,
+    )
 }
 
 fn is_protected(case: &CaseRecord) -> bool {

@@ -4,28 +4,11 @@
 //! intake) asks [`decide`] or uses [`visibility`], which states the same
 //! rules for a list query.
 
-use std::fmt;
-
 use crate::catalog::{Catalog, PersonalData};
 
-macro_rules! roles {
-    ($($(#[$doc:meta])* $variant:ident = $word:literal),+ $(,)?) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Role { $($(#[$doc])* $variant),+ }
-
-        impl Role {
-            pub const ALL: &'static [Role] = &[$(Role::$variant),+];
-            pub fn as_str(&self) -> &'static str {
-                match self { $(Role::$variant => $word),+ }
-            }
-            pub fn parse(s: &str) -> Option<Role> {
-                match s { $($word => Some(Role::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-roles! {
+word_enum! {
+    /// What a principal is in the contact centre or at a board.
+    Role {
     /// Contact-centre agent, first line: cases the agreements cover, not confidential ones.
     AgentL1 = "agent_l1",
     /// Contact-centre agent, second line: also confidential case types.
@@ -42,11 +25,6 @@ roles! {
     Administrator = "administrator",
     /// An integration that files contacts (e-services, Open311): create only.
     Intake = "intake",
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -140,16 +140,16 @@ pub struct Staff {
     pub languages: Vec<String>,
 }
 
-/// What the contact centre may do with a case type under its agreement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CentreLevel {
-    /// Give information only.
-    Inform,
-    /// Register and hand over to the responsible administration.
-    Register,
-    /// Handle to closure in the centre.
-    Handle,
+word_enum! {
+    /// What the contact centre may do with a case type under its agreement.
+    CentreLevel {
+        /// Give information only.
+        Inform = "inform",
+        /// Register and hand over to the responsible administration.
+        Register = "register",
+        /// Handle to closure in the centre.
+        Handle = "handle",
+    }
 }
 
 /// Which board is responsible for (data controller of) cases of a type.
@@ -493,14 +493,6 @@ fn keys(choices: &[Choice]) -> String {
         .join(", ")
 }
 
-fn level_word(l: CentreLevel) -> &'static str {
-    match l {
-        CentreLevel::Inform => "inform",
-        CentreLevel::Register => "register",
-        CentreLevel::Handle => "handle",
-    }
-}
-
 /// Whether `s` is a well-formed catalog code.
 pub fn is_code(s: &str) -> bool {
     (1..=32).contains(&s.len())
@@ -712,6 +704,19 @@ impl<'t> Fields<'t> {
                 default
             }),
         }
+    }
+
+    fn level(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<CentreLevel> {
+        let word = self.string(ctx, key)?;
+        let level = CentreLevel::parse(&word);
+        if level.is_none() {
+            self.problem(
+                ctx,
+                key,
+                format!("'{word}' is not one of: {}", CentreLevel::choices()),
+            );
+        }
+        level
     }
 
     fn string_list(&mut self, ctx: &mut Ctx, key: &'static str) -> Vec<String> {
@@ -1045,19 +1050,7 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
             let mut f = Fields::new(t, format!("agreements[{i}]"), span);
             let board = f.code(ctx, "board");
             let service_areas = f.string_list(ctx, "service_areas");
-            let level = f.string(ctx, "level").and_then(|l| match l.as_str() {
-                "inform" => Some(CentreLevel::Inform),
-                "register" => Some(CentreLevel::Register),
-                "handle" => Some(CentreLevel::Handle),
-                other => {
-                    f.problem(
-                        ctx,
-                        "level",
-                        format!("'{other}' is not one of: inform, register, handle"),
-                    );
-                    None
-                }
-            });
+            let level = f.level(ctx, "level");
             let mut personal_data = Vec::new();
             for word in f.string_list(ctx, "personal_data") {
                 match PersonalData::parse(&word) {
@@ -1130,21 +1123,7 @@ fn read_case_type(
             None
         }
     };
-    let centre_level = f
-        .string(ctx, "centre_level")
-        .and_then(|l| match l.as_str() {
-            "inform" => Some(CentreLevel::Inform),
-            "register" => Some(CentreLevel::Register),
-            "handle" => Some(CentreLevel::Handle),
-            other => {
-                f.problem(
-                    ctx,
-                    "centre_level",
-                    format!("'{other}' is not one of: inform, register, handle"),
-                );
-                None
-            }
-        });
+    let centre_level = f.level(ctx, "centre_level");
     let answer_group = f.opt_code(ctx, "answer_group");
     let handover_group = f.opt_code(ctx, "handover_group");
     let feedback_days = f.int(ctx, "feedback_days", 0..=60).map(|n| n as u32);
@@ -1371,12 +1350,7 @@ fn resolve(
     c.by_code.agreements = agreements;
 
     // What a case type lets the centre do may not exceed what its board's
-    // agreement allows (invariant 4: the rules come from the agreements).
-    let rank = |l: CentreLevel| match l {
-        CentreLevel::Inform => 0,
-        CentreLevel::Register => 1,
-        CentreLevel::Handle => 2,
-    };
+    // agreement allows (invariant 4). Levels are declared in rising order.
     for (i, ct) in c.case_types.iter().enumerate() {
         let boards: Vec<&str> = match &ct.responsible {
             Responsible::Board(b) => vec![b.as_str()],
@@ -1386,14 +1360,14 @@ fn resolve(
             let Some(a) = c.by_code.agreements.get(board).map(|&j| &c.agreements[j]) else {
                 continue;
             };
-            if a.covers(&ct.service_area) && rank(ct.centre_level) > rank(a.level) {
+            if a.covers(&ct.service_area) && ct.centre_level > a.level {
                 ctx.error(
                     case_type_spans.get(i).cloned().flatten(),
                     format!("case_types[{i}:{}].centre_level", ct.code),
                     format!(
                         "{} exceeds the agreement of board {board} ({})",
-                        level_word(ct.centre_level),
-                        level_word(a.level)
+                        ct.centre_level.as_str(),
+                        a.level.as_str()
                     ),
                 );
             }

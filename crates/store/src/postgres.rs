@@ -809,7 +809,7 @@ impl Store for PgStore {
             .map(|v| v.as_ref() as &(dyn ToSql + Sync))
             .collect();
         let client = self.client().await?;
-        let stmt = client.prepare_cached(&query.sql).await.map_err(db)?;
+        let stmt = client.prepare_cached(&query).await.map_err(db)?;
         client
             .query(&stmt, &refs)
             .await

@@ -219,12 +219,6 @@ impl SummaryRow {
     }
 }
 
-/// The SQL that lists cases, shared by both backends; `$n` placeholders are
-/// numbered by the caller's `param` function (SQLite accepts `?NNN` too).
-pub(crate) struct ListQuery {
-    pub sql: String,
-}
-
 pub(crate) const SUMMARY_COLUMNS: &str = "c.number, c.case_type, c.board, c.district, c.channel, c.status, \
      c.resolution, c.assignee_group, c.contact_kind, c.feedback_deadline, c.created_at, c.updated_at";
 
@@ -233,13 +227,13 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.number, c.version, c.case_type, c
      c.feedback_deadline, c.description, c.form, c.confidential, c.handed_over, c.created_at, c.updated_at, \
      c.closed_at, c.person_id, c.organisation_id";
 
-/// Builds the WHERE clause of a case list. `placeholder(n)` spells the n-th
+/// Builds the SQL that lists cases, shared by both backends. `placeholder(n)` spells the n-th
 /// parameter for the backend; `push` receives each value in order.
 pub(crate) fn list_query<V>(
     filter: &crate::CaseFilter,
     placeholder: impl Fn(usize) -> String,
     mut push: impl FnMut(ListValue) -> V,
-) -> (ListQuery, Vec<V>) {
+) -> (String, Vec<V>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
     let mut add = |clause: &str, v: ListValue, values: &mut Vec<V>| {
@@ -345,7 +339,7 @@ pub(crate) fn list_query<V>(
         "SELECT {SUMMARY_COLUMNS} FROM cases c {where_} ORDER BY c.id DESC LIMIT {}",
         filter.limit.clamp(1, 500)
     );
-    (ListQuery { sql }, values)
+    (sql, values)
 }
 
 pub(crate) enum ListValue {

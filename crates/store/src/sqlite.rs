@@ -735,7 +735,7 @@ fn list(conn: &Connection, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
             ListValue::Time(t) => Value::Integer(micros(t)),
         },
     );
-    let mut stmt = conn.prepare_cached(&query.sql).map_err(db)?;
+    let mut stmt = conn.prepare_cached(&query).map_err(db)?;
     let rows = stmt
         .query_map(params_from_iter(values), |r| {
             Ok(SummaryRow {
