@@ -927,3 +927,43 @@ mod database_errors_say_why {
         super::database_errors_say_why(super::Db::Postgres).await
     }
 }
+
+/// The PostgreSQL writer survives a lost connection (a server restart, a
+/// network cut): the next write gets a fresh connection instead of failing
+/// for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_postgres_writer_reconnects_after_losing_its_connection() {
+    let t = fresh(Db::Postgres).await;
+    let store = t.open().await;
+    let first = store
+        .create_case(anonymous("before"))
+        .await
+        .expect("create before");
+    let database = t.url.rsplit('/').next().expect("database name").to_owned();
+    let admin = std::env::var("KONTAKT_TEST_POSTGRES").expect("admin URL");
+    let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+        .await
+        .expect("admin");
+    tokio::spawn(conn);
+    let killed: i64 = client
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1",
+            &[&database],
+        )
+        .await
+        .expect("terminate")
+        .get(0);
+    assert!(killed >= 1, "the writer's connection was terminated");
+    // Give the client a moment to notice the closed socket.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let second = store
+        .create_case(anonymous("after"))
+        .await
+        .expect("create after the connection was lost");
+    assert_eq!(
+        second.serial(),
+        first.serial() + 1,
+        "numbering goes on without a gap"
+    );
+    assert!(store.case(second).await.expect("read").is_some());
+}
