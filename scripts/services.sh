@@ -52,3 +52,15 @@ if ! as_pg "$pg_bin/pg_ctl" -D "$pg_data" status >/dev/null 2>&1; then
         -o "-p $pg_port -k $pg_data -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on" start >/dev/null
 fi
 echo "export KONTAKT_TEST_POSTGRES=postgres://postgres@127.0.0.1:$pg_port/postgres"
+
+# --- The OpenID provider for the single sign-on tests: node and the
+# certified 'oidc-provider' package, installed from the lock file. Each
+# test starts its own provider (scripts/oidc-provider/provider.mjs).
+# The machine image may bring its own node with npm; Debian's only if not.
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+oidc_dir="$root/scripts/oidc-provider"
+if [ ! -d "$oidc_dir/node_modules/oidc-provider" ]; then
+    log "installing oidc-provider from npm"
+    (cd "$oidc_dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+echo "export KONTAKT_TEST_OIDC_PROVIDER=$oidc_dir/provider.mjs"

@@ -6,4 +6,6 @@ pub mod audit;
 pub mod cases;
 pub mod generator;
 pub mod review;
+pub mod sso;
+pub mod staff;
 pub mod tokens;

@@ -183,6 +183,12 @@ pub fn stockholm_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&chrono_tz::Europe::Stockholm).date_naive()
 }
 
+/// The wall-clock time in Europe/Stockholm of an instant.
+pub fn stockholm_local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&chrono_tz::Europe::Stockholm)
+        .naive_local()
+}
+
 /// Today's date in Europe/Stockholm.
 pub fn stockholm_today() -> NaiveDate {
     stockholm_date(Utc::now())

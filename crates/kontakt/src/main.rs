@@ -8,8 +8,9 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
-use kontakt_app::cases::CaseService;
+use kontakt_app::cases::{Actor, CaseService};
 use kontakt_app::generator::{generate_into, GeneratorConfig};
+use kontakt_app::staff::{LoginPolicy, NewAccount, StaffService};
 use kontakt_app::tokens;
 use kontakt_domain::catalog::Catalog;
 use kontakt_store::OpenMode;
@@ -32,6 +33,36 @@ const DEMO_ROLES: &[(&str, &[&str])] = &[
     ("demo-administrator", &["administrator"]),
     ("demo-intake", &["intake"]),
 ];
+
+/// The demo's staff logins, one per role, all with [`DEMO_PASSWORD`] and
+/// without the second factor (said when the demo starts).
+const DEMO_ACCOUNTS: &[(&str, &str, &[&str])] = &[
+    ("agent1", "Agnes Agent (nivå 1)", &["agent_l1", "group:FSK"]),
+    (
+        "agent2",
+        "Aron Agent (nivå 2)",
+        &["agent_l2", "group:FSK-2"],
+    ),
+    (
+        "officer",
+        "Olle Handläggare",
+        &["officer", "group:FSK-KO-SKH"],
+    ),
+    ("registrar", "Rut Registrator", &["registrar"]),
+    (
+        "registrar-protected",
+        "Ragnar Registrator (skyddade)",
+        &["registrar", "protected_identity"],
+    ),
+    ("analyst", "Ada Analytiker", &["analyst"]),
+    (
+        "reviewer",
+        "Lisa Loggranskare",
+        &["log_reviewer", "board:SDN-SKH"],
+    ),
+    ("admin", "Adam Administratör", &["administrator"]),
+];
+const DEMO_PASSWORD: &str = "Stockholm-demo-2026";
 
 /// The demo catalog, compiled in so `kontakt demo` needs no files.
 const DEMO_CATALOG: &str = include_str!("../../../catalog/stockholm.toml");
@@ -102,6 +133,11 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Staff accounts (logins for the staff pages).
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -132,6 +168,52 @@ enum AuditCommand {
         config: Option<PathBuf>,
         #[arg(long)]
         database: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Create an account; prints a temporary password to change at first login.
+    Create {
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Repeat for several; the same grants as for tokens.
+        #[arg(long = "grant", required = true)]
+        grants: Vec<String>,
+        /// Log in only through single sign-on: no password at all.
+        #[arg(long)]
+        sso_only: bool,
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+    },
+    /// List accounts.
+    List {
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: String,
+    },
+    /// Disable an account: its sessions end at once.
+    Disable {
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: String,
+        #[arg(long)]
+        username: String,
+    },
+    Enable {
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: String,
+        #[arg(long)]
+        username: String,
+    },
+    /// Set a temporary password (printed) and lift a lockout.
+    ResetPassword {
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: String,
+        #[arg(long)]
+        username: String,
     },
 }
 
@@ -178,6 +260,93 @@ struct Config {
     listen: SocketAddr,
     database_url: Option<String>,
     catalog: PathBuf,
+    /// Single sign-on through the city's OpenID provider (optional).
+    sso: Option<kontakt_app::sso::SsoConfig>,
+}
+
+/// The staff service with the default login policy.
+fn staff_service(
+    store: &Arc<dyn kontakt_store::Store>,
+    catalog: &Arc<Catalog>,
+) -> Arc<StaffService> {
+    Arc::new(StaffService::new(
+        store.clone(),
+        catalog.clone(),
+        LoginPolicy::default(),
+    ))
+}
+
+async fn account(command: AccountCommand) -> anyhow::Result<std::process::ExitCode> {
+    let actor = Actor::new("system:cli");
+    let open = |database: String| async move {
+        let store = kontakt_store::open(&database, OpenMode::MustExist).await?;
+        anyhow::Ok(store)
+    };
+    match command {
+        AccountCommand::Create {
+            database,
+            username,
+            name,
+            grants,
+            sso_only,
+            catalog,
+        } => {
+            let catalog = Arc::new(load_catalog(catalog.as_deref())?);
+            let store = open(database).await?;
+            let staff = staff_service(&store, &catalog);
+            staff
+                .create(
+                    &actor,
+                    NewAccount {
+                        username: username.clone(),
+                        display_name: name,
+                        password: None,
+                        grants,
+                        totp_exempt: false,
+                    },
+                )
+                .await?;
+            if sso_only {
+                println!("account {username} created (single sign-on only)");
+            } else {
+                let temporary = staff.reset_password(&actor, &username).await?;
+                println!("account {username} created; temporary password (to be changed at first login): {temporary}");
+            }
+        }
+        AccountCommand::List { database } => {
+            let store = open(database).await?;
+            for a in store.accounts().await? {
+                println!(
+                    "{:<24} {:<30} {:<9} {}",
+                    a.username,
+                    a.display_name,
+                    if a.disabled { "disabled" } else { "active" },
+                    a.grants.join(" ")
+                );
+            }
+        }
+        AccountCommand::Disable { database, username } => {
+            let store = open(database).await?;
+            let staff = staff_service(&store, &Arc::new(load_catalog(None)?));
+            staff.set_disabled(&actor, &username, true).await?;
+            println!("account {username} disabled; its sessions have ended");
+        }
+        AccountCommand::Enable { database, username } => {
+            let store = open(database).await?;
+            let staff = staff_service(&store, &Arc::new(load_catalog(None)?));
+            staff.set_disabled(&actor, &username, false).await?;
+            println!("account {username} enabled");
+        }
+        AccountCommand::ResetPassword { database, username } => {
+            let store = open(database).await?;
+            let staff = staff_service(&store, &Arc::new(load_catalog(None)?));
+            let temporary = staff.reset_password(&actor, &username).await?;
+            println!(
+                "temporary password for {username} (to be changed at next login): {temporary}"
+            );
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
 }
 
 fn main() -> std::process::ExitCode {
@@ -261,6 +430,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 tokens::issue(&store, &name, &grants).await?
             );
         }
+        Command::Account { command } => return account(command).await,
         Command::Token {
             command: TokenCommand::Revoke { database, name },
         } => {
@@ -391,7 +561,8 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     )
     .await?;
     let catalog = Arc::new(load_catalog(None)?);
-    let service = Arc::new(CaseService::new(store.clone(), catalog));
+    let service = Arc::new(CaseService::new(store.clone(), catalog.clone()));
+    let staff = staff_service(&store, &catalog);
     if store.meta("demo.generated").await?.is_none() {
         eprintln!("Generating {cases} cases of a synthetic year in Stockholm (seed {seed}) …");
         let n = generate(&service, cases, seed, Utc::now()).await?;
@@ -408,6 +579,23 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     }
     store.revoke_tokens("demo").await?;
     let token = tokens::issue(&store, "demo", &["registrar"]).await?;
+    let system = Actor::new("system:demo");
+    for (username, name, grants) in DEMO_ACCOUNTS {
+        if store.account(username).await?.is_none() {
+            staff
+                .create(
+                    &system,
+                    NewAccount {
+                        username: (*username).into(),
+                        display_name: (*name).into(),
+                        password: Some(DEMO_PASSWORD.into()),
+                        grants: grants.iter().map(|g| g.to_string()).collect(),
+                        totp_exempt: true,
+                    },
+                )
+                .await?;
+        }
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
@@ -419,13 +607,20 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
         "  data:          {} ({total} cases, embedded SQLite)",
         data_dir.display()
     );
-    println!("  demo accounts (API tokens, one per role; staff logins come later):");
+    println!(
+        "  staff login:   http://{local}/login  (password for every demo account: {DEMO_PASSWORD})"
+    );
+    println!("  demo accounts (NOTE: the demo accounts log in WITHOUT the second factor that real accounts must use):");
+    for (username, name, grants) in DEMO_ACCOUNTS {
+        println!("    {username:<22} {name:<32} {}", grants.join(" "));
+    }
+    println!("  API tokens, one per role:");
     for ((name, grants), (_, secret)) in DEMO_ROLES.iter().zip(&role_tokens) {
         println!("    {name:<26} {:<40} {secret}", grants.join(" "));
     }
     println!("  try:           curl -H 'Authorization: Bearer <token>' http://{local}/api/v1/cases?limit=5");
     println!("api token: {token}");
-    let state = kontakt_web::AppState::new(service);
+    let state = kontakt_web::AppState::new(service, staff, None);
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
@@ -451,7 +646,12 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("listening on {}", config.listen))?;
     tracing::info!(addr = %listener.local_addr()?, database = %redact(&database), "serving");
-    let state = kontakt_web::AppState::new(Arc::new(CaseService::new(store, catalog)));
+    let sso = match config.sso.clone() {
+        Some(c) => Some(Arc::new(kontakt_app::sso::Sso::new(c)?)),
+        None => None,
+    };
+    let staff = staff_service(&store, &catalog);
+    let state = kontakt_web::AppState::new(Arc::new(CaseService::new(store, catalog)), staff, sso);
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

@@ -24,6 +24,7 @@ mod migrate;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+pub mod staff;
 mod writer;
 
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +109,15 @@ pub trait Store: Send + Sync {
     /// Revokes every live token named `name`; returns how many.
     async fn revoke_tokens(&self, name: &str) -> Result<u64>;
     async fn token_by_hash(&self, hash: &str) -> Result<Option<ApiToken>>;
+
+    /// Writes an account or session change with its audit entries, atomically.
+    async fn staff_write(&self, write: staff::StaffWrite) -> Result<()>;
+    async fn account(&self, username: &str) -> Result<Option<staff::Account>>;
+    /// The account bound to an OpenID provider's subject.
+    async fn account_by_subject(&self, subject: &str) -> Result<Option<staff::Account>>;
+    /// Every account, by username.
+    async fn accounts(&self) -> Result<Vec<staff::Account>>;
+    async fn session(&self, id_hash: &str) -> Result<Option<staff::Session>>;
 
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;

@@ -18,6 +18,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "audit_log",
         include_str!("../migrations/sqlite/0003_audit_log.sql"),
     ),
+    (
+        4,
+        "staff",
+        include_str!("../migrations/sqlite/0004_staff.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -36,5 +41,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "audit_log",
         include_str!("../migrations/postgres/0003_audit_log.sql"),
+    ),
+    (
+        4,
+        "staff",
+        include_str!("../migrations/postgres/0004_staff.sql"),
     ),
 ];

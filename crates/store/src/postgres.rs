@@ -23,6 +23,8 @@ use crate::{
     NewCase, NewContact, NewToken, Result, Store, StoreError, Updated,
 };
 
+mod staff;
+
 pub struct PgStore {
     writer: WriterHandle,
     pool: Pool,
@@ -339,6 +341,11 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             )
             .await
             .map_err(db)?;
+            Ok(Output::Done)
+        }
+        WriteOp::Staff(w) => {
+            staff::write(tx, w).await?;
+            append_audit(tx, head, &w.audit).await?;
             Ok(Output::Done)
         }
         WriteOp::Meta(key, value) => {
@@ -891,6 +898,32 @@ impl Store for PgStore {
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.writer.meta(key, value).await
+    }
+
+    async fn staff_write(&self, write: crate::staff::StaffWrite) -> Result<()> {
+        self.writer.staff(write).await
+    }
+
+    async fn account(&self, username: &str) -> Result<Option<crate::staff::Account>> {
+        let client = self.client().await?;
+        let found = staff::accounts(&**client, "WHERE username = $1", Some(username)).await?;
+        Ok(found.into_iter().next())
+    }
+
+    async fn account_by_subject(&self, subject: &str) -> Result<Option<crate::staff::Account>> {
+        let client = self.client().await?;
+        let found = staff::accounts(&**client, "WHERE oidc_subject = $1", Some(subject)).await?;
+        Ok(found.into_iter().next())
+    }
+
+    async fn accounts(&self) -> Result<Vec<crate::staff::Account>> {
+        let client = self.client().await?;
+        staff::accounts(&**client, "", None).await
+    }
+
+    async fn session(&self, id_hash: &str) -> Result<Option<crate::staff::Session>> {
+        let client = self.client().await?;
+        staff::session(&**client, id_hash).await
     }
 
     async fn revoke_tokens(&self, name: &str) -> Result<u64> {

@@ -25,6 +25,8 @@ use crate::{
     NewCase, NewContact, NewToken, OpenMode, Result, Store, StoreError, Updated,
 };
 
+mod staff;
+
 pub struct SqliteStore {
     writer: WriterHandle,
     readers: r2d2::Pool<SqliteConnectionManager>,
@@ -326,6 +328,11 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             conn.prepare_cached("INSERT INTO api_tokens (name, token_hash, scopes, created_at) VALUES (?1, ?2, ?3, ?4)")
                 .and_then(|mut s| s.execute(params![t.name, t.hash, t.scopes.join(" "), micros(t.created_at)]))
                 .map_err(db)?;
+            Ok(Output::Done)
+        }
+        WriteOp::Staff(w) => {
+            staff::write(conn, w)?;
+            append_audit(conn, head, &w.audit)?;
             Ok(Output::Done)
         }
         WriteOp::Meta(key, value) => {
@@ -851,6 +858,35 @@ impl Store for SqliteStore {
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.writer.meta(key, value).await
+    }
+
+    async fn staff_write(&self, write: crate::staff::StaffWrite) -> Result<()> {
+        self.writer.staff(write).await
+    }
+
+    async fn account(&self, username: &str) -> Result<Option<crate::staff::Account>> {
+        let username = username.to_owned();
+        self.read(move |c| {
+            staff::accounts(c, "WHERE username = ?1", &username).map(|a| a.into_iter().next())
+        })
+        .await
+    }
+
+    async fn account_by_subject(&self, subject: &str) -> Result<Option<crate::staff::Account>> {
+        let subject = subject.to_owned();
+        self.read(move |c| {
+            staff::accounts(c, "WHERE oidc_subject = ?1", &subject).map(|a| a.into_iter().next())
+        })
+        .await
+    }
+
+    async fn accounts(&self) -> Result<Vec<crate::staff::Account>> {
+        self.read(|c| staff::accounts(c, "", "")).await
+    }
+
+    async fn session(&self, id_hash: &str) -> Result<Option<crate::staff::Session>> {
+        let id_hash = id_hash.to_owned();
+        self.read(move |c| staff::session(c, &id_hash)).await
     }
 
     async fn revoke_tokens(&self, name: &str) -> Result<u64> {

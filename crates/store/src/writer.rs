@@ -23,6 +23,7 @@ pub(crate) enum WriteOp {
     Ping,
     /// Revokes every live token with this name.
     RevokeTokens(String, chrono::DateTime<chrono::Utc>),
+    Staff(Box<crate::staff::StaffWrite>),
 }
 
 pub(crate) enum Output {
@@ -96,6 +97,12 @@ impl WriterHandle {
             Output::Count(n) => Ok(n),
             _ => Err(unexpected()),
         }
+    }
+
+    pub async fn staff(&self, write: crate::staff::StaffWrite) -> Result<()> {
+        self.submit(WriteOp::Staff(Box::new(write)))
+            .await
+            .map(|_| ())
     }
 
     pub async fn ping(&self) -> Result<()> {

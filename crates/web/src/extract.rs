@@ -3,14 +3,13 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::{header, request::Parts};
+use axum::http::{header, request::Parts, Method};
 use std::net::SocketAddr;
 
 use axum::extract::ConnectInfo;
 use chrono::Utc;
 use kontakt_app::cases::{Actor, DEFAULT_PURPOSE};
 use kontakt_domain::audit::Outcome;
-use kontakt_store::ApiToken;
 use serde::de::DeserializeOwned;
 
 use crate::problem::ApiError;
@@ -74,8 +73,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 /// The integration token presented as `Authorization: Bearer …`, and the
 /// actor it makes: who, from which address, in which operation, and why
 /// (`X-Kontakt-Purpose`, else the contact centre's task).
+///
+/// A staff member's browser session (the cookie) is accepted too, so the
+/// pages' exports use the same routes; a change made that way must carry
+/// the session's CSRF token in `X-CSRF-Token`.
 pub struct Caller {
-    pub token: ApiToken,
     pub actor: Actor,
 }
 
@@ -91,7 +93,7 @@ pub struct DenialLimiter {
 
 impl DenialLimiter {
     /// `Some(suppressed so far)` if this denial should be audited.
-    fn admit(&self, client: &str, now: chrono::DateTime<Utc>) -> Option<u32> {
+    pub(crate) fn admit(&self, client: &str, now: chrono::DateTime<Utc>) -> Option<u32> {
         let minute = now.timestamp() / 60;
         let mut map = self.by_client.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() > 100_000 {
@@ -148,6 +150,11 @@ impl FromRequestParts<AppState> for Caller {
                 v.strip_prefix("Bearer ")
                     .or_else(|| v.strip_prefix("bearer "))
             });
+        if secret.is_none() {
+            if let Some(caller) = session_caller(parts, state).await? {
+                return Ok(caller);
+            }
+        }
         let token = match secret {
             Some(secret) => kontakt_app::tokens::verify(state.cases.store(), secret.trim()).await?,
             None => None,
@@ -156,7 +163,7 @@ impl FromRequestParts<AppState> for Caller {
             Some(token) => {
                 let mut actor = actor_for(parts, format!("token:{}", token.name));
                 actor.principal = kontakt_app::tokens::principal(&token.scopes);
-                Ok(Caller { token, actor })
+                Ok(Caller { actor })
             }
             None => {
                 // A missing or wrong token is recorded: probing shows in log review.
@@ -176,6 +183,35 @@ impl FromRequestParts<AppState> for Caller {
             }
         }
     }
+}
+
+/// The caller from a live session cookie, CSRF-checked for changes.
+async fn session_caller(parts: &Parts, state: &AppState) -> Result<Option<Caller>, ApiError> {
+    let session = match crate::session::from_cookie(parts, state).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err(ApiError::Internal(format!("{e:?}"))),
+    };
+    let actor = crate::session::staff_actor(parts, &session);
+    let safe = matches!(parts.method, Method::GET | Method::HEAD);
+    let presented = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !safe && !crate::session::tokens_match(presented, &session.session.csrf_token) {
+        let event = actor.event(
+            Utc::now(),
+            "auth.csrf",
+            ("account", &session.account.username),
+            "",
+            Outcome::Denied,
+            serde_json::json!({ "reason": "missing or wrong X-CSRF-Token", "path": parts.uri.path().chars().take(100).collect::<String>() }),
+        );
+        state.cases.store().audit(vec![event]).await?;
+        return Err(ApiError::Csrf);
+    }
+    Ok(Some(Caller { actor }))
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use kontakt_app::cases::CaseService;
+use kontakt_app::sso::Sso;
+use kontakt_app::staff::StaffService;
 use rand::RngCore;
 use tracing::Instrument;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -18,7 +20,10 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub mod api;
 pub mod extract;
+pub mod pages;
 pub mod problem;
+pub mod session;
+pub mod sso;
 pub mod views;
 
 use problem::{ApiError, OPERATION_ID};
@@ -29,15 +34,22 @@ pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub cases: Arc<CaseService>,
+    pub staff: Arc<StaffService>,
+    /// Single sign-on, when the configuration names an OpenID provider.
+    pub sso: Option<Arc<Sso>>,
     /// Keeps unauthenticated probing from flooding the append-only audit log.
     pub denials: Arc<extract::DenialLimiter>,
+    pub login_throttle: Arc<session::LoginThrottle>,
 }
 
 impl AppState {
-    pub fn new(cases: Arc<CaseService>) -> Self {
+    pub fn new(cases: Arc<CaseService>, staff: Arc<StaffService>, sso: Option<Arc<Sso>>) -> Self {
         AppState {
             cases,
+            staff,
+            sso,
             denials: Arc::new(extract::DenialLimiter::default()),
+            login_throttle: Arc::new(session::LoginThrottle::default()),
         }
     }
 }
@@ -81,6 +93,7 @@ pub fn router(state: AppState) -> Router {
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
         .route("/healthz", get(healthz))
+        .merge(pages::routes())
         .fallback(|| async { ApiError::NotFound("no such resource".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Inside the operation-id layer, so the 500 carries the id; a panic
@@ -104,6 +117,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 /// Gives every request an operation id, visible in logs, in problem bodies
 /// and in the `x-operation-id` response header.
 async fn operation(req: Request, next: Next) -> Response {
+    let is_page = !req.uri().path().starts_with("/api/");
     // TLS ends at the city's proxy; HSTS only makes sense when it did.
     let over_tls = req
         .headers()
@@ -127,10 +141,15 @@ async fn operation(req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     // The API serves data, never pages: nothing may run, be framed or be
-    // cached on the way (responses carry personal data).
+    // cached on the way (responses carry personal data). Pages load only
+    // their own stylesheet, run no script, and post forms only to us.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        HeaderValue::from_static(if is_page {
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        } else {
+            "default-src 'none'; frame-ancestors 'none'"
+        }),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(

@@ -47,7 +47,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     PayloadTooLarge(String),
     Unauthorized,
-
+    /// A session-authenticated change without the session's CSRF token.
+    Csrf,
     NotFound(String),
     BadQuery(Vec<FieldError>),
     Internal(String),
@@ -180,6 +181,15 @@ impl ApiError {
                 None,
                 vec![],
             ),
+            ApiError::Csrf => problem(
+                S::FORBIDDEN,
+                "csrf",
+                "The X-CSRF-Token header is missing or wrong",
+                Some(
+                    "changes made with a session cookie must carry the session's CSRF token".into(),
+                ),
+                vec![],
+            ),
             ApiError::Case(CaseError::Forbidden(reason)) => problem(
                 S::FORBIDDEN,
                 "forbidden",
@@ -228,5 +238,89 @@ impl IntoResponse for ApiError {
             );
         }
         resp
+    }
+}
+
+/// Why a staff page could not be shown; the HTML counterpart of [`ApiError`].
+#[derive(Debug)]
+pub enum PageError {
+    /// No live session: the browser goes to the login page.
+    LoginNeeded,
+    Csrf,
+    Forbidden(String),
+    NotFound,
+    /// A form with invalid input, shown again with the message.
+    Invalid(String),
+    TooManyAttempts,
+    Internal(String),
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::Internal(e.to_string())
+    }
+}
+
+impl From<kontakt_app::staff::StaffError> for PageError {
+    fn from(e: kontakt_app::staff::StaffError) -> Self {
+        use kontakt_app::staff::StaffError as E;
+        match e {
+            E::Invalid(m) => PageError::Invalid(m),
+            E::Exists(u) => PageError::Invalid(format!(
+                "Kontot {u} finns redan. (The account already exists.)"
+            )),
+            E::NotFound(_) => PageError::NotFound,
+            E::Forbidden(m) => PageError::Forbidden(m),
+            E::LoginFailed | E::NoSession => PageError::LoginNeeded,
+            E::Store(e) => PageError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<CaseError> for PageError {
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::Forbidden(m) => PageError::Forbidden(m),
+            CaseError::NotFound(_) => PageError::NotFound,
+            CaseError::Store(e) => PageError::Internal(e.to_string()),
+            other => PageError::Invalid(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        use StatusCode as S;
+        let (status, sv, en) = match &self {
+            PageError::LoginNeeded => {
+                return axum::response::Redirect::to("/login").into_response();
+            }
+            PageError::Csrf => (
+                S::FORBIDDEN,
+                "Formuläret var för gammalt eller kom inte från Kontakt. Ladda om sidan och försök igen.".to_owned(),
+                "The form was stale or did not come from Kontakt. Reload the page and try again.".to_owned(),
+            ),
+            PageError::Forbidden(m) => (
+                S::FORBIDDEN,
+                "Du har inte behörighet till det här.".to_owned(),
+                format!("Not allowed: {m}"),
+            ),
+            PageError::NotFound => (S::NOT_FOUND, "Sidan finns inte.".to_owned(), "Not found.".to_owned()),
+            PageError::Invalid(m) => (S::BAD_REQUEST, m.clone(), String::new()),
+            PageError::TooManyAttempts => (
+                S::TOO_MANY_REQUESTS,
+                "För många inloggningsförsök. Vänta en minut.".to_owned(),
+                "Too many login attempts. Wait a minute.".to_owned(),
+            ),
+            PageError::Internal(e) => {
+                tracing::error!(error = %e, operation_id = %operation_id(), "page failed");
+                (
+                    S::INTERNAL_SERVER_ERROR,
+                    format!("Något gick fel. Ange felkod {} om du kontaktar support.", operation_id()),
+                    "Something went wrong.".to_owned(),
+                )
+            }
+        };
+        (status, crate::pages::message_page(&sv, &en)).into_response()
     }
 }

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use kontakt_app::cases::CaseService;
+use kontakt_app::staff::{LoginPolicy, StaffService};
 use kontakt_app::tokens;
 use kontakt_domain::catalog::Catalog;
 use kontakt_store::{OpenMode, Store};
@@ -57,6 +58,15 @@ pub async fn spawn_app(db: Db) -> TestApp {
 
 /// The real server with another catalog (e.g. a narrower agreement).
 pub async fn spawn_app_with_catalog(db: Db, catalog_text: &str) -> TestApp {
+    spawn_app_with(db, catalog_text, None).await
+}
+
+/// The real server with a catalog and, optionally, single sign-on.
+pub async fn spawn_app_with(
+    db: Db,
+    catalog_text: &str,
+    sso: Option<kontakt_app::sso::SsoConfig>,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database(db, dir.path()).await;
     let store = kontakt_store::open(&database_url, OpenMode::CreateIfMissing)
@@ -70,8 +80,20 @@ pub async fn spawn_app_with_catalog(db: Db, catalog_text: &str) -> TestApp {
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state =
-        kontakt_web::AppState::new(Arc::new(CaseService::new(store.clone(), catalog.clone())));
+    let sso = sso.map(|mut config| {
+        config.redirect_url = format!("{base}/login/sso/callback");
+        Arc::new(kontakt_app::sso::Sso::new(config).expect("sso config"))
+    });
+    let staff = Arc::new(StaffService::new(
+        store.clone(),
+        catalog.clone(),
+        LoginPolicy::default(),
+    ));
+    let state = kontakt_web::AppState::new(
+        Arc::new(CaseService::new(store.clone(), catalog.clone())),
+        staff,
+        sso,
+    );
     tokio::spawn(kontakt_web::serve(listener, state, std::future::pending()));
     TestApp {
         base,

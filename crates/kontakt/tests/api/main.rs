@@ -11,4 +11,5 @@ mod audit;
 mod bad_input;
 mod cases;
 mod cli;
+mod staff;
 mod timeline;
