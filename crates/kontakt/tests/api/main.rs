@@ -11,5 +11,6 @@ mod audit;
 mod bad_input;
 mod cases;
 mod cli;
+mod sso;
 mod staff;
 mod timeline;
