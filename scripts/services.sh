@@ -33,7 +33,7 @@ apt_install() {
 
 # --- PostgreSQL: a private cluster, trust auth on loopback only.
 pg_port=$((54000 + key % 900))
-apt_install postgresql
+apt_install postgresql poppler-utils
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pg_data="$state/pg"
 # PostgreSQL refuses to run as root, so the cluster belongs to 'postgres'.

@@ -1719,6 +1719,8 @@ mod tests {
 pub struct RegisterExtract {
     pub person: kontakt_store::PersonRecord,
     pub cases: Vec<CaseRecord>,
+    /// Every rectification of the person's details, oldest first.
+    pub rectifications: Vec<kontakt_store::rights::RectificationRecord>,
     pub generated_at: DateTime<Utc>,
 }
 
@@ -1733,12 +1735,55 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<RegisterExtract, CaseError> {
+        let (person, cases) = self
+            .person_with_cases(personnummer, actor, now, "person.extract")
+            .await?;
+        // One entry per board whose data the extract holds, so each board's
+        // log reviewer sees it.
+        let mut per_board: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
+        for c in &cases {
+            *per_board.entry(c.board.as_str()).or_default() += 1;
+        }
+        let events = per_board
+            .into_iter()
+            .map(|(board, n)| {
+                actor.event(
+                    now,
+                    "person.extract",
+                    ("person", &person.id.to_string()),
+                    board,
+                    Outcome::Allowed,
+                    serde_json::json!({"cases": n, "protected": person.protected_identity}),
+                )
+            })
+            .collect();
+        self.store.audit(events).await?;
+        let rectifications = self.store.rectifications(person.id).await?;
+        Ok(RegisterExtract {
+            person,
+            cases,
+            rectifications,
+            generated_at: now,
+        })
+    }
+
+    /// A person found by personnummer through their cases, for the
+    /// registrar's data-subject tasks; a protected person is "not found"
+    /// for a registrar without that grant, and the attempt is flagged.
+    pub(crate) async fn person_with_cases(
+        &self,
+        personnummer: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        action: &str,
+    ) -> Result<(kontakt_store::PersonRecord, Vec<CaseRecord>), CaseError> {
         let pnr = Personnummer::parse_today(personnummer)
             .map_err(|e| invalid("personnummer", e.to_string()))?;
         let deny = |reason: &str| {
             actor.event(
                 now,
-                "person.extract",
+                action,
                 ("person", ""),
                 "",
                 Outcome::Denied,
@@ -1748,7 +1793,7 @@ impl CaseService {
         if !actor.principal.has(kontakt_domain::access::Role::Registrar) {
             self.store.audit(vec![deny("not a registrar")]).await?;
             return Err(CaseError::Forbidden(
-                "register extracts are made by the registrar".into(),
+                "a person's data is handled by the registrar".into(),
             ));
         }
         let mut numbers = Vec::new();
@@ -1786,36 +1831,11 @@ impl CaseService {
                 ("person", &person.id.to_string()),
                 "",
                 Outcome::Denied,
-                serde_json::json!({"reason": "register extract"}),
+                serde_json::json!({"reason": action}),
             );
             self.store.audit(vec![event]).await?;
             return Err(CaseError::NotFound("person".into()));
         }
-        // One entry per board whose data the extract holds, so each board's
-        // log reviewer sees it.
-        let mut per_board: std::collections::BTreeMap<&str, usize> =
-            std::collections::BTreeMap::new();
-        for c in &cases {
-            *per_board.entry(c.board.as_str()).or_default() += 1;
-        }
-        let events = per_board
-            .into_iter()
-            .map(|(board, n)| {
-                actor.event(
-                    now,
-                    "person.extract",
-                    ("person", &person.id.to_string()),
-                    board,
-                    Outcome::Allowed,
-                    serde_json::json!({"cases": n, "protected": person.protected_identity}),
-                )
-            })
-            .collect();
-        self.store.audit(events).await?;
-        Ok(RegisterExtract {
-            person,
-            cases,
-            generated_at: now,
-        })
+        Ok((person, cases))
     }
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cases;
 pub mod generator;
 pub mod review;
+pub mod rights;
 pub mod sso;
 pub mod staff;
 pub mod tokens;

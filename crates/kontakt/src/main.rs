@@ -138,6 +138,23 @@ enum Command {
         #[command(subcommand)]
         command: AccountCommand,
     },
+    /// Retention (gallring): remove closed cases whose retention period has passed.
+    Retention {
+        /// A demo data directory (its kontakt.db).
+        #[arg(long, conflicts_with = "database")]
+        data_dir: Option<PathBuf>,
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: Option<String>,
+        /// Report what is due, remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The day to run for (default: today in Stockholm).
+        #[arg(long)]
+        today: Option<NaiveDate>,
+        /// Catalog file with the retention periods (default: built in).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -262,6 +279,15 @@ struct Config {
     catalog: PathBuf,
     /// Single sign-on through the city's OpenID provider (optional).
     sso: Option<kontakt_app::sso::SsoConfig>,
+    /// The nightly retention job (optional; off when absent).
+    retention: Option<RetentionConfig>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionConfig {
+    /// Stockholm time of day, e.g. "03:00".
+    daily_at: chrono::NaiveTime,
 }
 
 /// The staff service with the default login policy.
@@ -431,6 +457,32 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             );
         }
         Command::Account { command } => return account(command).await,
+        Command::Retention {
+            data_dir,
+            database,
+            dry_run,
+            today,
+            catalog,
+        } => {
+            let url = match (data_dir, database) {
+                (Some(dir), _) => format!("sqlite:{}", dir.join("kontakt.db").display()),
+                (None, Some(url)) => url,
+                (None, None) => bail!("name the database: --data-dir or --database"),
+            };
+            let catalog = load_catalog(catalog.as_deref())?;
+            let store = kontakt_store::open(&url, OpenMode::MustExist).await?;
+            let today = today.unwrap_or_else(kontakt_domain::calendar::stockholm_today);
+            let report = kontakt_app::rights::run_retention(
+                &store,
+                &catalog,
+                &Actor::new("system:retention"),
+                today,
+                dry_run,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("retention: {e}"))?;
+            print_retention(&report);
+        }
         Command::Token {
             command: TokenCommand::Revoke { database, name },
         } => {
@@ -651,9 +703,66 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
         None => None,
     };
     let staff = staff_service(&store, &catalog);
+    if let Some(r) = &config.retention {
+        tokio::spawn(retention_schedule(
+            store.clone(),
+            catalog.clone(),
+            r.daily_at,
+        ));
+    }
     let state = kontakt_web::AppState::new(Arc::new(CaseService::new(store, catalog)), staff, sso);
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
+}
+
+fn print_retention(report: &kontakt_app::rights::RetentionReport) {
+    println!(
+        "retention {} for {}: {} case(s) due",
+        if report.dry_run { "dry run" } else { "run" },
+        report.today,
+        report.due
+    );
+    for line in &report.lines {
+        println!(
+            "  {:<14} {:>3} months  closed before {}  {:>7} due",
+            line.case_type, line.retention_months, line.closed_before, line.due
+        );
+    }
+    if !report.dry_run {
+        println!("removed {} case(s); anonymous counts kept", report.removed);
+    }
+}
+
+/// The nightly retention job: at `daily_at` (Stockholm time) a dry run is
+/// logged, then the removal runs. A failed night is logged and retried the
+/// next night; what was removed before the failure stays removed.
+async fn retention_schedule(
+    store: Arc<dyn kontakt_store::Store>,
+    catalog: Arc<Catalog>,
+    daily_at: chrono::NaiveTime,
+) {
+    let actor = Actor::new("system:retention");
+    loop {
+        let now = Utc::now();
+        let local = kontakt_domain::calendar::stockholm_local(now);
+        let mut next = local.date().and_time(daily_at);
+        if next <= local {
+            next += chrono::Duration::days(1);
+        }
+        let wait = (next - local).to_std().unwrap_or_default();
+        tokio::time::sleep(wait).await;
+        let today = kontakt_domain::calendar::stockholm_today();
+        for dry_run in [true, false] {
+            match kontakt_app::rights::run_retention(&store, &catalog, &actor, today, dry_run).await
+            {
+                Ok(r) => tracing::info!(dry_run, due = r.due, removed = r.removed, "retention"),
+                Err(e) => {
+                    tracing::error!(error = %e, "retention failed");
+                    break;
+                }
+            }
+        }
+    }
 }
 
 async fn shutdown_signal() {

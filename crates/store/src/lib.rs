@@ -22,6 +22,7 @@ use kontakt_domain::personnummer::Personnummer;
 
 mod migrate;
 pub mod postgres;
+pub mod rights;
 mod rows;
 pub mod sqlite;
 pub mod staff;
@@ -118,6 +119,21 @@ pub trait Store: Send + Sync {
     /// Every account, by username.
     async fn accounts(&self) -> Result<Vec<staff::Account>>;
     async fn session(&self, id_hash: &str) -> Result<Option<staff::Session>>;
+
+    /// Closed cases of a type closed before `closed_before`, oldest first.
+    async fn retention_candidates(
+        &self,
+        case_type: &str,
+        closed_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<rights::RetentionCandidate>>;
+    /// Removes cases for retention; returns how many were removed.
+    async fn remove_cases(&self, removal: rights::Removal) -> Result<u64>;
+    /// The anonymous counts of removed cases.
+    async fn removed_counts(&self) -> Result<Vec<rights::RemovedCount>>;
+    /// Changes a person's details and records the history, with audit entries.
+    async fn rectify(&self, rectification: rights::Rectification) -> Result<()>;
+    async fn rectifications(&self, person_id: i64) -> Result<Vec<rights::RectificationRecord>>;
 
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;

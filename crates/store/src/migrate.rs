@@ -23,6 +23,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "staff",
         include_str!("../migrations/sqlite/0004_staff.sql"),
     ),
+    (
+        5,
+        "rights",
+        include_str!("../migrations/sqlite/0005_rights.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -46,5 +51,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "staff",
         include_str!("../migrations/postgres/0004_staff.sql"),
+    ),
+    (
+        5,
+        "rights",
+        include_str!("../migrations/postgres/0005_rights.sql"),
     ),
 ];

@@ -23,6 +23,7 @@ use crate::{
     NewCase, NewContact, NewToken, Result, Store, StoreError, Updated,
 };
 
+mod rights;
 mod staff;
 
 pub struct PgStore {
@@ -341,6 +342,16 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             )
             .await
             .map_err(db)?;
+            Ok(Output::Done)
+        }
+        WriteOp::Remove(r) => {
+            let n = rights::remove(tx, r).await?;
+            append_audit(tx, head, &r.audit).await?;
+            Ok(Output::Count(n))
+        }
+        WriteOp::Rectify(r) => {
+            rights::rectify(tx, r).await?;
+            append_audit(tx, head, &r.audit).await?;
             Ok(Output::Done)
         }
         WriteOp::Staff(w) => {
@@ -898,6 +909,37 @@ impl Store for PgStore {
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.writer.meta(key, value).await
+    }
+
+    async fn retention_candidates(
+        &self,
+        case_type: &str,
+        closed_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<crate::rights::RetentionCandidate>> {
+        let client = self.client().await?;
+        rights::candidates(&**client, case_type, closed_before, limit).await
+    }
+
+    async fn remove_cases(&self, removal: crate::rights::Removal) -> Result<u64> {
+        self.writer.remove(removal).await
+    }
+
+    async fn removed_counts(&self) -> Result<Vec<crate::rights::RemovedCount>> {
+        let client = self.client().await?;
+        rights::counts(&**client).await
+    }
+
+    async fn rectify(&self, rectification: crate::rights::Rectification) -> Result<()> {
+        self.writer.rectify(rectification).await
+    }
+
+    async fn rectifications(
+        &self,
+        person_id: i64,
+    ) -> Result<Vec<crate::rights::RectificationRecord>> {
+        let client = self.client().await?;
+        rights::history(&**client, person_id).await
     }
 
     async fn staff_write(&self, write: crate::staff::StaffWrite) -> Result<()> {

@@ -25,6 +25,7 @@ use crate::{
     NewCase, NewContact, NewToken, OpenMode, Result, Store, StoreError, Updated,
 };
 
+mod rights;
 mod staff;
 
 pub struct SqliteStore {
@@ -328,6 +329,16 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             conn.prepare_cached("INSERT INTO api_tokens (name, token_hash, scopes, created_at) VALUES (?1, ?2, ?3, ?4)")
                 .and_then(|mut s| s.execute(params![t.name, t.hash, t.scopes.join(" "), micros(t.created_at)]))
                 .map_err(db)?;
+            Ok(Output::Done)
+        }
+        WriteOp::Remove(r) => {
+            let n = rights::remove(conn, r)?;
+            append_audit(conn, head, &r.audit)?;
+            Ok(Output::Count(n))
+        }
+        WriteOp::Rectify(r) => {
+            rights::rectify(conn, r)?;
+            append_audit(conn, head, &r.audit)?;
             Ok(Output::Done)
         }
         WriteOp::Staff(w) => {
@@ -858,6 +869,36 @@ impl Store for SqliteStore {
 
     async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.writer.meta(key, value).await
+    }
+
+    async fn retention_candidates(
+        &self,
+        case_type: &str,
+        closed_before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<crate::rights::RetentionCandidate>> {
+        let case_type = case_type.to_owned();
+        self.read(move |c| rights::candidates(c, &case_type, closed_before, limit))
+            .await
+    }
+
+    async fn remove_cases(&self, removal: crate::rights::Removal) -> Result<u64> {
+        self.writer.remove(removal).await
+    }
+
+    async fn removed_counts(&self) -> Result<Vec<crate::rights::RemovedCount>> {
+        self.read(rights::counts).await
+    }
+
+    async fn rectify(&self, rectification: crate::rights::Rectification) -> Result<()> {
+        self.writer.rectify(rectification).await
+    }
+
+    async fn rectifications(
+        &self,
+        person_id: i64,
+    ) -> Result<Vec<crate::rights::RectificationRecord>> {
+        self.read(move |c| rights::history(c, person_id)).await
     }
 
     async fn staff_write(&self, write: crate::staff::StaffWrite) -> Result<()> {

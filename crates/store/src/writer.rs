@@ -24,6 +24,8 @@ pub(crate) enum WriteOp {
     /// Revokes every live token with this name.
     RevokeTokens(String, chrono::DateTime<chrono::Utc>),
     Staff(Box<crate::staff::StaffWrite>),
+    Remove(Box<crate::rights::Removal>),
+    Rectify(Box<crate::rights::Rectification>),
 }
 
 pub(crate) enum Output {
@@ -103,6 +105,17 @@ impl WriterHandle {
         self.submit(WriteOp::Staff(Box::new(write)))
             .await
             .map(|_| ())
+    }
+
+    pub async fn remove(&self, removal: crate::rights::Removal) -> Result<u64> {
+        match self.submit(WriteOp::Remove(Box::new(removal))).await? {
+            Output::Count(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn rectify(&self, r: crate::rights::Rectification) -> Result<()> {
+        self.submit(WriteOp::Rectify(Box::new(r))).await.map(|_| ())
     }
 
     pub async fn ping(&self) -> Result<()> {

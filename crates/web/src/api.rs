@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use crate::extract::{ApiJson, Caller};
 use crate::problem::{ApiError, Problem};
 use crate::views::{
-    CaseList, CaseSummaryView, CaseTypeView, CaseView, EntryAdded, IntakeResult,
+    CaseList, CaseSummaryView, CaseTypeView, CaseView, EntryAdded, IntakeResult, RectificationView,
     RegisterExtractView, ReviewView,
 };
 use crate::AppState;
@@ -39,6 +39,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_attachment))
         .routes(routes!(audit_review))
         .routes(routes!(register_extract))
+        .routes(routes!(rectify_person))
+        .routes(routes!(retention_report))
 }
 
 fn view(state: &AppState, caller: &Caller, case: &kontakt_store::CaseRecord) -> CaseView {
@@ -477,7 +479,7 @@ struct ExtractRequest {
     /// of URLs and proxy logs).
     #[serde(default)]
     personnummer: String,
-    /// json (default) or html (a printable document for the resident).
+    /// json (default), html (a printable document for the resident) or pdf.
     #[serde(default)]
     format: Option<String>,
 }
@@ -493,10 +495,10 @@ async fn register_extract(
     ApiJson(req): ApiJson<ExtractRequest>,
 ) -> Result<axum::response::Response, ApiError> {
     let format = req.format.as_deref().unwrap_or("json");
-    if !matches!(format, "json" | "html") {
+    if !matches!(format, "json" | "html" | "pdf") {
         return Err(ApiError::BadQuery(vec![FieldError {
             field: "format".into(),
-            reason: format!("'{format}' is not one of: json, html"),
+            reason: format!("'{format}' is not one of: json, html, pdf"),
         }]));
     }
     let extract = state
@@ -510,6 +512,93 @@ async fn register_extract(
             view.to_html(),
         )
             .into_response(),
+        "pdf" => (
+            [
+                (header::CONTENT_TYPE, "application/pdf"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"registerutdrag.pdf\"",
+                ),
+            ],
+            crate::pdf::register_extract(&view),
+        )
+            .into_response(),
         _ => Json(view).into_response(),
     })
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+struct RectifyBody {
+    #[serde(default)]
+    personnummer: String,
+    /// New values by field: name, phone, email, preferred_language; null removes a value.
+    #[schema(value_type = Object)]
+    changes: std::collections::BTreeMap<String, Option<String>>,
+    /// Why (kept in the person's history).
+    reason: String,
+}
+
+/// Rectification (rättelse) of a person's details; the old values are kept
+/// in the person's history, shown in the register extract. Registrar only.
+#[utoipa::path(post, path = "/persons/rectify", tag = "persons", request_body = RectifyBody,
+    responses((status = 200, body = [RectificationView]), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn rectify_person(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<RectifyBody>,
+) -> Result<Json<Vec<RectificationView>>, ApiError> {
+    let history = state
+        .cases
+        .rectify(
+            kontakt_app::rights::RectifyRequest {
+                personnummer: req.personnummer,
+                changes: req.changes,
+                reason: req.reason,
+            },
+            &caller.actor,
+            Utc::now(),
+        )
+        .await?;
+    Ok(Json(history.iter().map(RectificationView::new).collect()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct RetentionQuery {
+    /// The day to plan for (default today, Stockholm).
+    today: Option<NaiveDate>,
+}
+
+/// Retention (gallring) dry run: which closed cases are due for removal,
+/// per case type. Removes nothing. Administrators only.
+#[utoipa::path(get, path = "/retention", tag = "persons", params(RetentionQuery),
+    responses((status = 200, body = Object), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+async fn retention_report(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<RetentionQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<kontakt_app::rights::RetentionReport>, ApiError> {
+    let Query(q) = query.map_err(|e| {
+        ApiError::BadQuery(vec![FieldError {
+            field: "(query)".into(),
+            reason: e.body_text(),
+        }])
+    })?;
+    let today = q
+        .today
+        .unwrap_or_else(kontakt_domain::calendar::stockholm_today);
+    let report = kontakt_app::rights::run_retention(
+        state.cases.store(),
+        state.cases.catalog(),
+        &caller.actor,
+        today,
+        true,
+    )
+    .await?;
+    Ok(Json(report))
 }

@@ -21,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod api;
 pub mod extract;
 pub mod pages;
+mod pdf;
 pub mod problem;
 pub mod session;
 pub mod sso;

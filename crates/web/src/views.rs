@@ -369,6 +369,32 @@ pub struct RegisterExtractView {
     pub generated_at: DateTime<Utc>,
     pub person: ContactView,
     pub cases: Vec<CaseView>,
+    /// Changes made to the person's details, oldest first.
+    pub rectifications: Vec<RectificationView>,
+}
+
+/// One rectified detail: what it was, what it became, who, when, why.
+#[derive(Serialize, ToSchema)]
+pub struct RectificationView {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: String,
+}
+
+impl RectificationView {
+    pub fn new(r: &kontakt_store::rights::RectificationRecord) -> Self {
+        RectificationView {
+            at: r.at,
+            by: r.actor.clone(),
+            field: r.field.clone(),
+            old_value: r.old_value.clone(),
+            new_value: r.new_value.clone(),
+            reason: r.reason.clone(),
+        }
+    }
 }
 
 impl RegisterExtractView {
@@ -380,6 +406,11 @@ impl RegisterExtractView {
                 .cases
                 .iter()
                 .map(|c| CaseView::new(c, catalog, true))
+                .collect(),
+            rectifications: e
+                .rectifications
+                .iter()
+                .map(RectificationView::new)
                 .collect(),
         }
     }
@@ -459,6 +490,20 @@ impl RegisterExtractView {
                 );
             }
             out += "</table></section>\n";
+        }
+        if !self.rectifications.is_empty() {
+            out += "<h2>Rättelser <span lang=\"en\">(Rectifications)</span></h2>\n<table><tr><th scope=\"col\">Tid (time)</th><th scope=\"col\">Uppgift (field)</th><th scope=\"col\">Före (before)</th><th scope=\"col\">Efter (after)</th><th scope=\"col\">Skäl (reason)</th></tr>\n";
+            for r in &self.rectifications {
+                out += &format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    esc(&r.at.format("%Y-%m-%d %H:%M").to_string()),
+                    esc(&r.field),
+                    esc(r.old_value.as_deref().unwrap_or("–")),
+                    esc(r.new_value.as_deref().unwrap_or("–")),
+                    esc(&r.reason)
+                );
+            }
+            out += "</table>\n";
         }
         out += "</main></body></html>\n";
         out

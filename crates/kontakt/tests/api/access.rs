@@ -71,6 +71,18 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
         &["registrar"],
         &["registrar"],
     ),
+    (
+        "post",
+        "/api/v1/persons/rectify",
+        &["registrar"],
+        &["registrar"],
+    ),
+    (
+        "get",
+        "/api/v1/retention",
+        &["administrator"],
+        &["administrator"],
+    ),
 ];
 const ALL: &[&str] = &[
     "agent_l1",
@@ -169,6 +181,8 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
         p if p.ends_with("/links") => json!({"case": t.peer}),
         p if p.ends_with("/feedback-deadline") => json!({"deadline": future, "reason": "Väntar"}),
         "/api/v1/persons/extract" => json!({"personnummer": t.personnummer}),
+        "/api/v1/persons/rectify" => json!({"personnummer": t.personnummer,
+            "changes": {"phone": "070-765 43 21"}, "reason": "Matristest"}),
         _ => Value::Null,
     };
     let request = if method == "get" {
