@@ -201,7 +201,7 @@ pub fn register_extract(view: &RegisterExtractView) -> Vec<u8> {
             doc.add(
                 Style::Body,
                 &format!(
-                    "{}  {}: {} → {}  ({})",
+                    "{}  {}: före (before) {}, efter (after) {}. Skäl (reason): {}",
                     r.at.format("%Y-%m-%d %H:%M"),
                     r.field,
                     r.old_value.as_deref().unwrap_or("–"),
