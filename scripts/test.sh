@@ -13,7 +13,7 @@ trap 'rm -f "$log"' EXIT
 
 echo "== tests (SQLite and PostgreSQL)"
 status=0
-cargo test --workspace --locked --lib --bins --tests 2>&1 | tee "$log" || status=$?
+cargo test --workspace --locked --no-fail-fast --lib --bins --tests 2>&1 | tee "$log" || status=$?
 
 echo "== format"
 cargo fmt --all -- --check || status=1

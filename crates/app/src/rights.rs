@@ -111,7 +111,7 @@ impl CaseService {
                     ("person", &person.id.to_string()),
                     board,
                     Outcome::Allowed,
-                    serde_json::json!({ "fields": fields }),
+                    serde_json::json!({ "fields": fields, "protected": person.protected_identity }),
                 )
             })
             .collect();
@@ -205,26 +205,21 @@ pub async fn run_retention(
             if batch.is_empty() {
                 break;
             }
-            let now = Utc::now();
-            let audit = batch
-                .iter()
-                .map(|c| {
-                    actor.event(
-                        now,
-                        "retention.remove",
-                        ("case", &c.number.to_string()),
-                        "",
-                        Outcome::Allowed,
-                        serde_json::json!({
-                            "case_type": c.case_type,
-                            "closed": kontakt_domain::calendar::stockholm_date(c.closed_at).to_string(),
-                            "retention_months": months,
-                        }),
-                    )
-                })
-                .collect();
-            let numbers = batch.iter().map(|c| c.number).collect();
-            let removed = store.remove_cases(Removal { numbers, audit }).await?;
+            let template = actor.event(
+                Utc::now(),
+                "retention.remove",
+                ("case", ""),
+                "",
+                Outcome::Allowed,
+                serde_json::json!({ "retention_months": months }),
+            );
+            let removal = Removal {
+                case_type: case_type.code.clone(),
+                closed_before: cutoff,
+                numbers: batch.iter().map(|c| c.number).collect(),
+                template,
+            };
+            let removed = store.remove_cases(removal).await?;
             report.removed += removed;
             if removed == 0 {
                 break;

@@ -22,6 +22,11 @@ pub struct SsoConfig {
     pub client_secret: String,
     /// This server's callback, `https://…/login/sso/callback`, as registered at the provider.
     pub redirect_url: String,
+    /// Whether the provider itself demands a second factor of every staff
+    /// login. If not (the default), accounts that need one give Kontakt's
+    /// TOTP code after signing on.
+    #[serde(default)]
+    pub provider_enforces_mfa: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,12 +52,12 @@ pub struct PendingSignOn {
 #[derive(Debug, Clone)]
 pub struct Identity {
     pub subject: String,
-    /// `preferred_username`, else the e-mail address's local part.
+    /// `preferred_username`: it names the Kontakt account at the first sign-on.
     pub username: String,
 }
 
 pub struct Sso {
-    config: SsoConfig,
+    pub config: SsoConfig,
     http: reqwest::Client,
     /// Read on first use, so Kontakt starts even while the provider is down.
     metadata: OnceCell<CoreProviderMetadata>,
@@ -145,15 +150,12 @@ impl Sso {
         let claims = id_token
             .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
             .map_err(|e| SsoError::Refused(describe(&e)))?;
+        // Only the provider's user name; an e-mail address's local part is
+        // not an identity (other domains have the same local parts).
         let username = claims
             .preferred_username()
             .map(|u| u.as_str().to_owned())
-            .or_else(|| {
-                claims
-                    .email()
-                    .and_then(|e| e.as_str().split('@').next().map(str::to_owned))
-            })
-            .ok_or_else(|| SsoError::Refused("the ID token names no user".into()))?;
+            .ok_or_else(|| SsoError::Refused("the ID token has no preferred_username".into()))?;
         Ok(Identity {
             subject: claims.subject().as_str().to_owned(),
             username,

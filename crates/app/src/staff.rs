@@ -13,7 +13,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use kontakt_domain::access::{Principal, Role};
-use kontakt_domain::audit::Outcome;
+use kontakt_domain::audit::{AuditEvent, Outcome};
 use kontakt_domain::catalog::Catalog;
 use kontakt_store::staff::{
     Account, AccountChange, Session, SessionChange, SessionStage, StaffWrite,
@@ -86,10 +86,13 @@ pub type Result<T> = std::result::Result<T, StaffError>;
 pub struct NewAccount {
     pub username: String,
     pub display_name: String,
-    /// `None` for an account that logs in only through single sign-on.
+    /// `None`: a temporary password is made, or, for a single sign-on
+    /// account, none at all.
     pub password: Option<String>,
     pub grants: Vec<String>,
     pub totp_exempt: bool,
+    /// May log in through the city's OpenID provider.
+    pub sso_allowed: bool,
 }
 
 /// A session that has reached a step, with the secret for its cookie.
@@ -214,9 +217,15 @@ fn totp(secret_base32: &str, username: &str) -> Result<TOTP> {
     .map_err(|e| StaffError::Invalid(format!("second-factor secret: {e}")))
 }
 
-/// The code an authenticator app shows now for `secret_base32` (for tests and the demo).
+/// The code an authenticator app shows now for `secret_base32` (for tests).
 pub fn current_code(secret_base32: &str) -> Option<String> {
-    totp(secret_base32, "x").ok()?.generate_current().ok()
+    code_at(secret_base32, Utc::now())
+}
+
+/// The code an authenticator app shows at `at` (for tests).
+pub fn code_at(secret_base32: &str, at: DateTime<Utc>) -> Option<String> {
+    let t = u64::try_from(at.timestamp()).ok()?;
+    Some(totp(secret_base32, "x").ok()?.generate(t))
 }
 
 fn new_session(
@@ -255,7 +264,7 @@ impl StaffService {
     }
 
     fn require_admin(&self, actor: &Actor) -> Result<()> {
-        if actor.principal.has(Role::Administrator) {
+        if actor.id.starts_with("system:") || actor.principal.has(Role::Administrator) {
             Ok(())
         } else {
             Err(StaffError::Forbidden(
@@ -264,34 +273,41 @@ impl StaffService {
         }
     }
 
+    /// Writes one account and/or session change with its audit entries. A
+    /// step that was already taken (a replayed code, a reused one-time
+    /// session) comes back as `LoginFailed`.
     async fn write(
         &self,
+        at: DateTime<Utc>,
         account: Option<AccountChange>,
         session: Option<SessionChange>,
-        audit: Vec<kontakt_domain::audit::AuditEvent>,
+        audit: Vec<AuditEvent>,
     ) -> Result<()> {
-        self.store
-            .staff_write(StaffWrite {
-                account,
-                session,
-                audit,
-            })
-            .await?;
+        let write = StaffWrite {
+            at,
+            account,
+            session,
+            audit,
+        };
+        match self.store.staff_write(write).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::Conflict) => Err(StaffError::LoginFailed),
+            Err(StoreError::NotFound) => Err(StaffError::NotFound("account".into())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn audit(&self, events: Vec<AuditEvent>) -> Result<()> {
+        self.store.audit(events).await?;
         Ok(())
     }
 
-    async fn existing(&self, username: &str) -> Result<Account> {
-        self.store
-            .account(username)
-            .await?
-            .ok_or_else(|| StaffError::NotFound(username.to_owned()))
-    }
-
-    /// Creates an account (administrators, the CLI and the demo).
-    pub async fn create(&self, actor: &Actor, new: NewAccount) -> Result<()> {
-        if !actor.id.starts_with("system:") {
-            self.require_admin(actor)?;
-        }
+    /// Creates an account (administrators, the CLI and the demo). Without a
+    /// password, an account that may not use single sign-on gets a
+    /// temporary one (returned, to be handed over and replaced at the first
+    /// login); a single sign-on account may have no password at all.
+    pub async fn create(&self, actor: &Actor, new: NewAccount) -> Result<Option<String>> {
+        self.require_admin(actor)?;
         let username = check_username(&new.username)?;
         let display_name = new.display_name.trim().to_owned();
         if display_name.is_empty() || display_name.chars().count() > 100 {
@@ -306,12 +322,16 @@ impl StaffService {
                 "an account needs at least one grant".into(),
             ));
         }
-        let password_hash = match &new.password {
+        let (password_hash, temporary) = match &new.password {
             Some(p) => {
                 check_password(p, &username)?;
-                Some(hash_password(p)?)
+                (Some(hash_password(p)?), None)
             }
-            None => None,
+            None if new.sso_allowed => (None, None),
+            None => {
+                let t = temporary_password();
+                (Some(hash_password(&t)?), Some(t))
+            }
         };
         if self.store.account(&username).await?.is_some() {
             return Err(StaffError::Exists(username));
@@ -323,8 +343,10 @@ impl StaffService {
             password_hash,
             totp_secret: None,
             totp_exempt: new.totp_exempt,
-            must_change_password: false,
+            must_change_password: temporary.is_some(),
+            sso_allowed: new.sso_allowed,
             oidc_subject: None,
+            totp_last_step: 0,
             grants: new.grants.clone(),
             disabled: false,
             failed_logins: 0,
@@ -338,17 +360,16 @@ impl StaffService {
             ("account", &username),
             "",
             Outcome::Allowed,
-            serde_json::json!({ "grants": new.grants, "totp_exempt": new.totp_exempt }),
+            serde_json::json!({ "grants": new.grants, "totp_exempt": new.totp_exempt, "sso": new.sso_allowed }),
         );
         self.write(
-            Some(AccountChange::Save {
-                account: Box::new(account),
-                end_sessions: false,
-            }),
+            now,
+            Some(AccountChange::Create(Box::new(account))),
             None,
             vec![event],
         )
-        .await
+        .await?;
+        Ok(temporary)
     }
 
     pub async fn list(&self, actor: &Actor) -> Result<Vec<Account>> {
@@ -356,37 +377,24 @@ impl StaffService {
         Ok(self.store.accounts().await?)
     }
 
-    async fn change(
+    async fn administer(
         &self,
         actor: &Actor,
         username: &str,
         action: &str,
-        end_sessions: bool,
-        edit: impl FnOnce(&mut Account),
+        change: AccountChange,
     ) -> Result<()> {
-        if !actor.id.starts_with("system:") {
-            self.require_admin(actor)?;
-        }
-        let mut account = self.existing(username).await?;
-        edit(&mut account);
-        account.updated_at = Utc::now();
+        self.require_admin(actor)?;
+        let now = Utc::now();
         let event = actor.event(
-            account.updated_at,
+            now,
             action,
-            ("account", &account.username),
+            ("account", username),
             "",
             Outcome::Allowed,
             serde_json::Value::Null,
         );
-        self.write(
-            Some(AccountChange::Save {
-                account: Box::new(account),
-                end_sessions,
-            }),
-            None,
-            vec![event],
-        )
-        .await
+        self.write(now, Some(change), None, vec![event]).await
     }
 
     /// Disables or enables an account; disabling ends its sessions at once.
@@ -401,49 +409,71 @@ impl StaffService {
         } else {
             "account.enable"
         };
-        self.change(actor, username, action, disabled, |a| a.disabled = disabled)
-            .await
+        let change = AccountChange::SetDisabled {
+            username: username.to_owned(),
+            disabled,
+        };
+        self.administer(actor, username, action, change).await
     }
 
     /// Sets a temporary password the user must replace at the next login,
-    /// lifts a lock and ends the user's sessions. Returns the password, to be
-    /// handed over by the administrator.
+    /// lifts a lock and ends the user's sessions, in one transaction.
+    /// Returns the password, to be handed over by the administrator.
     pub async fn reset_password(&self, actor: &Actor, username: &str) -> Result<String> {
-        const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        let mut rng = rand::rngs::OsRng;
-        let temporary: String = (0..16)
-            .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-            .collect();
-        let hash = hash_password(&temporary)?;
-        self.change(actor, username, "account.reset_password", true, |a| {
-            a.password_hash = Some(hash);
-            a.must_change_password = true;
-        })
-        .await?;
-        // The lock goes too: the administrator has just checked who asks.
-        self.write(
-            Some(AccountChange::LoginAttempt {
-                username: username.to_owned(),
-                success: true,
-                max_failures: self.policy.max_failures,
-                lock_until: Utc::now(),
-            }),
-            None,
-            vec![],
-        )
-        .await?;
+        let temporary = temporary_password();
+        let change = AccountChange::SetPassword {
+            username: username.to_owned(),
+            hash: hash_password(&temporary)?,
+            reset: true,
+            forget_second_factor: false,
+        };
+        self.administer(actor, username, "account.reset_password", change)
+            .await?;
         Ok(temporary)
     }
 
-    /// Forgets the second factor: the user enrols a new one at the next login.
-    pub async fn reset_second_factor(&self, actor: &Actor, username: &str) -> Result<()> {
-        self.change(actor, username, "account.reset_second_factor", true, |a| {
-            a.totp_secret = None
-        })
-        .await
+    /// For a lost authenticator: forgets the second factor and sets a
+    /// temporary password too, so that only the person the administrator
+    /// hands it to can enrol a new one.
+    pub async fn reset_second_factor(&self, actor: &Actor, username: &str) -> Result<String> {
+        let temporary = temporary_password();
+        let change = AccountChange::SetPassword {
+            username: username.to_owned(),
+            hash: hash_password(&temporary)?,
+            reset: true,
+            forget_second_factor: true,
+        };
+        self.administer(actor, username, "account.reset_second_factor", change)
+            .await?;
+        Ok(temporary)
     }
 
-    /// Checks a password and starts a session at the next step.
+    fn failure(&self, account: &Account, event: AuditEvent) -> (AccountChange, Vec<AuditEvent>) {
+        let mut events = vec![event.clone()];
+        if account.failed_logins + 1 >= self.policy.max_failures {
+            let mut locked = event;
+            locked.action = "auth.locked".into();
+            locked.detail = serde_json::json!({ "minutes": self.policy.lock_for.num_minutes() });
+            events.push(locked);
+        }
+        let change = AccountChange::Failure {
+            username: account.username.clone(),
+            max_failures: self.policy.max_failures,
+            lock_until: event_time(&events) + self.policy.lock_for,
+        };
+        (change, events)
+    }
+
+    /// Counts a failed step (wrong password or code) towards the lockout.
+    async fn count_failure(&self, account: &Account, event: AuditEvent) -> Result<()> {
+        let at = event.at;
+        let (change, events) = self.failure(account, event);
+        self.write(at, Some(change), None, events).await
+    }
+
+    /// Checks a password and starts a session at the next step. The failure
+    /// counter is cleared only when the login is complete, so the second
+    /// factor cannot be guessed by logging in again between guesses.
     pub async fn login(&self, actor: &Actor, username: &str, password: &str) -> Result<Started> {
         let now = Utc::now();
         let username = username.trim().to_lowercase();
@@ -472,22 +502,26 @@ impl StaffService {
         };
         let Some(account) = account else {
             // The typed name stays out of the log: it may be a password typed in the wrong box.
-            self.write(None, None, vec![denied("unknown account", "")])
-                .await?;
+            self.audit(vec![denied("unknown account", "")]).await?;
             return Err(StaffError::LoginFailed);
         };
         if account.disabled {
-            self.write(None, None, vec![denied("disabled", &username)])
-                .await?;
+            self.audit(vec![denied("disabled", &username)]).await?;
             return Err(StaffError::LoginFailed);
         }
         if account.locked_until.is_some_and(|t| t > now) {
-            self.write(None, None, vec![denied("locked", &username)])
+            self.audit(vec![denied("locked", &username)]).await?;
+            return Err(StaffError::LoginFailed);
+        }
+        if account.password_hash.is_none() {
+            // Single sign-on only: nothing to guess, so nothing to count
+            // (counting would let anyone lock the user out of SSO too).
+            self.audit(vec![denied("single sign-on only", &username)])
                 .await?;
             return Err(StaffError::LoginFailed);
         }
-        if !matches || account.password_hash.is_none() {
-            self.count_failure(&account, denied("wrong password", &username), now)
+        if !matches {
+            self.count_failure(&account, denied("wrong password", &username))
                 .await?;
             return Err(StaffError::LoginFailed);
         }
@@ -503,13 +537,14 @@ impl StaffService {
             Outcome::Allowed,
             serde_json::json!({ "method": "password", "next": stage.as_str() }),
         );
+        let account_change = (stage == SessionStage::Full).then(|| AccountChange::LoggedIn {
+            username: username.clone(),
+            totp_step: None,
+            enrol: None,
+        });
         self.write(
-            Some(AccountChange::LoginAttempt {
-                username: username.clone(),
-                success: true,
-                max_failures: self.policy.max_failures,
-                lock_until: now,
-            }),
+            now,
+            account_change,
             Some(SessionChange::Start(Box::new(session))),
             vec![event],
         )
@@ -519,32 +554,6 @@ impl StaffService {
             stage,
             csrf_token,
         })
-    }
-
-    async fn count_failure(
-        &self,
-        account: &Account,
-        event: kontakt_domain::audit::AuditEvent,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let mut events = vec![event.clone()];
-        if account.failed_logins + 1 >= self.policy.max_failures {
-            let mut locked = event;
-            locked.action = "auth.locked".into();
-            locked.detail = serde_json::json!({ "minutes": self.policy.lock_for.num_minutes() });
-            events.push(locked);
-        }
-        self.write(
-            Some(AccountChange::LoginAttempt {
-                username: account.username.clone(),
-                success: false,
-                max_failures: self.policy.max_failures,
-                lock_until: now + self.policy.lock_for,
-            }),
-            None,
-            events,
-        )
-        .await
     }
 
     /// A new TOTP secret to enrol, carried in the pending session.
@@ -594,6 +603,8 @@ impl StaffService {
     }
 
     /// Checks the second factor (enrolling it the first time) and logs in.
+    /// Each code is accepted once: its time step must be later than the
+    /// last one used.
     pub async fn second_factor(&self, actor: &Actor, secret: &str, code: &str) -> Result<Started> {
         let step = self.pending(secret, SessionStage::SecondFactor).await?;
         let now = Utc::now();
@@ -604,26 +615,32 @@ impl StaffService {
             (None, None) => return Err(StaffError::NoSession),
         };
         let code = code.trim().replace(' ', "");
-        let ok = code.len() == 6
-            && totp(&totp_secret, &username)?
-                .check_current(&code)
-                .unwrap_or(false);
-        if !ok || step.account.locked_until.is_some_and(|t| t > now) {
-            let event = actor.event(
+        let matched = matched_step(&totp(&totp_secret, &username)?, &code, now)
+            .filter(|s| *s > step.account.totp_last_step);
+        let denied = |reason: &str| {
+            actor.event(
                 now,
                 "auth.second_factor",
                 ("account", &username),
                 "",
                 Outcome::Denied,
-                serde_json::json!({ "reason": "wrong code" }),
-            );
-            self.count_failure(&step.account, event, now).await?;
+                serde_json::json!({ "reason": reason }),
+            )
+        };
+        let locked = step.account.locked_until.is_some_and(|t| t > now);
+        let Some(time_step) = matched.filter(|_| !locked) else {
+            self.count_failure(
+                &step.account,
+                denied(if locked {
+                    "locked"
+                } else {
+                    "wrong or used code"
+                }),
+            )
+            .await?;
             return Err(StaffError::LoginFailed);
-        }
-        let mut account = step.account.clone();
-        let enrolled = step.enrolment.is_some();
-        account.totp_secret = Some(totp_secret);
-        account.updated_at = now;
+        };
+        let enrol = step.enrolment.as_ref().map(|e| e.secret_base32.clone());
         let (new_secret, session) = new_session(&username, SessionStage::Full, String::new(), now);
         let csrf_token = session.csrf_token.clone();
         let event = actor.event(
@@ -632,30 +649,29 @@ impl StaffService {
             ("account", &username),
             "",
             Outcome::Allowed,
-            serde_json::json!({ "enrolled": enrolled }),
+            serde_json::json!({ "enrolled": enrol.is_some() }),
         );
-        let account_change = if enrolled {
-            AccountChange::Save {
-                account: Box::new(account),
-                end_sessions: false,
-            }
-        } else {
-            AccountChange::LoginAttempt {
-                username: username.clone(),
-                success: true,
-                max_failures: self.policy.max_failures,
-                lock_until: now,
-            }
-        };
-        self.write(
-            Some(account_change),
-            Some(SessionChange::Replace {
-                old_id_hash: step.session.id_hash,
-                new: Box::new(session),
-            }),
-            vec![event],
-        )
-        .await?;
+        let result = self
+            .write(
+                now,
+                Some(AccountChange::LoggedIn {
+                    username: username.clone(),
+                    totp_step: Some(time_step),
+                    enrol,
+                }),
+                Some(SessionChange::Replace {
+                    old_id_hash: step.session.id_hash.clone(),
+                    new: Box::new(session),
+                }),
+                vec![event],
+            )
+            .await;
+        if let Err(StaffError::LoginFailed) = result {
+            // Another request used this code (or this step) first.
+            self.count_failure(&step.account, denied("code already used"))
+                .await?;
+        }
+        result?;
         Ok(Started {
             secret: new_secret,
             stage: SessionStage::Full,
@@ -684,9 +700,7 @@ impl StaffService {
             ));
         }
         let now = Utc::now();
-        account.password_hash = Some(hash_password(password)?);
         account.must_change_password = false;
-        account.updated_at = now;
         let stage = next_stage(&account, SessionStage::SecondFactor);
         let (new_secret, session) = new_session(
             &account.username,
@@ -704,9 +718,12 @@ impl StaffService {
             serde_json::Value::Null,
         );
         self.write(
-            Some(AccountChange::Save {
-                account: Box::new(account),
-                end_sessions: false,
+            now,
+            Some(AccountChange::SetPassword {
+                username: account.username.clone(),
+                hash: hash_password(password)?,
+                reset: false,
+                forget_second_factor: false,
             }),
             Some(SessionChange::Replace {
                 old_id_hash: step.session.id_hash,
@@ -722,15 +739,18 @@ impl StaffService {
         })
     }
 
-    /// Starts a logged-in session for a user the OpenID provider vouched for.
-    /// The account must exist here (roles are Kontakt's, not the provider's);
-    /// the first SSO login binds the provider's subject to it, and later
-    /// logins must come with the same subject.
+    /// Starts a session for a user the OpenID provider vouched for. The
+    /// account must exist here and allow single sign-on (roles are
+    /// Kontakt's, not the provider's); the first sign-on binds the
+    /// provider's subject to it, and later ones must come with that subject.
+    /// Unless the provider is trusted to enforce multi-factor login, an
+    /// account that needs a second factor goes on to it.
     pub async fn single_sign_on(
         &self,
         actor: &Actor,
         subject: &str,
         username: &str,
+        provider_enforces_mfa: bool,
     ) -> Result<Started> {
         let now = Utc::now();
         let denied = |reason: &str, who: &str| {
@@ -743,41 +763,40 @@ impl StaffService {
                 serde_json::json!({ "reason": reason, "method": "oidc" }),
             )
         };
-        let bound = self.store.account_by_subject(subject).await?;
-        let account = match bound {
-            Some(a) => Some(a),
-            None => self
-                .store
-                .account(&username.trim().to_lowercase())
-                .await?
-                .filter(|a| a.oidc_subject.is_none()),
+        let (account, bind) = match self.store.account_by_subject(subject).await? {
+            Some(a) => (Some(a), false),
+            None => (
+                self.store
+                    .account(&username.trim().to_lowercase())
+                    .await?
+                    .filter(|a| a.sso_allowed && a.oidc_subject.is_none()),
+                true,
+            ),
         };
-        let Some(mut account) = account else {
-            self.write(None, None, vec![denied("no account for this subject", "")])
-                .await?;
+        let Some(account) = account.filter(|a| a.sso_allowed) else {
+            self.audit(vec![denied(
+                "no single sign-on account for this subject",
+                "",
+            )])
+            .await?;
             return Err(StaffError::LoginFailed);
         };
         if account.disabled || account.locked_until.is_some_and(|t| t > now) {
-            self.write(
-                None,
-                None,
-                vec![denied("disabled or locked", &account.username)],
-            )
-            .await?;
+            self.audit(vec![denied("disabled or locked", &account.username)])
+                .await?;
             return Err(StaffError::LoginFailed);
         }
-        let account_change = if account.oidc_subject.is_none() {
-            account.oidc_subject = Some(subject.to_owned());
-            account.updated_at = now;
-            Some(AccountChange::Save {
-                account: Box::new(account.clone()),
-                end_sessions: false,
-            })
+        let stage = if provider_enforces_mfa {
+            SessionStage::Full
         } else {
-            None
+            next_stage(&account, SessionStage::SecondFactor)
         };
-        let (secret, session) =
-            new_session(&account.username, SessionStage::Full, String::new(), now);
+        let (secret, session) = new_session(
+            &account.username,
+            stage,
+            self.pending_for(&account, stage),
+            now,
+        );
         let csrf_token = session.csrf_token.clone();
         let event = actor.event(
             now,
@@ -785,9 +804,22 @@ impl StaffService {
             ("account", &account.username),
             "",
             Outcome::Allowed,
-            serde_json::json!({ "method": "oidc" }),
+            serde_json::json!({ "method": "oidc", "bound": bind, "next": stage.as_str() }),
         );
+        let account_change = if bind {
+            Some(AccountChange::BindSubject {
+                username: account.username.clone(),
+                subject: subject.to_owned(),
+            })
+        } else {
+            (stage == SessionStage::Full).then(|| AccountChange::LoggedIn {
+                username: account.username.clone(),
+                totp_step: None,
+                enrol: None,
+            })
+        };
         self.write(
+            now,
             account_change,
             Some(SessionChange::Start(Box::new(session))),
             vec![event],
@@ -795,16 +827,22 @@ impl StaffService {
         .await?;
         Ok(Started {
             secret,
-            stage: SessionStage::Full,
+            stage,
             csrf_token,
         })
     }
 
     /// Starts a pre-login session that carries single sign-on state.
     pub async fn start_sign_on(&self, pending: String) -> Result<String> {
-        let (secret, session) = new_session("", SessionStage::SingleSignOn, pending, Utc::now());
-        self.write(None, Some(SessionChange::Start(Box::new(session))), vec![])
-            .await?;
+        let now = Utc::now();
+        let (secret, session) = new_session("", SessionStage::SingleSignOn, pending, now);
+        self.write(
+            now,
+            None,
+            Some(SessionChange::Start(Box::new(session))),
+            vec![],
+        )
+        .await?;
         Ok(secret)
     }
 
@@ -822,6 +860,7 @@ impl StaffService {
             })
             .ok_or(StaffError::NoSession)?;
         self.write(
+            now,
             None,
             Some(SessionChange::End {
                 id_hash: session.id_hash,
@@ -850,16 +889,15 @@ impl StaffService {
         let idle = now - session.last_seen_at > self.policy.idle_timeout;
         let too_old = now - session.created_at > self.policy.absolute_timeout;
         if idle || too_old {
-            self.write(
-                None,
-                Some(SessionChange::End {
-                    id_hash: session.id_hash.clone(),
-                    at: now,
-                }),
-                vec![],
-            )
-            .await?;
-            return Ok(None);
+            let end = SessionChange::End {
+                id_hash: session.id_hash.clone(),
+                at: now,
+            };
+            // Another request may have ended it first; either way it is over.
+            match self.write(now, None, Some(end), vec![]).await {
+                Ok(()) | Err(StaffError::LoginFailed) => return Ok(None),
+                Err(e) => return Err(e),
+            }
         }
         let Some(account) = self
             .store
@@ -870,15 +908,11 @@ impl StaffService {
             return Ok(None);
         };
         if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY {
-            self.write(
-                None,
-                Some(SessionChange::Touch {
-                    id_hash: session.id_hash.clone(),
-                    at: now,
-                }),
-                vec![],
-            )
-            .await?;
+            let touch = SessionChange::Touch {
+                id_hash: session.id_hash.clone(),
+                at: now,
+            };
+            self.write(now, None, Some(touch), vec![]).await?;
         }
         let principal = tokens::principal(&account.grants);
         Ok(Some(StaffSession {
@@ -898,16 +932,44 @@ impl StaffService {
             Outcome::Allowed,
             serde_json::Value::Null,
         );
-        self.write(
-            None,
-            Some(SessionChange::End {
-                id_hash: session.id_hash.clone(),
-                at: now,
-            }),
-            vec![event],
-        )
-        .await
+        let end = SessionChange::End {
+            id_hash: session.id_hash.clone(),
+            at: now,
+        };
+        self.write(now, None, Some(end), vec![event]).await
     }
+}
+
+fn event_time(events: &[AuditEvent]) -> DateTime<Utc> {
+    events.first().map_or_else(Utc::now, |e| e.at)
+}
+
+fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..16)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// The time step (of 30 s) whose code `code` is, allowing one step of clock
+/// skew either way.
+fn matched_step(totp: &TOTP, code: &str, now: DateTime<Utc>) -> Option<i64> {
+    if code.len() != 6 {
+        return None;
+    }
+    let t = u64::try_from(now.timestamp()).ok()?;
+    let current = t / totp.step;
+    [current.saturating_sub(1), current, current + 1]
+        .into_iter()
+        .find(|s| {
+            let expected = totp.generate(s * totp.step);
+            bool::from(subtle::ConstantTimeEq::ct_eq(
+                expected.as_bytes(),
+                code.as_bytes(),
+            ))
+        })
+        .and_then(|s| i64::try_from(s).ok())
 }
 
 /// The step after `after`: a new password if one is owed, then the second

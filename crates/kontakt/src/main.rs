@@ -201,9 +201,9 @@ enum AccountCommand {
         /// Repeat for several; the same grants as for tokens.
         #[arg(long = "grant", required = true)]
         grants: Vec<String>,
-        /// Log in only through single sign-on: no password at all.
+        /// May log in through single sign-on; such an account gets no password.
         #[arg(long)]
-        sso_only: bool,
+        sso: bool,
         #[arg(long)]
         catalog: Option<PathBuf>,
     },
@@ -281,6 +281,9 @@ struct Config {
     sso: Option<kontakt_app::sso::SsoConfig>,
     /// The nightly retention job (optional; off when absent).
     retention: Option<RetentionConfig>,
+    /// The reverse proxies whose X-Forwarded-For names the client.
+    #[serde(default)]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(serde::Deserialize)]
@@ -314,13 +317,13 @@ async fn account(command: AccountCommand) -> anyhow::Result<std::process::ExitCo
             username,
             name,
             grants,
-            sso_only,
+            sso,
             catalog,
         } => {
             let catalog = Arc::new(load_catalog(catalog.as_deref())?);
             let store = open(database).await?;
             let staff = staff_service(&store, &catalog);
-            staff
+            let temporary = staff
                 .create(
                     &actor,
                     NewAccount {
@@ -329,14 +332,15 @@ async fn account(command: AccountCommand) -> anyhow::Result<std::process::ExitCo
                         password: None,
                         grants,
                         totp_exempt: false,
+                        sso_allowed: sso,
                     },
                 )
                 .await?;
-            if sso_only {
-                println!("account {username} created (single sign-on only)");
-            } else {
-                let temporary = staff.reset_password(&actor, &username).await?;
-                println!("account {username} created; temporary password (to be changed at first login): {temporary}");
+            match temporary {
+                Some(t) => println!(
+                    "account {username} created; temporary password (to be changed at first login): {t}"
+                ),
+                None => println!("account {username} created (single sign-on only, no password)"),
             }
         }
         AccountCommand::List { database } => {
@@ -471,7 +475,11 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             };
             let catalog = load_catalog(catalog.as_deref())?;
             let store = kontakt_store::open(&url, OpenMode::MustExist).await?;
-            let today = today.unwrap_or_else(kontakt_domain::calendar::stockholm_today);
+            let real_today = kontakt_domain::calendar::stockholm_today();
+            let today = today.unwrap_or(real_today);
+            if today > real_today && !dry_run {
+                bail!("--today {today} is in the future: only a dry run may look ahead");
+            }
             let report = kontakt_app::rights::run_retention(
                 &store,
                 &catalog,
@@ -643,6 +651,7 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
                         password: Some(DEMO_PASSWORD.into()),
                         grants: grants.iter().map(|g| g.to_string()).collect(),
                         totp_exempt: true,
+                        sso_allowed: false,
                     },
                 )
                 .await?;
@@ -710,7 +719,8 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
             r.daily_at,
         ));
     }
-    let state = kontakt_web::AppState::new(Arc::new(CaseService::new(store, catalog)), staff, sso);
+    let state = kontakt_web::AppState::new(Arc::new(CaseService::new(store, catalog)), staff, sso)
+        .with_trusted_proxies(config.trusted_proxies.clone());
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

@@ -345,8 +345,8 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             Ok(Output::Done)
         }
         WriteOp::Remove(r) => {
-            let n = rights::remove(tx, r).await?;
-            append_audit(tx, head, &r.audit).await?;
+            let (n, audit) = rights::remove(tx, r).await?;
+            append_audit(tx, head, &audit).await?;
             Ok(Output::Count(n))
         }
         WriteOp::Rectify(r) => {

@@ -18,11 +18,19 @@ pub struct RetentionCandidate {
 
 /// Removes the cases (timeline, links, attachments no other case uses, and
 /// persons or organisations left without cases), adds them to the anonymous
-/// counts, and writes the audit entries, in one transaction.
+/// counts, and writes one audit entry per removed case, in one transaction.
+/// A case is removed only if it still is a closed case of `case_type`
+/// closed before `closed_before` (it may have been reopened meanwhile).
+/// A person with protected identity keeps a row with only the personnummer
+/// and the flag, so a later contact cannot lift the protection.
 #[derive(Debug, Clone)]
 pub struct Removal {
+    pub case_type: String,
+    pub closed_before: DateTime<Utc>,
     pub numbers: Vec<CaseNumber>,
-    pub audit: Vec<AuditEvent>,
+    /// The audit entry for each removal; the store fills in the case
+    /// number, its board and the day it was closed.
+    pub template: AuditEvent,
 }
 
 /// One line of the anonymous counts retention leaves behind.
@@ -89,4 +97,27 @@ pub struct RectificationRecord {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub reason: String,
+}
+
+/// The audit entry for one removed case, from the removal's template.
+pub(crate) fn removal_event(
+    r: &Removal,
+    number: &CaseNumber,
+    board: &str,
+    closed_at: DateTime<Utc>,
+) -> AuditEvent {
+    let mut event = r.template.clone();
+    event.object_type = "case".into();
+    event.object_id = number.to_string();
+    event.board = board.to_owned();
+    if let serde_json::Value::Object(detail) = &mut event.detail {
+        detail.insert("case_type".into(), r.case_type.clone().into());
+        detail.insert(
+            "closed".into(),
+            kontakt_domain::calendar::stockholm_date(closed_at)
+                .to_string()
+                .into(),
+        );
+    }
+    event
 }

@@ -332,8 +332,8 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             Ok(Output::Done)
         }
         WriteOp::Remove(r) => {
-            let n = rights::remove(conn, r)?;
-            append_audit(conn, head, &r.audit)?;
+            let (n, audit) = rights::remove(conn, r)?;
+            append_audit(conn, head, &audit)?;
             Ok(Output::Count(n))
         }
         WriteOp::Rectify(r) => {

@@ -20,8 +20,12 @@ pub struct Account {
     pub totp_exempt: bool,
     /// Set by an administrator's reset: a new password must be chosen.
     pub must_change_password: bool,
+    /// May sign on through the OpenID provider (set by an administrator).
+    pub sso_allowed: bool,
     /// The `sub` of the OpenID provider, bound at the first SSO login.
     pub oidc_subject: Option<String>,
+    /// The last TOTP time step accepted; a code is never accepted twice.
+    pub totp_last_step: i64,
     /// Same vocabulary as integration tokens: roles, `group:X`, `board:X`, `protected_identity`.
     pub grants: Vec<String>,
     pub disabled: bool,
@@ -82,23 +86,44 @@ pub struct Session {
     pub ended: bool,
 }
 
-/// A change to an account, written with its audit entries.
+/// A change to an account, written with its audit entries. Each change
+/// touches only its own columns, so a login step never undoes what an
+/// administrator changed meanwhile.
 #[derive(Debug, Clone)]
 pub enum AccountChange {
-    /// Creates the account, or replaces every field an administrator sets
-    /// (not the failure counters). `end_sessions` logs the user out everywhere.
-    Save {
-        account: Box<Account>,
-        end_sessions: bool,
-    },
-    /// Counts a login attempt: success clears the counters; the
-    /// `max_failures`-th failure in a row locks the account until `lock_until`.
-    LoginAttempt {
+    /// A new account; fails if the name is taken.
+    Create(Box<Account>),
+    /// Disabling also ends the user's sessions.
+    SetDisabled { username: String, disabled: bool },
+    /// A new password hash; clears failures and any lock. `reset` (an
+    /// administrator's) demands a new password at the next login and ends
+    /// the user's sessions; `forget_second_factor` also drops the TOTP secret.
+    SetPassword {
         username: String,
-        success: bool,
+        hash: String,
+        reset: bool,
+        forget_second_factor: bool,
+    },
+    /// Counts a failed login step: the `max_failures`-th failure in a row
+    /// locks the account until `lock_until`.
+    Failure {
+        username: String,
         max_failures: u32,
         lock_until: DateTime<Utc>,
     },
+    /// The login is complete: clears failures and lock; records the TOTP
+    /// step used (and enrols `enrol`, if given). Fails with
+    /// [`crate::StoreError::Conflict`] if that step (or a later one) was
+    /// already used or the account was disabled meanwhile.
+    LoggedIn {
+        username: String,
+        totp_step: Option<i64>,
+        enrol: Option<String>,
+    },
+    /// Binds the OpenID subject at the first sign-on; fails with
+    /// [`crate::StoreError::Conflict`] unless the account allows single
+    /// sign-on, is enabled and has no subject yet.
+    BindSubject { username: String, subject: String },
 }
 
 /// A change to a session.
@@ -107,6 +132,8 @@ pub enum SessionChange {
     Start(Box<Session>),
     /// Replaces a session by a new one (a new id at every step up, against
     /// session fixation).
+    /// Fails with [`crate::StoreError::Conflict`] if the old session had
+    /// already ended: each step can be taken once.
     Replace {
         old_id_hash: String,
         new: Box<Session>,
@@ -115,6 +142,7 @@ pub enum SessionChange {
         id_hash: String,
         at: DateTime<Utc>,
     },
+    /// Fails with [`crate::StoreError::Conflict`] if it had already ended.
     End {
         id_hash: String,
         at: DateTime<Utc>,
@@ -124,6 +152,7 @@ pub enum SessionChange {
 /// An account or session change and the audit entries that record it.
 #[derive(Debug, Clone)]
 pub struct StaffWrite {
+    pub at: DateTime<Utc>,
     pub account: Option<AccountChange>,
     pub session: Option<SessionChange>,
     pub audit: Vec<AuditEvent>,

@@ -508,7 +508,14 @@ async fn register_extract(
     let view = RegisterExtractView::new(&extract, state.cases.catalog());
     Ok(match format {
         "html" => (
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                // A self-contained document: its own inline styles, no script.
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+                ),
+            ],
             view.to_html(),
         )
             .into_response(),

@@ -193,6 +193,15 @@ async fn session_caller(parts: &Parts, state: &AppState) -> Result<Option<Caller
         Err(e) => return Err(ApiError::Internal(format!("{e:?}"))),
     };
     let actor = crate::session::staff_actor(parts, &session);
+    // A link or form on another site must not make a staff member's browser
+    // read personal data in their name (the read would be audited as theirs).
+    let cross_site = parts
+        .headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"cross-site");
+    if cross_site {
+        return Err(ApiError::Csrf);
+    }
     let safe = matches!(parts.method, Method::GET | Method::HEAD);
     let presented = parts
         .headers

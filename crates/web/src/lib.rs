@@ -41,6 +41,9 @@ pub struct AppState {
     /// Keeps unauthenticated probing from flooding the append-only audit log.
     pub denials: Arc<extract::DenialLimiter>,
     pub login_throttle: Arc<session::LoginThrottle>,
+    /// The city's reverse proxies: from them, the client's address is taken
+    /// from `X-Forwarded-For` (for audit entries and throttling).
+    pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
 }
 
 impl AppState {
@@ -51,7 +54,13 @@ impl AppState {
             sso,
             denials: Arc::new(extract::DenialLimiter::default()),
             login_throttle: Arc::new(session::LoginThrottle::default()),
+            trusted_proxies: Arc::new(Vec::new()),
         }
+    }
+
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 }
 
@@ -105,7 +114,44 @@ pub fn router(state: AppState) -> Router {
             },
         ))
         .layer(middleware::from_fn(operation))
+        .layer(middleware::from_fn_with_state(state.clone(), real_client))
         .with_state(state)
+}
+
+/// Behind a trusted proxy, the client is the last address in
+/// `X-Forwarded-For` that is not itself a trusted proxy; the connection's
+/// peer is replaced by it, so audit entries and login throttling see the
+/// real client. From anyone else the header is ignored (it could be forged).
+async fn real_client(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    use axum::extract::ConnectInfo;
+    use std::net::{IpAddr, SocketAddr};
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    if let Some(peer) = peer.filter(|p| state.trusted_proxies.contains(&p.ip())) {
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .collect::<Vec<_>>();
+        if let Some(client) = forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !state.trusted_proxies.contains(ip))
+        {
+            req.extensions_mut()
+                .insert(ConnectInfo(SocketAddr::new(client, peer.port())));
+        }
+    }
+    next.run(req).await
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
@@ -118,7 +164,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 /// Gives every request an operation id, visible in logs, in problem bodies
 /// and in the `x-operation-id` response header.
 async fn operation(req: Request, next: Next) -> Response {
-    let is_page = !req.uri().path().starts_with("/api/");
+    let is_page = !req.uri().path().starts_with("/api/") && req.uri().path() != "/healthz";
     // TLS ends at the city's proxy; HSTS only makes sense when it did.
     let over_tls = req
         .headers()
@@ -144,8 +190,7 @@ async fn operation(req: Request, next: Next) -> Response {
     // The API serves data, never pages: nothing may run, be framed or be
     // cached on the way (responses carry personal data). Pages load only
     // their own stylesheet, run no script, and post forms only to us.
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(
         HeaderValue::from_static(if is_page {
             "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         } else {

@@ -250,17 +250,7 @@ async fn login(
 ) -> Result<Response, PageError> {
     let expected = cookie(&parts.headers, LOGIN_COOKIE).unwrap_or_default();
     if !tokens_match(&form.csrf, &expected) {
-        let actor = session::anonymous_actor(&parts);
-        let event = actor.event(
-            Utc::now(),
-            "auth.csrf",
-            ("", ""),
-            "",
-            kontakt_domain::audit::Outcome::Denied,
-            serde_json::json!({ "reason": "login form without its CSRF cookie", "path": "/login" }),
-        );
-        state.cases.store().audit(vec![event]).await?;
-        return Err(PageError::Csrf);
+        return Err(refuse_step(&state, &parts, "/login").await);
     }
     let actor = session::anonymous_actor(&parts);
     if !state.login_throttle.admit(&actor.client, Utc::now()) {
@@ -279,6 +269,27 @@ async fn login(
             .into_response()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A login step posted without its CSRF token: audited (within the
+/// per-client limit, so it cannot flood the log) and refused.
+async fn refuse_step(state: &AppState, parts: &Parts, path: &str) -> PageError {
+    let actor = session::anonymous_actor(parts);
+    let now = Utc::now();
+    if let Some(suppressed) = state.denials.admit(&actor.client, now) {
+        let event = actor.event(
+            now,
+            "auth.csrf",
+            ("", ""),
+            "",
+            kontakt_domain::audit::Outcome::Denied,
+            serde_json::json!({ "reason": "login step without its CSRF token", "path": path, "suppressed_before": suppressed }),
+        );
+        if let Err(e) = state.cases.store().audit(vec![event]).await {
+            return e.into();
+        }
+    }
+    PageError::Csrf
 }
 
 fn step_secret(headers: &HeaderMap) -> Result<String, PageError> {
@@ -502,6 +513,7 @@ fn accounts_page(
                                 @else { "Aktivt" }
                                 @if a.totp_secret.is_some() { " · tvåfaktor" }
                                 @if a.totp_exempt { " · demo utan tvåfaktor" }
+                                @if a.sso_allowed { " · SSO" }
                             }
                             td.actions {
                                 @let base = format!("/admin/accounts/{}", a.username);
@@ -526,7 +538,8 @@ fn accounts_page(
                 input #new-name name="display_name" required;
                 label for="new-grants" { "Behörigheter (mellanslag emellan, t.ex. agent_l1 group:KC-CITY-1)" }
                 input #new-grants name="grants" required;
-                button type="submit" { "Skapa med tillfälligt lösenord" }
+                label.check { input type="checkbox" name="sso" value="on"; " Får logga in via stadens konto (SSO), utan lösenord i Kontakt" }
+                button type="submit" { "Skapa konto" }
             }
         },
     )
@@ -557,6 +570,8 @@ struct NewAccountForm {
     display_name: String,
     #[serde(default)]
     grants: String,
+    /// A checkbox: present when ticked.
+    sso: Option<String>,
 }
 
 async fn create_account(
@@ -572,16 +587,13 @@ async fn create_account(
         password: None,
         grants: form.grants.split_whitespace().map(str::to_owned).collect(),
         totp_exempt: false,
+        sso_allowed: form.sso.is_some(),
     };
-    let result = state.staff.create(&staff.actor, new).await;
-    let message = match result {
-        Ok(()) => {
-            let temporary = state
-                .staff
-                .reset_password(&staff.actor, &form.username.trim().to_lowercase())
-                .await?;
+    let message = match state.staff.create(&staff.actor, new).await {
+        Ok(Some(temporary)) => {
             html! { p { "Kontot är skapat. Tillfälligt lösenord att lämna till användaren: " code.secret { (temporary) } } }
         }
+        Ok(None) => html! { p { "Kontot är skapat för inloggning via stadens konto (SSO)." } },
         Err(kontakt_app::staff::StaffError::Invalid(m)) => {
             let list = state.staff.list(&staff.actor).await?;
             return Ok((

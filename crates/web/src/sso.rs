@@ -15,10 +15,15 @@ use crate::AppState;
 /// Holds the pre-login session that carries the state, nonce and verifier.
 pub const SSO_COOKIE: &str = "__Host-kontakt-sso";
 
-pub async fn start(State(state): State<AppState>) -> Result<Response, PageError> {
+pub async fn start(State(state): State<AppState>, parts: Parts) -> Result<Response, PageError> {
     let Some(sso) = state.sso.clone() else {
         return Err(PageError::NotFound);
     };
+    // Each start stores a pre-login session: throttled like logins.
+    let client = session::client_address(&parts);
+    if !state.login_throttle.admit(&client, Utc::now()) {
+        return Err(PageError::TooManyAttempts);
+    }
     let (url, pending) = sso
         .begin()
         .await
@@ -50,17 +55,21 @@ pub async fn callback(
     };
     let actor = session::anonymous_actor(&parts);
     let refuse = |reason: String| {
-        let event = actor.event(
-            Utc::now(),
-            "auth.login",
-            ("", ""),
-            "",
-            Outcome::Denied,
-            serde_json::json!({ "method": "oidc", "reason": reason.chars().take(200).collect::<String>() }),
-        );
+        let now = Utc::now();
+        // Audited within the per-client limit: anyone can call this URL.
+        let event = state.denials.admit(&actor.client, now).map(|suppressed| {
+            actor.event(
+                now,
+                "auth.login",
+                ("", ""),
+                "",
+                Outcome::Denied,
+                serde_json::json!({ "method": "oidc", "reason": reason.chars().take(200).collect::<String>(), "suppressed_before": suppressed }),
+            )
+        });
         let store = state.cases.store().clone();
         async move {
-            store.audit(vec![event]).await?;
+            store.audit(event.into_iter().collect()).await?;
             Err::<Response, PageError>(PageError::Invalid(
                 "Inloggningen via stadens konto misslyckades. Försök igen. (Single sign-on failed.)".into(),
             ))
@@ -89,7 +98,12 @@ pub async fn callback(
     };
     match state
         .staff
-        .single_sign_on(&actor, &identity.subject, &identity.username)
+        .single_sign_on(
+            &actor,
+            &identity.subject,
+            &identity.username,
+            sso.config.provider_enforces_mfa,
+        )
         .await
     {
         Ok(started) => {

@@ -11,7 +11,7 @@ use kontakt_app::sso::SsoConfig;
 use reqwest::redirect::Policy;
 
 use crate::helpers::{spawn_app_with, Db, TestApp, CATALOG};
-use crate::staff::{create_account, Browser};
+use crate::staff::Browser;
 
 const CLIENT_ID: &str = "kontakt-test";
 const CLIENT_SECRET: &str = "kontakt-test-secret-0123456789";
@@ -69,6 +69,7 @@ async fn app_with_provider(db: Db) -> (TestApp, Provider) {
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.into(),
         redirect_url: String::new(),
+        provider_enforces_mfa: false,
     };
     let app = spawn_app_with(db, CATALOG, Some(config)).await;
     let provider = start_provider(port, &format!("{}/login/sso/callback", app.base));
@@ -121,7 +122,19 @@ async fn through_provider(b: &mut Browser, provider: &Provider, login: &str) -> 
 
 async fn single_sign_on(db: Db) {
     let (app, provider) = app_with_provider(db).await;
-    create_account(&app, "anna.andersson", &["agent_l1", "group:FSK"], false).await;
+    let staff = crate::staff::staff(&app);
+    let system = kontakt_app::cases::Actor::new("system:test");
+    for (username, sso_allowed) in [("anna.andersson", true), ("bo.berg", false)] {
+        let account = kontakt_app::staff::NewAccount {
+            username: username.into(),
+            display_name: format!("Test {username}"),
+            password: None,
+            grants: vec!["agent_l1".into(), "group:FSK".into()],
+            totp_exempt: false,
+            sso_allowed,
+        };
+        staff.create(&system, account).await.expect("account");
+    }
 
     // The login page offers single sign-on when it is configured.
     let mut b = Browser::new(&app);
@@ -134,12 +147,31 @@ async fn single_sign_on(db: Db) {
     let before_callback = b.cookies.clone();
     let r = b.get(&back).await;
     let log = app.audit_log().await;
+    // An agent sees personal data: after the provider, Kontakt's own second
+    // factor (the provider is not configured as enforcing one).
     assert_eq!(
         (r.status, r.location.as_str()),
-        (303, "/"),
+        (303, "/login/second-factor"),
         "{:?}",
         log.last().map(|r| &r.event.detail)
     );
+    let page = b.get("/login/second-factor").await;
+    let secret = {
+        let marker = "<code class=\"secret\">";
+        let i = page.body.find(marker).expect("enrolment key") + marker.len();
+        page.body[i..i + page.body[i..].find('<').expect("end")].to_owned()
+    };
+    let code = kontakt_app::staff::current_code(&secret).expect("code");
+    let r = b
+        .post(
+            "/login/second-factor",
+            &[
+                ("csrf", &crate::staff::csrf_of(&page.body)),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!((r.status, r.location.as_str()), (303, "/"));
     let home = b.get("/").await;
     assert_eq!(home.status, 200);
     assert!(home.body.contains("Test anna.andersson"));
@@ -175,6 +207,19 @@ async fn single_sign_on(db: Db) {
     assert_eq!(r.status, 400);
     assert!(forged.session().is_none());
 
+    // An account that may not sign on is never bound, even with its name.
+    let mut other = Browser::new(&app);
+    let back = through_provider(&mut other, &provider, "bo.berg").await;
+    assert_eq!(other.get(&back).await.status, 400);
+    assert!(other.session().is_none());
+    let bo = app
+        .store
+        .account("bo.berg")
+        .await
+        .expect("read")
+        .expect("account");
+    assert_eq!(bo.oidc_subject, None);
+
     // Someone the provider knows but Kontakt has no account for: refused.
     let mut stranger = Browser::new(&app);
     let back = through_provider(&mut stranger, &provider, "okand.person").await;
@@ -183,7 +228,6 @@ async fn single_sign_on(db: Db) {
     assert!(stranger.session().is_none());
 
     // A disabled account cannot sign on either.
-    let staff = crate::staff::staff(&app);
     staff
         .set_disabled(
             &kontakt_app::cases::Actor::new("system:test"),
@@ -203,8 +247,8 @@ async fn single_sign_on(db: Db) {
         .filter(|r| r.event.action == "auth.login" && r.event.outcome.as_str() == "denied")
         .count();
     assert_eq!(
-        denied, 4,
-        "replay, forged state, unknown person, disabled account"
+        denied, 5,
+        "replay, forged state, account without sign-on, unknown person, disabled account"
     );
 }
 

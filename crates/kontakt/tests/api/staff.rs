@@ -148,6 +148,7 @@ pub async fn create_account(app: &TestApp, username: &str, grants: &[&str], totp
                 password: Some(PASSWORD.into()),
                 grants: grants.iter().map(|g| g.to_string()).collect(),
                 totp_exempt,
+                sso_allowed: false,
             },
         )
         .await
@@ -288,7 +289,10 @@ async fn password_and_second_factor(app: TestApp) {
     .await;
     let page = b2.get("/login/second-factor").await;
     assert!(secret_of(&page.body).is_empty());
-    let code = current_code(&secret).expect("code");
+    // The next time step's code: the one just used is spent.
+    let code =
+        kontakt_app::staff::code_at(&secret, chrono::Utc::now() + chrono::Duration::seconds(30))
+            .expect("code");
     let r = b2
         .post(
             "/login/second-factor",
@@ -715,7 +719,117 @@ async fn log_review_page(app: TestApp) {
     assert!(csv.body.contains(&number));
 }
 
+/// Logs in with the password and returns the second-factor page's CSRF token.
+async fn to_second_factor(b: &mut Browser, username: &str) -> String {
+    let csrf = csrf_of(&b.get("/login").await.body);
+    let r = b
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("username", username),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.location, "/login/second-factor", "{}", r.body);
+    csrf_of(&b.get("/login/second-factor").await.body)
+}
+
+/// Wrong codes count towards the lockout even across new password logins
+/// (the right password does not clear them), and a code works only once.
+async fn second_factor_lockout_and_replay(app: TestApp) {
+    create_account(&app, "cilla", &["agent_l1", "group:FSK"], false).await;
+    // Enrol.
+    let mut b = Browser::new(&app);
+    let step = to_second_factor(&mut b, "cilla").await;
+    let page = b.get("/login/second-factor").await;
+    let secret = secret_of(&page.body);
+    let code = current_code(&secret).expect("code");
+    let r = b
+        .post("/login/second-factor", &[("csrf", &step), ("code", &code)])
+        .await;
+    assert_eq!(r.location, "/");
+
+    // The same code again, in a new login: refused (replay).
+    let mut again = Browser::new(&app);
+    let step = to_second_factor(&mut again, "cilla").await;
+    let r = again
+        .post("/login/second-factor", &[("csrf", &step), ("code", &code)])
+        .await;
+    assert_eq!(r.status, 401, "a used code is refused");
+
+    // Wrong codes, with a fresh password login in between: still counted.
+    for round in 0..2 {
+        let mut b = Browser::new(&app);
+        let step = to_second_factor(&mut b, "cilla").await;
+        for _ in 0..2 {
+            let r = b
+                .post(
+                    "/login/second-factor",
+                    &[("csrf", &step), ("code", "123456")],
+                )
+                .await;
+            assert_eq!(r.status, 401, "round {round}");
+        }
+    }
+    // 1 replay + 4 wrong codes = 5 failures in a row: locked.
+    let account = app
+        .store
+        .account("cilla")
+        .await
+        .expect("read")
+        .expect("account");
+    assert!(
+        account.locked_until.is_some_and(|t| t > chrono::Utc::now()),
+        "{account:?}"
+    );
+    let mut b = Browser::new(&app);
+    let csrf = csrf_of(&b.get("/login").await.body);
+    let r = b
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("username", "cilla"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 401, "locked: even the right password is refused");
+}
+
+/// A link on another site must not make a logged-in browser read through
+/// the API in the staff member's name.
+async fn cross_site_reads_are_refused(app: TestApp) {
+    let b = logged_in(&app, "rut", &["registrar"]).await;
+    let number = app.new_case().await;
+    let cookie = format!("__Host-kontakt={}", b.session().expect("session"));
+    let url = app.url(&format!("/api/v1/cases/{number}"));
+    let r = app
+        .client
+        .get(&url)
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 403);
+    assert!(!r.text().await.unwrap_or_default().contains(&number));
+    let r = app
+        .client
+        .get(&url)
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 200);
+}
+
 on_both_backends!(
+    second_factor_lockout_and_replay,
+    cross_site_reads_are_refused,
     password_and_second_factor,
     csrf_is_required_for_every_change,
     lockout_and_administrator_reset,
@@ -767,6 +881,7 @@ async fn sessions_time_out() {
         let hash = kontakt_app::staff::session_hash(&s.secret);
         app.store
             .staff_write(kontakt_store::staff::StaffWrite {
+                at: chrono::Utc::now(),
                 account: None,
                 session: Some(kontakt_store::staff::SessionChange::Touch {
                     id_hash: hash,

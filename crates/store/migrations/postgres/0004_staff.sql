@@ -6,7 +6,11 @@ CREATE TABLE staff_accounts (
     totp_secret          TEXT,
     totp_exempt          BOOLEAN NOT NULL DEFAULT FALSE,
     must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
+    -- May sign on through the OpenID provider; the first sign-on binds its subject.
+    sso_allowed          BOOLEAN NOT NULL DEFAULT FALSE,
     oidc_subject         TEXT UNIQUE,
+    -- The last TOTP time step used: a code is accepted once.
+    totp_last_step       BIGINT NOT NULL DEFAULT 0,
     grants               TEXT NOT NULL,
     disabled             BOOLEAN NOT NULL DEFAULT FALSE,
     failed_logins        INTEGER NOT NULL DEFAULT 0,

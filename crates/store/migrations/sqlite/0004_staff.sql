@@ -6,7 +6,11 @@ CREATE TABLE staff_accounts (
     totp_secret          TEXT,
     totp_exempt          INTEGER NOT NULL DEFAULT 0,
     must_change_password INTEGER NOT NULL DEFAULT 0,
+    -- May sign on through the OpenID provider; the first sign-on binds its subject.
+    sso_allowed          INTEGER NOT NULL DEFAULT 0,
     oidc_subject         TEXT UNIQUE,
+    -- The last TOTP time step used: a code is accepted once.
+    totp_last_step       INTEGER NOT NULL DEFAULT 0,
     grants               TEXT NOT NULL,
     disabled             INTEGER NOT NULL DEFAULT 0,
     failed_logins        INTEGER NOT NULL DEFAULT 0,

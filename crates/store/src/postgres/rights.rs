@@ -4,6 +4,7 @@ use deadpool_postgres::Transaction;
 use tokio_postgres::GenericClient;
 
 use super::db;
+use crate::rights::removal_event;
 use crate::rights::{
     Rectification, RectificationRecord, Removal, RemovedCount, RetentionCandidate,
 };
@@ -36,23 +37,31 @@ pub(super) async fn candidates(
         .collect()
 }
 
-pub(super) async fn remove(tx: &Transaction<'_>, r: &Removal) -> Result<u64> {
+pub(super) async fn remove(
+    tx: &Transaction<'_>,
+    r: &Removal,
+) -> Result<(u64, Vec<kontakt_domain::audit::AuditEvent>)> {
     // Opens the timeline's append-only guard for this transaction only.
     tx.batch_execute("SET LOCAL kontakt.retention = 'on'")
         .await
         .map_err(db)?;
     let mut removed = 0;
+    let mut audit = Vec::new();
     for number in &r.numbers {
         let row = tx
             .query_opt(
                 "SELECT id, case_type, board, COALESCE(district, ''), channel, COALESCE(resolution, ''),
-                        created_at, person_id, organisation_id
-                 FROM cases WHERE number = $1",
-                &[&number.to_string()],
+                        created_at, person_id, organisation_id, closed_at
+                 FROM cases
+                 WHERE number = $1 AND case_type = $2 AND status = 'closed' AND closed_at < $3
+                 FOR UPDATE",
+                &[&number.to_string(), &r.case_type, &r.closed_before],
             )
             .await
             .map_err(db)?;
+        // Gone, reopened or changed meanwhile: not due any more.
         let Some(row) = row else { continue };
+        let closed_at: chrono::DateTime<chrono::Utc> = row.get(9);
         let id: i64 = row.get(0);
         let created_at: chrono::DateTime<chrono::Utc> = row.get(6);
         let person: Option<i64> = row.get(7);
@@ -99,7 +108,9 @@ pub(super) async fn remove(tx: &Transaction<'_>, r: &Removal) -> Result<u64> {
         if let Some(person) = person {
             for sql in [
                 "DELETE FROM person_rectifications WHERE person_id = $1 AND NOT EXISTS (SELECT 1 FROM cases WHERE person_id = $1)",
-                "DELETE FROM persons WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM cases WHERE person_id = $1)",
+                "UPDATE persons SET name = NULL, phone = NULL, email = NULL, preferred_language = NULL
+                 WHERE id = $1 AND protected_identity AND NOT EXISTS (SELECT 1 FROM cases WHERE person_id = $1)",
+                "DELETE FROM persons WHERE id = $1 AND NOT protected_identity AND NOT EXISTS (SELECT 1 FROM cases WHERE person_id = $1)",
             ] {
                 tx.execute(sql, &[&person]).await.map_err(db)?;
             }
@@ -112,12 +123,13 @@ pub(super) async fn remove(tx: &Transaction<'_>, r: &Removal) -> Result<u64> {
             .await
             .map_err(db)?;
         }
+        audit.push(removal_event(r, number, &facts[1], closed_at));
         removed += 1;
     }
     tx.batch_execute("SET LOCAL kontakt.retention = 'off'")
         .await
         .map_err(db)?;
-    Ok(removed)
+    Ok((removed, audit))
 }
 
 pub(super) async fn counts(client: &impl GenericClient) -> Result<Vec<RemovedCount>> {

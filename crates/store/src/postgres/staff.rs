@@ -6,26 +6,30 @@ use tokio_postgres::Row;
 
 use super::db;
 use crate::staff::{Account, AccountChange, Session, SessionChange, SessionStage, StaffWrite};
-use crate::{stored, Result};
+use crate::{stored, Result, StoreError};
 
 pub(super) const ACCOUNT_COLUMNS: &str = "username, display_name, password_hash, totp_secret, totp_exempt, \
-     must_change_password, oidc_subject, grants, disabled, failed_logins, locked_until, created_at, updated_at";
+     must_change_password, oidc_subject, grants, disabled, failed_logins, locked_until, created_at, updated_at, \
+     sso_allowed, totp_last_step";
+
+/// An UPDATE that must change exactly one row, else the step was already
+/// taken (or its condition no longer holds).
+fn exactly_one(n: u64) -> Result<()> {
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
 
 pub(super) async fn write(tx: &Transaction<'_>, w: &StaffWrite) -> Result<()> {
+    let at = &w.at;
     match &w.account {
-        Some(AccountChange::Save {
-            account: a,
-            end_sessions,
-        }) => {
+        Some(AccountChange::Create(a)) => {
             tx.execute(
                 "INSERT INTO staff_accounts (username, display_name, password_hash, totp_secret, totp_exempt,
-                     must_change_password, oidc_subject, grants, disabled, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-                 ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name,
-                     password_hash = excluded.password_hash, totp_secret = excluded.totp_secret,
-                     totp_exempt = excluded.totp_exempt, must_change_password = excluded.must_change_password,
-                     oidc_subject = excluded.oidc_subject, grants = excluded.grants,
-                     disabled = excluded.disabled, updated_at = excluded.updated_at",
+                     must_change_password, sso_allowed, oidc_subject, grants, disabled, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 &[
                     &a.username,
                     &a.display_name,
@@ -33,6 +37,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &StaffWrite) -> Result<()> {
                     &a.totp_secret,
                     &a.totp_exempt,
                     &a.must_change_password,
+                    &a.sso_allowed,
                     &a.oidc_subject,
                     &a.grants.join(" "),
                     &a.disabled,
@@ -42,30 +47,43 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &StaffWrite) -> Result<()> {
             )
             .await
             .map_err(db)?;
-            if *end_sessions {
-                tx.execute(
-                    "UPDATE staff_sessions SET ended_at = $1 WHERE username = $2 AND ended_at IS NULL",
-                    &[&a.updated_at, &a.username],
+        }
+        Some(AccountChange::SetDisabled { username, disabled }) => {
+            let n = tx
+                .execute(
+                    "UPDATE staff_accounts SET disabled = $1, updated_at = $2 WHERE username = $3",
+                    &[disabled, at, username],
                 )
                 .await
                 .map_err(db)?;
+            exactly_one(n).map_err(|_| StoreError::NotFound)?;
+            if *disabled {
+                end_sessions_of(tx, username, at).await?;
             }
         }
-        Some(AccountChange::LoginAttempt {
+        Some(AccountChange::SetPassword {
             username,
-            success: true,
-            ..
+            hash,
+            reset,
+            forget_second_factor,
         }) => {
-            tx.execute(
-                "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL WHERE username = $1",
-                &[username],
-            )
-            .await
-            .map_err(db)?;
+            let n = tx
+                .execute(
+                    "UPDATE staff_accounts SET password_hash = $1, must_change_password = $2,
+                         totp_secret = CASE WHEN $3 THEN NULL ELSE totp_secret END,
+                         failed_logins = 0, locked_until = NULL, updated_at = $4
+                     WHERE username = $5",
+                    &[hash, reset, forget_second_factor, at, username],
+                )
+                .await
+                .map_err(db)?;
+            exactly_one(n).map_err(|_| StoreError::NotFound)?;
+            if *reset {
+                end_sessions_of(tx, username, at).await?;
+            }
         }
-        Some(AccountChange::LoginAttempt {
+        Some(AccountChange::Failure {
             username,
-            success: false,
             max_failures,
             lock_until,
         }) => {
@@ -80,12 +98,43 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &StaffWrite) -> Result<()> {
             .await
             .map_err(db)?;
         }
+        Some(AccountChange::LoggedIn {
+            username,
+            totp_step,
+            enrol,
+        }) => {
+            let n = tx
+                .execute(
+                    "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL,
+                         totp_last_step = COALESCE($2::BIGINT, totp_last_step),
+                         totp_secret = COALESCE(totp_secret, $3::TEXT),
+                         updated_at = CASE WHEN $3::TEXT IS NULL THEN updated_at ELSE $4 END
+                     WHERE username = $1 AND NOT disabled
+                       AND ($2::BIGINT IS NULL OR totp_last_step < $2::BIGINT)
+                       AND ($3::TEXT IS NULL OR totp_secret IS NULL)",
+                    &[username, totp_step, enrol, at],
+                )
+                .await
+                .map_err(db)?;
+            exactly_one(n)?;
+        }
+        Some(AccountChange::BindSubject { username, subject }) => {
+            let n = tx
+                .execute(
+                    "UPDATE staff_accounts SET oidc_subject = $1, updated_at = $2
+                     WHERE username = $3 AND sso_allowed AND NOT disabled AND oidc_subject IS NULL",
+                    &[subject, at, username],
+                )
+                .await
+                .map_err(db)?;
+            exactly_one(n)?;
+        }
         None => {}
     }
     match &w.session {
         Some(SessionChange::Start(s)) => insert_session(tx, s).await?,
         Some(SessionChange::Replace { old_id_hash, new }) => {
-            end_session(tx, old_id_hash, new.created_at).await?;
+            exactly_one(end_session(tx, old_id_hash, new.created_at).await?)?;
             insert_session(tx, new).await?;
         }
         Some(SessionChange::Touch { id_hash, at }) => {
@@ -96,9 +145,25 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &StaffWrite) -> Result<()> {
             .await
             .map_err(db)?;
         }
-        Some(SessionChange::End { id_hash, at }) => end_session(tx, id_hash, *at).await?,
+        Some(SessionChange::End { id_hash, at }) => {
+            exactly_one(end_session(tx, id_hash, *at).await?)?
+        }
         None => {}
     }
+    Ok(())
+}
+
+async fn end_sessions_of(
+    tx: &Transaction<'_>,
+    username: &str,
+    at: &chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE staff_sessions SET ended_at = $1 WHERE username = $2 AND ended_at IS NULL",
+        &[at, &username],
+    )
+    .await
+    .map_err(db)?;
     Ok(())
 }
 
@@ -121,18 +186,18 @@ async fn insert_session(tx: &Transaction<'_>, s: &Session) -> Result<()> {
     Ok(())
 }
 
+/// Ends a session; returns how many rows it changed (0 if already ended).
 async fn end_session(
     tx: &Transaction<'_>,
     id_hash: &str,
     at: chrono::DateTime<chrono::Utc>,
-) -> Result<()> {
+) -> Result<u64> {
     tx.execute(
         "UPDATE staff_sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL",
         &[&at, &id_hash],
     )
     .await
-    .map_err(db)?;
-    Ok(())
+    .map_err(db)
 }
 
 fn account_row(r: &Row) -> Account {
@@ -152,6 +217,8 @@ fn account_row(r: &Row) -> Account {
         locked_until: r.get(10),
         created_at: r.get(11),
         updated_at: r.get(12),
+        sso_allowed: r.get(13),
+        totp_last_step: r.get(14),
     }
 }
 

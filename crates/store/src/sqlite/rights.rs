@@ -3,6 +3,7 @@
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
 use super::{db, micros, time};
+use crate::rights::removal_event;
 use crate::rights::{
     Rectification, RectificationRecord, Removal, RemovedCount, RetentionCandidate,
 };
@@ -37,19 +38,24 @@ pub(super) fn candidates(
     .collect()
 }
 
-pub(super) fn remove(conn: &Connection, r: &Removal) -> Result<u64> {
+pub(super) fn remove(
+    conn: &Connection,
+    r: &Removal,
+) -> Result<(u64, Vec<kontakt_domain::audit::AuditEvent>)> {
     conn.execute("INSERT INTO retention_gate (open) VALUES (1)", [])
         .map_err(db)?;
     let mut removed = 0;
+    let mut audit = Vec::new();
     for number in &r.numbers {
         let row = conn
             .prepare_cached(
                 "SELECT id, case_type, board, COALESCE(district, ''), channel, COALESCE(resolution, ''),
-                        created_at, person_id, organisation_id
-                 FROM cases WHERE number = ?1",
+                        created_at, person_id, organisation_id, closed_at
+                 FROM cases
+                 WHERE number = ?1 AND case_type = ?2 AND status = 'closed' AND closed_at < ?3",
             )
             .and_then(|mut s| {
-                s.query_row([number.to_string()], |r| {
+                s.query_row(params![number.to_string(), r.case_type, micros(r.closed_before)], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         [
@@ -62,13 +68,14 @@ pub(super) fn remove(conn: &Connection, r: &Removal) -> Result<u64> {
                         time(r.get(6)?)?,
                         r.get::<_, Option<i64>>(7)?,
                         r.get::<_, Option<i64>>(8)?,
+                        time(r.get(9)?)?,
                     ))
                 })
                 .optional()
             })
             .map_err(db)?;
-        // Already gone (a second run, or removed by another process).
-        let Some((id, facts, created_at, person, organisation)) = row else {
+        // Gone, reopened or changed meanwhile: not due any more.
+        let Some((id, facts, created_at, person, organisation, closed_at)) = row else {
             continue;
         };
         let month = kontakt_domain::calendar::stockholm_date(created_at)
@@ -113,7 +120,9 @@ pub(super) fn remove(conn: &Connection, r: &Removal) -> Result<u64> {
         if let Some(person) = person {
             for sql in [
                 "DELETE FROM person_rectifications WHERE person_id = ?1 AND NOT EXISTS (SELECT 1 FROM cases WHERE person_id = ?1)",
-                "DELETE FROM persons WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM cases WHERE person_id = ?1)",
+                "UPDATE persons SET name = NULL, phone = NULL, email = NULL, preferred_language = NULL
+                 WHERE id = ?1 AND protected_identity AND NOT EXISTS (SELECT 1 FROM cases WHERE person_id = ?1)",
+                "DELETE FROM persons WHERE id = ?1 AND NOT protected_identity AND NOT EXISTS (SELECT 1 FROM cases WHERE person_id = ?1)",
             ] {
                 conn.prepare_cached(sql)
                     .and_then(|mut s| s.execute([person]))
@@ -127,10 +136,11 @@ pub(super) fn remove(conn: &Connection, r: &Removal) -> Result<u64> {
             .and_then(|mut s| s.execute([org]))
             .map_err(db)?;
         }
+        audit.push(removal_event(r, number, &facts[1], closed_at));
         removed += 1;
     }
     conn.execute("DELETE FROM retention_gate", []).map_err(db)?;
-    Ok(removed)
+    Ok((removed, audit))
 }
 
 pub(super) fn counts(conn: &Connection) -> Result<Vec<RemovedCount>> {

@@ -4,26 +4,30 @@ use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{db, micros, opt_time, time};
 use crate::staff::{Account, AccountChange, Session, SessionChange, SessionStage, StaffWrite};
-use crate::{stored, Result};
+use crate::{stored, Result, StoreError};
 
 const ACCOUNT_COLUMNS: &str = "username, display_name, password_hash, totp_secret, totp_exempt, \
-     must_change_password, oidc_subject, grants, disabled, failed_logins, locked_until, created_at, updated_at";
+     must_change_password, oidc_subject, grants, disabled, failed_logins, locked_until, created_at, updated_at, \
+     sso_allowed, totp_last_step";
+
+/// Runs an UPDATE that must change exactly one row, else the step was
+/// already taken (or its condition no longer holds).
+fn exactly_one(n: usize) -> Result<()> {
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
 
 pub(super) fn write(conn: &Connection, w: &StaffWrite) -> Result<()> {
+    let at = micros(w.at);
     match &w.account {
-        Some(AccountChange::Save {
-            account: a,
-            end_sessions,
-        }) => {
+        Some(AccountChange::Create(a)) => {
             conn.prepare_cached(
                 "INSERT INTO staff_accounts (username, display_name, password_hash, totp_secret, totp_exempt,
-                     must_change_password, oidc_subject, grants, disabled, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-                 ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name,
-                     password_hash = excluded.password_hash, totp_secret = excluded.totp_secret,
-                     totp_exempt = excluded.totp_exempt, must_change_password = excluded.must_change_password,
-                     oidc_subject = excluded.oidc_subject, grants = excluded.grants,
-                     disabled = excluded.disabled, updated_at = excluded.updated_at",
+                     must_change_password, sso_allowed, oidc_subject, grants, disabled, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -33,6 +37,7 @@ pub(super) fn write(conn: &Connection, w: &StaffWrite) -> Result<()> {
                     a.totp_secret,
                     a.totp_exempt,
                     a.must_change_password,
+                    a.sso_allowed,
                     a.oidc_subject,
                     a.grants.join(" "),
                     a.disabled,
@@ -41,28 +46,43 @@ pub(super) fn write(conn: &Connection, w: &StaffWrite) -> Result<()> {
                 ])
             })
             .map_err(db)?;
-            if *end_sessions {
-                conn.prepare_cached(
-                    "UPDATE staff_sessions SET ended_at = ?1 WHERE username = ?2 AND ended_at IS NULL",
+        }
+        Some(AccountChange::SetDisabled { username, disabled }) => {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE staff_accounts SET disabled = ?1, updated_at = ?2 WHERE username = ?3",
                 )
-                .and_then(|mut s| s.execute(params![micros(a.updated_at), a.username]))
+                .and_then(|mut s| s.execute(params![disabled, at, username]))
                 .map_err(db)?;
+            exactly_one(n).map_err(|_| StoreError::NotFound)?;
+            if *disabled {
+                end_sessions_of(conn, username, at)?;
             }
         }
-        Some(AccountChange::LoginAttempt {
+        Some(AccountChange::SetPassword {
             username,
-            success: true,
-            ..
+            hash,
+            reset,
+            forget_second_factor,
         }) => {
-            conn.prepare_cached(
-                "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL WHERE username = ?1",
-            )
-            .and_then(|mut s| s.execute([username]))
-            .map_err(db)?;
+            let n = conn
+                .prepare_cached(
+                    "UPDATE staff_accounts SET password_hash = ?1, must_change_password = ?2,
+                         totp_secret = CASE WHEN ?3 THEN NULL ELSE totp_secret END,
+                         failed_logins = 0, locked_until = NULL, updated_at = ?4
+                     WHERE username = ?5",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![hash, reset, forget_second_factor, at, username])
+                })
+                .map_err(db)?;
+            exactly_one(n).map_err(|_| StoreError::NotFound)?;
+            if *reset {
+                end_sessions_of(conn, username, at)?;
+            }
         }
-        Some(AccountChange::LoginAttempt {
+        Some(AccountChange::Failure {
             username,
-            success: false,
             max_failures,
             lock_until,
         }) => {
@@ -75,12 +95,40 @@ pub(super) fn write(conn: &Connection, w: &StaffWrite) -> Result<()> {
             .and_then(|mut s| s.execute(params![username, max_failures, micros(*lock_until)]))
             .map_err(db)?;
         }
+        Some(AccountChange::LoggedIn {
+            username,
+            totp_step,
+            enrol,
+        }) => {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE staff_accounts SET failed_logins = 0, locked_until = NULL,
+                         totp_last_step = COALESCE(?2, totp_last_step),
+                         totp_secret = COALESCE(totp_secret, ?3),
+                         updated_at = CASE WHEN ?3 IS NULL THEN updated_at ELSE ?4 END
+                     WHERE username = ?1 AND NOT disabled AND (?2 IS NULL OR totp_last_step < ?2)
+                       AND (?3 IS NULL OR totp_secret IS NULL)",
+                )
+                .and_then(|mut s| s.execute(params![username, totp_step, enrol, at]))
+                .map_err(db)?;
+            exactly_one(n)?;
+        }
+        Some(AccountChange::BindSubject { username, subject }) => {
+            let n = conn
+                .prepare_cached(
+                    "UPDATE staff_accounts SET oidc_subject = ?1, updated_at = ?2
+                     WHERE username = ?3 AND sso_allowed AND NOT disabled AND oidc_subject IS NULL",
+                )
+                .and_then(|mut s| s.execute(params![subject, at, username]))
+                .map_err(db)?;
+            exactly_one(n)?;
+        }
         None => {}
     }
     match &w.session {
         Some(SessionChange::Start(s)) => insert_session(conn, s)?,
         Some(SessionChange::Replace { old_id_hash, new }) => {
-            end_session(conn, old_id_hash, new.created_at)?;
+            exactly_one(end_session(conn, old_id_hash, new.created_at)?)?;
             insert_session(conn, new)?;
         }
         Some(SessionChange::Touch { id_hash, at }) => {
@@ -88,9 +136,18 @@ pub(super) fn write(conn: &Connection, w: &StaffWrite) -> Result<()> {
                 .and_then(|mut s| s.execute(params![micros(*at), id_hash]))
                 .map_err(db)?;
         }
-        Some(SessionChange::End { id_hash, at }) => end_session(conn, id_hash, *at)?,
+        Some(SessionChange::End { id_hash, at }) => exactly_one(end_session(conn, id_hash, *at)?)?,
         None => {}
     }
+    Ok(())
+}
+
+fn end_sessions_of(conn: &Connection, username: &str, at: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE staff_sessions SET ended_at = ?1 WHERE username = ?2 AND ended_at IS NULL",
+    )
+    .and_then(|mut s| s.execute(params![at, username]))
+    .map_err(db)?;
     Ok(())
 }
 
@@ -114,13 +171,17 @@ fn insert_session(conn: &Connection, s: &Session) -> Result<()> {
     Ok(())
 }
 
-fn end_session(conn: &Connection, id_hash: &str, at: chrono::DateTime<chrono::Utc>) -> Result<()> {
+/// Ends a session; returns how many rows it changed (0 if already ended).
+fn end_session(
+    conn: &Connection,
+    id_hash: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<usize> {
     conn.prepare_cached(
         "UPDATE staff_sessions SET ended_at = ?1 WHERE id_hash = ?2 AND ended_at IS NULL",
     )
     .and_then(|mut s| s.execute(params![micros(at), id_hash]))
-    .map_err(db)?;
-    Ok(())
+    .map_err(db)
 }
 
 fn account_row(r: &Row) -> r2d2_sqlite::rusqlite::Result<Account> {
@@ -139,6 +200,8 @@ fn account_row(r: &Row) -> r2d2_sqlite::rusqlite::Result<Account> {
         locked_until: opt_time(r.get(10)?)?,
         created_at: time(r.get(11)?)?,
         updated_at: time(r.get(12)?)?,
+        sso_allowed: r.get(13)?,
+        totp_last_step: r.get(14)?,
     })
 }
 
