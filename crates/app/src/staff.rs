@@ -832,6 +832,16 @@ impl StaffService {
         })
     }
 
+    /// Deletes sessions that are over (ended, or unused, for longer than
+    /// the absolute timeout): the table would otherwise grow with every
+    /// login and every single sign-on attempt.
+    pub async fn purge_sessions(&self) -> Result<()> {
+        let now = Utc::now();
+        let before = now - self.policy.absolute_timeout;
+        self.write(now, None, Some(SessionChange::Purge { before }), vec![])
+            .await
+    }
+
     /// Starts a pre-login session that carries single sign-on state.
     pub async fn start_sign_on(&self, pending: String) -> Result<String> {
         let now = Utc::now();

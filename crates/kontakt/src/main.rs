@@ -719,6 +719,7 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
             r.daily_at,
         ));
     }
+    tokio::spawn(purge_sessions(staff.clone()));
     let state = kontakt_web::AppState::new(Arc::new(CaseService::new(store, catalog)), staff, sso)
         .with_trusted_proxies(config.trusted_proxies.clone());
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
@@ -772,6 +773,16 @@ async fn retention_schedule(
                 }
             }
         }
+    }
+}
+
+/// Hourly: deletes staff sessions that are over.
+async fn purge_sessions(staff: Arc<StaffService>) {
+    loop {
+        if let Err(e) = staff.purge_sessions().await {
+            tracing::warn!(error = %e, "purging ended sessions failed");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }
 }
 

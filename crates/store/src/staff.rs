@@ -147,6 +147,10 @@ pub enum SessionChange {
         id_hash: String,
         at: DateTime<Utc>,
     },
+    /// Deletes sessions that ended, or were last used, before `before`.
+    Purge {
+        before: DateTime<Utc>,
+    },
 }
 
 /// An account or session change and the audit entries that record it.

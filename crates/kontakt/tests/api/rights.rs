@@ -86,7 +86,16 @@ async fn rectification_keeps_history(app: TestApp) {
     assert_eq!(case["contact"]["name"], "Tolvan Tolvansson-Ek");
     let json: Value = extract(&app, "json").await.json().await.expect("json");
     assert_eq!(json["rectifications"].as_array().map(Vec::len), Some(2));
-    let html = extract(&app, "html").await.text().await.expect("html");
+    let html = extract(&app, "html").await;
+    let csp = html.headers()["content-security-policy"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        csp.starts_with("default-src 'none'") && !csp.contains("script"),
+        "{csp}"
+    );
+    let html = html.text().await.expect("html");
     assert!(html.contains("Rättelser") && html.contains("+46701234567"));
 
     // The audit names the fields, never the values.

@@ -384,6 +384,20 @@ async fn csrf_is_required_for_every_change(app: TestApp) {
         .await
         .expect("get");
     assert_eq!(r.status(), 401, "the old cookie opens nothing");
+    let mut stale = Browser::new(&app);
+    stale.cookies.insert(
+        "__Host-kontakt".into(),
+        cookie.trim_start_matches("__Host-kontakt=").to_owned(),
+    );
+    let dead = stale.get("/").await;
+    assert_eq!(dead.status, 303);
+    let denied = actions(&app, "auth.denied").await;
+    assert!(
+        denied
+            .iter()
+            .any(|r| r.event.detail["reason"] == "expired or unknown session"),
+        "a dead session cookie is audited"
+    );
     let mut again = Browser::new(&app);
     let login = again.get("/login").await;
     again
@@ -897,4 +911,10 @@ async fn sessions_time_out() {
         .await
         .expect("auth")
         .is_none());
+    // Sessions that are over are purged from the table.
+    let hash = kontakt_app::staff::session_hash(&s.secret);
+    assert!(app.store.session(&hash).await.expect("read").is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(2600)).await;
+    service.purge_sessions().await.expect("purge");
+    assert!(app.store.session(&hash).await.expect("read").is_none());
 }

@@ -148,6 +148,14 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &StaffWrite) -> Result<()> {
         Some(SessionChange::End { id_hash, at }) => {
             exactly_one(end_session(tx, id_hash, *at).await?)?
         }
+        Some(SessionChange::Purge { before }) => {
+            tx.execute(
+                "DELETE FROM staff_sessions WHERE ended_at < $1 OR last_seen_at < $1",
+                &[before],
+            )
+            .await
+            .map_err(db)?;
+        }
         None => {}
     }
     Ok(())

@@ -137,6 +137,13 @@ pub(super) fn write(conn: &Connection, w: &StaffWrite) -> Result<()> {
                 .map_err(db)?;
         }
         Some(SessionChange::End { id_hash, at }) => exactly_one(end_session(conn, id_hash, *at)?)?,
+        Some(SessionChange::Purge { before }) => {
+            conn.prepare_cached(
+                "DELETE FROM staff_sessions WHERE ended_at < ?1 OR last_seen_at < ?1",
+            )
+            .and_then(|mut s| s.execute([micros(*before)]))
+            .map_err(db)?;
+        }
         None => {}
     }
     Ok(())
