@@ -19,6 +19,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub mod api;
+pub mod desk;
 pub mod extract;
 pub mod pages;
 mod pdf;

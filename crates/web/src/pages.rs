@@ -34,6 +34,9 @@ pub enum Guard {
     Admin,
     /// Log reviewers.
     Reviewer,
+    /// Case work at the desk: agents, officers, registrars (what each may
+    /// see of a case is then decided by the access rules).
+    Desk,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -78,6 +81,13 @@ pub const ROUTES: &[PageRoute] = &[
         Guard::Admin,
     ),
     route("GET", "/review", Guard::Reviewer),
+    route("GET", "/cases/new", Guard::Desk),
+    route("POST", "/cases/new", Guard::Desk),
+    route("GET", "/cases/{number}", Guard::Desk),
+    route("POST", "/cases/{number}/note", Guard::Desk),
+    route("POST", "/cases/{number}/handover", Guard::Desk),
+    route("POST", "/cases/{number}/status", Guard::Desk),
+    route("GET", "/search", Guard::Desk),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -99,6 +109,13 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/admin/accounts/{username}/reset-password") => post(reset_password),
         ("POST", "/admin/accounts/{username}/reset-second-factor") => post(reset_second_factor),
         ("GET", "/review") => get(review),
+        ("GET", "/cases/new") => get(crate::desk::quick_form),
+        ("POST", "/cases/new") => post(crate::desk::quick_register),
+        ("GET", "/cases/{number}") => get(crate::desk::case_card),
+        ("POST", "/cases/{number}/note") => post(crate::desk::add_note),
+        ("POST", "/cases/{number}/handover") => post(crate::desk::hand_over),
+        ("POST", "/cases/{number}/status") => post(crate::desk::change_status),
+        ("GET", "/search") => get(crate::desk::search),
         other => unreachable!("page route {other:?} has no handler"),
     }
 }
@@ -129,7 +146,7 @@ const LOGGING_NOTICE_SV: &str =
     "Alla uppslagningar av personuppgifter loggas och granskas av nämndernas loggranskare.";
 const LOGGING_NOTICE_EN: &str = "Every lookup of personal data is logged and reviewed.";
 
-fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
+pub(crate) fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="sv" {
@@ -145,6 +162,10 @@ fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
                     @if let Some(s) = staff {
                         nav aria-label="Huvudmeny" {
                             a href="/" { "Start" }
+                            @if crate::desk::require_desk(s).is_ok() {
+                                a href="/cases/new" { "Ny registrering" }
+                                a href="/search" { "Sök" }
+                            }
                             @if s.has(Role::Administrator) { a href="/admin/accounts" { "Konton" } }
                             @if s.has(Role::LogReviewer) { a href="/review" { "Loggranskning" } }
                         }
@@ -435,18 +456,33 @@ async fn new_password(
     }
 }
 
-async fn home(staff: Staff) -> Markup {
+#[derive(Deserialize)]
+struct HomeParams {
+    registered: Option<String>,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<HomeParams>,
+) -> Result<Markup, PageError> {
+    let work = crate::desk::start_page_work(&state, &staff).await?;
     let a = &staff.session.account;
-    layout(
+    Ok(layout(
         "Start",
         Some(&staff),
         html! {
             h1 { "Välkommen, " (a.display_name) }
-            p { "Inloggad som " code { (a.username) } "." }
-            h2 { "Dina behörigheter " span lang="en" { "(Your grants)" } }
-            ul { @for g in &a.grants { li { code { (g) } } } }
+            @if let Some(n) = q.registered.as_deref().filter(|n| n.len() <= 20) {
+                p.message role="status" { "Ärende " a href=(format!("/cases/{n}")) { (n) } " är registrerat och avslutat som besvarat direkt." }
+            }
+            (work)
+            details {
+                summary { "Inloggad som " code { (a.username) } }
+                ul { @for g in &a.grants { li { code { (g) } } } }
+            }
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]

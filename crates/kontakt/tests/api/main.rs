@@ -11,6 +11,7 @@ mod audit;
 mod bad_input;
 mod cases;
 mod cli;
+mod desk;
 mod protected;
 mod rights;
 mod sso;

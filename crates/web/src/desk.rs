@@ -1,0 +1,644 @@
+//! The agents' and officers' desktop: the start page's queues, quick
+//! registration (snabbregistrering), the case card with note, status and
+//! hand-over, and search. Every read and change goes through
+//! `CaseService`, so access rules and auditing are the API's own; these
+//! handlers only turn forms into requests and records into HTML.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::Utc;
+use kontakt_app::cases::{
+    CaseError, ContactInput, EntryRequest, FieldError, HandoverRequest, IntakeRequest,
+    StatusRequest,
+};
+use kontakt_domain::access::Role;
+use kontakt_domain::case::{Channel, Status};
+use kontakt_domain::catalog::GroupKind;
+use kontakt_store::{CaseFilter, CaseSummary};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::pages::{layout, PageError};
+use crate::session::Staff;
+use crate::views::CaseView;
+use crate::AppState;
+
+/// Roles that work with cases at the desk.
+pub const DESK_ROLES: &[Role] = &[Role::AgentL1, Role::AgentL2, Role::Officer, Role::Registrar];
+
+pub fn require_desk(staff: &Staff) -> Result<(), PageError> {
+    if DESK_ROLES.iter().any(|r| staff.has(*r)) {
+        Ok(())
+    } else {
+        Err(PageError::Forbidden(
+            "the desk is for agents, officers and registrars".into(),
+        ))
+    }
+}
+
+fn status_sv(status: &str) -> &'static str {
+    match status {
+        "registered" => "Registrerat",
+        "in_progress" => "Pågår",
+        "waiting_for_resident" => "Väntar på invånaren",
+        "handed_over" => "Överlämnat",
+        "closed" => "Avslutat",
+        _ => "Okänd status",
+    }
+}
+
+fn summary_row(state: &AppState, c: &CaseSummary) -> Markup {
+    let catalog = state.cases.catalog();
+    let type_name = catalog
+        .case_type(&c.case_type)
+        .map_or(c.case_type.as_str(), |t| t.name_sv.as_str());
+    let overdue = c.feedback_deadline.is_some_and(|d| {
+        d < kontakt_domain::calendar::stockholm_today() && c.status != Status::Closed
+    });
+    html! {
+        tr {
+            td { a href=(format!("/cases/{}", c.number)) { (c.number.to_string()) } }
+            td { (type_name) }
+            td { (status_sv(c.status.as_str())) }
+            td { (c.district.as_deref().and_then(|d| catalog.district(d)).map_or("–", |d| d.name.as_str())) }
+            td {
+                @if let Some(d) = c.feedback_deadline {
+                    @if overdue { strong.error { (d) " (försenad)" } } @else { (d) }
+                } @else { "–" }
+            }
+        }
+    }
+}
+
+fn case_table(state: &AppState, cases: &[CaseSummary], caption: &str) -> Markup {
+    html! {
+        table {
+            caption { (caption) }
+            thead { tr {
+                th scope="col" { "Ärende" } th scope="col" { "Ärendetyp" } th scope="col" { "Status" }
+                th scope="col" { "Stadsdel" } th scope="col" { "Återkoppling senast" }
+            } }
+            tbody {
+                @for c in cases { (summary_row(state, c)) }
+                @if cases.is_empty() { tr { td colspan="5" { "Inga ärenden." } } }
+            }
+        }
+    }
+}
+
+/// The start page's work: the user's groups' queues and deadlines due.
+pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, PageError> {
+    if require_desk(staff).is_err() {
+        return Ok(html! {});
+    }
+    let now = Utc::now();
+    let today = kontakt_domain::calendar::stockholm_today();
+    let mut queues = Vec::new();
+    for group in &staff.session.principal.groups {
+        let filter = CaseFilter {
+            assignee_group: Some(group.clone()),
+            limit: 200,
+            ..CaseFilter::default()
+        };
+        let cases: Vec<CaseSummary> = state
+            .cases
+            .list(&filter, &staff.actor, now)
+            .await?
+            .into_iter()
+            .filter(|c| c.status != Status::Closed)
+            .collect();
+        queues.push((group.clone(), cases));
+    }
+    let catalog = state.cases.catalog();
+    Ok(html! {
+        p { a.button href="/cases/new" accesskey="n" { "Ny registrering (Alt+N)" } " "
+            a.button href="/search" { "Sök ärenden" } }
+        @for (group, cases) in &queues {
+            @let name = catalog.group(group).map_or(group.as_str(), |g| g.name_sv.as_str());
+            @let due: Vec<CaseSummary> = cases.iter().filter(|c| c.feedback_deadline.is_some_and(|d| d <= today)).cloned().collect();
+            @let oldest = cases.iter().map(|c| c.created_at).min();
+            section aria-labelledby=(format!("q-{group}")) {
+                h2 id=(format!("q-{group}")) { "Kö: " (name) " " span.count { "(" (cases.len()) @if cases.len() >= 200 { "+" } " öppna)" } }
+                @if let Some(o) = oldest {
+                    p { "Äldsta väntande sedan " (kontakt_domain::calendar::stockholm_local(o).format("%Y-%m-%d %H:%M")) "." }
+                }
+                @if !due.is_empty() {
+                    (case_table(state, &due, "Återkoppling i dag eller försenad"))
+                }
+                (case_table(state, &cases.iter().take(25).cloned().collect::<Vec<_>>(), "Senaste i kön"))
+            }
+        }
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct QuickForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    case_type: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    personnummer: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    feedback_channel: String,
+    #[serde(default)]
+    action: String,
+}
+
+fn field_error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|e| e.field == field || e.field.starts_with(&format!("{field}.")))
+        .map(|e| e.reason.as_str())
+}
+
+fn quick_page(state: &AppState, staff: &Staff, form: &QuickForm, errors: &[FieldError]) -> Markup {
+    let catalog = state.cases.catalog();
+    let csrf = &staff.session.session.csrf_token;
+    let err = |f: &str| field_error(errors, f).map(str::to_owned);
+    let contact_err = err("contact");
+    layout(
+        "Ny registrering",
+        Some(staff),
+        html! {
+            h1 { "Ny registrering " span lang="en" { "(Quick registration)" } }
+            @if !errors.is_empty() {
+                div.error-summary role="alert" {
+                    p { "Ärendet sparades inte. Rätta fälten nedan:" }
+                    ul { @for e in errors { li { (e.field) ": " (e.reason) } } }
+                }
+            }
+            form method="post" action="/cases/new" {
+                input type="hidden" name="csrf" value=(csrf);
+                label for="case_type" { "Ärendetyp (skriv namn, synonym eller kod)" }
+                input #case_type name="case_type" list="case-types" value=(form.case_type) required autofocus
+                    autocomplete="off" aria-describedby=[err("case_type").map(|_| "case_type-error")];
+                @if let Some(e) = err("case_type") { p.field-error #case_type-error { (e) } }
+                datalist #case-types {
+                    @for t in &catalog.case_types {
+                        option value=(t.code) { (t.name_sv) @if !t.synonyms.is_empty() { " – " (t.synonyms.join(", ")) } }
+                    }
+                }
+                label for="district" { "Stadsdel" }
+                select #district name="district" {
+                    option value="" { "(ingen)" }
+                    @for d in &catalog.districts {
+                        option value=(d.code) selected[d.code == form.district] { (d.name) }
+                    }
+                }
+                @if let Some(e) = err("district") { p.field-error { (e) } }
+                label for="description" { "Vad gäller det?" }
+                textarea #description name="description" rows="4" required aria-describedby=[err("description").map(|_| "description-error")] { (form.description) }
+                @if let Some(e) = err("description") { p.field-error #description-error { (e) } }
+                fieldset {
+                    legend { "Invånaren (valfritt)" }
+                    label for="personnummer" { "Personnummer" }
+                    input #personnummer name="personnummer" value=(form.personnummer) inputmode="numeric" autocomplete="off";
+                    label for="name" { "Namn" }
+                    input #name name="name" value=(form.name) autocomplete="off";
+                    label for="phone" { "Telefon" }
+                    input #phone name="phone" value=(form.phone) inputmode="tel" autocomplete="off";
+                    @if let Some(e) = contact_err { p.field-error { (e) } }
+                    label for="feedback_channel" { "Återkoppling via" }
+                    select #feedback_channel name="feedback_channel" {
+                        @for (v, l) in [("", "(ingen)"), ("phone", "Telefon"), ("sms", "SMS"), ("email", "E-post"), ("letter", "Brev")] {
+                            option value=(v) selected[v == form.feedback_channel] { (l) }
+                        }
+                    }
+                    @if let Some(e) = err("feedback_channel") { p.field-error { (e) } }
+                }
+                div.actions {
+                    button type="submit" name="action" value="close" { "Spara och stäng – besvarat direkt" }
+                    " "
+                    button type="submit" name="action" value="open" { "Spara och öppna ärendet" }
+                }
+            }
+        },
+    )
+}
+
+pub async fn quick_form(State(state): State<AppState>, staff: Staff) -> Result<Markup, PageError> {
+    require_desk(&staff)?;
+    Ok(quick_page(&state, &staff, &QuickForm::default(), &[]))
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+pub async fn quick_register(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(form): Form<QuickForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &form.csrf).await?;
+    require_desk(&staff)?;
+    let contact = ContactInput {
+        name: non_empty(&form.name),
+        personnummer: non_empty(&form.personnummer),
+        phone: non_empty(&form.phone),
+        ..ContactInput::default()
+    };
+    let has_contact =
+        contact.name.is_some() || contact.personnummer.is_some() || contact.phone.is_some();
+    let request = IntakeRequest {
+        case_type: non_empty(&form.case_type),
+        channel: Channel::Phone.as_str().to_owned(),
+        description: form.description.clone(),
+        district: non_empty(&form.district),
+        contact: has_contact.then_some(contact),
+        anonymous: false,
+        feedback_channel: non_empty(&form.feedback_channel),
+        form: serde_json::Map::new(),
+        attach_to: None,
+        close_as: (form.action != "open").then(|| "answered_at_first_contact".to_owned()),
+        received_at: None,
+    };
+    match state.cases.intake(request, &staff.actor, Utc::now()).await {
+        Ok(intake) if form.action == "open" => {
+            Ok(Redirect::to(&format!("/cases/{}", intake.number)).into_response())
+        }
+        Ok(intake) => Ok(Redirect::to(&format!("/?registered={}", intake.number)).into_response()),
+        Err(CaseError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            quick_page(&state, &staff, &form, &errors),
+        )
+            .into_response()),
+        Err(CaseError::Rule(rule)) => {
+            let errors = vec![FieldError {
+                field: rule.field().into(),
+                reason: rule.to_string(),
+            }];
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                quick_page(&state, &staff, &form, &errors),
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn entry_text(e: &crate::views::EntryView) -> String {
+    let body = serde_json::to_value(&e.body).unwrap_or_default();
+    ["text", "summary", "file_name", "reason", "status", "group"]
+        .iter()
+        .filter_map(|k| body.get(*k).and_then(|v| v.as_str()))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Markup>) -> Markup {
+    let catalog = state.cases.catalog();
+    let csrf = &staff.session.session.csrf_token;
+    let case_type = catalog.case_type(&c.case_type);
+    let officer_groups: Vec<_> = catalog
+        .groups
+        .iter()
+        .filter(|g| matches!(&g.kind, GroupKind::Officer { board } if *board == c.board))
+        .collect();
+    let default_group = case_type.and_then(|t| t.handover_group.clone());
+    let base = format!("/cases/{}", c.number);
+    layout(
+        &c.number,
+        Some(staff),
+        html! {
+            h1 { (c.number) " – " (c.case_type_name_sv.as_deref().unwrap_or(&c.case_type)) }
+            @if let Some(m) = message { div.message role="status" { (m) } }
+            dl.facts {
+                dt { "Status" } dd { (status_sv(&c.status)) @if let Some(r) = &c.resolution { " (" (r) ")" } }
+                dt { "Ansvarig nämnd" } dd { (c.board_name_sv.as_deref().unwrap_or(&c.board)) }
+                dt { "Stadsdel" } dd { (c.district_name.as_deref().unwrap_or("–")) }
+                dt { "Kanal" } dd { (c.channel) }
+                dt { "Återkoppling senast" } dd { (c.feedback_deadline.map_or("–".to_owned(), |d| d.to_string())) " via " (c.feedback_channel.as_deref().unwrap_or("–")) }
+                dt { "Tilldelat" } dd { (c.assignee.group.as_deref().and_then(|g| catalog.group(g)).map_or("–", |g| g.name_sv.as_str())) }
+                dt { "Invånare" } dd {
+                    @if c.contact.protected_identity && c.contact.name.as_deref() == Some(crate::views::PROTECTED_NAME) {
+                        strong { (crate::views::PROTECTED_NAME) }
+                    } @else {
+                        (c.contact.name.as_deref().unwrap_or("–"))
+                        @if let Some(p) = &c.contact.personnummer { " · " (p) }
+                        @if let Some(p) = &c.contact.phone { " · " (p) }
+                    }
+                }
+            }
+            h2 { "Beskrivning" }
+            p.description { (c.description) }
+            @if let Some(g) = case_type.and_then(|t| t.guidance_sv.as_deref()) {
+                aside.guidance { h2 { "Vägledning" } p { (g) } }
+            }
+            h2 { "Händelser " span lang="en" { "(Timeline)" } }
+            ol.timeline {
+                @for e in &c.entries {
+                    li {
+                        time datetime=(e.at.to_rfc3339()) { (kontakt_domain::calendar::stockholm_local(e.at).format("%Y-%m-%d %H:%M")) }
+                        " " strong { (e.body.kind()) } " " span.author { (e.author) }
+                        p { (entry_text(e)) }
+                    }
+                }
+            }
+            @if c.status != "closed" {
+                section.actions-panel {
+                    h2 { "Anteckning" }
+                    form method="post" action=(format!("{base}/note")) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for="note" { "Ny anteckning" }
+                        textarea #note name="text" rows="3" required {}
+                        button type="submit" { "Spara anteckning" }
+                    }
+                    @if !officer_groups.is_empty() && c.status != "handed_over" {
+                        h2 { "Lämna över till handläggare" }
+                        form method="post" action=(format!("{base}/handover")) {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="version" value=(c.version);
+                            label for="group" { "Grupp" }
+                            select #group name="group" {
+                                @for g in &officer_groups {
+                                    option value=(g.code) selected[default_group.as_deref() == Some(g.code.as_str())] { (g.name_sv) }
+                                }
+                            }
+                            label for="summary" { "Sammanfattning: vad invånaren sa och fick veta (obligatorisk)" }
+                            textarea #summary name="summary" rows="4" required {}
+                            button type="submit" { "Lämna över" }
+                        }
+                    }
+                    h2 { "Avsluta" }
+                    form method="post" action=(format!("{base}/status")) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="version" value=(c.version);
+                        input type="hidden" name="status" value="closed";
+                        label for="resolution" { "Utfall" }
+                        select #resolution name="resolution" {
+                            @if c.handed_over {
+                                option value="handed_over" { "Besvarat av handläggare efter överlämning" }
+                            }
+                            option value="resolved_in_centre" { "Löst i kontaktcenter" }
+                            option value="referred_elsewhere" { "Hänvisat till annan" }
+                        }
+                        button type="submit" { "Avsluta ärendet" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub async fn case_card(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+) -> Result<Markup, PageError> {
+    require_desk(&staff)?;
+    let case = state.cases.read(&number, &staff.actor, Utc::now()).await?;
+    let view = CaseView::new(
+        &case,
+        state.cases.catalog(),
+        staff.session.principal.protected_identity,
+    );
+    Ok(case_page(&state, &staff, &view, None))
+}
+
+#[derive(Deserialize)]
+pub struct CaseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    resolution: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+async fn after_change(
+    state: &AppState,
+    staff: &Staff,
+    number: &str,
+    result: Result<kontakt_store::CaseRecord, CaseError>,
+    done: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(case) => {
+            let view = CaseView::new(
+                &case,
+                state.cases.catalog(),
+                staff.session.principal.protected_identity,
+            );
+            Ok(case_page(state, staff, &view, Some(html! { p { (done) } })).into_response())
+        }
+        Err(e @ (CaseError::Invalid(_) | CaseError::Rule(_) | CaseError::Conflict)) => {
+            let message = match &e {
+                CaseError::Invalid(errors) => errors
+                    .iter()
+                    .map(|f| format!("{}: {}", f.field, f.reason))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                CaseError::Conflict => {
+                    "Ärendet ändrades av någon annan medan du arbetade. Sidan visar nu det senaste."
+                        .to_owned()
+                }
+                other => other.to_string(),
+            };
+            let case = state.cases.read(number, &staff.actor, Utc::now()).await?;
+            let view = CaseView::new(
+                &case,
+                state.cases.catalog(),
+                staff.session.principal.protected_identity,
+            );
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                case_page(
+                    state,
+                    staff,
+                    &view,
+                    Some(html! { p.error role="alert" { (message) } }),
+                ),
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &form.csrf).await?;
+    require_desk(&staff)?;
+    let request = EntryRequest {
+        kind: "note".into(),
+        text: Some(form.text),
+        channel: None,
+        file_name: None,
+        content_type: None,
+        content_base64: None,
+        corrects: None,
+    };
+    let result = state
+        .cases
+        .add_entry(&number, request, &staff.actor, Utc::now())
+        .await
+        .map(|(case, _)| case);
+    after_change(&state, &staff, &number, result, "Anteckningen är sparad.").await
+}
+
+pub async fn hand_over(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &form.csrf).await?;
+    require_desk(&staff)?;
+    let request = HandoverRequest {
+        group: form.group,
+        summary: form.summary,
+        expected_version: form.version,
+    };
+    let result = state
+        .cases
+        .hand_over(&number, request, &staff.actor, Utc::now())
+        .await;
+    after_change(&state, &staff, &number, result, "Ärendet är överlämnat.").await
+}
+
+pub async fn change_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &form.csrf).await?;
+    require_desk(&staff)?;
+    let request = StatusRequest {
+        status: form.status,
+        resolution: non_empty(&form.resolution),
+        reason: None,
+        expected_version: form.version,
+    };
+    let result = state
+        .cases
+        .change_status(&number, request, &staff.actor, Utc::now())
+        .await;
+    after_change(&state, &staff, &number, result, "Statusen är ändrad.").await
+}
+
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    personnummer: String,
+    #[serde(default)]
+    case_type: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<SearchParams>,
+) -> Result<Response, PageError> {
+    require_desk(&staff)?;
+    if let Some(number) = non_empty(&q.number) {
+        return Ok(Redirect::to(&format!("/cases/{}", number.to_uppercase())).into_response());
+    }
+    let catalog = state.cases.catalog();
+    let mut errors = Vec::new();
+    let personnummer = match non_empty(&q.personnummer) {
+        Some(p) => match kontakt_domain::personnummer::Personnummer::parse_today(&p) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                errors.push(format!("Personnummer: {e}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let status = match non_empty(&q.status) {
+        Some(s) => match Status::parse(&s) {
+            Some(s) => Some(s),
+            None => {
+                errors.push(format!("Status: okänd status {s}"));
+                None
+            }
+        },
+        None => None,
+    };
+    let searched = !q.personnummer.is_empty()
+        || !q.case_type.is_empty()
+        || !q.district.is_empty()
+        || !q.status.is_empty();
+    let results = if searched && errors.is_empty() {
+        let filter = CaseFilter {
+            personnummer,
+            case_type: non_empty(&q.case_type),
+            district: non_empty(&q.district),
+            status,
+            limit: 100,
+            ..CaseFilter::default()
+        };
+        state.cases.list(&filter, &staff.actor, Utc::now()).await?
+    } else {
+        Vec::new()
+    };
+    let page = layout(
+        "Sök ärenden",
+        Some(&staff),
+        html! {
+            h1 { "Sök ärenden " span lang="en" { "(Search)" } }
+            @if !errors.is_empty() { div.error-summary role="alert" { @for e in &errors { p { (e) } } } }
+            form method="get" action="/search" {
+                label for="number" { "Ärendenummer" }
+                input #number name="number" placeholder="KC-2026-000123" value=(q.number);
+                label for="s-personnummer" { "Personnummer" }
+                input #s-personnummer name="personnummer" value=(q.personnummer) autocomplete="off";
+                label for="s-case_type" { "Ärendetyp" }
+                select #s-case_type name="case_type" {
+                    option value="" { "(alla)" }
+                    @for t in &catalog.case_types { option value=(t.code) selected[t.code == q.case_type] { (t.name_sv) } }
+                }
+                label for="s-district" { "Stadsdel" }
+                select #s-district name="district" {
+                    option value="" { "(alla)" }
+                    @for d in &catalog.districts { option value=(d.code) selected[d.code == q.district] { (d.name) } }
+                }
+                label for="s-status" { "Status" }
+                select #s-status name="status" {
+                    option value="" { "(alla)" }
+                    @for s in ["registered", "in_progress", "waiting_for_resident", "handed_over", "closed"] {
+                        option value=(s) selected[s == q.status] { (status_sv(s)) }
+                    }
+                }
+                button type="submit" { "Sök" }
+            }
+            @if searched && errors.is_empty() {
+                (case_table(&state, &results, &format!("{} träffar (högst 100 visas)", results.len())))
+            }
+        },
+    );
+    Ok(page.into_response())
+}
