@@ -64,3 +64,14 @@ if [ ! -d "$oidc_dir/node_modules/oidc-provider" ]; then
     (cd "$oidc_dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 echo "export KONTAKT_TEST_OIDC_PROVIDER=$oidc_dir/provider.mjs"
+
+# --- Real headless Chromium and its WebDriver, from Debian, and axe-core
+# (npm) for the accessibility checks of the browser tests.
+apt_install chromium chromium-driver fonts-dejavu-core
+browser_dir="$root/scripts/browser"
+if [ ! -f "$browser_dir/node_modules/axe-core/axe.min.js" ]; then
+    log "installing axe-core from npm"
+    (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+echo "export KONTAKT_TEST_AXE=$browser_dir/node_modules/axe-core/axe.min.js"
+echo "export KONTAKT_TEST_CHROMEDRIVER=$(command -v chromedriver)"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 eval "$(bash scripts/services.sh)"
-export KONTAKT_TEST_POSTGRES KONTAKT_TEST_OIDC_PROVIDER
+export KONTAKT_TEST_POSTGRES KONTAKT_TEST_OIDC_PROVIDER KONTAKT_TEST_AXE KONTAKT_TEST_CHROMEDRIVER
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -113,8 +113,18 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
     }
     let catalog = state.cases.catalog();
     Ok(html! {
-        p { a.button href="/cases/new" accesskey="n" { "Ny registrering (Alt+N)" } " "
-            a.button href="/search" { "Sök ärenden" } }
+        p { a.button href="/cases/new" { "Ny registrering (Alt+N)" } " "
+            a.button href="/search" { "Sök ärenden (Alt+S)" } }
+        details.shortcuts {
+            summary { "Kortkommandon " span lang="en" { "(Keyboard shortcuts)" } }
+            dl {
+                dt { kbd { "Alt+N" } } dd { "Ny registrering" }
+                dt { kbd { "Alt+S" } } dd { "Sök ärenden" }
+                dt { kbd { "Alt+H" } } dd { "Startsidan" }
+                dt { kbd { "Tab" } " / " kbd { "Skift+Tab" } } dd { "Nästa / föregående fält" }
+                dt { kbd { "Enter" } } dd { "I snabbregistreringen: spara och stäng som besvarat direkt" }
+            }
+        }
         @for (group, cases) in &queues {
             @let name = catalog.group(group).map_or(group.as_str(), |g| g.name_sv.as_str());
             @let due: Vec<CaseSummary> = cases.iter().filter(|c| c.feedback_deadline.is_some_and(|d| d <= today)).cloned().collect();

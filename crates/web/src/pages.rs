@@ -125,7 +125,22 @@ pub fn routes() -> Router<AppState> {
     for r in ROUTES {
         router = router.route(r.path, handler(r.method, r.path));
     }
-    router.route("/static/kontakt.css", get(stylesheet))
+    router
+        .route("/static/kontakt.css", get(stylesheet))
+        .route("/static/desk.js", get(desk_script))
+}
+
+const DESK_SCRIPT: &str = include_str!("../static/desk.js");
+
+async fn desk_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        DESK_SCRIPT,
+    )
+        .into_response()
 }
 
 const STYLESHEET: &str = include_str!("../static/kontakt.css");
@@ -155,6 +170,7 @@ pub(crate) fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Kontakt" }
                 link rel="stylesheet" href="/static/kontakt.css";
+                script src="/static/desk.js" defer {}
             }
             body {
                 header {

@@ -9,6 +9,7 @@ mod helpers;
 mod access;
 mod audit;
 mod bad_input;
+mod browser;
 mod cases;
 mod cli;
 mod desk;

@@ -1,0 +1,341 @@
+//! End to end in real headless Chromium (Debian's `chromium`, driven over
+//! WebDriver by Debian's `chromedriver`): login, quick registration with the
+//! keyboard only, the hand-over and the officer's answer, search, a
+//! protected person invisible to a level-1 agent, and axe-core on every
+//! page (zero WCAG 2.1 A/AA violations). Screenshots of the main pages go to
+//! `target/screenshots/` for a reviewer to look at.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{minimal_case, spawn_app, Db, TestApp};
+use crate::staff::{create_account, PASSWORD};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+async fn browser() -> (Driver, Client) {
+    let chromedriver = std::env::var("KONTAKT_TEST_CHROMEDRIVER").expect(
+        "KONTAKT_TEST_CHROMEDRIVER is not set: run the tests with scripts/test.sh, which installs Chromium",
+    );
+    // Two TLS back-ends are compiled in (through different crates); the
+    // WebDriver client needs one chosen for the process.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let port = free_port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let driver = Driver(child);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--window-size=1280,1000", "--lang=sv-SE"]}),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if let Ok(mut builder) = ClientBuilder::rustls() {
+            if let Ok(client) = builder.capabilities(caps.clone()).connect(&url).await {
+                return (driver, client);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+fn screenshot_dir() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    dir
+}
+
+/// Runs axe-core on the current page; returns the WCAG 2.1 A/AA violations.
+async fn axe(c: &Client) -> Vec<String> {
+    let path = std::env::var("KONTAKT_TEST_AXE").expect("KONTAKT_TEST_AXE: run scripts/test.sh");
+    let source = std::fs::read_to_string(path).expect("axe.min.js");
+    c.execute(&format!("{source}\nreturn true;"), vec![])
+        .await
+        .expect("load axe");
+    let result = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+               .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' @ ' +
+                    v.nodes.map(n => n.target.join(' ')).join(', '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .expect("axe run");
+    let list = result.as_array().expect("axe answers with a list");
+    list.iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Checks the page with axe and keeps a screenshot of it.
+async fn check_page(c: &Client, name: &str, violations: &mut Vec<String>) {
+    for v in axe(c).await {
+        violations.push(format!("{name}: {v}"));
+    }
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(screenshot_dir().join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+async fn type_into(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("{css}"))
+        .send_keys(text)
+        .await
+        .expect("type");
+}
+
+/// Types into whatever has the focus, as a person at the keyboard does.
+async fn keys(c: &Client, text: &str) {
+    c.active_element()
+        .await
+        .expect("focus")
+        .send_keys(text)
+        .await
+        .expect("keys");
+}
+
+fn key(k: Key) -> String {
+    char::from(k).to_string()
+}
+
+async fn login(c: &Client, app: &TestApp, username: &str) {
+    c.goto(&format!("{}/login", app.base))
+        .await
+        .expect("login page");
+    type_into(c, "#username", username).await;
+    type_into(c, "#password", &format!("{PASSWORD}{}", key(Key::Enter))).await;
+    wait_for_path(c, "/").await;
+}
+
+async fn wait_for_path(c: &Client, path: &str) {
+    for _ in 0..50 {
+        if c.current_url().await.is_ok_and(|u| u.path() == path) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "expected {path}, at {:?}",
+        c.current_url().await.map(|u| u.to_string())
+    );
+}
+
+async fn logout(c: &Client) {
+    c.find(Locator::Css("form.logout button"))
+        .await
+        .expect("logout button")
+        .click()
+        .await
+        .expect("logout");
+    wait_for_path(c, "/login").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn desk_in_a_real_browser() {
+    let app = spawn_app(Db::Sqlite).await;
+    create_account(&app, "agnes", &["agent_l1", "group:FSK"], true).await;
+    create_account(&app, "olle", &["officer", "group:FSK-KO-SKH"], true).await;
+    create_account(&app, "admin", &["administrator"], true).await;
+    create_account(&app, "lisa", &["log_reviewer", "board:SDN-SKH"], true).await;
+    // A protected person's case, invisible to a level-1 agent.
+    let mut body = minimal_case();
+    body["contact"] = json!({"name": "Hemlig Hemligsson", "personnummer": "19811228-9874", "protected_identity": true});
+    let (status, protected) = app.post("/api/v1/cases", &body).await;
+    assert_eq!(status, 201);
+    let protected = protected["number"].as_str().expect("number").to_owned();
+
+    let (_driver, c) = browser().await;
+    let mut violations = Vec::new();
+
+    c.goto(&format!("{}/login", app.base))
+        .await
+        .expect("login page");
+    check_page(&c, "01-login", &mut violations).await;
+    login(&c, &app, "agnes").await;
+    check_page(&c, "02-start-agent", &mut violations).await;
+
+    // Quick registration with the keyboard only: Alt+N, type, Tab, Enter.
+    let alt_n = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down {
+            value: char::from(Key::Alt),
+        })
+        .then(KeyAction::Down { value: 'n' })
+        .then(KeyAction::Up { value: 'n' })
+        .then(KeyAction::Up {
+            value: char::from(Key::Alt),
+        });
+    c.perform_actions(alt_n).await.expect("Alt+N");
+    wait_for_path(&c, "/cases/new").await;
+    check_page(&c, "03-quick-registration", &mut violations).await;
+    keys(&c, "AVF-ATERV").await; // the case type field has the focus
+    keys(&c, &key(Key::Tab)).await; // district
+    keys(&c, &key(Key::Tab)).await; // description
+    keys(&c, "Frågar när återvinningscentralen i Lövsta öppnar.").await;
+    keys(&c, &key(Key::Tab)).await; // personnummer
+    keys(&c, &key(Key::Enter)).await; // save and close as answered at first contact
+    wait_for_path(&c, "/").await;
+    let source = c.source().await.expect("source");
+    assert!(
+        source.contains("är registrerat och avslutat"),
+        "the start page confirms it"
+    );
+    let (_, cases) = app.get("/api/v1/cases?case_type=AVF-ATERV").await;
+    let first = &cases["items"][0];
+    assert_eq!(first["status"], "closed");
+    assert_eq!(first["resolution"], "answered_at_first_contact");
+
+    // A case for the administration, registered and handed over.
+    c.goto(&format!("{}/cases/new", app.base))
+        .await
+        .expect("new");
+    type_into(&c, "#case_type", "FSK-ERB").await;
+    c.find(Locator::Css("#district option[value='skarholmen']"))
+        .await
+        .expect("district")
+        .click()
+        .await
+        .expect("choose");
+    type_into(
+        &c,
+        "#description",
+        "Vill veta när hon får besked om förskoleplats.",
+    )
+    .await;
+    type_into(&c, "#name", "Tolvan Tolvansson").await;
+    c.find(Locator::Css("button[value='open']"))
+        .await
+        .expect("open button")
+        .click()
+        .await
+        .expect("save and open");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let url = c.current_url().await.expect("url");
+    assert!(url.path().starts_with("/cases/KC-"), "{url}");
+    let number = url.path().trim_start_matches("/cases/").to_owned();
+    check_page(&c, "04-case-card", &mut violations).await;
+    type_into(
+        &c,
+        "#summary",
+        "Sökte plats i mars. Fick veta att handläggaren återkommer.",
+    )
+    .await;
+    c.find(Locator::Css("form[action$='/handover'] button"))
+        .await
+        .expect("hand over")
+        .click()
+        .await
+        .expect("hand over");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(c.source().await.expect("source").contains("Överlämnat"));
+
+    // The protected person's case does not exist for a level-1 agent.
+    c.goto(&format!("{}/cases/{protected}", app.base))
+        .await
+        .expect("protected");
+    let source = c.source().await.expect("source");
+    assert!(
+        !source.contains("Hemlig"),
+        "no trace of the protected person"
+    );
+    check_page(&c, "05-not-found", &mut violations).await;
+
+    // Search.
+    c.goto(&format!("{}/search?case_type=FSK-ERB", app.base))
+        .await
+        .expect("search");
+    assert!(c.source().await.expect("source").contains(&number));
+    check_page(&c, "06-search", &mut violations).await;
+    logout(&c).await;
+
+    // The officer answers from the queue.
+    login(&c, &app, "olle").await;
+    assert!(
+        c.source().await.expect("source").contains(&number),
+        "in the officer's queue"
+    );
+    check_page(&c, "07-start-officer", &mut violations).await;
+    c.goto(&format!("{}/cases/{number}", app.base))
+        .await
+        .expect("card");
+    type_into(&c, "#note", "Besked skickat: plats från 1 augusti.").await;
+    c.find(Locator::Css("form[action$='/note'] button"))
+        .await
+        .expect("note")
+        .click()
+        .await
+        .expect("save note");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    c.find(Locator::Css("form[action$='/status'] button"))
+        .await
+        .expect("close")
+        .click()
+        .await
+        .expect("close case");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let source = c.source().await.expect("source");
+    assert!(source.contains("Avslutat") && source.contains("Besked skickat"));
+    check_page(&c, "08-case-answered", &mut violations).await;
+    logout(&c).await;
+
+    // Administration and log review pages pass axe too.
+    login(&c, &app, "admin").await;
+    c.goto(&format!("{}/admin/accounts", app.base))
+        .await
+        .expect("accounts");
+    check_page(&c, "09-accounts", &mut violations).await;
+    logout(&c).await;
+    login(&c, &app, "lisa").await;
+    c.goto(&format!("{}/review", app.base))
+        .await
+        .expect("review");
+    check_page(&c, "10-log-review", &mut violations).await;
+
+    // axe really checks: an image without a text alternative is caught.
+    c.execute(
+        "const img = document.createElement('img'); img.src = '/static/none.png'; document.querySelector('main').appendChild(img); return true;",
+        vec![],
+    )
+    .await
+    .expect("break the page");
+    let found = axe(&c).await;
+    assert!(
+        found.iter().any(|v| v.starts_with("image-alt")),
+        "axe must catch a missing alt text: {found:?}"
+    );
+
+    let _ = c.close().await;
+    assert!(
+        violations.is_empty(),
+        "axe-core found WCAG violations:\n{}",
+        violations.join("\n")
+    );
+}
