@@ -340,6 +340,7 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                         (c.contact.name.as_deref().unwrap_or("–"))
                         @if let Some(p) = &c.contact.personnummer { " · " (p) }
                         @if let Some(p) = &c.contact.phone { " · " (p) }
+                        @if c.contact.kind == "person" { " · " a href=(format!("/cases/{}/person", c.number)) { "Kontakthistorik" } }
                     }
                 }
             }
@@ -417,6 +418,60 @@ pub async fn case_card(
         staff.session.principal.protected_identity,
     );
     Ok(case_page(&state, &staff, &view, None))
+}
+
+/// The person on a case and their contact history: every case about them
+/// that the viewer may see (the list applies the same access rules).
+pub async fn person_view(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+) -> Result<Markup, PageError> {
+    require_desk(&staff)?;
+    let now = Utc::now();
+    let case = state.cases.read(&number, &staff.actor, now).await?;
+    let view = CaseView::new(
+        &case,
+        state.cases.catalog(),
+        staff.session.principal.protected_identity,
+    );
+    let p = &view.contact;
+    let history = match p
+        .personnummer
+        .as_deref()
+        .and_then(|pnr| kontakt_domain::personnummer::Personnummer::parse_today(pnr).ok())
+    {
+        Some(pnr) => {
+            let filter = CaseFilter {
+                personnummer: Some(pnr),
+                limit: 100,
+                ..CaseFilter::default()
+            };
+            state.cases.list(&filter, &staff.actor, now).await?
+        }
+        None => Vec::new(),
+    };
+    Ok(layout(
+        "Person",
+        Some(&staff),
+        html! {
+            h1 { (p.name.as_deref().unwrap_or("Okänd person")) }
+            p { a href=(format!("/cases/{}", view.number)) { "Tillbaka till " (view.number) } }
+            dl.facts {
+                dt { "Personnummer" } dd { (p.personnummer.as_deref().unwrap_or("–")) }
+                dt { "Telefon" } dd { (p.phone.as_deref().unwrap_or("–")) }
+                dt { "E-post" } dd { (p.email.as_deref().unwrap_or("–")) }
+                dt { "Språk" } dd { (p.preferred_language.as_deref().unwrap_or("–")) }
+                dt { "Återkoppling via (senaste ärendet)" } dd { (view.feedback_channel.as_deref().unwrap_or("–")) }
+                @if p.protected_identity { dt { "Skyddad identitet" } dd { strong { "Ja – lämna inga uppgifter vidare" } } }
+            }
+            @if p.personnummer.is_some() {
+                (case_table(&state, &history, &format!("Kontakthistorik: {} ärenden du får se", history.len())))
+            } @else {
+                p { "Utan personnummer kan kontakthistoriken inte visas." }
+            }
+        },
+    ))
 }
 
 #[derive(Deserialize)]

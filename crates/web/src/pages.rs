@@ -84,6 +84,7 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/cases/new", Guard::Desk),
     route("POST", "/cases/new", Guard::Desk),
     route("GET", "/cases/{number}", Guard::Desk),
+    route("GET", "/cases/{number}/person", Guard::Desk),
     route("POST", "/cases/{number}/note", Guard::Desk),
     route("POST", "/cases/{number}/handover", Guard::Desk),
     route("POST", "/cases/{number}/status", Guard::Desk),
@@ -112,6 +113,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/cases/new") => get(crate::desk::quick_form),
         ("POST", "/cases/new") => post(crate::desk::quick_register),
         ("GET", "/cases/{number}") => get(crate::desk::case_card),
+        ("GET", "/cases/{number}/person") => get(crate::desk::person_view),
         ("POST", "/cases/{number}/note") => post(crate::desk::add_note),
         ("POST", "/cases/{number}/handover") => post(crate::desk::hand_over),
         ("POST", "/cases/{number}/status") => post(crate::desk::change_status),
@@ -208,6 +210,7 @@ pub fn message_page(sv: &str, en: &str) -> Markup {
             h1 { "Kontakt" }
             p role="alert" { (sv) }
             @if !en.is_empty() { p lang="en" { (en) } }
+            p.operation { "Felkod för support " span lang="en" { "(operation id)" } ": " code { (crate::problem::operation_id()) } }
             p { a href="/" { "Till startsidan" } }
         },
     )

@@ -167,6 +167,13 @@ async fn call_to_handover_to_answer(app: TestApp) {
         assert!(card.body.contains(part), "{part} missing");
     }
 
+    // The person view shows the contact history.
+    let person = agent.get(&format!("/cases/{number}/person")).await;
+    assert_eq!(person.status, 200);
+    assert!(
+        person.body.contains("Tolvan Tolvansson") && person.body.contains("Kontakthistorik: 1")
+    );
+
     // Search by personnummer finds it; a case number goes straight to the card.
     let hits = agent.get("/search?personnummer=191212121212").await;
     assert!(hits.body.contains(&number));
