@@ -1495,6 +1495,7 @@ fn filter_terms(f: &CaseFilter) -> serde_json::Value {
     put("created_from", f.created_from.map(|t| t.to_rfc3339()));
     put("created_to", f.created_to.map(|t| t.to_rfc3339()));
     put("before", f.before.map(|n| n.to_string()));
+    put("text", (!f.terms.is_empty()).then(|| f.terms.join(" ")));
     serde_json::Value::Object(terms)
 }
 

@@ -40,3 +40,4 @@ pub mod case;
 pub mod catalog;
 pub mod contact;
 pub mod personnummer;
+pub mod text;

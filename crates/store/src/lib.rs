@@ -353,6 +353,10 @@ pub struct CaseFilter {
     /// Only the cases a principal may see (see `kontakt_domain::access`);
     /// `None` for the system's own use (generator, tests of the store).
     pub visibility: Option<kontakt_domain::access::Visibility>,
+    /// Full-text search: every one of these stems (from
+    /// `kontakt_domain::text::search_terms`) must occur in the case's
+    /// description or timeline.
+    pub terms: Vec<String>,
 }
 
 /// Which audit entries to read.
@@ -400,6 +404,22 @@ pub(crate) fn stored<T>(
 pub(crate) fn case_year(at: DateTime<Utc>) -> i32 {
     use chrono::Datelike;
     kontakt_domain::calendar::stockholm_date(at).year()
+}
+
+/// The searchable text of a new case: its description and its entries'.
+pub(crate) fn case_search_text(c: &NewCase) -> String {
+    let mut text = c.description.clone();
+    for e in &c.entries {
+        let body = serde_json::to_value(&e.body).unwrap_or_default();
+        text.push(' ');
+        text.push_str(&kontakt_domain::text::entry_text(&body));
+    }
+    search_terms_text(&text)
+}
+
+/// The stems of `text`, space-separated, as the search index stores them.
+pub(crate) fn search_terms_text(text: &str) -> String {
+    kontakt_domain::text::search_terms(text).join(" ")
 }
 
 /// A new case was last changed by its latest entry.

@@ -28,6 +28,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "rights",
         include_str!("../migrations/sqlite/0005_rights.sql"),
     ),
+    (
+        6,
+        "search",
+        include_str!("../migrations/sqlite/0006_search.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -56,5 +61,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "rights",
         include_str!("../migrations/postgres/0005_rights.sql"),
+    ),
+    (
+        6,
+        "search",
+        include_str!("../migrations/postgres/0006_search.sql"),
     ),
 ];

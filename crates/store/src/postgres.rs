@@ -443,7 +443,23 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
             .map(|(i, e)| insert_entry(tx, case_id, i as i32 + 1, e.at, &e.author, &e.body)),
     )
     .await?;
+    index_text(tx, case_id, &crate::case_search_text(c)).await?;
     Ok(number)
+}
+
+/// Adds stems to the search index of a case.
+async fn index_text(tx: &Transaction<'_>, case_id: i64, terms: &str) -> Result<()> {
+    if terms.is_empty() {
+        return Ok(());
+    }
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO case_search (case_id, terms) VALUES ($1, to_tsvector('simple', $2))",
+        )
+        .await
+        .map_err(db)?;
+    tx.execute(&stmt, &[&case_id, &terms]).await.map_err(db)?;
+    Ok(())
 }
 
 async fn insert_entry(
@@ -638,6 +654,9 @@ async fn update_case(tx: &Transaction<'_>, number: CaseNumber, u: &CaseUpdate) -
     let mut last_seq = first - 1;
     for (seq, entry) in (first..).zip(&u.entries) {
         insert_entry(tx, case_id, seq, u.at, &u.author, entry).await?;
+        let body = serde_json::to_value(entry).unwrap_or_default();
+        let terms = crate::search_terms_text(&kontakt_domain::text::entry_text(&body));
+        index_text(tx, case_id, &terms).await?;
         last_seq = seq;
     }
     if let Some(other_id) = other_id {
@@ -814,6 +833,7 @@ impl Store for PgStore {
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
         let (query, values) = rows::list_query(
             filter,
+            "c.id IN (SELECT case_id FROM case_search WHERE terms @@ to_tsquery('simple', ?))",
             |n| format!("${n}"),
             |v| -> Param {
                 match v {

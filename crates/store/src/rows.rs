@@ -231,6 +231,7 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.number, c.version, c.case_type, c
 /// parameter for the backend; `push` receives each value in order.
 pub(crate) fn list_query<V>(
     filter: &crate::CaseFilter,
+    search_clause: &str,
     placeholder: impl Fn(usize) -> String,
     mut push: impl FnMut(ListValue) -> V,
 ) -> (String, Vec<V>) {
@@ -276,6 +277,32 @@ pub(crate) fn list_query<V>(
             ListValue::Text(p.as_str().into()),
             &mut values,
         );
+    }
+    if !filter.terms.is_empty() {
+        // Stems are letters and digits only (see kontakt_domain::text), so
+        // they need no quoting in either query language; the backend's
+        // clause says how its index is asked.
+        let joiner = if search_clause.contains("MATCH") {
+            " AND "
+        } else {
+            " & "
+        };
+        let query = filter
+            .terms
+            .iter()
+            .filter(|t| t.chars().all(char::is_alphanumeric) && !t.is_empty())
+            .map(|t| {
+                if joiner == " AND " {
+                    format!("\"{t}\"")
+                } else {
+                    t.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(joiner);
+        if !query.is_empty() {
+            add(search_clause, ListValue::Text(query), &mut values);
+        }
     }
     if let Some(t) = filter.created_from {
         add("c.created_at >= ?", ListValue::Time(t), &mut values);

@@ -410,6 +410,7 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
     })
     .map_err(db)?;
     let case_id = conn.last_insert_rowid();
+    index_text(conn, case_id, &crate::case_search_text(c))?;
     for (i, e) in c.entries.iter().enumerate() {
         insert_entry(
             conn,
@@ -421,6 +422,17 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
         )?;
     }
     Ok(number)
+}
+
+/// Adds stems to the search index of a case.
+fn index_text(conn: &Connection, case_id: i64, terms: &str) -> Result<()> {
+    if terms.is_empty() {
+        return Ok(());
+    }
+    conn.prepare_cached("INSERT INTO case_search (terms, case_id) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![terms, case_id]))
+        .map_err(db)?;
+    Ok(())
 }
 
 fn insert_entry(
@@ -605,6 +617,12 @@ fn update_case(conn: &Connection, number: CaseNumber, u: &CaseUpdate) -> Result<
     let mut last_seq = first - 1;
     for (seq, entry) in (first..).zip(&u.entries) {
         insert_entry(conn, case_id, seq, at, &u.author, entry)?;
+        let body = serde_json::to_value(entry).unwrap_or_default();
+        index_text(
+            conn,
+            case_id,
+            &crate::search_terms_text(&kontakt_domain::text::entry_text(&body)),
+        )?;
         last_seq = seq;
     }
     if let Some(other_id) = other_id {
@@ -747,6 +765,7 @@ fn read_case(conn: &Connection, number: CaseNumber) -> Result<Option<CaseRecord>
 fn list(conn: &Connection, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
     let (query, values) = rows::list_query(
         filter,
+        "c.id IN (SELECT case_id FROM case_search WHERE case_search MATCH ?)",
         |n| format!("?{n}"),
         |v| match v {
             ListValue::Text(s) => Value::Text(s),

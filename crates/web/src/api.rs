@@ -123,6 +123,9 @@ struct ListQuery {
     before: Option<String>,
     /// Page size, 1–500 (default 50).
     limit: Option<u32>,
+    /// Full text: words that must all occur in the description or the
+    /// timeline; Swedish inflections match ("förskolan" finds "förskolor").
+    q: Option<String>,
 }
 
 fn parse_time(errors: &mut Vec<FieldError>, field: &str, v: Option<&str>) -> Option<DateTime<Utc>> {
@@ -189,6 +192,16 @@ async fn list_cases(
     }
     let created_from = parse_time(&mut errors, "created_from", q.created_from.as_deref());
     let created_to = parse_time(&mut errors, "created_to", q.created_to.as_deref());
+    let terms =
+        q.q.as_deref()
+            .map(kontakt_domain::text::search_terms)
+            .unwrap_or_default();
+    if q.q.as_deref().is_some_and(|t| t.chars().count() > 200) || terms.len() > 10 {
+        errors.push(FieldError {
+            field: "q".into(),
+            reason: "at most 200 characters and 10 words".into(),
+        });
+    }
     if !errors.is_empty() {
         return Err(ApiError::BadQuery(errors));
     }
@@ -205,6 +218,7 @@ async fn list_cases(
         before,
         limit,
         visibility: None,
+        terms,
     };
     let items = state.cases.list(&filter, &caller.actor, Utc::now()).await?;
     let next_before = (items.len() == limit as usize)

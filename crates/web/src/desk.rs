@@ -611,6 +611,8 @@ pub async fn change_status(
 #[derive(Deserialize, Default)]
 pub struct SearchParams {
     #[serde(default)]
+    q: String,
+    #[serde(default)]
     number: String,
     #[serde(default)]
     personnummer: String,
@@ -653,7 +655,12 @@ pub async fn search(
         },
         None => None,
     };
-    let searched = !q.personnummer.is_empty()
+    let terms = kontakt_domain::text::search_terms(&q.q);
+    if q.q.chars().count() > 200 || terms.len() > 10 {
+        errors.push("Fritext: högst 200 tecken och 10 ord".to_owned());
+    }
+    let searched = !terms.is_empty()
+        || !q.personnummer.is_empty()
         || !q.case_type.is_empty()
         || !q.district.is_empty()
         || !q.status.is_empty();
@@ -664,6 +671,7 @@ pub async fn search(
             district: non_empty(&q.district),
             status,
             limit: 100,
+            terms,
             ..CaseFilter::default()
         };
         state.cases.list(&filter, &staff.actor, Utc::now()).await?
@@ -677,6 +685,8 @@ pub async fn search(
             h1 { "Sök ärenden " span lang="en" { "(Search)" } }
             @if !errors.is_empty() { div.error-summary role="alert" { @for e in &errors { p { (e) } } } }
             form method="get" action="/search" {
+                label for="q" { "Fritext (beskrivning och händelser; böjningsformer hittas)" }
+                input #q type="search" name="q" value=(q.q) autofocus;
                 label for="number" { "Ärendenummer" }
                 input #number name="number" placeholder="KC-2026-000123" value=(q.number);
                 label for="s-personnummer" { "Personnummer" }

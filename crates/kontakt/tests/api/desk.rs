@@ -114,7 +114,7 @@ async fn call_to_handover_to_answer(app: TestApp) {
                 ("group", "FSK-KO-SKH"),
                 (
                     "summary",
-                    "Sökte plats i mars, önskar besked. Fick veta att handläggaren återkommer.",
+                    "Sökte plats på förskolan i mars, önskar besked. Fick veta att handläggaren återkommer.",
                 ),
             ],
         )
@@ -131,7 +131,7 @@ async fn call_to_handover_to_answer(app: TestApp) {
     );
     let card = officer.get(&format!("/cases/{number}")).await;
     assert!(
-        card.body.contains("Sökte plats i mars"),
+        card.body.contains("Sökte plats på förskolan i mars"),
         "the summary reaches the officer"
     );
     let r = officer
@@ -161,11 +161,29 @@ async fn call_to_handover_to_answer(app: TestApp) {
     for part in [
         "Avslutat",
         "Ringde in i dag.",
-        "Sökte plats i mars",
+        "Sökte plats på förskolan",
         "Besked skickat",
     ] {
         assert!(card.body.contains(part), "{part} missing");
     }
+
+    // Full-text search over description and timeline, Swedish inflections
+    // matching: "förskolor" finds the hand-over that said "förskolan".
+    let hits = agent.get("/search?q=handl%C3%A4ggaren+besked").await;
+    assert!(
+        hits.body.contains(&number),
+        "words from the timeline are found"
+    );
+    let hits = agent.get("/search?q=f%C3%B6rskolor").await;
+    assert!(hits.body.contains(&number), "förskolan/förskolor: one stem");
+    let hits = agent.get("/search?q=simhall").await;
+    assert!(!hits.body.contains(&number));
+    let (_, api_hits) = app.get("/api/v1/cases?q=f%C3%B6rskola").await;
+    assert_eq!(
+        api_hits["items"].as_array().map(Vec::len),
+        Some(1),
+        "{api_hits}"
+    );
 
     // The person view shows the contact history.
     let person = agent.get(&format!("/cases/{number}/person")).await;
