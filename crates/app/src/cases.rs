@@ -895,6 +895,11 @@ impl CaseService {
         let mut filter = filter.clone();
         filter.visibility = Some(visibility(&self.catalog, &actor.principal));
         let filter = &filter;
+        if !filter.terms.is_empty() {
+            // Writes queue their search terms; index them before searching,
+            // so a search sees every acknowledged write.
+            build_search_index(&self.store).await?;
+        }
         let found = self.store.list_cases(filter).await?;
         // One entry per board whose data the search returned, so each
         // board's log reviewer sees the searches that touched its data.
@@ -1497,6 +1502,22 @@ fn filter_terms(f: &CaseFilter) -> serde_json::Value {
     put("before", f.before.map(|n| n.to_string()));
     put("text", (!f.terms.is_empty()).then(|| f.terms.join(" ")));
     serde_json::Value::Object(terms)
+}
+
+/// Moves queued search terms into the full-text index, in large
+/// transactions (every write queues them: indexing write by write would
+/// cost more than the write itself).
+pub async fn build_search_index(
+    store: &std::sync::Arc<dyn kontakt_store::Store>,
+) -> Result<u64, CaseError> {
+    let mut total = 0;
+    loop {
+        let moved = store.index_queued(200_000).await?;
+        total += moved;
+        if moved == 0 {
+            return Ok(total);
+        }
+    }
 }
 
 /// The audit entry of an allowed change to `case`.

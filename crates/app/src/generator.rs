@@ -795,6 +795,13 @@ pub async fn generate_into(
             progress(written);
         }
         if batch.is_empty() {
+            let started = std::time::Instant::now();
+            let indexed = crate::cases::build_search_index(service.store()).await?;
+            tracing::info!(
+                cases = indexed,
+                seconds = started.elapsed().as_secs_f64(),
+                "search index built"
+            );
             let event = Actor::new("system:generator").event(
                 chrono::Utc::now(),
                 "data.generate",

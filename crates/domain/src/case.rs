@@ -330,6 +330,22 @@ pub enum EntryBody {
 }
 
 impl EntryBody {
+    /// What was written or said in this entry, for full-text search.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            EntryBody::Note { text }
+            | EntryBody::MessageIn { text, .. }
+            | EntryBody::MessageOut { text, .. }
+            | EntryBody::Correction { text, .. } => Some(text),
+            EntryBody::HandedOver { summary, .. } => Some(summary),
+            EntryBody::StatusChanged { reason, .. } => reason.as_deref(),
+            EntryBody::FeedbackDeadlineChanged { reason, .. } => Some(reason),
+            EntryBody::Registered { .. }
+            | EntryBody::Attachment { .. }
+            | EntryBody::Linked { .. } => None,
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             EntryBody::Registered { .. } => "registered",

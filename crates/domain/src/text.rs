@@ -11,14 +11,15 @@ const MAX_WORD_CHARS: usize = 40;
 /// The distinct stems of `text`'s words, in order of first appearance.
 /// Words are runs of letters and digits; one-letter words are skipped.
 pub fn search_terms(text: &str) -> Vec<String> {
-    let stemmer = Stemmer::create(Algorithm::Swedish);
+    static STEMMER: std::sync::OnceLock<Stemmer> = std::sync::OnceLock::new();
+    let stemmer = STEMMER.get_or_init(|| Stemmer::create(Algorithm::Swedish));
     let mut terms: Vec<String> = Vec::new();
     for word in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 2 && w.chars().count() <= MAX_WORD_CHARS)
     {
         let lower = word.to_lowercase();
-        let stem = stem(&stemmer, &lower);
+        let stem = stem(stemmer, &lower);
         if !terms.contains(&stem) {
             terms.push(stem);
         }
@@ -38,16 +39,6 @@ fn stem(stemmer: &Stemmer, word: &str) -> String {
     } else {
         stem
     }
-}
-
-/// The searchable text of a timeline entry body (as JSON): what was written
-/// or said, not codes.
-pub fn entry_text(body: &serde_json::Value) -> String {
-    ["text", "summary", "reason"]
-        .iter()
-        .filter_map(|k| body.get(*k).and_then(|v| v.as_str()))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[cfg(test)]

@@ -135,6 +135,10 @@ pub trait Store: Send + Sync {
     async fn rectify(&self, rectification: rights::Rectification) -> Result<()>;
     async fn rectifications(&self, person_id: i64) -> Result<Vec<rights::RectificationRecord>>;
 
+    /// Moves up to `limit` bulk-loaded cases' search terms into the
+    /// full-text index (one transaction); returns how many were moved.
+    async fn index_queued(&self, limit: u32) -> Result<u64>;
+
     async fn meta(&self, key: &str) -> Result<Option<String>>;
     async fn set_meta(&self, key: &str, value: &str) -> Result<()>;
 
@@ -409,10 +413,9 @@ pub(crate) fn case_year(at: DateTime<Utc>) -> i32 {
 /// The searchable text of a new case: its description and its entries'.
 pub(crate) fn case_search_text(c: &NewCase) -> String {
     let mut text = c.description.clone();
-    for e in &c.entries {
-        let body = serde_json::to_value(&e.body).unwrap_or_default();
+    for t in c.entries.iter().filter_map(|e| e.body.text()) {
         text.push(' ');
-        text.push_str(&kontakt_domain::text::entry_text(&body));
+        text.push_str(t);
     }
     search_terms_text(&text)
 }

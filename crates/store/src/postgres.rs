@@ -330,6 +330,21 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             }
             Ok(Output::CreatedMany(numbers))
         }
+        WriteOp::IndexQueued(limit) => {
+            let moved = tx
+                .execute(
+                    "WITH moved AS (
+                         DELETE FROM case_search_queue
+                         WHERE ctid IN (SELECT ctid FROM case_search_queue LIMIT $1)
+                         RETURNING case_id, terms)
+                     INSERT INTO case_search (case_id, terms)
+                     SELECT case_id, to_tsvector('simple', terms) FROM moved",
+                    &[limit],
+                )
+                .await
+                .map_err(db)?;
+            Ok(Output::Count(moved))
+        }
         WriteOp::Update(number, update) => {
             let updated = update_case(tx, *number, update).await?;
             append_audit(tx, head, &update.audit).await?;
@@ -443,19 +458,19 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
             .map(|(i, e)| insert_entry(tx, case_id, i as i32 + 1, e.at, &e.author, &e.body)),
     )
     .await?;
-    index_text(tx, case_id, &crate::case_search_text(c)).await?;
+    queue_for_search(tx, case_id, &crate::case_search_text(c)).await?;
     Ok(number)
 }
 
-/// Adds stems to the search index of a case.
-async fn index_text(tx: &Transaction<'_>, case_id: i64, terms: &str) -> Result<()> {
+/// Queues stems for the search index of a case; a search first moves the
+/// queue into the index in one statement (`index_queued`), which is far
+/// cheaper than updating the GIN index write by write.
+async fn queue_for_search(tx: &Transaction<'_>, case_id: i64, terms: &str) -> Result<()> {
     if terms.is_empty() {
         return Ok(());
     }
     let stmt = tx
-        .prepare_cached(
-            "INSERT INTO case_search (case_id, terms) VALUES ($1, to_tsvector('simple', $2))",
-        )
+        .prepare_cached("INSERT INTO case_search_queue (case_id, terms) VALUES ($1, $2)")
         .await
         .map_err(db)?;
     tx.execute(&stmt, &[&case_id, &terms]).await.map_err(db)?;
@@ -654,9 +669,8 @@ async fn update_case(tx: &Transaction<'_>, number: CaseNumber, u: &CaseUpdate) -
     let mut last_seq = first - 1;
     for (seq, entry) in (first..).zip(&u.entries) {
         insert_entry(tx, case_id, seq, u.at, &u.author, entry).await?;
-        let body = serde_json::to_value(entry).unwrap_or_default();
-        let terms = crate::search_terms_text(&kontakt_domain::text::entry_text(&body));
-        index_text(tx, case_id, &terms).await?;
+        let terms = crate::search_terms_text(entry.text().unwrap_or_default());
+        queue_for_search(tx, case_id, &terms).await?;
         last_seq = seq;
     }
     if let Some(other_id) = other_id {
@@ -960,6 +974,10 @@ impl Store for PgStore {
     ) -> Result<Vec<crate::rights::RectificationRecord>> {
         let client = self.client().await?;
         rights::history(&**client, person_id).await
+    }
+
+    async fn index_queued(&self, limit: u32) -> Result<u64> {
+        self.writer.index_queued(limit).await
     }
 
     async fn staff_write(&self, write: crate::staff::StaffWrite) -> Result<()> {

@@ -320,6 +320,22 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             .map(|c| insert_case(conn, c))
             .collect::<Result<Vec<_>>>()
             .map(Output::CreatedMany),
+        WriteOp::IndexQueued(limit) => {
+            // Oldest first, so slot 0 (the registration) comes before later entries.
+            let moved = conn
+                .prepare_cached(
+                    "INSERT INTO case_search (rowid, terms)
+                     SELECT id, terms FROM case_search_queue ORDER BY id LIMIT ?1",
+                )
+                .and_then(|mut s| s.execute([limit]))
+                .map_err(db)?;
+            conn.prepare_cached(
+                "DELETE FROM case_search_queue WHERE id IN (SELECT id FROM case_search_queue ORDER BY id LIMIT ?1)",
+            )
+            .and_then(|mut s| s.execute([moved as i64]))
+            .map_err(db)?;
+            Ok(Output::Count(moved as u64))
+        }
         WriteOp::Update(number, update) => {
             let updated = update_case(conn, *number, update)?;
             append_audit(conn, head, &update.audit)?;
@@ -410,7 +426,7 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
     })
     .map_err(db)?;
     let case_id = conn.last_insert_rowid();
-    index_text(conn, case_id, &crate::case_search_text(c))?;
+    queue_for_search(conn, case_id, 0, &crate::case_search_text(c))?;
     for (i, e) in c.entries.iter().enumerate() {
         insert_entry(
             conn,
@@ -424,13 +440,20 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
     Ok(number)
 }
 
-/// Adds stems to the search index of a case.
-fn index_text(conn: &Connection, case_id: i64, terms: &str) -> Result<()> {
-    if terms.is_empty() {
+/// Slots per case in the search index's rowid (see migration 0006).
+const SEARCH_SLOTS: i64 = 1024;
+
+/// Queues stems for the search index of a case, in `slot` (0 for the text
+/// at registration, else the entry's sequence number). FTS5 indexes large
+/// batches many times faster than single rows, so writes only queue and a
+/// search first moves the queue into the index (`index_queued`). Entries
+/// beyond the slots are not indexed; no case comes near a thousand.
+fn queue_for_search(conn: &Connection, case_id: i64, slot: i64, terms: &str) -> Result<()> {
+    if terms.is_empty() || slot >= SEARCH_SLOTS {
         return Ok(());
     }
-    conn.prepare_cached("INSERT INTO case_search (terms, case_id) VALUES (?1, ?2)")
-        .and_then(|mut s| s.execute(params![terms, case_id]))
+    conn.prepare_cached("INSERT INTO case_search_queue (id, terms) VALUES (?1, ?2)")
+        .and_then(|mut s| s.execute(params![case_id * SEARCH_SLOTS + slot, terms]))
         .map_err(db)?;
     Ok(())
 }
@@ -617,11 +640,11 @@ fn update_case(conn: &Connection, number: CaseNumber, u: &CaseUpdate) -> Result<
     let mut last_seq = first - 1;
     for (seq, entry) in (first..).zip(&u.entries) {
         insert_entry(conn, case_id, seq, at, &u.author, entry)?;
-        let body = serde_json::to_value(entry).unwrap_or_default();
-        index_text(
+        queue_for_search(
             conn,
             case_id,
-            &crate::search_terms_text(&kontakt_domain::text::entry_text(&body)),
+            seq,
+            &crate::search_terms_text(entry.text().unwrap_or_default()),
         )?;
         last_seq = seq;
     }
@@ -765,7 +788,7 @@ fn read_case(conn: &Connection, number: CaseNumber) -> Result<Option<CaseRecord>
 fn list(conn: &Connection, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
     let (query, values) = rows::list_query(
         filter,
-        "c.id IN (SELECT case_id FROM case_search WHERE case_search MATCH ?)",
+        "c.id IN (SELECT rowid >> 10 FROM case_search WHERE case_search MATCH ?)",
         |n| format!("?{n}"),
         |v| match v {
             ListValue::Text(s) => Value::Text(s),
@@ -918,6 +941,10 @@ impl Store for SqliteStore {
         person_id: i64,
     ) -> Result<Vec<crate::rights::RectificationRecord>> {
         self.read(move |c| rights::history(c, person_id)).await
+    }
+
+    async fn index_queued(&self, limit: u32) -> Result<u64> {
+        self.writer.index_queued(limit).await
     }
 
     async fn staff_write(&self, write: crate::staff::StaffWrite) -> Result<()> {

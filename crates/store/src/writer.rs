@@ -26,6 +26,8 @@ pub(crate) enum WriteOp {
     Staff(Box<crate::staff::StaffWrite>),
     Remove(Box<crate::rights::Removal>),
     Rectify(Box<crate::rights::Rectification>),
+    /// Moves up to this many queued search terms into the index.
+    IndexQueued(i64),
 }
 
 pub(crate) enum Output {
@@ -116,6 +118,13 @@ impl WriterHandle {
 
     pub async fn rectify(&self, r: crate::rights::Rectification) -> Result<()> {
         self.submit(WriteOp::Rectify(Box::new(r))).await.map(|_| ())
+    }
+
+    pub async fn index_queued(&self, limit: u32) -> Result<u64> {
+        match self.submit(WriteOp::IndexQueued(i64::from(limit))).await? {
+            Output::Count(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
     }
 
     pub async fn ping(&self) -> Result<()> {

@@ -8,3 +8,10 @@ CREATE TABLE case_search (
 );
 CREATE INDEX case_search_terms ON case_search USING GIN (terms);
 CREATE INDEX case_search_case ON case_search (case_id);
+
+-- Bulk loads (the generator) queue their terms here; they are moved into
+-- the index in large transactions.
+CREATE TABLE case_search_queue (
+    case_id BIGINT NOT NULL,
+    terms   TEXT NOT NULL
+);

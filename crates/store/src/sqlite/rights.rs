@@ -102,7 +102,8 @@ pub(super) fn remove(
             .map_err(db)?;
         for sql in [
             "DELETE FROM case_links WHERE case_id = ?1 OR other_id = ?1",
-            "DELETE FROM case_search WHERE case_id = ?1",
+            "DELETE FROM case_search WHERE rowid >= ?1 * 1024 AND rowid < (?1 + 1) * 1024",
+            "DELETE FROM case_search_queue WHERE id >= ?1 * 1024 AND id < (?1 + 1) * 1024",
             "DELETE FROM case_entries WHERE case_id = ?1",
             "DELETE FROM cases WHERE id = ?1",
         ] {
