@@ -326,11 +326,41 @@ impl Actor {
 pub struct CaseService {
     store: Arc<dyn Store>,
     catalog: Arc<Catalog>,
+    /// Told (with no content) whenever a case was created or changed, so
+    /// open desks can refresh their queues; what each desk may see is then
+    /// decided by its own, access-checked reload.
+    changes: tokio::sync::broadcast::Sender<()>,
 }
 
 impl CaseService {
     pub fn new(store: Arc<dyn Store>, catalog: Arc<Catalog>) -> Self {
-        CaseService { store, catalog }
+        let (changes, _) = tokio::sync::broadcast::channel(64);
+        CaseService {
+            store,
+            catalog,
+            changes,
+        }
+    }
+
+    /// Notices of case changes (see `changes`).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<()> {
+        self.changes.subscribe()
+    }
+
+    async fn create_case(&self, new: kontakt_store::NewCase) -> Result<CaseNumber, StoreError> {
+        let number = self.store.create_case(new).await?;
+        let _ = self.changes.send(());
+        Ok(number)
+    }
+
+    async fn update_case(
+        &self,
+        number: CaseNumber,
+        update: CaseUpdate,
+    ) -> Result<kontakt_store::Updated, StoreError> {
+        let updated = self.store.update_case(number, update).await?;
+        let _ = self.changes.send(());
+        Ok(updated)
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -387,7 +417,7 @@ impl CaseService {
         ));
         let (status, feedback_deadline) = (new.status, new.feedback_deadline);
         Ok(Intake {
-            number: self.store.create_case(new).await?,
+            number: self.create_case(new).await?,
             attached: false,
             status,
             feedback_deadline,
@@ -744,7 +774,7 @@ impl CaseService {
             )],
             ..CaseUpdate::default()
         };
-        match self.store.update_case(number, update).await {
+        match self.update_case(number, update).await {
             Ok(_) => {
                 let case = self.load(&number.to_string()).await?;
                 Ok(Intake {
@@ -1026,7 +1056,7 @@ impl CaseService {
             )],
             ..CaseUpdate::default()
         };
-        self.store.update_case(case.number, update).await?;
+        self.update_case(case.number, update).await?;
         // The answer is a read like any other: withheld by agreement, audited.
         self.read(number, actor, now).await
     }
@@ -1087,7 +1117,7 @@ impl CaseService {
             )],
             ..CaseUpdate::default()
         };
-        self.store.update_case(case.number, update).await?;
+        self.update_case(case.number, update).await?;
         // The answer is a read like any other: withheld by agreement, audited.
         self.read(number, actor, now).await
     }
@@ -1258,7 +1288,7 @@ impl CaseService {
             )],
             ..CaseUpdate::default()
         };
-        let updated = self.store.update_case(case.number, update).await?;
+        let updated = self.update_case(case.number, update).await?;
         Ok((self.load(number).await?, updated.last_seq))
     }
 
@@ -1306,7 +1336,7 @@ impl CaseService {
             )],
             ..CaseUpdate::default()
         };
-        match self.store.update_case(case.number, update).await {
+        match self.update_case(case.number, update).await {
             Err(StoreError::NotFound) => {
                 return Err(invalid("case", format!("there is no case {other}")))
             }
@@ -1356,7 +1386,7 @@ impl CaseService {
             )],
             ..CaseUpdate::default()
         };
-        self.store.update_case(case.number, update).await?;
+        self.update_case(case.number, update).await?;
         // The answer is a read like any other: withheld by agreement, audited.
         self.read(number, actor, now).await
     }

@@ -125,6 +125,7 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
                 dt { kbd { "Enter" } } dd { "I snabbregistreringen: spara och stäng som besvarat direkt" }
             }
         }
+        div #queues data-live="/events" {
         @for (group, cases) in &queues {
             @let name = catalog.group(group).map_or(group.as_str(), |g| g.name_sv.as_str());
             @let due: Vec<CaseSummary> = cases.iter().filter(|c| c.feedback_deadline.is_some_and(|d| d <= today)).cloned().collect();
@@ -139,6 +140,7 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
                 }
                 (case_table(state, &cases.iter().take(25).cloned().collect::<Vec<_>>(), "Senaste i kön"))
             }
+        }
         }
     })
 }
@@ -716,4 +718,32 @@ pub async fn search(
         },
     );
     Ok(page.into_response())
+}
+
+/// Server-sent events for open desks: an event named `changed` (saying
+/// nothing about which case: nothing leaks through it) whenever a case was
+/// created or changed, so the start page can reload its queues, which are
+/// access-checked like any page.
+pub async fn events(
+    State(state): State<AppState>,
+    _staff: Staff,
+) -> axum::response::sse::Sse<
+    impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let receiver = state.cases.subscribe();
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                // Missed notices are one notice: the desk reloads anyway.
+                Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    // Browsers drop events with empty data, so it carries a word.
+                    let event = Event::default().event("changed").data("changed");
+                    return Some((Ok(event), receiver));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
 }

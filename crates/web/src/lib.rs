@@ -193,7 +193,7 @@ async fn operation(req: Request, next: Next) -> Response {
     // their own stylesheet, run no script, and post forms only to us.
     h.entry(header::CONTENT_SECURITY_POLICY).or_insert(
         HeaderValue::from_static(if is_page {
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         } else {
             "default-src 'none'; frame-ancestors 'none'"
         }),

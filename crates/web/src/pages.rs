@@ -89,6 +89,7 @@ pub const ROUTES: &[PageRoute] = &[
     route("POST", "/cases/{number}/handover", Guard::Desk),
     route("POST", "/cases/{number}/status", Guard::Desk),
     route("GET", "/search", Guard::Desk),
+    route("GET", "/events", Guard::Session),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -118,6 +119,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/cases/{number}/handover") => post(crate::desk::hand_over),
         ("POST", "/cases/{number}/status") => post(crate::desk::change_status),
         ("GET", "/search") => get(crate::desk::search),
+        ("GET", "/events") => get(crate::desk::events),
         other => unreachable!("page route {other:?} has no handler"),
     }
 }

@@ -18,3 +18,33 @@
     }
   });
 }());
+
+// Live queues on the start page: when the server says a case changed, the
+// queues are fetched again (with the user's own access rules) and swapped in.
+(function () {
+  "use strict";
+  var queues = document.getElementById("queues");
+  if (!queues || !window.EventSource) {
+    return;
+  }
+  var pending = null;
+  function reload() {
+    pending = null;
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("queues");
+        if (fresh) { queues.innerHTML = fresh.innerHTML; }
+      })
+      .catch(function () { /* the next notice tries again */ });
+  }
+  function soon() {
+    // Many changes in a burst make one reload.
+    if (pending === null) { pending = window.setTimeout(reload, 300); }
+  }
+  var source = new EventSource(queues.getAttribute("data-live"));
+  source.addEventListener("changed", soon);
+  // On every (re)connection: whatever changed while not connected.
+  source.addEventListener("open", soon);
+}());

@@ -282,6 +282,30 @@ async fn desk_in_a_real_browser() {
         c.source().await.expect("source").contains(&number),
         "in the officer's queue"
     );
+    // Live: a hand-over made elsewhere appears in the open queue by itself
+    // (after the page's event stream has connected, so it is the event
+    // that brings it).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let body = json!({"case_type": "FSK-ERB", "channel": "phone", "district": "skarholmen",
+        "description": "Fråga om kön till förskolan."});
+    let (_, live) = app.post("/api/v1/cases", &body).await;
+    let live = live["number"].as_str().expect("number").to_owned();
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/cases/{live}/handover"),
+            &json!({"group": "FSK-KO-SKH", "summary": "Vill veta sin plats i kön."}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mut appeared = false;
+    for _ in 0..40 {
+        if c.source().await.expect("source").contains(&live) {
+            appeared = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(appeared, "the queue updated itself (server-sent events)");
     check_page(&c, "07-start-officer", &mut violations).await;
     c.goto(&format!("{}/cases/{number}", app.base))
         .await

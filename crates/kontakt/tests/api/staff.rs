@@ -91,6 +91,28 @@ impl Browser {
         self.finish(r).await
     }
 
+    /// A GET whose body is not read (an event stream never ends).
+    pub async fn get_head(&mut self, path: &str) -> Page {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .expect("GET");
+        Page {
+            status: r.status().as_u16(),
+            location: r
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned(),
+            headers: r.headers().clone(),
+            body: String::new(),
+        }
+    }
+
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let r = self
             .client
@@ -638,7 +660,10 @@ async fn page_route_matrix(app: TestApp) {
                 Guard::Reviewer => who == "reviewer",
                 Guard::Desk => who == "agent",
             };
-            let page = if r.method == "GET" {
+            let streams = r.path == "/events";
+            let page = if streams {
+                browser.get_head(&path).await
+            } else if r.method == "GET" {
                 browser.get(&path).await
             } else {
                 browser.post(&path, &[]).await
@@ -658,6 +683,9 @@ async fn page_route_matrix(app: TestApp) {
                 );
             } else if !allowed {
                 assert_eq!(page.status, 403, "{context}");
+            } else if streams {
+                assert_eq!(page.status, 200, "{context}");
+                assert_eq!(page.headers["content-type"], "text/event-stream");
             } else if r.guard != Guard::Public {
                 assert_eq!(page.status, 200, "{context}");
                 let csp = page.headers["content-security-policy"]
