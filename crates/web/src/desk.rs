@@ -733,16 +733,14 @@ pub async fn events(
     use axum::response::sse::{Event, KeepAlive, Sse};
     let receiver = state.cases.subscribe();
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                // Missed notices are one notice: the desk reloads anyway.
-                Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    // Browsers drop events with empty data, so it carries a word.
-                    let event = Event::default().event("changed").data("changed");
-                    return Some((Ok(event), receiver));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        match receiver.recv().await {
+            // Missed notices are one notice: the desk reloads anyway.
+            Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                // Browsers drop events with empty data, so it carries a word.
+                let event = Event::default().event("changed").data("changed");
+                Some((Ok(event), receiver))
             }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
         }
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
