@@ -363,6 +363,41 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
             }
             @if c.status != "closed" {
                 section.actions-panel {
+                    h2 { "Svara invånaren" }
+                    form method="post" action=(format!("{base}/reply")) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for="reply" { "Svar" }
+                        textarea #reply name="text" rows="3" required {}
+                        label for="reply-channel" { "Skickas via" }
+                        select #reply-channel name="channel" {
+                            @for (v, l) in [("email", "E-post"), ("sms", "SMS"), ("phone", "Telefon (samtal)"), ("letter", "Brev")] {
+                                option value=(v) selected[c.feedback_channel.as_deref() == Some(v)] { (l) }
+                            }
+                        }
+                        button type="submit" { "Registrera svaret" }
+                    }
+                    h2 { "Arbetsläge" }
+                    div.inline-forms {
+                        @for (status, label) in [("in_progress", "Pågår"), ("waiting_for_resident", "Väntar på invånaren")] {
+                            @if c.status != status {
+                                form.inline method="post" action=(format!("{base}/status")) {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="version" value=(c.version);
+                                    input type="hidden" name="status" value=(status);
+                                    button type="submit" { "Sätt till: " (label) }
+                                }
+                            }
+                        }
+                    }
+                    h2 { "Återkopplingsdatum" }
+                    form method="post" action=(format!("{base}/deadline")) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for="deadline" { "Nytt datum" }
+                        input #deadline type="date" name="deadline" required value=[c.feedback_deadline];
+                        label for="deadline-reason" { "Skäl (visas i händelserna)" }
+                        input #deadline-reason name="reason" required;
+                        button type="submit" { "Ändra datum" }
+                    }
                     h2 { "Anteckning" }
                     form method="post" action=(format!("{base}/note")) {
                         input type="hidden" name="csrf" value=(csrf);
@@ -387,7 +422,7 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                         }
                     }
                     h2 { "Avsluta" }
-                    form method="post" action=(format!("{base}/status")) {
+                    form #close-form method="post" action=(format!("{base}/status")) {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="version" value=(c.version);
                         input type="hidden" name="status" value="closed";
@@ -481,6 +516,12 @@ pub struct CaseForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
     text: String,
     #[serde(default)]
     group: String,
@@ -567,6 +608,69 @@ pub async fn add_note(
         .await
         .map(|(case, _)| case);
     after_change(&state, &staff, &number, result, "Anteckningen är sparad.").await
+}
+
+/// Records the answer given to the resident as an outbound message (the
+/// channels issue will send it; here it is what was said, and how).
+pub async fn reply(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &form.csrf).await?;
+    require_desk(&staff)?;
+    let request = EntryRequest {
+        kind: "message_out".into(),
+        text: Some(form.text),
+        channel: non_empty(&form.channel),
+        file_name: None,
+        content_type: None,
+        content_base64: None,
+        corrects: None,
+    };
+    let result = state
+        .cases
+        .add_entry(&number, request, &staff.actor, Utc::now())
+        .await
+        .map(|(case, _)| case);
+    after_change(&state, &staff, &number, result, "Svaret är registrerat.").await
+}
+
+pub async fn change_deadline(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &form.csrf).await?;
+    require_desk(&staff)?;
+    let deadline = match form.deadline.parse::<chrono::NaiveDate>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            let error = CaseError::Invalid(vec![FieldError {
+                field: "deadline".into(),
+                reason: "ange ett datum (ÅÅÅÅ-MM-DD)".into(),
+            }]);
+            return after_change(&state, &staff, &number, Err(error), "").await;
+        }
+    };
+    let request = kontakt_app::cases::DeadlineRequest {
+        deadline,
+        reason: form.reason,
+    };
+    let result = state
+        .cases
+        .set_deadline(&number, request, &staff.actor, Utc::now())
+        .await;
+    after_change(
+        &state,
+        &staff,
+        &number,
+        result,
+        "Återkopplingsdatumet är ändrat.",
+    )
+    .await
 }
 
 pub async fn hand_over(

@@ -88,6 +88,8 @@ pub const ROUTES: &[PageRoute] = &[
     route("POST", "/cases/{number}/note", Guard::Desk),
     route("POST", "/cases/{number}/handover", Guard::Desk),
     route("POST", "/cases/{number}/status", Guard::Desk),
+    route("POST", "/cases/{number}/reply", Guard::Desk),
+    route("POST", "/cases/{number}/deadline", Guard::Desk),
     route("GET", "/search", Guard::Desk),
     route("GET", "/events", Guard::Session),
 ];
@@ -118,6 +120,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/cases/{number}/note") => post(crate::desk::add_note),
         ("POST", "/cases/{number}/handover") => post(crate::desk::hand_over),
         ("POST", "/cases/{number}/status") => post(crate::desk::change_status),
+        ("POST", "/cases/{number}/reply") => post(crate::desk::reply),
+        ("POST", "/cases/{number}/deadline") => post(crate::desk::change_deadline),
         ("GET", "/search") => get(crate::desk::search),
         ("GET", "/events") => get(crate::desk::events),
         other => unreachable!("page route {other:?} has no handler"),

@@ -149,6 +149,17 @@ async fn wait_for_path(c: &Client, path: &str) {
     );
 }
 
+/// Waits until the page shows `text` (a form post and its answer take a moment).
+async fn wait_for_text(c: &Client, text: &str) {
+    for _ in 0..50 {
+        if c.source().await.is_ok_and(|s| s.contains(text)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {text}");
+}
+
 async fn logout(c: &Client) {
     c.find(Locator::Css("form.logout button"))
         .await
@@ -237,7 +248,7 @@ async fn desk_in_a_real_browser() {
         .click()
         .await
         .expect("save and open");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_text(&c, "Lämna över till handläggare").await;
     let url = c.current_url().await.expect("url");
     assert!(url.path().starts_with("/cases/KC-"), "{url}");
     let number = url.path().trim_start_matches("/cases/").to_owned();
@@ -254,8 +265,7 @@ async fn desk_in_a_real_browser() {
         .click()
         .await
         .expect("hand over");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(c.source().await.expect("source").contains("Överlämnat"));
+    wait_for_text(&c, "Ärendet är överlämnat.").await;
 
     // The protected person's case does not exist for a level-1 agent.
     c.goto(&format!("{}/cases/{protected}", app.base))
@@ -317,14 +327,14 @@ async fn desk_in_a_real_browser() {
         .click()
         .await
         .expect("save note");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    c.find(Locator::Css("form[action$='/status'] button"))
+    wait_for_text(&c, "Anteckningen är sparad.").await;
+    c.find(Locator::Css("#close-form button"))
         .await
         .expect("close")
         .click()
         .await
         .expect("close case");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_for_text(&c, "Statusen är ändrad.").await;
     let source = c.source().await.expect("source");
     assert!(source.contains("Avslutat") && source.contains("Besked skickat"));
     check_page(&c, "08-case-answered", &mut violations).await;

@@ -99,6 +99,53 @@ async fn call_to_handover_to_answer(app: TestApp) {
         .await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("Ringde in i dag."));
+    // Work status, the answer given, and a new feedback date.
+    let r = agent
+        .post(
+            &format!("/cases/{number}/status"),
+            &[("csrf", &csrf), ("status", "in_progress")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Pågår"));
+    let r = agent
+        .post(
+            &format!("/cases/{number}/reply"),
+            &[
+                ("csrf", &csrf),
+                ("text", "Du får besked inom fem arbetsdagar."),
+                ("channel", "sms"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Du får besked inom fem arbetsdagar."));
+    let r = agent
+        .post(
+            &format!("/cases/{number}/deadline"),
+            &[
+                ("csrf", &csrf),
+                ("deadline", "inte ett datum"),
+                ("reason", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "a bad date is explained, nothing changes");
+    let later = (chrono::Utc::now() + chrono::Duration::days(20))
+        .date_naive()
+        .to_string();
+    let r = agent
+        .post(
+            &format!("/cases/{number}/deadline"),
+            &[
+                ("csrf", &csrf),
+                ("deadline", &later),
+                ("reason", "Väntar på kön"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains(&later));
     let r = agent
         .post(
             &format!("/cases/{number}/handover"),
