@@ -593,10 +593,24 @@ pub async fn add_note(
 ) -> Result<Response, PageError> {
     staff.check_csrf(&state, &form.csrf).await?;
     require_desk(&staff)?;
+    let done = "Anteckningen är sparad.";
+    add_text_entry(&state, &staff, &number, "note", form.text, None, done).await
+}
+
+/// Appends a note or a message to the case and shows the card again.
+async fn add_text_entry(
+    state: &AppState,
+    staff: &Staff,
+    number: &str,
+    kind: &str,
+    text: String,
+    channel: Option<String>,
+    done: &str,
+) -> Result<Response, PageError> {
     let request = EntryRequest {
-        kind: "note".into(),
-        text: Some(form.text),
-        channel: None,
+        kind: kind.into(),
+        text: Some(text),
+        channel,
         file_name: None,
         content_type: None,
         content_base64: None,
@@ -604,10 +618,10 @@ pub async fn add_note(
     };
     let result = state
         .cases
-        .add_entry(&number, request, &staff.actor, Utc::now())
+        .add_entry(number, request, &staff.actor, Utc::now())
         .await
         .map(|(case, _)| case);
-    after_change(&state, &staff, &number, result, "Anteckningen är sparad.").await
+    after_change(state, staff, number, result, done).await
 }
 
 /// Records the answer given to the resident as an outbound message (the
@@ -620,21 +634,18 @@ pub async fn reply(
 ) -> Result<Response, PageError> {
     staff.check_csrf(&state, &form.csrf).await?;
     require_desk(&staff)?;
-    let request = EntryRequest {
-        kind: "message_out".into(),
-        text: Some(form.text),
-        channel: non_empty(&form.channel),
-        file_name: None,
-        content_type: None,
-        content_base64: None,
-        corrects: None,
-    };
-    let result = state
-        .cases
-        .add_entry(&number, request, &staff.actor, Utc::now())
-        .await
-        .map(|(case, _)| case);
-    after_change(&state, &staff, &number, result, "Svaret är registrerat.").await
+    let channel = non_empty(&form.channel);
+    let done = "Svaret är registrerat.";
+    add_text_entry(
+        &state,
+        &staff,
+        &number,
+        "message_out",
+        form.text,
+        channel,
+        done,
+    )
+    .await
 }
 
 pub async fn change_deadline(
