@@ -951,3 +951,51 @@ async fn sessions_time_out() {
     service.purge_sessions().await.expect("purge");
     assert!(app.store.session(&hash).await.expect("read").is_none());
 }
+
+/// Behind the city's proxy the audit names the real client; from anyone
+/// else the header is ignored (it could be forged).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_client_only_from_trusted_proxies() {
+    let app = crate::helpers::spawn_app(crate::helpers::Db::Sqlite).await;
+    // The test app trusts no proxy: the header changes nothing.
+    let r = app
+        .client
+        .get(app.url("/api/v1/cases"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 401);
+    let denied = actions(&app, "auth.denied").await;
+    assert_eq!(
+        denied.last().map(|r| r.event.client.as_str()),
+        Some("127.0.0.1")
+    );
+
+    // A server that trusts 127.0.0.1 as its proxy takes the client from it.
+    let cases = Arc::new(kontakt_app::cases::CaseService::new(
+        app.store.clone(),
+        app.catalog.clone(),
+    ));
+    let state = kontakt_web::AppState::new(cases, Arc::new(staff(&app)), None)
+        .with_trusted_proxies(vec!["127.0.0.1".parse().expect("ip")]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(kontakt_web::serve(listener, state, std::future::pending()));
+    let r = app
+        .client
+        .get(format!("{base}/api/v1/cases"))
+        .header("x-forwarded-for", "198.51.100.2, 203.0.113.7")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 401);
+    let denied = actions(&app, "auth.denied").await;
+    assert_eq!(
+        denied.last().map(|r| r.event.client.as_str()),
+        Some("203.0.113.7"),
+        "the address the proxy saw, not one the client wrote in front of it"
+    );
+}
