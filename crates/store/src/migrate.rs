@@ -33,6 +33,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "search",
         include_str!("../migrations/sqlite/0006_search.sql"),
     ),
+    (
+        7,
+        "protected_index",
+        include_str!("../migrations/sqlite/0007_protected_index.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -66,5 +71,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         6,
         "search",
         include_str!("../migrations/postgres/0006_search.sql"),
+    ),
+    (
+        7,
+        "protected_index",
+        include_str!("../migrations/postgres/0007_protected_index.sql"),
     ),
 ];
