@@ -302,15 +302,6 @@ pub async fn quick_register(
     }
 }
 
-fn entry_text(e: &crate::views::EntryView) -> String {
-    let body = serde_json::to_value(&e.body).unwrap_or_default();
-    ["text", "summary", "file_name", "reason", "status", "group"]
-        .iter()
-        .filter_map(|k| body.get(*k).and_then(|v| v.as_str()))
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
 fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Markup>) -> Markup {
     let catalog = state.cases.catalog();
     let csrf = &staff.session.session.csrf_token;
@@ -357,7 +348,7 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                     li {
                         time datetime=(e.at.to_rfc3339()) { (kontakt_domain::calendar::stockholm_local(e.at).format("%Y-%m-%d %H:%M")) }
                         " " strong { (e.body.kind()) } " " span.author { (e.author) }
-                        p { (entry_text(e)) }
+                        p { (e.summary()) }
                     }
                 }
             }

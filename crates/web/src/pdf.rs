@@ -177,12 +177,7 @@ pub fn register_extract(view: &RegisterExtractView) -> Vec<u8> {
         );
         doc.add(Style::Body, &c.description);
         for e in &c.entries {
-            let body = serde_json::to_value(&e.body).unwrap_or_default();
-            let text = ["text", "summary", "file_name", "reason"]
-                .iter()
-                .filter_map(|k| body.get(*k).and_then(|v| v.as_str()))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let text = e.summary();
             doc.add(
                 Style::Body,
                 &format!(

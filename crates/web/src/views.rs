@@ -140,6 +140,21 @@ pub struct EntryView {
 }
 
 impl EntryView {
+    /// One line for people reading a timeline (the desk, the register
+    /// extract): what was written or said, or what happened.
+    pub fn summary(&self) -> String {
+        match &self.body {
+            EntryBody::Attachment { file_name, .. } => file_name.clone(),
+            EntryBody::HandedOver { group, summary } => format!("{group}: {summary}"),
+            EntryBody::StatusChanged { to, reason, .. } => match reason {
+                Some(r) => format!("{} ({r})", to.as_str()),
+                None => to.as_str().to_owned(),
+            },
+            EntryBody::Linked { case } => case.to_string(),
+            other => other.text().unwrap_or_default().to_owned(),
+        }
+    }
+
     fn new(e: &EntryRecord) -> Self {
         EntryView {
             seq: e.seq,
@@ -476,12 +491,7 @@ impl RegisterExtractView {
                 esc(&c.description),
             );
             for e in &c.entries {
-                let body = serde_json::to_value(&e.body).unwrap_or_default();
-                let text = ["text", "summary", "file_name", "reason"]
-                    .iter()
-                    .filter_map(|k| body.get(*k).and_then(|v| v.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let text = e.summary();
                 out += &format!(
                     "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                     esc(&e.at.format("%Y-%m-%d %H:%M").to_string()),

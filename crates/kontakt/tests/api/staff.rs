@@ -62,17 +62,9 @@ impl Browser {
                 }
             }
         }
-        Page {
-            status: r.status().as_u16(),
-            location: r
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned(),
-            headers: r.headers().clone(),
-            body: r.text().await.unwrap_or_default(),
-        }
+        let mut page = head_of(&r);
+        page.body = r.text().await.unwrap_or_default();
+        page
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
@@ -100,17 +92,7 @@ impl Browser {
             .send()
             .await
             .expect("GET");
-        Page {
-            status: r.status().as_u16(),
-            location: r
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned(),
-            headers: r.headers().clone(),
-            body: String::new(),
-        }
+        head_of(&r)
     }
 
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
@@ -127,6 +109,21 @@ impl Browser {
 
     pub fn session(&self) -> Option<String> {
         self.cookies.get("__Host-kontakt").cloned()
+    }
+}
+
+/// A response's status and headers, with an empty body.
+fn head_of(r: &reqwest::Response) -> Page {
+    Page {
+        status: r.status().as_u16(),
+        location: r
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+        headers: r.headers().clone(),
+        body: String::new(),
     }
 }
 
