@@ -10,8 +10,9 @@ use kontakt_domain::access::{decide, visibility, Action, CaseFacts, Decision, Pr
 use kontakt_domain::audit::{AuditEvent, Outcome};
 use kontakt_domain::calendar::{add_working_days, stockholm_date};
 use kontakt_domain::case::{
-    check_handover, check_resolution, check_transition, CaseNumber, Channel, ContactGiven,
-    EntryBody, FeedbackChannel, Resolution, RuleError, Status,
+    check_handover, check_handover_response, check_resolution, check_transition, CaseNumber,
+    Channel, ContactGiven, EntryBody, FeedbackChannel, HandoverResponse, Resolution, RuleError,
+    Status,
 };
 use kontakt_domain::catalog::PersonalData;
 use kontakt_domain::catalog::{CaseType, Catalog, GroupKind};
@@ -201,6 +202,25 @@ pub struct StatusRequest {
     #[serde(default)]
     pub reason: Option<String>,
     /// The case's `version` as last read; the change fails with 409 if it moved on.
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// What the officer group does with a case handed over to it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandoverResponseRequest {
+    /// accept, request_info, return or answer_and_close.
+    #[serde(default)]
+    pub action: String,
+    /// The question (request_info), the reason (return) or the answer given
+    /// to the resident (answer_and_close). Accepting takes no text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// How the answer reached the resident (answer_and_close); the case's
+    /// feedback channel when left out.
+    #[serde(default)]
+    pub channel: Option<String>,
     #[serde(default)]
     pub expected_version: Option<i64>,
 }
@@ -1122,6 +1142,174 @@ impl CaseService {
         self.read(number, actor, now).await
     }
 
+    /// An officer's answer to a hand-over: accept it, ask the centre for
+    /// more, return it, or close it with the answer given. Only members of
+    /// the officer group the case is assigned to may answer; asking and
+    /// returning put the case back in the centre's queue, so the centre sees
+    /// what the officer did on the timeline and in its queue.
+    pub async fn respond_to_handover(
+        &self,
+        number: &str,
+        req: HandoverResponseRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CaseRecord>, CaseError> {
+        let case = self
+            .load_at_version(number, req.expected_version, actor, now)
+            .await?;
+        let ct = self.case_type_of(&case)?;
+        let mut p = Problems::default();
+        let action = parse_word(
+            &mut p,
+            "action",
+            Some(req.action.trim()),
+            HandoverResponse::parse,
+            HandoverResponse::choices,
+        );
+        let text = match (action, req.text.as_deref()) {
+            (Some(HandoverResponse::Accept), Some(t)) if !t.trim().is_empty() => {
+                p.add("text", "accepting takes no text; add a note instead");
+                None
+            }
+            (Some(HandoverResponse::Accept), _) | (None, _) => None,
+            (Some(_), t) => p.text("text", t.unwrap_or(""), limits::TEXT_CHARS, true),
+        };
+        let channel = match action {
+            Some(HandoverResponse::AnswerAndClose) => {
+                match req
+                    .channel
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                {
+                    Some(c) => {
+                        parse_word(&mut p, "channel", Some(c), Channel::parse, Channel::choices)
+                    }
+                    None => match case.feedback_channel {
+                        Some(f) => Channel::parse(f.as_str()),
+                        None => {
+                            p.add("channel", "is required: the case has no feedback channel");
+                            None
+                        }
+                    },
+                }
+            }
+            _ => {
+                if req.channel.as_deref().is_some_and(|c| !c.trim().is_empty()) {
+                    p.add("channel", "only an answer is sent on a channel");
+                }
+                None
+            }
+        };
+        p.finish()?;
+        let Some(action) = action else {
+            return Err(CaseError::Invalid(vec![]));
+        };
+        let officer_group = case
+            .assignee_group
+            .clone()
+            .filter(|g| {
+                matches!(
+                    self.catalog.group(g).map(|g| &g.kind),
+                    Some(GroupKind::Officer { .. })
+                )
+            })
+            .filter(|g| actor.principal.groups.contains(g));
+        let Some(officer_group) = officer_group else {
+            return Err(invalid(
+                "action",
+                "the case is not handed over to one of your officer groups",
+            ));
+        };
+        let to = check_handover_response(case.status, action)?;
+        // Asking and returning send the case to the centre's queue for its type.
+        let centre_group = || {
+            ct.answer_group.clone().or_else(|| {
+                self.catalog
+                    .groups
+                    .iter()
+                    .find(|g| matches!(g.kind, GroupKind::Answer { .. }))
+                    .map(|g| g.code.clone())
+            })
+        };
+        let text = text.unwrap_or_default();
+        let mut update = CaseUpdate {
+            expected_version: Some(case.version),
+            at: now,
+            author: actor.id.clone(),
+            status: Some(to),
+            audit: vec![change_event(
+                actor,
+                now,
+                "case.handover_response",
+                &case,
+                serde_json::json!({"action": action.as_str(), "group": officer_group}),
+            )],
+            ..CaseUpdate::default()
+        };
+        match action {
+            HandoverResponse::Accept => {
+                update.entries = vec![EntryBody::HandoverAccepted {
+                    group: officer_group,
+                }];
+                update.assignee_person = Some(Some(actor.id.clone()));
+            }
+            HandoverResponse::RequestInfo | HandoverResponse::Return => {
+                let Some(group) = centre_group() else {
+                    return Err(invalid(
+                        "action",
+                        "the catalog has no answer group to send the case to",
+                    ));
+                };
+                update.entries = vec![if action == HandoverResponse::RequestInfo {
+                    EntryBody::InfoRequested {
+                        group: group.clone(),
+                        question: text,
+                    }
+                } else {
+                    EntryBody::HandoverReturned {
+                        group: group.clone(),
+                        reason: text,
+                    }
+                }];
+                update.assignee_group = Some(Some(group));
+                update.assignee_person = Some(None);
+            }
+            HandoverResponse::AnswerAndClose => {
+                let Some(channel) = channel else {
+                    return Err(CaseError::Invalid(vec![]));
+                };
+                update.entries = vec![
+                    EntryBody::MessageOut { channel, text },
+                    EntryBody::StatusChanged {
+                        from: case.status,
+                        to,
+                        resolution: Some(Resolution::HandedOver),
+                        reason: None,
+                    },
+                ];
+                update.resolution = Some(Some(Resolution::HandedOver));
+                update.closed_at = Some(Some(now));
+            }
+        }
+        self.update_case(case.number, update).await?;
+        // After asking or returning, the case is the centre's again and the
+        // officer may no longer see it: say so rather than read it (a read
+        // would be refused and logged as an attempt).
+        let after = self.load(number).await?;
+        let facts = CaseFacts {
+            board: &after.board,
+            service_area: &after.service_area,
+            assignee_group: after.assignee_group.as_deref(),
+            confidential: after.confidential,
+            protected: is_protected(&after),
+        };
+        if let Decision::Deny(_) = decide(&self.catalog, &actor.principal, Action::Read, facts) {
+            return Ok(None);
+        }
+        self.read(number, actor, now).await.map(Some)
+    }
+
     pub async fn add_entry(
         &self,
         number: &str,
@@ -1619,6 +1807,8 @@ fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
             | EntryBody::MessageOut { text: t, .. }
             | EntryBody::Correction { text: t, .. }
             | EntryBody::HandedOver { summary: t, .. }
+            | EntryBody::InfoRequested { question: t, .. }
+            | EntryBody::HandoverReturned { reason: t, .. }
             | EntryBody::FeedbackDeadlineChanged { reason: t, .. }
                 if !text =>
             {

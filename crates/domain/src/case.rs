@@ -136,6 +136,20 @@ word_enum! {
 }
 
 word_enum! {
+    /// What an officer group does with a case handed over to it.
+    HandoverResponse {
+        /// Take the case on: it becomes the officer's own.
+        Accept = "accept",
+        /// Ask the contact centre for more before working on it.
+        RequestInfo = "request_info",
+        /// Send it back to the centre: not ours, or not ready.
+        Return = "return",
+        /// Close the case with the answer given to the resident.
+        AnswerAndClose = "answer_and_close",
+    }
+}
+
+word_enum! {
     ContactKind {
         Person = "person",
         Organisation = "organisation",
@@ -170,6 +184,11 @@ pub enum RuleError {
     HandoverNotAllowed,
     #[error("a closed case must be reopened before it is handed over")]
     HandoverOfClosedCase,
+    #[error("a case that is {status} cannot be answered with {response}")]
+    ResponseNotPossible {
+        status: Status,
+        response: HandoverResponse,
+    },
 }
 
 impl RuleError {
@@ -185,6 +204,7 @@ impl RuleError {
             | RuleError::NotFirstContact => "resolution",
             RuleError::ReasonRequired => "reason",
             RuleError::HandoverNotAllowed | RuleError::HandoverOfClosedCase => "group",
+            RuleError::ResponseNotPossible { .. } => "action",
         }
     }
 }
@@ -257,6 +277,31 @@ pub fn check_handover(from: Status, level: CentreLevel) -> Result<(), RuleError>
     Ok(())
 }
 
+/// What an officer may do with a case handed over to their group, and the
+/// status it moves to. Accepting is only for a case still waiting in the
+/// group's queue; asking, returning and answering are also possible while
+/// the officer works on it.
+pub fn check_handover_response(
+    from: Status,
+    response: HandoverResponse,
+) -> Result<Status, RuleError> {
+    use HandoverResponse::*;
+    let to = match (response, from) {
+        (Accept, Status::HandedOver) => Status::InProgress,
+        (RequestInfo | Return, Status::HandedOver | Status::InProgress) => Status::InProgress,
+        (AnswerAndClose, Status::HandedOver | Status::InProgress | Status::WaitingForResident) => {
+            Status::Closed
+        }
+        _ => {
+            return Err(RuleError::ResponseNotPossible {
+                status: from,
+                response,
+            })
+        }
+    };
+    Ok(to)
+}
+
 /// Contact details as a resident gave them at one contact.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContactGiven {
@@ -319,6 +364,20 @@ pub enum EntryBody {
     Linked {
         case: CaseNumber,
     },
+    /// An officer of `group` took the case on.
+    HandoverAccepted {
+        group: String,
+    },
+    /// The officer asked the centre for more; the case went to the centre's `group`.
+    InfoRequested {
+        group: String,
+        question: String,
+    },
+    /// The officer sent the case back to the centre's `group`.
+    HandoverReturned {
+        group: String,
+        reason: String,
+    },
     Correction {
         corrects: u32,
         text: String,
@@ -338,11 +397,14 @@ impl EntryBody {
             | EntryBody::MessageOut { text, .. }
             | EntryBody::Correction { text, .. } => Some(text),
             EntryBody::HandedOver { summary, .. } => Some(summary),
+            EntryBody::InfoRequested { question, .. } => Some(question),
+            EntryBody::HandoverReturned { reason, .. } => Some(reason),
             EntryBody::StatusChanged { reason, .. } => reason.as_deref(),
             EntryBody::FeedbackDeadlineChanged { reason, .. } => Some(reason),
             EntryBody::Registered { .. }
             | EntryBody::Attachment { .. }
-            | EntryBody::Linked { .. } => None,
+            | EntryBody::Linked { .. }
+            | EntryBody::HandoverAccepted { .. } => None,
         }
     }
 
@@ -356,6 +418,9 @@ impl EntryBody {
             EntryBody::StatusChanged { .. } => "status_changed",
             EntryBody::HandedOver { .. } => "handed_over",
             EntryBody::Linked { .. } => "linked",
+            EntryBody::HandoverAccepted { .. } => "handover_accepted",
+            EntryBody::InfoRequested { .. } => "info_requested",
+            EntryBody::HandoverReturned { .. } => "handover_returned",
             EntryBody::Correction { .. } => "correction",
             EntryBody::FeedbackDeadlineChanged { .. } => "feedback_deadline_changed",
         }
@@ -440,6 +505,26 @@ mod tests {
         assert!(check_handover(Status::Registered, Inform).is_err());
         assert!(check_handover(Status::Closed, Handle).is_err());
         assert!(check_handover(Status::InProgress, Register).is_ok());
+    }
+
+    #[test]
+    fn officers_answer_hand_overs() {
+        use HandoverResponse::*;
+        let to = |from, r| check_handover_response(from, r).ok();
+        assert_eq!(to(Status::HandedOver, Accept), Some(Status::InProgress));
+        assert_eq!(to(Status::InProgress, Accept), None);
+        assert_eq!(
+            to(Status::HandedOver, RequestInfo),
+            Some(Status::InProgress)
+        );
+        assert_eq!(to(Status::InProgress, Return), Some(Status::InProgress));
+        assert_eq!(to(Status::Registered, Return), None);
+        assert_eq!(
+            to(Status::WaitingForResident, AnswerAndClose),
+            Some(Status::Closed)
+        );
+        assert_eq!(to(Status::Closed, AnswerAndClose), None);
+        assert_eq!(to(Status::Closed, Accept), None);
     }
 
     #[test]

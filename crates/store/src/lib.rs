@@ -349,6 +349,8 @@ pub struct CaseFilter {
     pub district: Option<String>,
     pub channel: Option<Channel>,
     pub assignee_group: Option<String>,
+    /// Cases assigned to this person (a staff actor id).
+    pub assignee_person: Option<String>,
     pub personnummer: Option<Personnummer>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,

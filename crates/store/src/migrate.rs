@@ -38,6 +38,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "protected_index",
         include_str!("../migrations/sqlite/0007_protected_index.sql"),
     ),
+    (
+        8,
+        "assignee_person",
+        include_str!("../migrations/sqlite/0008_assignee_person.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -76,5 +81,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         7,
         "protected_index",
         include_str!("../migrations/postgres/0007_protected_index.sql"),
+    ),
+    (
+        8,
+        "assignee_person",
+        include_str!("../migrations/postgres/0008_assignee_person.sql"),
     ),
 ];

@@ -271,6 +271,13 @@ pub(crate) fn list_query<V>(
             &mut values,
         );
     }
+    if let Some(s) = &filter.assignee_person {
+        add(
+            "c.assignee_person = ?",
+            ListValue::Text(s.clone()),
+            &mut values,
+        );
+    }
     if let Some(p) = &filter.personnummer {
         add(
             "c.person_id = (SELECT id FROM persons WHERE personnummer = ?)",

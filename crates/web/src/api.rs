@@ -3,12 +3,12 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use kontakt_app::cases::{
-    limits, DeadlineRequest, EntryRequest, FieldError, HandoverRequest, IntakeRequest, LinkRequest,
-    StatusRequest,
+    limits, DeadlineRequest, EntryRequest, FieldError, HandoverRequest, HandoverResponseRequest,
+    IntakeRequest, LinkRequest, StatusRequest,
 };
 use kontakt_domain::case::{CaseNumber, Channel, Status};
 use kontakt_domain::personnummer::Personnummer;
@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(add_entry))
         .routes(routes!(change_status))
         .routes(routes!(hand_over))
+        .routes(routes!(respond_to_handover))
         .routes(routes!(link_case))
         .routes(routes!(set_deadline))
         .routes(routes!(get_attachment))
@@ -113,6 +114,8 @@ struct ListQuery {
     channel: Option<String>,
     /// Cases assigned to this group.
     group: Option<String>,
+    /// Cases assigned to this person (the actor id of an officer who accepted them).
+    assignee: Option<String>,
     /// Cases of the person with this personnummer.
     personnummer: Option<String>,
     /// Registered at or after (RFC 3339 time or YYYY-MM-DD).
@@ -212,6 +215,7 @@ async fn list_cases(
         district: q.district,
         channel,
         assignee_group: q.group,
+        assignee_person: q.assignee,
         personnummer,
         created_from,
         created_to,
@@ -306,6 +310,33 @@ async fn hand_over(
         .hand_over(&number, req, &caller.actor, Utc::now())
         .await?;
     Ok(Json(view(&state, &caller, &case)))
+}
+
+/// The officer group's answer to a hand-over: `accept` it (it becomes the
+/// officer's own), `request_info` from the centre or `return` it with a
+/// reason (both put it back in the centre's queue), or `answer_and_close`
+/// with the answer given to the resident. Only members of the officer group
+/// the case is assigned to may answer. 204 when the case went back to the
+/// centre and the caller may no longer see it.
+#[utoipa::path(post, path = "/cases/{number}/handover-response", tag = "cases", request_body = HandoverResponseRequest,
+    params(("number" = String, Path, description = "Case number")),
+    responses((status = 200, body = CaseView), (status = 204, description = "The case is back with the centre"),
+        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn respond_to_handover(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    ApiJson(req): ApiJson<HandoverResponseRequest>,
+) -> Result<Response, ApiError> {
+    let case = state
+        .cases
+        .respond_to_handover(&number, req, &caller.actor, Utc::now())
+        .await?;
+    Ok(match case {
+        Some(case) => Json(view(&state, &caller, &case)).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
 }
 
 /// Relate two cases; both timelines record it.

@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::Utc;
 use kontakt_app::cases::{
-    CaseError, ContactInput, EntryRequest, FieldError, HandoverRequest, IntakeRequest,
-    StatusRequest,
+    CaseError, ContactInput, EntryRequest, FieldError, HandoverRequest, HandoverResponseRequest,
+    IntakeRequest, StatusRequest,
 };
 use kontakt_domain::access::Role;
-use kontakt_domain::case::{Channel, Status};
+use kontakt_domain::case::{Channel, EntryBody, Status};
 use kontakt_domain::catalog::GroupKind;
 use kontakt_store::{CaseFilter, CaseSummary};
 use maud::{html, Markup};
@@ -46,6 +46,35 @@ fn status_sv(status: &str) -> &'static str {
         "handed_over" => "Överlämnat",
         "closed" => "Avslutat",
         _ => "Okänd status",
+    }
+}
+
+fn resolution_sv(resolution: &str) -> &'static str {
+    match resolution {
+        "answered_at_first_contact" => "besvarat vid första kontakten",
+        "resolved_in_centre" => "löst i kontaktcenter",
+        "handed_over" => "besvarat av handläggare",
+        "referred_elsewhere" => "hänvisat till annan",
+        _ => "okänt utfall",
+    }
+}
+
+/// What happened, in words for the timeline.
+fn entry_kind_sv(body: &EntryBody) -> &'static str {
+    match body {
+        EntryBody::Registered { .. } => "Registrerat",
+        EntryBody::Note { .. } => "Anteckning",
+        EntryBody::MessageIn { .. } => "Meddelande från invånaren",
+        EntryBody::MessageOut { .. } => "Svar till invånaren",
+        EntryBody::Attachment { .. } => "Bilaga",
+        EntryBody::StatusChanged { .. } => "Status ändrad",
+        EntryBody::HandedOver { .. } => "Överlämnat",
+        EntryBody::Linked { .. } => "Kopplat till ärende",
+        EntryBody::Correction { .. } => "Rättelse",
+        EntryBody::FeedbackDeadlineChanged { .. } => "Nytt återkopplingsdatum",
+        EntryBody::HandoverAccepted { .. } => "Mottaget av handläggare",
+        EntryBody::InfoRequested { .. } => "Handläggaren ber om mer underlag",
+        EntryBody::HandoverReturned { .. } => "Returnerat av handläggare",
     }
 }
 
@@ -111,21 +140,32 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
             .collect();
         queues.push((group.clone(), cases));
     }
+    let mine: Vec<CaseSummary> = state
+        .cases
+        .list(
+            &CaseFilter {
+                assignee_person: Some(staff.actor.id.clone()),
+                limit: 100,
+                ..CaseFilter::default()
+            },
+            &staff.actor,
+            now,
+        )
+        .await?
+        .into_iter()
+        .filter(|c| c.status != Status::Closed)
+        .collect();
     let catalog = state.cases.catalog();
     Ok(html! {
         p { a.button href="/cases/new" { "Ny registrering (Alt+N)" } " "
             a.button href="/search" { "Sök ärenden (Alt+S)" } }
-        details.shortcuts {
-            summary { "Kortkommandon " span lang="en" { "(Keyboard shortcuts)" } }
-            dl {
-                dt { kbd { "Alt+N" } } dd { "Ny registrering" }
-                dt { kbd { "Alt+S" } } dd { "Sök ärenden" }
-                dt { kbd { "Alt+H" } } dd { "Startsidan" }
-                dt { kbd { "Tab" } " / " kbd { "Skift+Tab" } } dd { "Nästa / föregående fält" }
-                dt { kbd { "Enter" } } dd { "I snabbregistreringen: spara och stäng som besvarat direkt" }
+        div #queues data-live="/events" {
+        @if !mine.is_empty() || staff.has(Role::Officer) {
+            section aria-labelledby="mine" {
+                h2 #mine { "Mina ärenden " span.count { "(" (mine.len()) ")" } }
+                (case_table(state, &mine, "Ärenden du har tagit emot"))
             }
         }
-        div #queues data-live="/events" {
         @for (group, cases) in &queues {
             @let name = catalog.group(group).map_or(group.as_str(), |g| g.name_sv.as_str());
             @let due: Vec<CaseSummary> = cases.iter().filter(|c| c.feedback_deadline.is_some_and(|d| d <= today)).cloned().collect();
@@ -311,7 +351,45 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
         .iter()
         .filter(|g| matches!(&g.kind, GroupKind::Officer { board } if *board == c.board))
         .collect();
-    let default_group = case_type.and_then(|t| t.handover_group.clone());
+    // The officer group the case is handed to, if the viewer belongs to it:
+    // then the card offers the officer's answers instead of the centre's tools.
+    let my_officer_group = c.assignee.group.as_deref().filter(|g| {
+        staff.session.principal.groups.iter().any(|m| m == g)
+            && matches!(
+                catalog.group(g).map(|g| &g.kind),
+                Some(GroupKind::Officer { .. })
+            )
+    });
+    // What the officer last did with a hand-over, when it came back to the centre.
+    let came_back = c
+        .entries
+        .iter()
+        .rev()
+        .find_map(|e| match &e.body {
+            EntryBody::HandedOver { .. } => Some(None),
+            EntryBody::InfoRequested { question, .. } => Some(Some((
+                "Handläggaren ber om mer underlag",
+                question,
+                e.author.as_str(),
+            ))),
+            EntryBody::HandoverReturned { reason, .. } => Some(Some((
+                "Handläggaren returnerade ärendet",
+                reason,
+                e.author.as_str(),
+            ))),
+            _ => None,
+        })
+        .flatten();
+    // Hand back to the group that handed it to us before, else the type's group.
+    let default_group = c
+        .entries
+        .iter()
+        .rev()
+        .find_map(|e| match &e.body {
+            EntryBody::HandedOver { group, .. } => Some(group.clone()),
+            _ => None,
+        })
+        .or_else(|| case_type.and_then(|t| t.handover_group.clone()));
     let base = format!("/cases/{}", c.number);
     layout(
         &c.number,
@@ -320,7 +398,7 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
             h1 { (c.number) " – " (c.case_type_name_sv.as_deref().unwrap_or(&c.case_type)) }
             @if let Some(m) = message { div.message role="status" { (m) } }
             dl.facts {
-                dt { "Status" } dd { (status_sv(&c.status)) @if let Some(r) = &c.resolution { " (" (r) ")" } }
+                dt { "Status" } dd { (status_sv(&c.status)) @if let Some(r) = &c.resolution { " (" (resolution_sv(r)) ")" } }
                 dt { "Ansvarig nämnd" } dd { (c.board_name_sv.as_deref().unwrap_or(&c.board)) }
                 dt { "Stadsdel" } dd { (c.district_name.as_deref().unwrap_or("–")) }
                 dt { "Kanal" } dd { (c.channel) }
@@ -337,6 +415,14 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                     }
                 }
             }
+            @if let (Some((what, text, who)), None) = (came_back, my_officer_group) {
+                @if c.status != "closed" && c.status != "handed_over" {
+                    div.callout role="note" {
+                        h2 { (what) }
+                        p { (text) } p.author { "– " (who) }
+                    }
+                }
+            }
             h2 { "Beskrivning" }
             p.description { (c.description) }
             @if let Some(g) = case_type.and_then(|t| t.guidance_sv.as_deref()) {
@@ -347,10 +433,13 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                 @for e in &c.entries {
                     li {
                         time datetime=(e.at.to_rfc3339()) { (kontakt_domain::calendar::stockholm_local(e.at).format("%Y-%m-%d %H:%M")) }
-                        " " strong { (e.body.kind()) } " " span.author { (e.author) }
+                        " " strong { (entry_kind_sv(&e.body)) } " " span.author { (e.author) }
                         p { (e.summary()) }
                     }
                 }
+            }
+            @if let (Some(_), true) = (my_officer_group, c.status != "closed") {
+                (officer_panel(c, csrf, &base))
             }
             @if c.status != "closed" {
                 section.actions-panel {
@@ -396,7 +485,7 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                         textarea #note name="text" rows="3" required {}
                         button type="submit" { "Spara anteckning" }
                     }
-                    @if !officer_groups.is_empty() && c.status != "handed_over" {
+                    @if !officer_groups.is_empty() && c.status != "handed_over" && my_officer_group.is_none() {
                         h2 { "Lämna över till handläggare" }
                         form method="post" action=(format!("{base}/handover")) {
                             input type="hidden" name="csrf" value=(csrf);
@@ -412,6 +501,7 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                             button type="submit" { "Lämna över" }
                         }
                     }
+                    @if my_officer_group.is_none() {
                     h2 { "Avsluta" }
                     form #close-form method="post" action=(format!("{base}/status")) {
                         input type="hidden" name="csrf" value=(csrf);
@@ -427,10 +517,60 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                         }
                         button type="submit" { "Avsluta ärendet" }
                     }
+                    }
                 }
             }
         },
     )
+}
+
+/// The officer's answers to a hand-over: accept, ask the centre for more,
+/// return with a reason, or close with the answer given.
+fn officer_panel(c: &CaseView, csrf: &str, base: &str) -> Markup {
+    let action = format!("{base}/respond");
+    html! {
+        section.actions-panel.officer aria-labelledby="officer-heading" {
+            h2 #officer-heading { "Handläggarens svar " span lang="en" { "(Officer's answer)" } }
+            @if c.status == "handed_over" {
+                form method="post" action=(action) {
+                    input type="hidden" name="csrf" value=(csrf);
+                    input type="hidden" name="version" value=(c.version);
+                    input type="hidden" name="action" value="accept";
+                    button #accept type="submit" { "Ta emot ärendet" }
+                }
+            }
+            form method="post" action=(action) {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="version" value=(c.version);
+                input type="hidden" name="action" value="answer_and_close";
+                label for="answer" { "Svar till invånaren (avslutar ärendet)" }
+                textarea #answer name="text" rows="4" required {}
+                label for="answer-channel" { "Svaret gavs via" }
+                select #answer-channel name="channel" {
+                    @for (v, l) in [("email", "E-post"), ("sms", "SMS"), ("phone", "Telefon (samtal)"), ("letter", "Brev")] {
+                        option value=(v) selected[c.feedback_channel.as_deref() == Some(v)] { (l) }
+                    }
+                }
+                button type="submit" { "Avsluta med svar" }
+            }
+            form method="post" action=(action) {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="version" value=(c.version);
+                input type="hidden" name="action" value="request_info";
+                label for="question" { "Be kontaktcenter om mer underlag: vad saknas?" }
+                textarea #question name="text" rows="2" required {}
+                button type="submit" { "Skicka frågan" }
+            }
+            form method="post" action=(action) {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="version" value=(c.version);
+                input type="hidden" name="action" value="return";
+                label for="return-reason" { "Returnera till kontaktcenter: skäl" }
+                textarea #return-reason name="text" rows="2" required {}
+                button type="submit" { "Returnera ärendet" }
+            }
+        }
+    }
 }
 
 pub async fn case_card(
@@ -522,6 +662,8 @@ pub struct CaseForm {
     status: String,
     #[serde(default)]
     resolution: String,
+    #[serde(default)]
+    action: String,
     #[serde(default)]
     version: Option<i64>,
 }
@@ -693,6 +835,37 @@ pub async fn hand_over(
         .hand_over(&number, request, &staff.actor, Utc::now())
         .await;
     after_change(&state, &staff, &number, result, "Ärendet är överlämnat.").await
+}
+
+pub async fn respond(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &form.csrf).await?;
+    require_desk(&staff)?;
+    let done = match form.action.as_str() {
+        "accept" => "Du har tagit emot ärendet.",
+        "answer_and_close" => "Svaret är registrerat och ärendet avslutat.",
+        _ => "",
+    };
+    let request = HandoverResponseRequest {
+        action: form.action,
+        text: Some(form.text),
+        channel: non_empty(&form.channel),
+        expected_version: form.version,
+    };
+    match state
+        .cases
+        .respond_to_handover(&number, request, &staff.actor, Utc::now())
+        .await
+    {
+        // Back with the centre: the officer may no longer open it.
+        Ok(None) => Ok(Redirect::to(&format!("/?sent_back={number}")).into_response()),
+        Ok(Some(case)) => after_change(&state, &staff, &number, Ok(case), done).await,
+        Err(e) => after_change(&state, &staff, &number, Err(e), done).await,
+    }
 }
 
 pub async fn change_status(

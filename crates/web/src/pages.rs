@@ -90,8 +90,10 @@ pub const ROUTES: &[PageRoute] = &[
     route("POST", "/cases/{number}/status", Guard::Desk),
     route("POST", "/cases/{number}/reply", Guard::Desk),
     route("POST", "/cases/{number}/deadline", Guard::Desk),
+    route("POST", "/cases/{number}/respond", Guard::Desk),
     route("GET", "/search", Guard::Desk),
     route("GET", "/events", Guard::Session),
+    route("GET", "/help", Guard::Session),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -122,6 +124,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/cases/{number}/status") => post(crate::desk::change_status),
         ("POST", "/cases/{number}/reply") => post(crate::desk::reply),
         ("POST", "/cases/{number}/deadline") => post(crate::desk::change_deadline),
+        ("POST", "/cases/{number}/respond") => post(crate::desk::respond),
+        ("GET", "/help") => get(help_page),
         ("GET", "/search") => get(crate::desk::search),
         ("GET", "/events") => get(crate::desk::events),
         other => unreachable!("page route {other:?} has no handler"),
@@ -192,6 +196,7 @@ pub(crate) fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup
                             }
                             @if s.has(Role::Administrator) { a href="/admin/accounts" { "Konton" } }
                             @if s.has(Role::LogReviewer) { a href="/review" { "Loggranskning" } }
+                            a #help-link href="/help" aria-keyshortcuts="?" { "Hjälp (?)" }
                         }
                         form.logout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(s.session.session.csrf_token);
@@ -202,9 +207,52 @@ pub(crate) fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup
                 }
                 p.notice role="note" { (LOGGING_NOTICE_SV) " " span lang="en" { "(" (LOGGING_NOTICE_EN) ")" } }
                 main { (body) }
+                @if staff.is_some() {
+                    // Opened by "?" or the help link (desk.js); /help is the
+                    // same list as a page when scripts are off.
+                    dialog #help aria-labelledby="help-title" {
+                        h2 #help-title { "Kortkommandon " span lang="en" { "(Keyboard shortcuts)" } }
+                        (shortcuts_list())
+                        form method="dialog" { button #help-close type="submit" { "Stäng (Esc)" } }
+                    }
+                }
             }
         }
     }
+}
+
+/// Every keyboard shortcut of the desk, for the help dialog and page.
+fn shortcuts_list() -> Markup {
+    html! {
+        dl.shortcuts {
+            dt { kbd { "Alt+N" } } dd { "Ny registrering " span lang="en" { "(new registration)" } }
+            dt { kbd { "Alt+S" } } dd { "Sök ärenden " span lang="en" { "(search)" } }
+            dt { kbd { "Alt+H" } } dd { "Startsidan " span lang="en" { "(start page)" } }
+            dt { kbd { "?" } } dd { "Den här hjälpen " span lang="en" { "(this help)" } }
+            dt { kbd { "Esc" } } dd { "Stäng hjälpen " span lang="en" { "(close the help)" } }
+            dt { kbd { "Tab" } " / " kbd { "Skift+Tab" } } dd { "Nästa / föregående fält " span lang="en" { "(next / previous field)" } }
+            dt { kbd { "Enter" } } dd { "I snabbregistreringen: spara och stäng som besvarat direkt " span lang="en" { "(quick registration: save and close as answered at first contact)" } }
+        }
+    }
+}
+
+async fn help_page(staff: Staff) -> Markup {
+    layout(
+        "Hjälp",
+        Some(&staff),
+        html! {
+            h1 { "Hjälp " span lang="en" { "(Help)" } }
+            h2 { "Kortkommandon " span lang="en" { "(Keyboard shortcuts)" } }
+            (shortcuts_list())
+            h2 { "Så fungerar skrivbordet" }
+            ol {
+                li { "Ta samtalet: " kbd { "Alt+N" } " öppnar snabbregistreringen med markören i ärendetypen. Skriv namn, synonym eller kod (\"dagis\" hittar förskola)." }
+                li { "Kunde du svara direkt? Tryck " kbd { "Enter" } ": ärendet sparas och avslutas som besvarat vid första kontakten." }
+                li { "Behöver en handläggare ta över? Välj \"Spara och öppna ärendet\", skriv vad invånaren sa och fick veta, och lämna över." }
+                li { "Handläggaren tar emot, ber om mer underlag, returnerar eller avslutar med svar – allt syns i ärendets händelser." }
+            }
+        },
+    )
 }
 
 /// A page with a message only (errors).
@@ -484,6 +532,7 @@ async fn new_password(
 #[derive(Deserialize)]
 struct HomeParams {
     registered: Option<String>,
+    sent_back: Option<String>,
 }
 
 async fn home(
@@ -500,6 +549,9 @@ async fn home(
             h1 { "Välkommen, " (a.display_name) }
             @if let Some(n) = q.registered.as_deref().filter(|n| n.len() <= 20) {
                 p.message role="status" { "Ärende " a href=(format!("/cases/{n}")) { (n) } " är registrerat och avslutat som besvarat direkt." }
+            }
+            @if let Some(n) = q.sent_back.as_deref().filter(|n| n.len() <= 20) {
+                p.message role="status" { "Ärende " (n) " är skickat tillbaka till kontaktcenter." }
             }
             (work)
             details {

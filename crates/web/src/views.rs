@@ -151,6 +151,9 @@ impl EntryView {
                 None => to.as_str().to_owned(),
             },
             EntryBody::Linked { case } => case.to_string(),
+            EntryBody::HandoverAccepted { group } => group.clone(),
+            EntryBody::InfoRequested { group, question } => format!("{group}: {question}"),
+            EntryBody::HandoverReturned { group, reason } => format!("{group}: {reason}"),
             other => other.text().unwrap_or_default().to_owned(),
         }
     }

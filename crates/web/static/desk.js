@@ -1,5 +1,5 @@
 // Kontakt desk: keyboard shortcuts. Everything also works without this
-// file; it only saves keystrokes. Shortcuts are listed on the start page.
+// file; it only saves keystrokes. Shortcuts are listed in the help dialog (?).
 (function () {
   "use strict";
   var shortcuts = {
@@ -47,4 +47,36 @@
   source.addEventListener("changed", soon);
   // On every (re)connection: whatever changed while not connected.
   source.addEventListener("open", soon);
+}());
+
+// The help dialog: "?" (outside text fields) or the help link opens it;
+// Esc closes it (the browser's own dialog handling), and focus returns to
+// where it was.
+(function () {
+  "use strict";
+  var dialog = document.getElementById("help");
+  var link = document.getElementById("help-link");
+  if (!dialog || typeof dialog.showModal !== "function") {
+    return;
+  }
+  var before = null;
+  function open(event) {
+    if (dialog.open) { return; }
+    if (event) { event.preventDefault(); }
+    before = document.activeElement;
+    dialog.showModal();
+    document.getElementById("help-close").focus();
+  }
+  dialog.addEventListener("close", function () {
+    if (before && before.focus) { before.focus(); }
+  });
+  if (link) { link.addEventListener("click", open); }
+  document.addEventListener("keydown", function (event) {
+    var t = event.target;
+    var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" ||
+      t.tagName === "SELECT" || t.isContentEditable);
+    if (event.key === "?" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      open(event);
+    }
+  });
 }());

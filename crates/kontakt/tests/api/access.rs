@@ -51,6 +51,12 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
         SEE,
         &["registrar"],
     ),
+    (
+        "post",
+        "/api/v1/cases/{number}/handover-response",
+        SEE,
+        &["registrar"],
+    ),
     ("post", "/api/v1/cases/{number}/links", SEE, &["registrar"]),
     (
         "post",
@@ -179,6 +185,8 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
         p if p.ends_with("/status") => json!({"status": "waiting_for_resident"}),
         p if p.ends_with("/handover") => json!({"group": t.handover_group, "summary": "Igen"}),
         p if p.ends_with("/links") => json!({"case": t.peer}),
+        // Nobody's group holds the case, so a permitted caller gets 422.
+        p if p.ends_with("/handover-response") => json!({"action": "accept"}),
         p if p.ends_with("/feedback-deadline") => json!({"deadline": future, "reason": "Väntar"}),
         "/api/v1/persons/extract" => json!({"personnummer": t.personnummer}),
         "/api/v1/persons/rectify" => json!({"personnummer": t.personnummer,

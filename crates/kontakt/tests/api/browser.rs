@@ -320,6 +320,13 @@ async fn desk_in_a_real_browser() {
     c.goto(&format!("{}/cases/{number}", app.base))
         .await
         .expect("card");
+    c.find(Locator::Css("#accept"))
+        .await
+        .expect("accept")
+        .click()
+        .await
+        .expect("accept the hand-over");
+    wait_for_text(&c, "Du har tagit emot ärendet.").await;
     type_into(&c, "#note", "Besked skickat: plats från 1 augusti.").await;
     c.find(Locator::Css("form[action$='/note'] button"))
         .await
@@ -328,16 +335,87 @@ async fn desk_in_a_real_browser() {
         .await
         .expect("save note");
     wait_for_text(&c, "Anteckningen är sparad.").await;
-    c.find(Locator::Css("#close-form button"))
+    type_into(
+        &c,
+        "#answer",
+        "Du har fått plats på Solrosen från 1 augusti.",
+    )
+    .await;
+    c.find(Locator::Css("input[value='answer_and_close'] ~ button"))
         .await
-        .expect("close")
+        .expect("answer and close")
         .click()
         .await
-        .expect("close case");
-    wait_for_text(&c, "Statusen är ändrad.").await;
+        .expect("answer and close");
+    wait_for_text(&c, "Svaret är registrerat och ärendet avslutat.").await;
     let source = c.source().await.expect("source");
     assert!(source.contains("Avslutat") && source.contains("Besked skickat"));
     check_page(&c, "08-case-answered", &mut violations).await;
+    logout(&c).await;
+
+    // Back at the centre, the agent sees what the officer did.
+    login(&c, &app, "agnes").await;
+    c.goto(&format!("{}/cases/{number}", app.base))
+        .await
+        .expect("card");
+    let source = c.source().await.expect("source");
+    for part in [
+        "Mottaget av handläggare",
+        "Du har fått plats på Solrosen",
+        "Avslutat",
+    ] {
+        assert!(source.contains(part), "the centre sees {part}");
+    }
+    // The help dialog: "?" opens it, Esc closes it.
+    c.find(Locator::Css("main h1"))
+        .await
+        .expect("heading")
+        .click()
+        .await
+        .expect("focus the page");
+    keys(&c, "?").await;
+    let open = c
+        .execute("return document.getElementById('help').open;", vec![])
+        .await
+        .expect("dialog state");
+    assert_eq!(open, json!(true), "? opens the help dialog");
+    check_page(&c, "09-help-dialog", &mut violations).await;
+    keys(&c, &key(Key::Escape)).await;
+    let open = c
+        .execute("return document.getElementById('help').open;", vec![])
+        .await
+        .expect("dialog state");
+    assert_eq!(open, json!(false), "Esc closes it");
+
+    // 200 % zoom: a 1280 px screen shows 640 CSS pixels. Nothing may need
+    // scrolling sideways (WCAG 1.4.10 reflow).
+    c.set_window_size(640, 900).await.expect("narrow window");
+    for path in [
+        "/",
+        "/cases/new",
+        &format!("/cases/{number}"),
+        "/search?case_type=FSK-ERB",
+        "/help",
+    ] {
+        c.goto(&format!("{}{path}", app.base)).await.expect("page");
+        let fits = c
+            .execute(
+                "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+                vec![],
+            )
+            .await
+            .expect("widths");
+        let (scroll, client) = (fits[0].as_i64().unwrap_or(0), fits[1].as_i64().unwrap_or(0));
+        assert!(
+            scroll <= client,
+            "{path} scrolls sideways at 200 % zoom ({scroll} > {client} px)"
+        );
+    }
+    c.goto(&format!("{}/cases/{number}", app.base))
+        .await
+        .expect("card");
+    check_page(&c, "10-case-card-200-percent", &mut violations).await;
+    c.set_window_size(1280, 1000).await.expect("wide window");
     logout(&c).await;
 
     // Administration and log review pages pass axe too.
@@ -345,13 +423,13 @@ async fn desk_in_a_real_browser() {
     c.goto(&format!("{}/admin/accounts", app.base))
         .await
         .expect("accounts");
-    check_page(&c, "09-accounts", &mut violations).await;
+    check_page(&c, "11-accounts", &mut violations).await;
     logout(&c).await;
     login(&c, &app, "lisa").await;
     c.goto(&format!("{}/review", app.base))
         .await
         .expect("review");
-    check_page(&c, "10-log-review", &mut violations).await;
+    check_page(&c, "12-log-review", &mut violations).await;
 
     // axe really checks: an image without a text alternative is caught.
     c.execute(

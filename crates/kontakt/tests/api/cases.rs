@@ -72,6 +72,7 @@ async fn health_and_openapi(app: TestApp) {
         "/api/v1/cases/{number}/entries",
         "/api/v1/cases/{number}/status",
         "/api/v1/cases/{number}/handover",
+        "/api/v1/cases/{number}/handover-response",
         "/api/v1/cases/{number}/links",
         "/api/v1/cases/{number}/feedback-deadline",
         "/api/v1/cases/{number}/attachments/{sha256}",

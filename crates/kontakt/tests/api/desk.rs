@@ -169,7 +169,8 @@ async fn call_to_handover_to_answer(app: TestApp) {
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Överlämnat"));
 
-    // The officer finds it in the group's queue and closes it with the answer.
+    // The officer finds it in the group's queue, with the officer's answers
+    // instead of the centre's tools.
     let mut officer = logged_in(&app, "olle", &["officer", "group:FSK-KO-SKH"]).await;
     let home = officer.get("/").await;
     assert!(
@@ -181,11 +182,101 @@ async fn call_to_handover_to_answer(app: TestApp) {
         card.body.contains("Sökte plats på förskolan i mars"),
         "the summary reaches the officer"
     );
+    assert!(card.body.contains("Ta emot ärendet"));
+    assert!(!card.body.contains("Lämna över till handläggare"));
+    let ocsrf = csrf_of(&card.body);
+    let respond = format!("/cases/{number}/respond");
+
+    // Bad answers are explained and change nothing.
+    let version = |c: &serde_json::Value| c["version"].as_i64();
+    let (_, before) = app.get(&format!("/api/v1/cases/{number}")).await;
+    for (action, text, why) in [
+        ("accept", "Jag tar den", "accepting takes no text"),
+        ("request_info", " ", "a question needs its text"),
+        ("answer_and_close", "", "an answer needs its text"),
+        ("shrug", "", "an unknown action"),
+    ] {
+        let r = officer
+            .post(
+                &respond,
+                &[("csrf", &ocsrf), ("action", action), ("text", text)],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{why}: {}", r.body);
+        assert!(r.body.contains("role=\"alert\""), "{why}: shown inline");
+    }
+    let (_, after) = app.get(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(version(&after), version(&before));
+    // An officer of another group does not see the case, let alone answer it.
+    let mut other = logged_in(&app, "otto", &["officer", "group:FSK-KO-RK"]).await;
+    let other_csrf = csrf_of(&other.get("/").await.body);
+    let r = other
+        .post(&respond, &[("csrf", &other_csrf), ("action", "accept")])
+        .await;
+    assert_eq!(r.status, 404);
+
+    // The officer asks the centre for more: the case goes back to its queue.
+    let r = officer
+        .post(
+            &respond,
+            &[
+                ("csrf", &ocsrf),
+                ("action", "request_info"),
+                ("text", "Vilken förskola gäller ansökan?"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (303, format!("/?sent_back={number}").as_str()),
+        "{}",
+        r.body
+    );
+    assert!(officer
+        .get(&r.location)
+        .await
+        .body
+        .contains("skickat tillbaka"));
+    let home = agent.get("/").await;
+    assert!(home.body.contains(&number), "back in the centre's queue");
+    let card = agent.get(&format!("/cases/{number}")).await;
+    assert!(
+        card.body.contains("Handläggaren ber om mer underlag")
+            && card.body.contains("Vilken förskola gäller ansökan?"),
+        "the centre sees what the officer asked"
+    );
+    let r = agent
+        .post(
+            &format!("/cases/{number}/handover"),
+            &[
+                ("csrf", &csrf),
+                ("group", "FSK-KO-SKH"),
+                (
+                    "summary",
+                    "Förskolan Solrosen i Skärholmen, enligt invånaren.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // The officer accepts it (now under "my cases") and closes it with the answer.
+    let r = officer
+        .post(&respond, &[("csrf", &ocsrf), ("action", "accept")])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Du har tagit emot ärendet"));
+    let home = officer.get("/").await;
+    let mine = home.body.split("Mina ärenden").nth(1).unwrap_or_default();
+    assert!(
+        mine.contains(&number),
+        "accepted cases are the officer's own"
+    );
     let r = officer
         .post(
             &format!("/cases/{number}/note"),
             &[
-                ("csrf", &csrf_of(&card.body)),
+                ("csrf", &ocsrf),
                 ("text", "Besked skickat: plats från 1 augusti."),
             ],
         )
@@ -193,15 +284,35 @@ async fn call_to_handover_to_answer(app: TestApp) {
     assert_eq!(r.status, 200);
     let r = officer
         .post(
-            &format!("/cases/{number}/status"),
+            &respond,
             &[
-                ("csrf", &csrf_of(&card.body)),
-                ("status", "closed"),
-                ("resolution", "handed_over"),
+                ("csrf", &ocsrf),
+                ("action", "answer_and_close"),
+                ("text", "Du har fått plats på Solrosen från 1 augusti."),
+                ("channel", "sms"),
             ],
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
+    let (_, case) = app.get(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(case["status"], "closed");
+    assert_eq!(case["resolution"], "handed_over");
+    let kinds: Vec<&str> = case["entries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    for kind in ["info_requested", "handover_accepted", "message_out"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    let answers = app
+        .audit_log()
+        .await
+        .into_iter()
+        .filter(|r| r.event.action == "case.handover_response")
+        .count();
+    assert_eq!(answers, 3, "ask, accept and answer are audited");
 
     // The centre sees the whole story on the case.
     let card = agent.get(&format!("/cases/{number}")).await;
@@ -209,7 +320,9 @@ async fn call_to_handover_to_answer(app: TestApp) {
         "Avslutat",
         "Ringde in i dag.",
         "Sökte plats på förskolan",
+        "Vilken förskola gäller ansökan?",
         "Besked skickat",
+        "Du har fått plats på Solrosen",
     ] {
         assert!(card.body.contains(part), "{part} missing");
     }
@@ -225,7 +338,9 @@ async fn call_to_handover_to_answer(app: TestApp) {
     assert!(hits.body.contains(&number), "förskolan/förskolor: one stem");
     let hits = agent.get("/search?q=simhall").await;
     assert!(!hits.body.contains(&number));
-    let (_, api_hits) = app.get("/api/v1/cases?q=f%C3%B6rskola").await;
+    let (_, api_hits) = app
+        .get("/api/v1/cases?q=f%C3%B6rskola&case_type=FSK-ERB")
+        .await;
     assert_eq!(
         api_hits["items"].as_array().map(Vec::len),
         Some(1),
@@ -259,4 +374,95 @@ async fn call_to_handover_to_answer(app: TestApp) {
     assert!(!r.body.contains("Tolvan"));
 }
 
+/// An officer sends a hand-over back with a reason: it returns to the
+/// centre's queue for the type, and the centre reads why on the card.
+async fn officer_returns_a_hand_over(app: TestApp) {
+    let (status, created) = app
+        .post(
+            "/api/v1/cases",
+            &serde_json::json!({"case_type": "FSK-ERB", "channel": "phone", "district": "skarholmen",
+                "description": "Fråga om barnomsorg på obekväm tid."}),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let number = created["number"].as_str().unwrap_or_default().to_owned();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/cases/{number}/handover"),
+            &serde_json::json!({"group": "FSK-KO-SKH", "summary": "Vill veta om nattis finns."}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // Over the API: only the group's members answer, and bad bodies are named.
+    let path = format!("/api/v1/cases/{number}/handover-response");
+    for (body, status, field) in [
+        (serde_json::json!({"action": "accept"}), 422, "action"),
+        (
+            serde_json::json!({"action": "accept", "channel": "sms"}),
+            422,
+            "channel",
+        ),
+        (
+            serde_json::json!({"action": "return", "text": "x".repeat(20_001)}),
+            422,
+            "text",
+        ),
+        (
+            serde_json::json!({"action": "accept", "mood": "glad"}),
+            400,
+            "",
+        ),
+    ] {
+        let (got, problem) = app.post(&path, &body).await;
+        assert_eq!(got, status, "{body}: {problem}");
+        if !field.is_empty() {
+            assert!(
+                problem["errors"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|e| e["field"] == field),
+                "{field} named in {problem}"
+            );
+        }
+    }
+    let (_, unchanged) = app.get(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(unchanged["status"], "handed_over");
+    let mut officer = logged_in(&app, "olle", &["officer", "group:FSK-KO-SKH"]).await;
+    let card = officer.get(&format!("/cases/{number}")).await;
+    let r = officer
+        .post(
+            &format!("/cases/{number}/respond"),
+            &[
+                ("csrf", &csrf_of(&card.body)),
+                ("action", "return"),
+                ("text", "Gäller omsorg på kvällstid, som Skärholmen inte har; hänvisa till nattomsorgen."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let (_, case) = app.get(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(case["status"], "in_progress");
+    assert_eq!(case["assignee"]["group"], "FSK", "the type's answer group");
+    assert_eq!(officer.get(&format!("/cases/{number}")).await.status, 404);
+    let mut agent = logged_in(&app, "agnes", &["agent_l1", "group:FSK"]).await;
+    let card = agent.get(&format!("/cases/{number}")).await;
+    assert!(
+        card.body.contains("Handläggaren returnerade ärendet")
+            && card.body.contains("hänvisa till nattomsorgen"),
+        "{}",
+        card.body
+    );
+    // A returned case cannot be answered by the officer any more.
+    let home_csrf = csrf_of(&officer.get("/").await.body);
+    let r = officer
+        .post(
+            &format!("/cases/{number}/respond"),
+            &[("csrf", &home_csrf), ("action", "accept")],
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+}
+
 on_both_backends!(call_to_handover_to_answer);
+on_both_backends!(officer_returns_a_hand_over);
