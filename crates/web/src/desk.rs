@@ -15,7 +15,7 @@ use kontakt_app::cases::{
 };
 use kontakt_domain::access::Role;
 use kontakt_domain::case::{Channel, EntryBody, Status};
-use kontakt_domain::catalog::GroupKind;
+use kontakt_domain::catalog::{FieldKind, GroupKind};
 use kontakt_store::{CaseFilter, CaseSummary};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -56,6 +56,31 @@ fn resolution_sv(resolution: &str) -> &'static str {
         "handed_over" => "besvarat av handläggare",
         "referred_elsewhere" => "hänvisat till annan",
         _ => "okänt utfall",
+    }
+}
+
+/// A form field's value as the agent reads it: choices by their label.
+fn form_value_sv(
+    field: &kontakt_domain::catalog::FormField,
+    value: Option<&serde_json::Value>,
+) -> String {
+    let label = |key: &str| match &field.kind {
+        FieldKind::Choice { choices } | FieldKind::MultiChoice { choices } => choices
+            .iter()
+            .find(|c| c.key == key)
+            .map_or(key.to_owned(), |c| c.label_sv.clone()),
+        _ => key.to_owned(),
+    };
+    match value {
+        None | Some(serde_json::Value::Null) => "–".to_owned(),
+        Some(serde_json::Value::String(s)) => label(s),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .map(label)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
     }
 }
 
@@ -205,6 +230,149 @@ pub struct QuickForm {
     feedback_channel: String,
     #[serde(default)]
     action: String,
+    /// The case type's form fields (`form.<code>` in the posted form).
+    #[serde(skip)]
+    form: serde_json::Map<String, serde_json::Value>,
+}
+
+impl QuickForm {
+    /// Reads the posted pairs: the fixed fields by name, the case type's
+    /// form fields from `form.<code>` (a multiple choice may repeat).
+    fn from_pairs(
+        pairs: Vec<(String, String)>,
+        catalog: &kontakt_domain::catalog::Catalog,
+    ) -> Self {
+        let mut q = QuickForm::default();
+        let mut form_pairs = Vec::new();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "csrf" => q.csrf = value,
+                "case_type" => q.case_type = value,
+                "district" => q.district = value,
+                "description" => q.description = value,
+                "personnummer" => q.personnummer = value,
+                "name" => q.name = value,
+                "phone" => q.phone = value,
+                "feedback_channel" => q.feedback_channel = value,
+                "action" => q.action = value,
+                _ => {
+                    if let Some(code) = name.strip_prefix("form.") {
+                        form_pairs.push((code.to_owned(), value));
+                    }
+                }
+            }
+        }
+        let fields = catalog
+            .case_type(q.case_type.trim())
+            .map(|t| t.fields.as_slice())
+            .unwrap_or_default();
+        for (code, value) in form_pairs {
+            let multi = fields
+                .iter()
+                .any(|f| f.code == code && matches!(f.kind, FieldKind::MultiChoice { .. }));
+            if multi {
+                let entry = q
+                    .form
+                    .entry(code)
+                    .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                if let serde_json::Value::Array(items) = entry {
+                    items.push(serde_json::Value::String(value));
+                }
+            } else if !value.trim().is_empty() {
+                q.form.insert(code, serde_json::Value::String(value));
+            }
+        }
+        q
+    }
+}
+
+/// The case type's guidance and form fields, for quick registration (also
+/// fetched by desk.js when the agent picks a type).
+fn type_fields(
+    case_type: Option<&kontakt_domain::catalog::CaseType>,
+    values: &serde_json::Map<String, serde_json::Value>,
+    errors: &[FieldError],
+) -> Markup {
+    let Some(t) = case_type else {
+        return html! {};
+    };
+    html! {
+        @if let Some(g) = t.guidance_sv.as_deref() {
+            aside.guidance { h2 { "Vägledning: " (t.name_sv) } p { (g) } }
+        }
+        @if !t.fields.is_empty() {
+            fieldset {
+                legend { "Uppgifter för " (t.name_sv) }
+                @for f in &t.fields {
+                    @let id = format!("form-{}", f.code);
+                    @let name = format!("form.{}", f.code);
+                    @let value = values.get(&f.code);
+                    @let text = value.and_then(|v| v.as_str()).unwrap_or("");
+                    @let error = field_error(errors, &format!("form.{}", f.code));
+                    @let described = error.map(|_| format!("{id}-error"));
+                    @match &f.kind {
+                        FieldKind::MultiChoice { choices } => {
+                            fieldset.choices aria-describedby=[described.as_deref()] {
+                                legend { (f.label_sv) @if f.required { " (obligatorisk)" } }
+                                @for c in choices {
+                                    @let checked = value.and_then(|v| v.as_array()).is_some_and(|a| a.iter().any(|x| x.as_str() == Some(c.key.as_str())));
+                                    label.check {
+                                        input type="checkbox" name=(name) value=(c.key) checked[checked];
+                                        " " (c.label_sv)
+                                    }
+                                }
+                            }
+                        }
+                        kind => {
+                            label for=(id) { (f.label_sv) @if f.required { " (obligatorisk)" } }
+                            @match kind {
+                                FieldKind::Choice { choices } => {
+                                    select id=(id) name=(name) required[f.required] aria-describedby=[described.as_deref()] {
+                                        option value="" { "(välj)" }
+                                        @for c in choices {
+                                            option value=(c.key) selected[text == c.key] { (c.label_sv) }
+                                        }
+                                    }
+                                }
+                                FieldKind::Date => {
+                                    input id=(id) name=(name) type="date" value=(text) required[f.required] aria-describedby=[described.as_deref()];
+                                }
+                                FieldKind::Number => {
+                                    input id=(id) name=(name) inputmode="decimal" value=(value.map(|v| v.to_string().trim_matches('"').to_owned()).unwrap_or_default()) required[f.required] aria-describedby=[described.as_deref()];
+                                }
+                                FieldKind::Text { max_length } => {
+                                    input id=(id) name=(name) value=(text) maxlength=(max_length) required[f.required] aria-describedby=[described.as_deref()];
+                                }
+                                FieldKind::MultiChoice { .. } => {}
+                            }
+                        }
+                    }
+                    @if let Some(e) = error { p.field-error id=(format!("{id}-error")) { (e) } }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct FieldsQuery {
+    #[serde(default)]
+    case_type: String,
+}
+
+/// The fragment desk.js swaps in when the agent picks a case type.
+pub async fn quick_fields(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<FieldsQuery>,
+) -> Result<Markup, PageError> {
+    require_desk(&staff)?;
+    let catalog = state.cases.catalog();
+    Ok(type_fields(
+        catalog.case_type(q.case_type.trim()),
+        &serde_json::Map::new(),
+        &[],
+    ))
 }
 
 fn field_error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
@@ -252,6 +420,9 @@ fn quick_page(state: &AppState, staff: &Staff, form: &QuickForm, errors: &[Field
                 label for="description" { "Vad gäller det?" }
                 textarea #description name="description" rows="4" required aria-describedby=[err("description").map(|_| "description-error")] { (form.description) }
                 @if let Some(e) = err("description") { p.field-error #description-error { (e) } }
+                div #type-fields data-fields="/cases/new/fields" aria-live="polite" {
+                    (type_fields(catalog.case_type(form.case_type.trim()), &form.form, errors))
+                }
                 fieldset {
                     legend { "Invånaren (valfritt)" }
                     label for="personnummer" { "Personnummer" }
@@ -292,8 +463,9 @@ fn non_empty(s: &str) -> Option<String> {
 pub async fn quick_register(
     State(state): State<AppState>,
     staff: Staff,
-    Form(form): Form<QuickForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let form = QuickForm::from_pairs(pairs, state.cases.catalog());
     staff.check_csrf(&state, &form.csrf).await?;
     require_desk(&staff)?;
     let contact = ContactInput {
@@ -312,7 +484,7 @@ pub async fn quick_register(
         contact: has_contact.then_some(contact),
         anonymous: false,
         feedback_channel: non_empty(&form.feedback_channel),
-        form: serde_json::Map::new(),
+        form: form.form.clone(),
         attach_to: None,
         close_as: (form.action != "open").then(|| "answered_at_first_contact".to_owned()),
         received_at: None,
@@ -425,6 +597,15 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
             }
             h2 { "Beskrivning" }
             p.description { (c.description) }
+            @if let Some(t) = case_type.filter(|t| !t.fields.is_empty()) {
+                h2 { "Uppgifter" }
+                dl.facts {
+                    @for f in &t.fields {
+                        dt { (f.label_sv) }
+                        dd { (form_value_sv(f, c.form.get(&f.code))) }
+                    }
+                }
+            }
             @if let Some(g) = case_type.and_then(|t| t.guidance_sv.as_deref()) {
                 aside.guidance { h2 { "Vägledning" } p { (g) } }
             }

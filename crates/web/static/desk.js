@@ -80,3 +80,31 @@
     }
   });
 }());
+
+// Quick registration: when the agent picks a case type, its guidance and
+// form fields are fetched and shown below the description. Without this
+// script the fields appear when the form comes back asking for them.
+(function () {
+  "use strict";
+  var box = document.getElementById("type-fields");
+  var input = document.getElementById("case_type");
+  if (!box || !input) {
+    return;
+  }
+  var shown = input.value.trim();
+  function load() {
+    var code = input.value.trim();
+    if (code === shown) { return; }
+    shown = code;
+    fetch(box.getAttribute("data-fields") + "?case_type=" + encodeURIComponent(code),
+      { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { if (shown === code) { box.innerHTML = html; } })
+      .catch(function () { /* the server asks for missing fields on save */ });
+  }
+  input.addEventListener("change", load);
+  input.addEventListener("input", function () {
+    // A datalist pick fires "input" with the whole code at once.
+    if (document.querySelector("#case-types option[value='" + CSS.escape(input.value.trim()) + "']")) { load(); }
+  });
+}());

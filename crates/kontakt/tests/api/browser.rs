@@ -224,6 +224,23 @@ async fn desk_in_a_real_browser() {
     assert_eq!(first["status"], "closed");
     assert_eq!(first["resolution"], "answered_at_first_contact");
 
+    // Picking a case type brings its guidance and form fields.
+    c.goto(&format!("{}/cases/new", app.base))
+        .await
+        .expect("new");
+    keys(&c, "FSK-KO").await;
+    keys(&c, &key(Key::Tab)).await;
+    let mut shown = false;
+    for _ in 0..40 {
+        if c.find(Locator::Css("#form-child_birth_date")).await.is_ok() {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(shown, "the type's form fields appear");
+    check_page(&c, "03b-quick-registration-fields", &mut violations).await;
+
     // A case for the administration, registered and handed over.
     c.goto(&format!("{}/cases/new", app.base))
         .await

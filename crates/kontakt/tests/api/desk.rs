@@ -464,5 +464,81 @@ async fn officer_returns_a_hand_over(app: TestApp) {
     assert_eq!(r.status, 404, "{}", r.body);
 }
 
+/// Quick registration shows the case type's guidance and form fields; a
+/// missing required field comes back named, with the fields to fill in,
+/// and nothing is saved until they are valid.
+async fn quick_registration_asks_the_types_fields(app: TestApp) {
+    let mut agent = logged_in(&app, "agnes", &["agent_l1", "group:FSK"]).await;
+    let fields = agent.get("/cases/new/fields?case_type=FSK-KO").await;
+    assert_eq!(fields.status, 200);
+    for part in [
+        "Vägledning",
+        "BOSKO",
+        "name=\"form.child_birth_date\"",
+        "type=\"date\"",
+        "value=\"preschool\"",
+        "type=\"checkbox\"",
+    ] {
+        assert!(fields.body.contains(part), "{part} in {}", fields.body);
+    }
+    let none = agent.get("/cases/new/fields?case_type=FINNS-INTE").await;
+    assert_eq!((none.status, none.body.as_str()), (200, ""));
+
+    let csrf = csrf_of(&agent.get("/cases/new").await.body);
+    let before = app.case_count().await;
+    let base = [
+        ("csrf", csrf.as_str()),
+        ("case_type", "FSK-KO"),
+        ("district", "farsta"),
+        ("description", "Vill ställa sig i kö till förskola."),
+        ("action", "open"),
+    ];
+    let r = agent.post("/cases/new", &base).await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("form.child_birth_date") && r.body.contains("name=\"form.care_form\""),
+        "the missing fields are named and offered: {}",
+        r.body
+    );
+    let mut bad = base.to_vec();
+    bad.extend([
+        ("form.child_birth_date", "igår"),
+        ("form.wanted_start", "2027-08-01"),
+        ("form.care_form", "preschool"),
+        ("form.districts_wanted", "farsta"),
+    ]);
+    let r = agent.post("/cases/new", &bad).await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("YYYY-MM-DD") && r.body.contains("value=\"2027-08-01\""),
+        "what was typed stays"
+    );
+    assert_eq!(app.case_count().await, before, "nothing saved");
+
+    let mut good = base.to_vec();
+    good.extend([
+        ("form.child_birth_date", "2025-10-01"),
+        ("form.wanted_start", "2027-08-01"),
+        ("form.care_form", "preschool"),
+        ("form.districts_wanted", "farsta"),
+        ("form.districts_wanted", "alvsjo"),
+    ]);
+    let r = agent.post("/cases/new", &good).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let number = number_in(&r.location);
+    let (_, case) = app.get(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(case["form"]["care_form"], "preschool");
+    assert_eq!(
+        case["form"]["districts_wanted"],
+        serde_json::json!(["farsta", "alvsjo"])
+    );
+    let card = agent.get(&r.location).await;
+    assert!(
+        card.body.contains("Önskade stadsdelsområden") && card.body.contains("Farsta, Älvsjö"),
+        "the card shows the fields by their labels"
+    );
+}
+
 on_both_backends!(call_to_handover_to_answer);
+on_both_backends!(quick_registration_asks_the_types_fields);
 on_both_backends!(officer_returns_a_hand_over);
