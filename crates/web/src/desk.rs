@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use base64::Engine;
 use chrono::Utc;
 use kontakt_app::cases::{
     CaseError, ContactInput, EntryRequest, FieldError, HandoverRequest, HandoverResponseRequest,
@@ -56,6 +57,14 @@ fn resolution_sv(resolution: &str) -> &'static str {
         "handed_over" => "besvarat av handläggare",
         "referred_elsewhere" => "hänvisat till annan",
         _ => "okänt utfall",
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b >= 1024 => format!("{} kB", b.div_ceil(1024)),
+        b => format!("{b} byte"),
     }
 }
 
@@ -609,6 +618,22 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
             @if let Some(g) = case_type.and_then(|t| t.guidance_sv.as_deref()) {
                 aside.guidance { h2 { "Vägledning" } p { (g) } }
             }
+            @let attachments: Vec<(&str, &str, u64)> = c.entries.iter().filter_map(|e| match &e.body {
+                EntryBody::Attachment { file_name, sha256, size, .. } => Some((file_name.as_str(), sha256.as_str(), *size)),
+                _ => None,
+            }).collect();
+            @if !attachments.is_empty() {
+                h2 { "Bilagor" }
+                ul.attachments {
+                    @for (name, sha, size) in &attachments {
+                        li { a href=(format!("/api/v1/cases/{}/attachments/{sha}", c.number)) download=(name) { (name) } " (" (human_size(*size)) ")" }
+                    }
+                }
+            }
+            @if !c.related.is_empty() {
+                h2 { "Kopplade ärenden" }
+                ul { @for r in &c.related { li { a href=(format!("/cases/{r}")) { (r) } } } }
+            }
             h2 { "Händelser " span lang="en" { "(Timeline)" } }
             ol.timeline {
                 @for e in &c.entries {
@@ -658,6 +683,20 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                         label for="deadline-reason" { "Skäl (visas i händelserna)" }
                         input #deadline-reason name="reason" required;
                         button type="submit" { "Ändra datum" }
+                    }
+                    h2 { "Bifoga fil" }
+                    form method="post" action=(format!("{base}/attach")) enctype="multipart/form-data" {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for="file" { "Fil (högst 10 MB)" }
+                        input #file type="file" name="file" required;
+                        button type="submit" { "Bifoga" }
+                    }
+                    h2 { "Koppla till annat ärende" }
+                    form method="post" action=(format!("{base}/link")) {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for="link-case" { "Ärendenummer (KC-ÅÅÅÅ-NNNNNN)" }
+                        input #link-case name="case" required autocomplete="off" spellcheck="false";
+                        button type="submit" { "Koppla" }
                     }
                     h2 { "Anteckning" }
                     form method="post" action=(format!("{base}/note")) {
@@ -845,6 +884,8 @@ pub struct CaseForm {
     resolution: String,
     #[serde(default)]
     action: String,
+    #[serde(default)]
+    case: String,
     #[serde(default)]
     version: Option<i64>,
 }
@@ -1047,6 +1088,97 @@ pub async fn respond(
         Ok(Some(case)) => after_change(&state, &staff, &number, Ok(case), done).await,
         Err(e) => after_change(&state, &staff, &number, Err(e), done).await,
     }
+}
+
+pub async fn link(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Form(form): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &form.csrf).await?;
+    require_desk(&staff)?;
+    let request = kontakt_app::cases::LinkRequest { case: form.case };
+    let result = state
+        .cases
+        .link(&number, request, &staff.actor, Utc::now())
+        .await;
+    after_change(&state, &staff, &number, result, "Ärendena är kopplade.").await
+}
+
+/// A file uploaded from the card. The form sends the CSRF token before the
+/// file, so a forged upload is refused before its content is read.
+pub async fn attach(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let bad = |reason: &str| {
+        CaseError::Invalid(vec![FieldError {
+            field: "file".into(),
+            reason: reason.into(),
+        }])
+    };
+    let mut csrf_checked = false;
+    let mut upload = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                let error = bad(&format!("uppladdningen gick inte att läsa: {e}"));
+                return after_change(&state, &staff, &number, Err(error), "").await;
+            }
+        };
+        match field.name() {
+            Some("csrf") => {
+                let token = field.text().await.unwrap_or_default();
+                staff.check_csrf(&state, &token).await?;
+                csrf_checked = true;
+            }
+            Some("file") if csrf_checked => {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => upload = Some((file_name, content_type, bytes)),
+                    Err(e) => {
+                        let error = bad(&format!("filen gick inte att läsa: {e}"));
+                        return after_change(&state, &staff, &number, Err(error), "").await;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !csrf_checked {
+        staff.check_csrf(&state, "").await?;
+    }
+    require_desk(&staff)?;
+    let Some((file_name, content_type, bytes)) = upload else {
+        return after_change(&state, &staff, &number, Err(bad("välj en fil")), "").await;
+    };
+    if file_name.trim().is_empty() && bytes.is_empty() {
+        return after_change(&state, &staff, &number, Err(bad("välj en fil")), "").await;
+    }
+    let request = EntryRequest {
+        kind: "attachment".into(),
+        text: None,
+        channel: None,
+        file_name: Some(file_name),
+        content_type: Some(content_type),
+        content_base64: Some(base64::engine::general_purpose::STANDARD.encode(&bytes)),
+        corrects: None,
+    };
+    let result = state
+        .cases
+        .add_entry(&number, request, &staff.actor, Utc::now())
+        .await
+        .map(|(case, _)| case);
+    after_change(&state, &staff, &number, result, "Filen är bifogad.").await
 }
 
 pub async fn change_status(

@@ -539,6 +539,92 @@ async fn quick_registration_asks_the_types_fields(app: TestApp) {
     );
 }
 
+/// Files and links from the card: an uploaded file is on the timeline and
+/// downloads unchanged; a forged upload, an empty one and a bad case number
+/// are refused and change nothing.
+async fn attach_and_link_from_the_card(app: TestApp) {
+    let first = app.new_case().await;
+    let second = app.new_case().await;
+    let mut agent = logged_in(&app, "agnes", &["agent_l1", "group:FSK"]).await;
+    let card = agent.get(&format!("/cases/{first}")).await;
+    assert_eq!(card.status, 200, "{}", card.body);
+    assert!(card.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = csrf_of(&card.body);
+    let attach = format!("/cases/{first}/attach");
+    let version = |c: &serde_json::Value| c["version"].as_i64();
+    let (_, before) = app.get(&format!("/api/v1/cases/{first}")).await;
+
+    let forged = agent
+        .post_multipart(
+            &attach,
+            &[("csrf", None, b"wrong"), ("file", Some("x.txt"), b"hej")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let empty = agent
+        .post_multipart(
+            &attach,
+            &[("csrf", None, csrf.as_bytes()), ("file", Some(""), b"")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("välj en fil"));
+    let bad_link = agent
+        .post(
+            &format!("/cases/{first}/link"),
+            &[("csrf", &csrf), ("case", "KC-20-1")],
+        )
+        .await;
+    assert_eq!(bad_link.status, 422);
+    let self_link = agent
+        .post(
+            &format!("/cases/{first}/link"),
+            &[("csrf", &csrf), ("case", &first)],
+        )
+        .await;
+    assert_eq!(self_link.status, 422);
+    let (_, after) = app.get(&format!("/api/v1/cases/{first}")).await;
+    assert_eq!(version(&after), version(&before), "nothing changed");
+
+    let content = "Brev från invånaren om bygglovet på Söder.".as_bytes();
+    let r = agent
+        .post_multipart(
+            &attach,
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("file", Some("brev från invånare.txt"), content),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Filen är bifogad.") && r.body.contains("brev från invånare.txt"));
+    let href = r
+        .body
+        .split("href=\"")
+        .find(|h| h.contains("/attachments/"))
+        .and_then(|h| h.split('"').next())
+        .expect("download link")
+        .to_owned();
+    let download = agent.get(&href).await;
+    assert_eq!(download.status, 200);
+    assert_eq!(download.body.as_bytes(), content);
+
+    let r = agent
+        .post(
+            &format!("/cases/{first}/link"),
+            &[("csrf", &csrf), ("case", &second.to_lowercase())],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Kopplade ärenden") && r.body.contains(&format!("/cases/{second}")));
+    let other = agent.get(&format!("/cases/{second}")).await;
+    assert!(
+        other.body.contains(&format!("/cases/{first}")),
+        "both cases show the link"
+    );
+}
+
 on_both_backends!(call_to_handover_to_answer);
+on_both_backends!(attach_and_link_from_the_card);
 on_both_backends!(quick_registration_asks_the_types_fields);
 on_both_backends!(officer_returns_a_hand_over);
