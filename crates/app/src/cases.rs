@@ -1715,6 +1715,8 @@ fn filter_terms(f: &CaseFilter) -> serde_json::Value {
         "personnummer",
         f.personnummer.as_ref().map(|p| p.to_string()),
     );
+    put("phone", f.phone.as_ref().map(|p| p.to_string()));
+    put("name", f.name_prefix.clone());
     put("created_from", f.created_from.map(|t| t.to_rfc3339()));
     put("created_to", f.created_to.map(|t| t.to_rfc3339()));
     put("before", f.before.map(|n| n.to_string()));

@@ -456,8 +456,47 @@ impl Language {
 
 string_value_traits!(Language, LanguageError, "language");
 
+/// The name prefix to look a resident up by, as names are stored. Agents
+/// type names in lower case while the resident spells them; names are
+/// stored as given, with capitals, so a wholly lower-case query is
+/// capitalised word by word ("anna-karin lind" → "Anna-Karin Lind"). A query
+/// with any capital is taken as typed. `None` for less than two letters.
+pub fn name_search_prefix(typed: &str) -> Option<String> {
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    let joined = words.join(" ");
+    if joined.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        return None;
+    }
+    if joined.chars().any(char::is_uppercase) {
+        return Some(joined);
+    }
+    let mut out = String::with_capacity(joined.len());
+    let mut start = true;
+    for c in joined.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c == ' ' || c == '-';
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn name_prefixes_follow_how_names_are_written() {
+        assert_eq!(
+            name_search_prefix("anna-karin  lind").as_deref(),
+            Some("Anna-Karin Lind")
+        );
+        assert_eq!(name_search_prefix("åsa").as_deref(), Some("Åsa"));
+        assert_eq!(name_search_prefix("af Klint").as_deref(), Some("af Klint"));
+        assert_eq!(name_search_prefix(" a "), None);
+        assert_eq!(name_search_prefix("07"), None);
+    }
+
     use super::*;
 
     mod organisation_number {

@@ -352,6 +352,11 @@ pub struct CaseFilter {
     /// Cases assigned to this person (a staff actor id).
     pub assignee_person: Option<String>,
     pub personnummer: Option<Personnummer>,
+    /// Cases of persons with this phone number.
+    pub phone: Option<kontakt_domain::contact::PhoneNumber>,
+    /// Cases of persons whose name starts with this (as stored: see
+    /// `kontakt_domain::contact::name_search_prefix`).
+    pub name_prefix: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
     pub before: Option<CaseNumber>,

@@ -43,6 +43,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "assignee_person",
         include_str!("../migrations/sqlite/0008_assignee_person.sql"),
     ),
+    (
+        9,
+        "person_names",
+        include_str!("../migrations/sqlite/0009_person_names.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -86,5 +91,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "assignee_person",
         include_str!("../migrations/postgres/0008_assignee_person.sql"),
+    ),
+    (
+        9,
+        "person_names",
+        include_str!("../migrations/postgres/0009_person_names.sql"),
     ),
 ];

@@ -848,6 +848,7 @@ impl Store for PgStore {
         let (query, values) = rows::list_query(
             filter,
             "c.id IN (SELECT case_id FROM case_search WHERE terms @@ to_tsquery('simple', ?))",
+            " COLLATE \"C\"",
             |n| format!("${n}"),
             |v| -> Param {
                 match v {

@@ -232,56 +232,98 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.number, c.version, c.case_type, c
 pub(crate) fn list_query<V>(
     filter: &crate::CaseFilter,
     search_clause: &str,
+    name_order: &str,
     placeholder: impl Fn(usize) -> String,
     mut push: impl FnMut(ListValue) -> V,
 ) -> (String, Vec<V>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
-    let mut add = |clause: &str, v: ListValue, values: &mut Vec<V>| {
-        values.push(push(v));
-        clauses.push(clause.replace('?', &placeholder(values.len())));
+    // Each '?' in a clause takes the next of its values.
+    let mut add = |clause: &str, vs: Vec<ListValue>, values: &mut Vec<V>| {
+        let mut vs = vs.into_iter();
+        let mut out = String::with_capacity(clause.len());
+        for ch in clause.chars() {
+            match (ch, ch == '?') {
+                (_, true) => {
+                    if let Some(v) = vs.next() {
+                        values.push(push(v));
+                    }
+                    out.push_str(&placeholder(values.len()));
+                }
+                (c, false) => out.push(c),
+            }
+        }
+        clauses.push(out);
     };
     if let Some(s) = filter.status {
         add(
             "c.status = ?",
-            ListValue::Text(s.as_str().into()),
+            vec![ListValue::Text(s.as_str().into())],
             &mut values,
         );
     }
     if let Some(s) = &filter.case_type {
-        add("c.case_type = ?", ListValue::Text(s.clone()), &mut values);
+        add(
+            "c.case_type = ?",
+            vec![ListValue::Text(s.clone())],
+            &mut values,
+        );
     }
     if let Some(s) = &filter.board {
-        add("c.board = ?", ListValue::Text(s.clone()), &mut values);
+        add("c.board = ?", vec![ListValue::Text(s.clone())], &mut values);
     }
     if let Some(s) = &filter.district {
-        add("c.district = ?", ListValue::Text(s.clone()), &mut values);
+        add(
+            "c.district = ?",
+            vec![ListValue::Text(s.clone())],
+            &mut values,
+        );
     }
     if let Some(s) = filter.channel {
         add(
             "c.channel = ?",
-            ListValue::Text(s.as_str().into()),
+            vec![ListValue::Text(s.as_str().into())],
             &mut values,
         );
     }
     if let Some(s) = &filter.assignee_group {
         add(
             "c.assignee_group = ?",
-            ListValue::Text(s.clone()),
+            vec![ListValue::Text(s.clone())],
             &mut values,
         );
     }
     if let Some(s) = &filter.assignee_person {
         add(
             "c.assignee_person = ?",
-            ListValue::Text(s.clone()),
+            vec![ListValue::Text(s.clone())],
+            &mut values,
+        );
+    }
+    if let Some(phone) = &filter.phone {
+        add(
+            "c.person_id IN (SELECT id FROM persons WHERE phone = ?)",
+            vec![ListValue::Text(phone.as_str().into())],
+            &mut values,
+        );
+    }
+    if let Some(prefix) = filter.name_prefix.as_deref().filter(|p| !p.is_empty()) {
+        // A range rather than LIKE, so both databases use the index on
+        // names; compared in byte order (`name_order`) so that the range
+        // holds exactly the names that start with the prefix.
+        add(
+            &format!("c.person_id IN (SELECT id FROM persons WHERE name{name_order} >= ? AND name{name_order} < ?)"),
+            vec![
+                ListValue::Text(prefix.to_owned()),
+                ListValue::Text(format!("{prefix}\u{10FFFF}")),
+            ],
             &mut values,
         );
     }
     if let Some(p) = &filter.personnummer {
         add(
             "c.person_id = (SELECT id FROM persons WHERE personnummer = ?)",
-            ListValue::Text(p.as_str().into()),
+            vec![ListValue::Text(p.as_str().into())],
             &mut values,
         );
     }
@@ -308,19 +350,19 @@ pub(crate) fn list_query<V>(
             .collect::<Vec<_>>()
             .join(joiner);
         if !query.is_empty() {
-            add(search_clause, ListValue::Text(query), &mut values);
+            add(search_clause, vec![ListValue::Text(query)], &mut values);
         }
     }
     if let Some(t) = filter.created_from {
-        add("c.created_at >= ?", ListValue::Time(t), &mut values);
+        add("c.created_at >= ?", vec![ListValue::Time(t)], &mut values);
     }
     if let Some(t) = filter.created_to {
-        add("c.created_at < ?", ListValue::Time(t), &mut values);
+        add("c.created_at < ?", vec![ListValue::Time(t)], &mut values);
     }
     if let Some(n) = filter.before {
         add(
             "c.id < (SELECT id FROM cases WHERE number = ?)",
-            ListValue::Text(n.to_string()),
+            vec![ListValue::Text(n.to_string())],
             &mut values,
         );
     }

@@ -789,6 +789,7 @@ fn list(conn: &Connection, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
     let (query, values) = rows::list_query(
         filter,
         "c.id IN (SELECT rowid >> 10 FROM case_search WHERE case_search MATCH ?)",
+        "",
         |n| format!("?{n}"),
         |v| match v {
             ListValue::Text(s) => Value::Text(s),

@@ -118,6 +118,11 @@ struct ListQuery {
     assignee: Option<String>,
     /// Cases of the person with this personnummer.
     personnummer: Option<String>,
+    /// Cases of persons with this phone number.
+    phone: Option<String>,
+    /// Cases of persons whose name starts with this (at least two letters;
+    /// a lower-case name is matched capitalised: "anna l" finds "Anna Lind").
+    name: Option<String>,
     /// Registered at or after (RFC 3339 time or YYYY-MM-DD).
     created_from: Option<String>,
     /// Registered before (RFC 3339 time or YYYY-MM-DD).
@@ -186,6 +191,16 @@ async fn list_cases(
         .as_deref()
         .and_then(|p| Personnummer::parse_today(p).ok());
     word("personnummer", &q.personnummer, personnummer.is_some());
+    let phone = q
+        .phone
+        .as_deref()
+        .and_then(|p| kontakt_domain::contact::PhoneNumber::parse(p).ok());
+    word("phone", &q.phone, phone.is_some());
+    let name_prefix = q
+        .name
+        .as_deref()
+        .and_then(kontakt_domain::contact::name_search_prefix);
+    word("name", &q.name, name_prefix.is_some());
     let limit = q.limit.unwrap_or(50);
     if !(1..=limits::PAGE_MAX).contains(&limit) {
         errors.push(FieldError {
@@ -217,6 +232,8 @@ async fn list_cases(
         assignee_group: q.group,
         assignee_person: q.assignee,
         personnummer,
+        phone,
+        name_prefix,
         created_from,
         created_to,
         before,

@@ -364,6 +364,64 @@ fn type_fields(
 }
 
 #[derive(Deserialize)]
+pub struct PersonLookupQuery {
+    #[serde(default)]
+    person: String,
+}
+
+/// Quick registration's look-up of a caller by personnummer or phone: the
+/// contacts the agent may see (an audited search), and the details as the
+/// latest of them recorded them (an audited read, within the agreement).
+pub async fn quick_person(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(q): Query<PersonLookupQuery>,
+) -> Result<Markup, PageError> {
+    require_desk(&staff)?;
+    let mut filter = CaseFilter {
+        limit: 20,
+        ..CaseFilter::default()
+    };
+    match person_query(&q.person) {
+        Ok(PersonQuery::Personnummer(p)) => filter.personnummer = Some(p),
+        Ok(PersonQuery::Phone(p)) => filter.phone = Some(p),
+        // A name is not an identifier: many residents share one. The
+        // search page lists their cases instead.
+        Ok(PersonQuery::Name(_)) | Err(_) => return Ok(html! {}),
+    }
+    let now = Utc::now();
+    let found = state.cases.list(&filter, &staff.actor, now).await?;
+    let Some(latest) = found.first() else {
+        return Ok(html! { p.lookup { "Ingen tidigare kontakt som du får se." } });
+    };
+    let case = state
+        .cases
+        .read(&latest.number.to_string(), &staff.actor, now)
+        .await?;
+    let view = CaseView::new(
+        &case,
+        state.cases.catalog(),
+        staff.session.principal.protected_identity,
+    );
+    let p = &view.contact;
+    Ok(html! {
+        div.lookup {
+            p {
+                strong { "Tidigare kontakt: " }
+                (p.name.as_deref().unwrap_or("(namn okänt)"))
+                @if let Some(phone) = &p.phone { " · " (phone) }
+                " – " (found.len()) @if found.len() >= 20 { "+" } " ärenden du får se, senast "
+                a href=(format!("/cases/{}", view.number)) target="_blank" rel="noopener" { (view.number) }
+                "."
+            }
+            @if !p.protected_identity {
+                button.use-person type="button" data-name=[p.name.as_deref()] data-phone=[p.phone.as_deref()] { "Fyll i namn och telefon" }
+            }
+        }
+    })
+}
+
+#[derive(Deserialize)]
 pub struct FieldsQuery {
     #[serde(default)]
     case_type: String,
@@ -441,6 +499,7 @@ fn quick_page(state: &AppState, staff: &Staff, form: &QuickForm, errors: &[Field
                     label for="phone" { "Telefon" }
                     input #phone name="phone" value=(form.phone) inputmode="tel" autocomplete="off";
                     @if let Some(e) = contact_err { p.field-error { (e) } }
+                    div #person-lookup data-lookup="/cases/new/person" aria-live="polite" {}
                     label for="feedback_channel" { "Återkoppling via" }
                     select #feedback_channel name="feedback_channel" {
                         @for (v, l) in [("", "(ingen)"), ("phone", "Telefon"), ("sms", "SMS"), ("email", "E-post"), ("letter", "Brev")] {
@@ -1208,14 +1267,70 @@ pub struct SearchParams {
     q: String,
     #[serde(default)]
     number: String,
-    #[serde(default)]
-    personnummer: String,
+    /// Personnummer, phone number or the start of a name.
+    #[serde(default, alias = "personnummer")]
+    person: String,
     #[serde(default)]
     case_type: String,
+    #[serde(default)]
+    board: String,
     #[serde(default)]
     district: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// How the agent named the resident: personnummer, phone or name.
+enum PersonQuery {
+    Personnummer(kontakt_domain::personnummer::Personnummer),
+    Phone(kontakt_domain::contact::PhoneNumber),
+    Name(String),
+}
+
+/// Reads the resident field of the search. A personnummer is written with
+/// its separator or as 12 digits (or 10 not starting with 0); Swedish phone
+/// numbers start with 0 or +; anything with letters is a name's start.
+fn person_query(input: &str) -> Result<PersonQuery, String> {
+    use kontakt_domain::contact::{name_search_prefix, PhoneNumber};
+    use kontakt_domain::personnummer::Personnummer;
+    let t = input.trim();
+    if t.chars().any(char::is_alphabetic) {
+        return name_search_prefix(t)
+            .map(PersonQuery::Name)
+            .ok_or_else(|| "Invånare: skriv minst två bokstäver av namnet".to_owned());
+    }
+    let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+    let has_separator = t.len() >= 5 && matches!(t.as_bytes()[t.len() - 5], b'-' | b'+');
+    let looks_like_phone =
+        t.starts_with('+') || (t.starts_with('0') && !has_separator && digits.len() != 12);
+    if looks_like_phone {
+        return PhoneNumber::parse(t)
+            .map(PersonQuery::Phone)
+            .map_err(|e| format!("Telefonnummer: {e}"));
+    }
+    Personnummer::parse_today(t)
+        .map(PersonQuery::Personnummer)
+        .map_err(|e| format!("Personnummer: {e}"))
+}
+
+fn search_date(errors: &mut Vec<String>, label: &str, value: &str) -> Option<chrono::NaiveDate> {
+    let v = value.trim();
+    if v.is_empty() {
+        return None;
+    }
+    match v.parse::<chrono::NaiveDate>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(format!("{label}: ange ett datum (ÅÅÅÅ-MM-DD)"));
+            None
+        }
+    }
 }
 
 pub async fn search(
@@ -1223,54 +1338,75 @@ pub async fn search(
     staff: Staff,
     Query(q): Query<SearchParams>,
 ) -> Result<Response, PageError> {
+    use kontakt_domain::calendar::stockholm_midnight;
     require_desk(&staff)?;
     if let Some(number) = non_empty(&q.number) {
         return Ok(Redirect::to(&format!("/cases/{}", number.to_uppercase())).into_response());
     }
     let catalog = state.cases.catalog();
     let mut errors = Vec::new();
-    let personnummer = match non_empty(&q.personnummer) {
-        Some(p) => match kontakt_domain::personnummer::Personnummer::parse_today(&p) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                errors.push(format!("Personnummer: {e}"));
-                None
-            }
-        },
-        None => None,
+    let mut filter = CaseFilter {
+        case_type: non_empty(&q.case_type),
+        board: non_empty(&q.board),
+        district: non_empty(&q.district),
+        limit: 100,
+        ..CaseFilter::default()
     };
-    let status = match non_empty(&q.status) {
-        Some(s) => match Status::parse(&s) {
-            Some(s) => Some(s),
-            None => {
-                errors.push(format!("Status: okänd status {s}"));
-                None
-            }
-        },
-        None => None,
-    };
-    let terms = kontakt_domain::text::search_terms(&q.q);
-    if q.q.chars().count() > 200 || terms.len() > 10 {
+    if !q.person.trim().is_empty() {
+        match person_query(&q.person) {
+            Ok(PersonQuery::Personnummer(p)) => filter.personnummer = Some(p),
+            Ok(PersonQuery::Phone(p)) => filter.phone = Some(p),
+            Ok(PersonQuery::Name(n)) => filter.name_prefix = Some(n),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(s) = non_empty(&q.status) {
+        match Status::parse(&s) {
+            Some(s) => filter.status = Some(s),
+            None => errors.push(format!("Status: okänd status {s}")),
+        }
+    }
+    if let Some(c) = non_empty(&q.channel) {
+        match Channel::parse(&c) {
+            Some(c) => filter.channel = Some(c),
+            None => errors.push(format!("Kanal: okänd kanal {c}")),
+        }
+    }
+    let from = search_date(&mut errors, "Från", &q.from);
+    let to = search_date(&mut errors, "Till", &q.to);
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            errors.push("Från-datumet ligger efter till-datumet".to_owned());
+        }
+    }
+    filter.created_from = from.map(stockholm_midnight);
+    filter.created_to = to.and_then(|d| d.succ_opt()).map(stockholm_midnight);
+    filter.terms = kontakt_domain::text::search_terms(&q.q);
+    if q.q.chars().count() > 200 || filter.terms.len() > 10 {
         errors.push("Fritext: högst 200 tecken och 10 ord".to_owned());
     }
-    let searched = !terms.is_empty()
-        || !q.personnummer.is_empty()
-        || !q.case_type.is_empty()
-        || !q.district.is_empty()
-        || !q.status.is_empty();
+    let searched = !filter.terms.is_empty()
+        || [
+            &q.person,
+            &q.case_type,
+            &q.board,
+            &q.district,
+            &q.status,
+            &q.channel,
+            &q.from,
+            &q.to,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty());
     let results = if searched && errors.is_empty() {
-        let filter = CaseFilter {
-            personnummer,
-            case_type: non_empty(&q.case_type),
-            district: non_empty(&q.district),
-            status,
-            limit: 100,
-            terms,
-            ..CaseFilter::default()
-        };
         state.cases.list(&filter, &staff.actor, Utc::now()).await?
     } else {
         Vec::new()
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = layout(
         "Sök ärenden",
@@ -1278,29 +1414,45 @@ pub async fn search(
         html! {
             h1 { "Sök ärenden " span lang="en" { "(Search)" } }
             @if !errors.is_empty() { div.error-summary role="alert" { @for e in &errors { p { (e) } } } }
-            form method="get" action="/search" {
+            form.search method="get" action="/search" {
                 label for="q" { "Fritext (beskrivning och händelser; böjningsformer hittas)" }
                 input #q type="search" name="q" value=(q.q) autofocus;
-                label for="number" { "Ärendenummer" }
-                input #number name="number" placeholder="KC-2026-000123" value=(q.number);
-                label for="s-personnummer" { "Personnummer" }
-                input #s-personnummer name="personnummer" value=(q.personnummer) autocomplete="off";
-                label for="s-case_type" { "Ärendetyp" }
-                select #s-case_type name="case_type" {
-                    option value="" { "(alla)" }
-                    @for t in &catalog.case_types { option value=(t.code) selected[t.code == q.case_type] { (t.name_sv) } }
-                }
-                label for="s-district" { "Stadsdel" }
-                select #s-district name="district" {
-                    option value="" { "(alla)" }
-                    @for d in &catalog.districts { option value=(d.code) selected[d.code == q.district] { (d.name) } }
-                }
-                label for="s-status" { "Status" }
-                select #s-status name="status" {
-                    option value="" { "(alla)" }
-                    @for s in ["registered", "in_progress", "waiting_for_resident", "handed_over", "closed"] {
-                        option value=(s) selected[s == q.status] { (status_sv(s)) }
-                    }
+                div.filters {
+                    div { label for="number" { "Ärendenummer" }
+                        input #number name="number" placeholder="KC-2026-000123" value=(q.number); }
+                    div { label for="s-person" { "Invånare: personnummer, telefon eller namn" }
+                        input #s-person name="person" value=(q.person) autocomplete="off"; }
+                    div { label for="s-case_type" { "Ärendetyp" }
+                        select #s-case_type name="case_type" {
+                            option value="" { "(alla)" }
+                            @for t in &catalog.case_types { option value=(t.code) selected[t.code == q.case_type] { (t.name_sv) } }
+                        } }
+                    div { label for="s-board" { "Nämnd" }
+                        select #s-board name="board" {
+                            option value="" { "(alla)" }
+                            @for b in &catalog.boards { option value=(b.code) selected[b.code == q.board] { (b.name_sv) } }
+                        } }
+                    div { label for="s-district" { "Stadsdel" }
+                        select #s-district name="district" {
+                            option value="" { "(alla)" }
+                            @for d in &catalog.districts { option value=(d.code) selected[d.code == q.district] { (d.name) } }
+                        } }
+                    div { label for="s-status" { "Status" }
+                        select #s-status name="status" {
+                            option value="" { "(alla)" }
+                            @for s in ["registered", "in_progress", "waiting_for_resident", "handed_over", "closed"] {
+                                option value=(s) selected[s == q.status] { (status_sv(s)) }
+                            }
+                        } }
+                    div { label for="s-channel" { "Kanal" }
+                        select #s-channel name="channel" {
+                            option value="" { "(alla)" }
+                            @for c in Channel::ALL { option value=(c.as_str()) selected[c.as_str() == q.channel] { (channel_sv(*c)) } }
+                        } }
+                    div { label for="s-from" { "Registrerat från" }
+                        input #s-from type="date" name="from" value=(q.from); }
+                    div { label for="s-to" { "Registrerat till och med" }
+                        input #s-to type="date" name="to" value=(q.to); }
                 }
                 button type="submit" { "Sök" }
             }
@@ -1309,7 +1461,20 @@ pub async fn search(
             }
         },
     );
-    Ok(page.into_response())
+    Ok((status, page).into_response())
+}
+
+fn channel_sv(c: Channel) -> &'static str {
+    match c {
+        Channel::Phone => "Telefon",
+        Channel::Email => "E-post",
+        Channel::Sms => "SMS",
+        Channel::EService => "E-tjänst",
+        Channel::Letter => "Brev",
+        Channel::Visit => "Besök",
+        Channel::SocialMedia => "Sociala medier",
+        Channel::Chat => "Chatt",
+    }
 }
 
 /// Server-sent events for open desks: an event named `changed` (saying

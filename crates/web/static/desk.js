@@ -108,3 +108,37 @@
     if (document.querySelector("#case-types option[value='" + CSS.escape(input.value.trim()) + "']")) { load(); }
   });
 }());
+
+// Quick registration: when the agent leaves the personnummer or phone field,
+// earlier contacts of that resident are looked up and shown; a button fills
+// in the name and phone as last recorded.
+(function () {
+  "use strict";
+  var box = document.getElementById("person-lookup");
+  if (!box) {
+    return;
+  }
+  var last = "";
+  function lookup(event) {
+    var value = event.target.value.trim();
+    if (value === last || value.length < 6) { return; }
+    last = value;
+    fetch(box.getAttribute("data-lookup") + "?person=" + encodeURIComponent(value),
+      { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { if (last === value) { box.innerHTML = html; } })
+      .catch(function () { /* the lookup is a help, never a step */ });
+  }
+  ["personnummer", "phone"].forEach(function (id) {
+    var field = document.getElementById(id);
+    if (field) { field.addEventListener("change", lookup); }
+  });
+  box.addEventListener("click", function (event) {
+    var button = event.target.closest("button.use-person");
+    if (!button) { return; }
+    var name = document.getElementById("name");
+    var phone = document.getElementById("phone");
+    if (name && button.dataset.name) { name.value = button.dataset.name; }
+    if (phone && button.dataset.phone) { phone.value = button.dataset.phone; }
+  });
+}());

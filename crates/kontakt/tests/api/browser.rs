@@ -294,6 +294,17 @@ async fn desk_in_a_real_browser() {
         "no trace of the protected person"
     );
     check_page(&c, "05-not-found", &mut violations).await;
+    c.goto(&format!(
+        "{}/cases/new/person?person=19811228-9874",
+        app.base
+    ))
+    .await
+    .expect("lookup");
+    let source = c.source().await.expect("source");
+    assert!(
+        !source.contains("Hemlig") && source.contains("Ingen tidigare kontakt"),
+        "the caller look-up does not reveal the protected person"
+    );
 
     // Search.
     c.goto(&format!("{}/search?case_type=FSK-ERB", app.base))

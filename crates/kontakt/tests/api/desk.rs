@@ -361,6 +361,68 @@ async fn call_to_handover_to_answer(app: TestApp) {
         .get(&format!("/search?number={}", number.to_lowercase()))
         .await;
     assert_eq!(r.location, format!("/cases/{number}"));
+    // The resident by phone number or the start of the name, as typed.
+    for person in [
+        "070-123%2045%2067",
+        "%2B46701234567",
+        "tolvan",
+        "Tolvan%20Tolv",
+    ] {
+        let hits = agent.get(&format!("/search?person={person}")).await;
+        assert_eq!(hits.status, 200, "{person}: {}", hits.body);
+        assert!(hits.body.contains(&number), "{person} finds the case");
+    }
+    let hits = agent.get("/search?person=tolvana").await;
+    assert!(!hits.body.contains(&number));
+    for (bad, said) in [
+        ("x", "två bokstäver"),
+        ("0", "Telefonnummer"),
+        ("19121212-1213", "Personnummer"),
+    ] {
+        let r = agent.get(&format!("/search?person={bad}")).await;
+        assert_eq!(r.status, 422, "{bad}");
+        assert!(r.body.contains(said), "{bad}: {said} in {}", r.body);
+    }
+    // Quick registration's look-up of a caller by personnummer or phone.
+    for person in ["19121212-1212", "0701234567"] {
+        let found = agent
+            .get(&format!("/cases/new/person?person={person}"))
+            .await;
+        assert!(
+            found.body.contains("Tidigare kontakt") && found.body.contains("Tolvan Tolvansson"),
+            "{person}: {}",
+            found.body
+        );
+    }
+    let none = agent.get("/cases/new/person?person=0709999999").await;
+    assert!(none.body.contains("Ingen tidigare kontakt"));
+    let name = agent.get("/cases/new/person?person=tolvan").await;
+    assert_eq!(name.body, "", "a name is no identifier");
+    // Board, channel and date range.
+    let today = kontakt_domain::calendar::stockholm_today();
+    let hits = agent
+        .get(&format!(
+            "/search?board=SDN-SKH&channel=phone&from={today}&to={today}"
+        ))
+        .await;
+    assert!(hits.body.contains(&number), "{}", hits.body);
+    let tomorrow = today.succ_opt().unwrap_or(today);
+    let hits = agent
+        .get(&format!("/search?board=SDN-SKH&from={tomorrow}"))
+        .await;
+    assert!(!hits.body.contains(&number));
+    let r = agent
+        .get(&format!("/search?from={tomorrow}&to={today}"))
+        .await;
+    assert_eq!(r.status, 422, "from after to is explained");
+    let (_, api_hits) = app.get("/api/v1/cases?phone=0701234567&name=tolvan").await;
+    assert_eq!(
+        api_hits["items"].as_array().map(Vec::len),
+        Some(1),
+        "{api_hits}"
+    );
+    let (status, _) = app.get("/api/v1/cases?name=t").await;
+    assert_eq!(status, 400);
     let r = agent.get("/search?personnummer=123").await;
     assert!(
         r.body.contains("Personnummer:"),
