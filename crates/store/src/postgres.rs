@@ -15,7 +15,9 @@ use tokio::sync::mpsc;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
-use crate::rows::{self, CaseRow, EntryRow, ListValue, OrganisationRow, PersonRow, SummaryRow};
+use crate::rows::{
+    self, CaseRow, EntryRow, ListDialect, ListValue, OrganisationRow, PersonRow, SummaryRow,
+};
 use crate::writer::{unexpected, ChainHead, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
 use crate::AuditQuery;
 use crate::{
@@ -847,8 +849,11 @@ impl Store for PgStore {
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
         let (query, values) = rows::list_query(
             filter,
-            "c.id IN (SELECT case_id FROM case_search WHERE terms @@ to_tsquery('simple', ?))",
-            " COLLATE \"C\"",
+            &ListDialect {
+                search: "c.id IN (SELECT case_id FROM case_search WHERE terms @@ to_tsquery('simple', ?))",
+                name: "(name COLLATE \"C\")",
+                family_name: "(split_part(name, ' ', -1) COLLATE \"C\")",
+            },
             |n| format!("${n}"),
             |v| -> Param {
                 match v {

@@ -227,12 +227,22 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.number, c.version, c.case_type, c
      c.feedback_deadline, c.description, c.form, c.confidential, c.handed_over, c.created_at, c.updated_at, \
      c.closed_at, c.person_id, c.organisation_id";
 
+/// What differs between the backends in the list query.
+pub(crate) struct ListDialect {
+    /// The full-text clause, one `?` for the query.
+    pub search: &'static str,
+    /// A person's name in byte order.
+    pub name: &'static str,
+    /// The last word of a person's name (the family name), in byte order;
+    /// the same expression as the index on it (migration 0009).
+    pub family_name: &'static str,
+}
+
 /// Builds the SQL that lists cases, shared by both backends. `placeholder(n)` spells the n-th
 /// parameter for the backend; `push` receives each value in order.
 pub(crate) fn list_query<V>(
     filter: &crate::CaseFilter,
-    search_clause: &str,
-    name_order: &str,
+    dialect: &ListDialect,
     placeholder: impl Fn(usize) -> String,
     mut push: impl FnMut(ListValue) -> V,
 ) -> (String, Vec<V>) {
@@ -308,12 +318,19 @@ pub(crate) fn list_query<V>(
         );
     }
     if let Some(prefix) = filter.name_prefix.as_deref().filter(|p| !p.is_empty()) {
-        // A range rather than LIKE, so both databases use the index on
-        // names; compared in byte order (`name_order`) so that the range
-        // holds exactly the names that start with the prefix.
+        // Ranges rather than LIKE, so both databases use their indexes;
+        // compared in byte order so that a range holds exactly the names
+        // that start with the prefix.
+        // The name's start ("Anna L") or the family name's ("Lindqvist"):
+        // each a range over its own index.
+        let (name, family) = (dialect.name, dialect.family_name);
         add(
-            &format!("c.person_id IN (SELECT id FROM persons WHERE name{name_order} >= ? AND name{name_order} < ?)"),
+            &format!(
+                "c.person_id IN (SELECT id FROM persons WHERE ({name} >= ? AND {name} < ?) OR ({family} >= ? AND {family} < ?))"
+            ),
             vec![
+                ListValue::Text(prefix.to_owned()),
+                ListValue::Text(format!("{prefix}\u{10FFFF}")),
                 ListValue::Text(prefix.to_owned()),
                 ListValue::Text(format!("{prefix}\u{10FFFF}")),
             ],
@@ -331,6 +348,7 @@ pub(crate) fn list_query<V>(
         // Stems are letters and digits only (see kontakt_domain::text), so
         // they need no quoting in either query language; the backend's
         // clause says how its index is asked.
+        let search_clause = dialect.search;
         let joiner = if search_clause.contains("MATCH") {
             " AND "
         } else {

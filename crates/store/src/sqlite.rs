@@ -17,7 +17,9 @@ use r2d2_sqlite::rusqlite::{
 use r2d2_sqlite::SqliteConnectionManager;
 use tokio::sync::mpsc;
 
-use crate::rows::{self, CaseRow, EntryRow, ListValue, OrganisationRow, PersonRow, SummaryRow};
+use crate::rows::{
+    self, CaseRow, EntryRow, ListDialect, ListValue, OrganisationRow, PersonRow, SummaryRow,
+};
 use crate::writer::{ChainHead, Output, Pending, WriteOp, WriterHandle, MAX_BATCH};
 use crate::AuditQuery;
 use crate::{
@@ -788,8 +790,13 @@ fn read_case(conn: &Connection, number: CaseNumber) -> Result<Option<CaseRecord>
 fn list(conn: &Connection, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
     let (query, values) = rows::list_query(
         filter,
-        "c.id IN (SELECT rowid >> 10 FROM case_search WHERE case_search MATCH ?)",
-        "",
+        &ListDialect {
+            search: "c.id IN (SELECT rowid >> 10 FROM case_search WHERE case_search MATCH ?)",
+            name: "name",
+            // Everything after the last space: rtrim drops the last word's
+            // characters up to that space.
+            family_name: "substr(name, length(rtrim(name, replace(name, ' ', ''))) + 1)",
+        },
         |n| format!("?{n}"),
         |v| match v {
             ListValue::Text(s) => Value::Text(s),

@@ -367,6 +367,7 @@ async fn call_to_handover_to_answer(app: TestApp) {
         "%2B46701234567",
         "tolvan",
         "Tolvan%20Tolv",
+        "tolvanss",
     ] {
         let hits = agent.get(&format!("/search?person={person}")).await;
         assert_eq!(hits.status, 200, "{person}: {}", hits.body);
