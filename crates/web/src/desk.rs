@@ -21,6 +21,7 @@ use kontakt_store::{CaseFilter, CaseSummary};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::i18n::Lang;
 use crate::pages::{layout, PageError};
 use crate::session::Staff;
 use crate::views::CaseView;
@@ -455,6 +456,7 @@ fn quick_page(state: &AppState, staff: &Staff, form: &QuickForm, errors: &[Field
     let err = |f: &str| field_error(errors, f).map(str::to_owned);
     let contact_err = err("contact");
     layout(
+        staff.lang,
         "Ny registrering",
         Some(staff),
         html! {
@@ -632,6 +634,7 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
         .or_else(|| case_type.and_then(|t| t.handover_group.clone()));
     let base = format!("/cases/{}", c.number);
     layout(
+        staff.lang,
         &c.number,
         Some(staff),
         html! {
@@ -899,6 +902,7 @@ pub async fn person_view(
         None => Vec::new(),
     };
     Ok(layout(
+        staff.lang,
         "Person",
         Some(&staff),
         html! {
@@ -1171,8 +1175,14 @@ pub async fn attach(
     State(state): State<AppState>,
     staff: Staff,
     Path(number): Path<String>,
-    mut multipart: axum::extract::Multipart,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, PageError> {
+    // Not a form upload at all: it carries no token either, so it is
+    // refused as a forged request would be.
+    let Ok(mut multipart) = multipart else {
+        staff.check_csrf(&state, "").await?;
+        return Err(PageError::Csrf);
+    };
     let bad = |reason: &str| {
         CaseError::Invalid(vec![FieldError {
             field: "file".into(),
@@ -1409,6 +1419,7 @@ pub async fn search(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = layout(
+        staff.lang,
         "Sök ärenden",
         Some(&staff),
         html! {

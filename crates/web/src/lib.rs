@@ -21,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod api;
 pub mod desk;
 pub mod extract;
+pub mod i18n;
 pub mod pages;
 mod pdf;
 pub mod problem;

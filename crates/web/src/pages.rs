@@ -19,6 +19,7 @@ use kontakt_store::staff::SessionStage;
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
+use crate::i18n::Lang;
 pub use crate::problem::PageError;
 use crate::session::{self, cookie, set_cookie, tokens_match, Staff, LOGIN_COOKIE, SESSION_COOKIE};
 use crate::AppState;
@@ -98,6 +99,7 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/search", Guard::Desk),
     route("GET", "/events", Guard::Session),
     route("GET", "/help", Guard::Session),
+    route("GET", "/lang/{code}", Guard::Public),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -130,6 +132,7 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/cases/{number}/deadline") => post(crate::desk::change_deadline),
         ("POST", "/cases/{number}/respond") => post(crate::desk::respond),
         ("GET", "/help") => get(help_page),
+        ("GET", "/lang/{code}") => get(crate::i18n::switch),
         ("POST", "/cases/{number}/link") => post(crate::desk::link),
         ("POST", "/cases/{number}/attach") => post(crate::desk::attach),
         ("GET", "/cases/new/fields") => get(crate::desk::quick_fields),
@@ -176,15 +179,11 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// The notice on every page: staff are told their lookups are logged.
-const LOGGING_NOTICE_SV: &str =
-    "Alla uppslagningar av personuppgifter loggas och granskas av nämndernas loggranskare.";
-const LOGGING_NOTICE_EN: &str = "Every lookup of personal data is logged and reviewed.";
-
-pub(crate) fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
+pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Markup) -> Markup {
+    let other = lang.other();
     html! {
         (DOCTYPE)
-        html lang="sv" {
+        html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -194,34 +193,37 @@ pub(crate) fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup
             }
             body {
                 header {
-                    a.brand href="/" { "Kontakt" }
+                    a.brand href="/" { (lang.t("brand")) }
                     @if let Some(s) = staff {
-                        nav aria-label="Huvudmeny" {
-                            a href="/" { "Start" }
+                        nav aria-label=(lang.t("nav-label")) {
+                            a href="/" { (lang.t("nav-start")) }
                             @if crate::desk::require_desk(s).is_ok() {
-                                a href="/cases/new" { "Ny registrering" }
-                                a href="/search" { "Sök" }
+                                a href="/cases/new" { (lang.t("nav-new")) }
+                                a href="/search" { (lang.t("nav-search")) }
                             }
-                            @if s.has(Role::Administrator) { a href="/admin/accounts" { "Konton" } }
-                            @if s.has(Role::LogReviewer) { a href="/review" { "Loggranskning" } }
-                            a #help-link href="/help" aria-keyshortcuts="?" { "Hjälp (?)" }
+                            @if s.has(Role::Administrator) { a href="/admin/accounts" { (lang.t("nav-accounts")) } }
+                            @if s.has(Role::LogReviewer) { a href="/review" { (lang.t("nav-review")) } }
+                            a #help-link href="/help" aria-keyshortcuts="?" { (lang.t("nav-help")) }
                         }
+                    }
+                    a.language href=(format!("/lang/{}", other.code())) lang=(other.code()) hreflang=(other.code()) { (lang.t("switch-language")) }
+                    @if let Some(s) = staff {
                         form.logout method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(s.session.session.csrf_token);
                             span { (s.session.account.display_name) }
-                            button type="submit" { "Logga ut" span lang="en" { " (Log out)" } }
+                            button type="submit" { (lang.t("log-out")) }
                         }
                     }
                 }
-                p.notice role="note" { (LOGGING_NOTICE_SV) " " span lang="en" { "(" (LOGGING_NOTICE_EN) ")" } }
+                p.notice role="note" { (lang.t("logging-notice")) }
                 main { (body) }
                 @if staff.is_some() {
                     // Opened by "?" or the help link (desk.js); /help is the
                     // same list as a page when scripts are off.
                     dialog #help aria-labelledby="help-title" {
-                        h2 #help-title { "Kortkommandon " span lang="en" { "(Keyboard shortcuts)" } }
-                        (shortcuts_list())
-                        form method="dialog" { button #help-close type="submit" { "Stäng (Esc)" } }
+                        h2 #help-title { (lang.t("help-title")) }
+                        (shortcuts_list(lang))
+                        form method="dialog" { button #help-close type="submit" { (lang.t("help-close")) } }
                     }
                 }
             }
@@ -230,34 +232,36 @@ pub(crate) fn layout(title: &str, staff: Option<&Staff>, body: Markup) -> Markup
 }
 
 /// Every keyboard shortcut of the desk, for the help dialog and page.
-fn shortcuts_list() -> Markup {
+fn shortcuts_list(lang: Lang) -> Markup {
     html! {
         dl.shortcuts {
-            dt { kbd { "Alt+N" } } dd { "Ny registrering " span lang="en" { "(new registration)" } }
-            dt { kbd { "Alt+S" } } dd { "Sök ärenden " span lang="en" { "(search)" } }
-            dt { kbd { "Alt+H" } } dd { "Startsidan " span lang="en" { "(start page)" } }
-            dt { kbd { "?" } } dd { "Den här hjälpen " span lang="en" { "(this help)" } }
-            dt { kbd { "Esc" } } dd { "Stäng hjälpen " span lang="en" { "(close the help)" } }
-            dt { kbd { "Tab" } " / " kbd { "Skift+Tab" } } dd { "Nästa / föregående fält " span lang="en" { "(next / previous field)" } }
-            dt { kbd { "Enter" } } dd { "I snabbregistreringen: spara och stäng som besvarat direkt " span lang="en" { "(quick registration: save and close as answered at first contact)" } }
+            dt { kbd { "Alt+N" } } dd { (lang.t("shortcut-new")) }
+            dt { kbd { "Alt+S" } } dd { (lang.t("shortcut-search")) }
+            dt { kbd { "Alt+H" } } dd { (lang.t("shortcut-home")) }
+            dt { kbd { "?" } } dd { (lang.t("shortcut-help")) }
+            dt { kbd { "Esc" } } dd { (lang.t("shortcut-close-help")) }
+            dt { kbd { "Tab" } " / " kbd { (lang.t("key-shift-tab")) } } dd { (lang.t("shortcut-fields")) }
+            dt { kbd { "Enter" } } dd { (lang.t("shortcut-enter")) }
         }
     }
 }
 
 async fn help_page(staff: Staff) -> Markup {
+    let lang = staff.lang;
     layout(
-        "Hjälp",
+        lang,
+        &lang.t("help-page-title"),
         Some(&staff),
         html! {
-            h1 { "Hjälp " span lang="en" { "(Help)" } }
-            h2 { "Kortkommandon " span lang="en" { "(Keyboard shortcuts)" } }
-            (shortcuts_list())
-            h2 { "Så fungerar skrivbordet" }
+            h1 { (lang.t("help-page-title")) }
+            h2 { (lang.t("help-title")) }
+            (shortcuts_list(lang))
+            h2 { (lang.t("help-how")) }
             ol {
-                li { "Ta samtalet: " kbd { "Alt+N" } " öppnar snabbregistreringen med markören i ärendetypen. Skriv namn, synonym eller kod (\"dagis\" hittar förskola)." }
-                li { "Kunde du svara direkt? Tryck " kbd { "Enter" } ": ärendet sparas och avslutas som besvarat vid första kontakten." }
-                li { "Behöver en handläggare ta över? Välj \"Spara och öppna ärendet\", skriv vad invånaren sa och fick veta, och lämna över." }
-                li { "Handläggaren tar emot, ber om mer underlag, returnerar eller avslutar med svar – allt syns i ärendets händelser." }
+                li { (lang.t("help-step-call")) }
+                li { (lang.t("help-step-answer")) }
+                li { (lang.t("help-step-handover")) }
+                li { (lang.t("help-step-officer")) }
             }
         },
     )
@@ -265,7 +269,9 @@ async fn help_page(staff: Staff) -> Markup {
 
 /// A page with a message only (errors).
 pub fn message_page(sv: &str, en: &str) -> Markup {
+    // Said in both languages: an error page is rendered without the request.
     layout(
+        Lang::Sv,
         "Meddelande",
         None,
         html! {
@@ -286,6 +292,7 @@ fn random_token() -> String {
 
 fn login_page(state: &AppState, csrf: &str, error: Option<&str>) -> Markup {
     layout(
+        Lang::Sv,
         "Logga in",
         None,
         html! {
@@ -400,6 +407,7 @@ fn step_secret(headers: &HeaderMap) -> Result<String, PageError> {
 
 fn second_factor_page(step: &kontakt_app::staff::PendingStep, error: Option<&str>) -> Markup {
     layout(
+        Lang::Sv,
         "Tvåfaktorsinloggning",
         None,
         html! {
@@ -472,6 +480,7 @@ async fn second_factor(
 
 fn new_password_page(csrf: &str, error: Option<&str>) -> Markup {
     layout(
+        Lang::Sv,
         "Nytt lösenord",
         None,
         html! {
@@ -551,6 +560,7 @@ async fn home(
     let work = crate::desk::start_page_work(&state, &staff).await?;
     let a = &staff.session.account;
     Ok(layout(
+        staff.lang,
         "Start",
         Some(&staff),
         html! {
@@ -612,6 +622,7 @@ fn accounts_page(
     let csrf = &staff.session.session.csrf_token;
     let now = Utc::now();
     layout(
+        staff.lang,
         "Konton",
         Some(staff),
         html! {
@@ -834,6 +845,7 @@ async fn review(
     .await?;
     let csv = format!("/api/v1/audit/review?board={board}&from={from}&to={to}&format=csv");
     Ok(layout(
+        staff.lang,
         "Loggranskning",
         Some(&staff),
         html! {

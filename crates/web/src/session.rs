@@ -104,6 +104,8 @@ pub async fn from_cookie(
 pub struct Staff {
     pub session: StaffSession,
     pub actor: Actor,
+    /// The language the pages speak to this person.
+    pub lang: crate::i18n::Lang,
 }
 
 impl Staff {
@@ -139,7 +141,11 @@ impl FromRequestParts<AppState> for Staff {
         match from_cookie(parts, state).await? {
             Some(session) => {
                 let actor = staff_actor(parts, &session);
-                Ok(Staff { session, actor })
+                Ok(Staff {
+                    session,
+                    actor,
+                    lang: crate::i18n::Lang::from_headers(&parts.headers),
+                })
             }
             None => {
                 if cookie(&parts.headers, SESSION_COOKIE).is_some() {

@@ -731,9 +731,12 @@ async fn page_route_matrix(app: TestApp) {
                     "{csp}"
                 );
                 assert!(!csp.contains("unsafe-inline"));
+                // Fragments that desk.js fetches into quick registration
+                // are parts of a page, not pages.
+                let fragment = r.path.starts_with("/cases/new/");
                 assert!(
-                    page.body.contains("loggas"),
-                    "every page tells that lookups are logged"
+                    fragment || page.body.contains("loggas"),
+                    "every page tells that lookups are logged: {context}"
                 );
             }
         }

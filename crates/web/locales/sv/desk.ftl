@@ -1,0 +1,1 @@
+# Kontakt: the desk (start page, quick registration, case card, search).

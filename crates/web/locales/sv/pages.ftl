@@ -1,0 +1,1 @@
+# Kontakt: login, account administration, log review.
