@@ -40,25 +40,55 @@ pub fn require_desk(staff: &Staff) -> Result<(), PageError> {
     }
 }
 
-fn status_sv(status: &str) -> &'static str {
+fn status_name(lang: Lang, status: &str) -> String {
     match status {
-        "registered" => "Registrerat",
-        "in_progress" => "Pågår",
-        "waiting_for_resident" => "Väntar på invånaren",
-        "handed_over" => "Överlämnat",
-        "closed" => "Avslutat",
-        _ => "Okänd status",
+        "registered" => lang.t("status-registered"),
+        "in_progress" => lang.t("status-in-progress"),
+        "waiting_for_resident" => lang.t("status-waiting-for-resident"),
+        "handed_over" => lang.t("status-handed-over"),
+        "closed" => lang.t("status-closed"),
+        _ => lang.t("status-unknown"),
     }
 }
 
-fn resolution_sv(resolution: &str) -> &'static str {
+fn resolution_name(lang: Lang, resolution: &str) -> String {
     match resolution {
-        "answered_at_first_contact" => "besvarat vid första kontakten",
-        "resolved_in_centre" => "löst i kontaktcenter",
-        "handed_over" => "besvarat av handläggare",
-        "referred_elsewhere" => "hänvisat till annan",
-        _ => "okänt utfall",
+        "answered_at_first_contact" => lang.t("resolution-first-contact"),
+        "resolved_in_centre" => lang.t("resolution-in-centre"),
+        "handed_over" => lang.t("resolution-handed-over"),
+        "referred_elsewhere" => lang.t("resolution-referred"),
+        _ => lang.t("resolution-unknown"),
     }
+}
+
+fn channel_name(lang: Lang, c: Channel) -> String {
+    match c {
+        Channel::Phone => lang.t("channel-phone"),
+        Channel::Email => lang.t("channel-email"),
+        Channel::Sms => lang.t("channel-sms"),
+        Channel::EService => lang.t("channel-e-service"),
+        Channel::Letter => lang.t("channel-letter"),
+        Channel::Visit => lang.t("channel-visit"),
+        Channel::SocialMedia => lang.t("channel-social-media"),
+        Channel::Chat => lang.t("channel-chat"),
+    }
+}
+
+/// A channel's name from its word (as views carry it), the word itself if unknown.
+fn channel_word(lang: Lang, word: &str) -> String {
+    Channel::parse(word).map_or_else(|| word.to_owned(), |c| channel_name(lang, c))
+}
+
+/// The catalog's two names: the one for the page's language.
+fn pick<'a>(lang: Lang, sv: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::En if !en.is_empty() => en,
+        _ => sv,
+    }
+}
+
+fn type_name(lang: Lang, t: &kontakt_domain::catalog::CaseType) -> &str {
+    pick(lang, &t.name_sv, &t.name_en)
 }
 
 fn human_size(bytes: u64) -> String {
@@ -70,7 +100,8 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// A form field's value as the agent reads it: choices by their label.
-fn form_value_sv(
+fn form_value(
+    lang: Lang,
     field: &kontakt_domain::catalog::FormField,
     value: Option<&serde_json::Value>,
 ) -> String {
@@ -78,7 +109,9 @@ fn form_value_sv(
         FieldKind::Choice { choices } | FieldKind::MultiChoice { choices } => choices
             .iter()
             .find(|c| c.key == key)
-            .map_or(key.to_owned(), |c| c.label_sv.clone()),
+            .map_or(key.to_owned(), |c| {
+                pick(lang, &c.label_sv, &c.label_en).to_owned()
+            }),
         _ => key.to_owned(),
     };
     match value {
@@ -95,29 +128,29 @@ fn form_value_sv(
 }
 
 /// What happened, in words for the timeline.
-fn entry_kind_sv(body: &EntryBody) -> &'static str {
+fn entry_kind(lang: Lang, body: &EntryBody) -> String {
     match body {
-        EntryBody::Registered { .. } => "Registrerat",
-        EntryBody::Note { .. } => "Anteckning",
-        EntryBody::MessageIn { .. } => "Meddelande från invånaren",
-        EntryBody::MessageOut { .. } => "Svar till invånaren",
-        EntryBody::Attachment { .. } => "Bilaga",
-        EntryBody::StatusChanged { .. } => "Status ändrad",
-        EntryBody::HandedOver { .. } => "Överlämnat",
-        EntryBody::Linked { .. } => "Kopplat till ärende",
-        EntryBody::Correction { .. } => "Rättelse",
-        EntryBody::FeedbackDeadlineChanged { .. } => "Nytt återkopplingsdatum",
-        EntryBody::HandoverAccepted { .. } => "Mottaget av handläggare",
-        EntryBody::InfoRequested { .. } => "Handläggaren ber om mer underlag",
-        EntryBody::HandoverReturned { .. } => "Returnerat av handläggare",
+        EntryBody::Registered { .. } => lang.t("entry-registered"),
+        EntryBody::Note { .. } => lang.t("entry-note"),
+        EntryBody::MessageIn { .. } => lang.t("entry-message-in"),
+        EntryBody::MessageOut { .. } => lang.t("entry-message-out"),
+        EntryBody::Attachment { .. } => lang.t("entry-attachment"),
+        EntryBody::StatusChanged { .. } => lang.t("entry-status-changed"),
+        EntryBody::HandedOver { .. } => lang.t("entry-handed-over"),
+        EntryBody::Linked { .. } => lang.t("entry-linked"),
+        EntryBody::Correction { .. } => lang.t("entry-correction"),
+        EntryBody::FeedbackDeadlineChanged { .. } => lang.t("entry-deadline-changed"),
+        EntryBody::HandoverAccepted { .. } => lang.t("entry-handover-accepted"),
+        EntryBody::InfoRequested { .. } => lang.t("entry-info-requested"),
+        EntryBody::HandoverReturned { .. } => lang.t("entry-handover-returned"),
     }
 }
 
-fn summary_row(state: &AppState, c: &CaseSummary) -> Markup {
+fn summary_row(state: &AppState, lang: Lang, c: &CaseSummary) -> Markup {
     let catalog = state.cases.catalog();
     let type_name = catalog
         .case_type(&c.case_type)
-        .map_or(c.case_type.as_str(), |t| t.name_sv.as_str());
+        .map_or(c.case_type.as_str(), |t| type_name(lang, t));
     let overdue = c.feedback_deadline.is_some_and(|d| {
         d < kontakt_domain::calendar::stockholm_today() && c.status != Status::Closed
     });
@@ -125,28 +158,28 @@ fn summary_row(state: &AppState, c: &CaseSummary) -> Markup {
         tr {
             td { a href=(format!("/cases/{}", c.number)) { (c.number.to_string()) } }
             td { (type_name) }
-            td { (status_sv(c.status.as_str())) }
+            td { (status_name(lang, c.status.as_str())) }
             td { (c.district.as_deref().and_then(|d| catalog.district(d)).map_or("–", |d| d.name.as_str())) }
             td {
                 @if let Some(d) = c.feedback_deadline {
-                    @if overdue { strong.error { (d) " (försenad)" } } @else { (d) }
+                    @if overdue { strong.error { (d) " (" (lang.t("overdue")) ")" } } @else { (d) }
                 } @else { "–" }
             }
         }
     }
 }
 
-fn case_table(state: &AppState, cases: &[CaseSummary], caption: &str) -> Markup {
+fn case_table(state: &AppState, lang: Lang, cases: &[CaseSummary], caption: &str) -> Markup {
     html! {
         table {
             caption { (caption) }
             thead { tr {
-                th scope="col" { "Ärende" } th scope="col" { "Ärendetyp" } th scope="col" { "Status" }
-                th scope="col" { "Stadsdel" } th scope="col" { "Återkoppling senast" }
+                th scope="col" { (lang.t("col-case")) } th scope="col" { (lang.t("col-type")) } th scope="col" { (lang.t("col-status")) }
+                th scope="col" { (lang.t("col-district")) } th scope="col" { (lang.t("col-deadline")) }
             } }
             tbody {
-                @for c in cases { (summary_row(state, c)) }
-                @if cases.is_empty() { tr { td colspan="5" { "Inga ärenden." } } }
+                @for c in cases { (summary_row(state, lang, c)) }
+                @if cases.is_empty() { tr { td colspan="5" { (lang.t("table-empty")) } } }
             }
         }
     }
@@ -191,29 +224,31 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
         .filter(|c| c.status != Status::Closed)
         .collect();
     let catalog = state.cases.catalog();
+    let lang = staff.lang;
     Ok(html! {
-        p { a.button href="/cases/new" { "Ny registrering (Alt+N)" } " "
-            a.button href="/search" { "Sök ärenden (Alt+S)" } }
+        p { a.button href="/cases/new" { (lang.t("desk-new-button")) } " "
+            a.button href="/search" { (lang.t("desk-search-button")) } }
         div #queues data-live="/events" {
         @if !mine.is_empty() || staff.has(Role::Officer) {
             section aria-labelledby="mine" {
-                h2 #mine { "Mina ärenden " span.count { "(" (mine.len()) ")" } }
-                (case_table(state, &mine, "Ärenden du har tagit emot"))
+                h2 #mine { (lang.t("desk-mine")) " " span.count { "(" (mine.len()) ")" } }
+                (case_table(state, lang, &mine, &lang.t("desk-mine-caption")))
             }
         }
         @for (group, cases) in &queues {
-            @let name = catalog.group(group).map_or(group.as_str(), |g| g.name_sv.as_str());
+            @let name = catalog.group(group).map_or(group.as_str(), |g| pick(lang, &g.name_sv, &g.name_en));
             @let due: Vec<CaseSummary> = cases.iter().filter(|c| c.feedback_deadline.is_some_and(|d| d <= today)).cloned().collect();
             @let oldest = cases.iter().map(|c| c.created_at).min();
+            @let open = format!("{}{}", cases.len(), if cases.len() >= 200 { "+" } else { "" });
             section aria-labelledby=(format!("q-{group}")) {
-                h2 id=(format!("q-{group}")) { "Kö: " (name) " " span.count { "(" (cases.len()) @if cases.len() >= 200 { "+" } " öppna)" } }
+                h2 id=(format!("q-{group}")) { (lang.ta("desk-queue", &[("name", &name)])) " " span.count { "(" (lang.ta("desk-queue-open", &[("count", &open)])) ")" } }
                 @if let Some(o) = oldest {
-                    p { "Äldsta väntande sedan " (kontakt_domain::calendar::stockholm_local(o).format("%Y-%m-%d %H:%M")) "." }
+                    p { (lang.ta("desk-oldest", &[("time", &kontakt_domain::calendar::stockholm_local(o).format("%Y-%m-%d %H:%M"))])) }
                 }
                 @if !due.is_empty() {
-                    (case_table(state, &due, "Återkoppling i dag eller försenad"))
+                    (case_table(state, lang, &due, &lang.t("desk-due-caption")))
                 }
-                (case_table(state, &cases.iter().take(25).cloned().collect::<Vec<_>>(), "Senaste i kön"))
+                (case_table(state, lang, &cases.iter().take(25).cloned().collect::<Vec<_>>(), &lang.t("desk-latest-caption")))
             }
         }
         }
@@ -298,7 +333,16 @@ impl QuickForm {
 
 /// The case type's guidance and form fields, for quick registration (also
 /// fetched by desk.js when the agent picks a type).
+/// The case type's guidance in the page's language (Swedish if untranslated).
+fn guidance(lang: Lang, t: &kontakt_domain::catalog::CaseType) -> Option<&str> {
+    match lang {
+        Lang::En => t.guidance_en.as_deref().or(t.guidance_sv.as_deref()),
+        Lang::Sv => t.guidance_sv.as_deref(),
+    }
+}
+
 fn type_fields(
+    lang: Lang,
     case_type: Option<&kontakt_domain::catalog::CaseType>,
     values: &serde_json::Map<String, serde_json::Value>,
     errors: &[FieldError],
@@ -307,12 +351,12 @@ fn type_fields(
         return html! {};
     };
     html! {
-        @if let Some(g) = t.guidance_sv.as_deref() {
-            aside.guidance { h2 { "Vägledning: " (t.name_sv) } p { (g) } }
+        @if let Some(g) = guidance(lang, t) {
+            aside.guidance { h2 { (lang.ta("quick-guidance", &[("type", &type_name(lang, t))])) } p { (g) } }
         }
         @if !t.fields.is_empty() {
             fieldset {
-                legend { "Uppgifter för " (t.name_sv) }
+                legend { (lang.ta("quick-fields-legend", &[("type", &type_name(lang, t))])) }
                 @for f in &t.fields {
                     @let id = format!("form-{}", f.code);
                     @let name = format!("form.{}", f.code);
@@ -323,24 +367,24 @@ fn type_fields(
                     @match &f.kind {
                         FieldKind::MultiChoice { choices } => {
                             fieldset.choices aria-describedby=[described.as_deref()] {
-                                legend { (f.label_sv) @if f.required { " (obligatorisk)" } }
+                                legend { (pick(lang, &f.label_sv, &f.label_en)) @if f.required { " (" (lang.t("required")) ")" } }
                                 @for c in choices {
                                     @let checked = value.and_then(|v| v.as_array()).is_some_and(|a| a.iter().any(|x| x.as_str() == Some(c.key.as_str())));
                                     label.check {
                                         input type="checkbox" name=(name) value=(c.key) checked[checked];
-                                        " " (c.label_sv)
+                                        " " (pick(lang, &c.label_sv, &c.label_en))
                                     }
                                 }
                             }
                         }
                         kind => {
-                            label for=(id) { (f.label_sv) @if f.required { " (obligatorisk)" } }
+                            label for=(id) { (pick(lang, &f.label_sv, &f.label_en)) @if f.required { " (" (lang.t("required")) ")" } }
                             @match kind {
                                 FieldKind::Choice { choices } => {
                                     select id=(id) name=(name) required[f.required] aria-describedby=[described.as_deref()] {
-                                        option value="" { "(välj)" }
+                                        option value="" { "(" (lang.t("choose")) ")" }
                                         @for c in choices {
-                                            option value=(c.key) selected[text == c.key] { (c.label_sv) }
+                                            option value=(c.key) selected[text == c.key] { (pick(lang, &c.label_sv, &c.label_en)) }
                                         }
                                     }
                                 }
@@ -383,7 +427,7 @@ pub async fn quick_person(
         limit: 20,
         ..CaseFilter::default()
     };
-    match person_query(&q.person) {
+    match person_query(staff.lang, &q.person) {
         Ok(PersonQuery::Personnummer(p)) => filter.personnummer = Some(p),
         Ok(PersonQuery::Phone(p)) => filter.phone = Some(p),
         // A name is not an identifier: many residents share one. The
@@ -393,7 +437,7 @@ pub async fn quick_person(
     let now = Utc::now();
     let found = state.cases.list(&filter, &staff.actor, now).await?;
     let Some(latest) = found.first() else {
-        return Ok(html! { p.lookup { "Ingen tidigare kontakt som du får se." } });
+        return Ok(html! { p.lookup { (staff.lang.t("lookup-none")) } });
     };
     let case = state
         .cases
@@ -405,18 +449,19 @@ pub async fn quick_person(
         staff.session.principal.protected_identity,
     );
     let p = &view.contact;
+    let lang = staff.lang;
     Ok(html! {
         div.lookup {
             p {
-                strong { "Tidigare kontakt: " }
-                (p.name.as_deref().unwrap_or("(namn okänt)"))
+                strong { (lang.t("lookup-found")) " " }
+                (p.name.as_deref().map_or_else(|| lang.t("lookup-no-name"), str::to_owned))
                 @if let Some(phone) = &p.phone { " · " (phone) }
-                " – " (found.len()) @if found.len() >= 20 { "+" } " ärenden du får se, senast "
+                " – " (lang.ta("lookup-cases", &[("count", &format!("{}{}", found.len(), if found.len() >= 20 { "+" } else { "" }))])) " "
                 a href=(format!("/cases/{}", view.number)) target="_blank" rel="noopener" { (view.number) }
                 "."
             }
             @if !p.protected_identity {
-                button.use-person type="button" data-name=[p.name.as_deref()] data-phone=[p.phone.as_deref()] { "Fyll i namn och telefon" }
+                button.use-person type="button" data-name=[p.name.as_deref()] data-phone=[p.phone.as_deref()] { (lang.t("lookup-use")) }
             }
         }
     })
@@ -437,6 +482,7 @@ pub async fn quick_fields(
     require_desk(&staff)?;
     let catalog = state.cases.catalog();
     Ok(type_fields(
+        staff.lang,
         catalog.case_type(q.case_type.trim()),
         &serde_json::Map::new(),
         &[],
@@ -453,67 +499,69 @@ fn field_error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
 fn quick_page(state: &AppState, staff: &Staff, form: &QuickForm, errors: &[FieldError]) -> Markup {
     let catalog = state.cases.catalog();
     let csrf = &staff.session.session.csrf_token;
+    let lang = staff.lang;
     let err = |f: &str| field_error(errors, f).map(str::to_owned);
     let contact_err = err("contact");
     layout(
-        staff.lang,
-        "Ny registrering",
+        lang,
+        &lang.t("quick-title"),
         Some(staff),
         html! {
-            h1 { "Ny registrering " span lang="en" { "(Quick registration)" } }
+            h1 { (lang.t("quick-title")) }
             @if !errors.is_empty() {
                 div.error-summary role="alert" {
-                    p { "Ärendet sparades inte. Rätta fälten nedan:" }
+                    p { (lang.t("quick-not-saved")) }
                     ul { @for e in errors { li { (e.field) ": " (e.reason) } } }
                 }
             }
             form method="post" action="/cases/new" {
                 input type="hidden" name="csrf" value=(csrf);
-                label for="case_type" { "Ärendetyp (skriv namn, synonym eller kod)" }
+                label for="case_type" { (lang.t("quick-case-type")) }
                 input #case_type name="case_type" list="case-types" value=(form.case_type) required autofocus
                     autocomplete="off" aria-describedby=[err("case_type").map(|_| "case_type-error")];
                 @if let Some(e) = err("case_type") { p.field-error #case_type-error { (e) } }
                 datalist #case-types {
                     @for t in &catalog.case_types {
-                        option value=(t.code) { (t.name_sv) @if !t.synonyms.is_empty() { " – " (t.synonyms.join(", ")) } }
+                        option value=(t.code) { (type_name(lang, t)) @if !t.synonyms.is_empty() { " – " (t.synonyms.join(", ")) } }
                     }
                 }
-                label for="district" { "Stadsdel" }
+                label for="district" { (lang.t("col-district")) }
                 select #district name="district" {
-                    option value="" { "(ingen)" }
+                    option value="" { "(" (lang.t("none")) ")" }
                     @for d in &catalog.districts {
                         option value=(d.code) selected[d.code == form.district] { (d.name) }
                     }
                 }
                 @if let Some(e) = err("district") { p.field-error { (e) } }
-                label for="description" { "Vad gäller det?" }
+                label for="description" { (lang.t("quick-description")) }
                 textarea #description name="description" rows="4" required aria-describedby=[err("description").map(|_| "description-error")] { (form.description) }
                 @if let Some(e) = err("description") { p.field-error #description-error { (e) } }
                 div #type-fields data-fields="/cases/new/fields" aria-live="polite" {
-                    (type_fields(catalog.case_type(form.case_type.trim()), &form.form, errors))
+                    (type_fields(lang, catalog.case_type(form.case_type.trim()), &form.form, errors))
                 }
                 fieldset {
-                    legend { "Invånaren (valfritt)" }
-                    label for="personnummer" { "Personnummer" }
+                    legend { (lang.t("quick-resident")) }
+                    label for="personnummer" { (lang.t("personnummer")) }
                     input #personnummer name="personnummer" value=(form.personnummer) inputmode="numeric" autocomplete="off";
-                    label for="name" { "Namn" }
+                    label for="name" { (lang.t("name")) }
                     input #name name="name" value=(form.name) autocomplete="off";
-                    label for="phone" { "Telefon" }
+                    label for="phone" { (lang.t("phone")) }
                     input #phone name="phone" value=(form.phone) inputmode="tel" autocomplete="off";
                     @if let Some(e) = contact_err { p.field-error { (e) } }
                     div #person-lookup data-lookup="/cases/new/person" aria-live="polite" {}
-                    label for="feedback_channel" { "Återkoppling via" }
+                    label for="feedback_channel" { (lang.t("feedback-via")) }
                     select #feedback_channel name="feedback_channel" {
-                        @for (v, l) in [("", "(ingen)"), ("phone", "Telefon"), ("sms", "SMS"), ("email", "E-post"), ("letter", "Brev")] {
-                            option value=(v) selected[v == form.feedback_channel] { (l) }
+                        option value="" selected[form.feedback_channel.is_empty()] { "(" (lang.t("none")) ")" }
+                        @for c in [Channel::Phone, Channel::Sms, Channel::Email, Channel::Letter] {
+                            option value=(c.as_str()) selected[c.as_str() == form.feedback_channel] { (channel_name(lang, c)) }
                         }
                     }
                     @if let Some(e) = err("feedback_channel") { p.field-error { (e) } }
                 }
                 div.actions {
-                    button type="submit" name="action" value="close" { "Spara och stäng – besvarat direkt" }
+                    button type="submit" name="action" value="close" { (lang.t("quick-save-close")) }
                     " "
-                    button type="submit" name="action" value="open" { "Spara och öppna ärendet" }
+                    button type="submit" name="action" value="open" { (lang.t("quick-save-open")) }
                 }
             }
         },
@@ -610,15 +658,13 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
         .find_map(|e| match &e.body {
             EntryBody::HandedOver { .. } => Some(None),
             EntryBody::InfoRequested { question, .. } => Some(Some((
-                "Handläggaren ber om mer underlag",
+                "card-came-back-question",
                 question,
                 e.author.as_str(),
             ))),
-            EntryBody::HandoverReturned { reason, .. } => Some(Some((
-                "Handläggaren returnerade ärendet",
-                reason,
-                e.author.as_str(),
-            ))),
+            EntryBody::HandoverReturned { reason, .. } => {
+                Some(Some(("card-came-back-returned", reason, e.author.as_str())))
+            }
             _ => None,
         })
         .flatten();
@@ -633,59 +679,75 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
         })
         .or_else(|| case_type.and_then(|t| t.handover_group.clone()));
     let base = format!("/cases/{}", c.number);
+    let lang = staff.lang;
+    let case_type_name = case_type.map_or(c.case_type.as_str(), |t| type_name(lang, t));
+    let board_name = catalog
+        .board(&c.board)
+        .map_or(c.board.as_str(), |b| pick(lang, &b.name_sv, &b.name_en));
+    let group_name = |g: &str| {
+        catalog.group(g).map_or(g.to_owned(), |g| {
+            pick(lang, &g.name_sv, &g.name_en).to_owned()
+        })
+    };
+    let feedback_channels = [
+        Channel::Email,
+        Channel::Sms,
+        Channel::Phone,
+        Channel::Letter,
+    ];
     layout(
-        staff.lang,
+        lang,
         &c.number,
         Some(staff),
         html! {
-            h1 { (c.number) " – " (c.case_type_name_sv.as_deref().unwrap_or(&c.case_type)) }
+            h1 { (c.number) " – " (case_type_name) }
             @if let Some(m) = message { div.message role="status" { (m) } }
             dl.facts {
-                dt { "Status" } dd { (status_sv(&c.status)) @if let Some(r) = &c.resolution { " (" (resolution_sv(r)) ")" } }
-                dt { "Ansvarig nämnd" } dd { (c.board_name_sv.as_deref().unwrap_or(&c.board)) }
-                dt { "Stadsdel" } dd { (c.district_name.as_deref().unwrap_or("–")) }
-                dt { "Kanal" } dd { (c.channel) }
-                dt { "Återkoppling senast" } dd { (c.feedback_deadline.map_or("–".to_owned(), |d| d.to_string())) " via " (c.feedback_channel.as_deref().unwrap_or("–")) }
-                dt { "Tilldelat" } dd { (c.assignee.group.as_deref().and_then(|g| catalog.group(g)).map_or("–", |g| g.name_sv.as_str())) }
-                dt { "Invånare" } dd {
+                dt { (lang.t("col-status")) } dd { (status_name(lang, &c.status)) @if let Some(r) = &c.resolution { " (" (resolution_name(lang, r)) ")" } }
+                dt { (lang.t("card-board")) } dd { (board_name) }
+                dt { (lang.t("col-district")) } dd { (c.district_name.as_deref().unwrap_or("–")) }
+                dt { (lang.t("card-channel")) } dd { (channel_word(lang, &c.channel)) }
+                dt { (lang.t("col-deadline")) } dd { (c.feedback_deadline.map_or("–".to_owned(), |d| d.to_string())) " " (lang.t("via")) " " (c.feedback_channel.as_deref().map_or("–".to_owned(), |f| channel_word(lang, f))) }
+                dt { (lang.t("card-assigned")) } dd { (c.assignee.group.as_deref().map_or("–".to_owned(), group_name)) }
+                dt { (lang.t("card-resident")) } dd {
                     @if c.contact.protected_identity && c.contact.name.as_deref() == Some(crate::views::PROTECTED_NAME) {
                         strong { (crate::views::PROTECTED_NAME) }
                     } @else {
                         (c.contact.name.as_deref().unwrap_or("–"))
                         @if let Some(p) = &c.contact.personnummer { " · " (p) }
                         @if let Some(p) = &c.contact.phone { " · " (p) }
-                        @if c.contact.kind == "person" { " · " a href=(format!("/cases/{}/person", c.number)) { "Kontakthistorik" } }
+                        @if c.contact.kind == "person" { " · " a href=(format!("/cases/{}/person", c.number)) { (lang.t("card-history")) } }
                     }
                 }
             }
             @if let (Some((what, text, who)), None) = (came_back, my_officer_group) {
                 @if c.status != "closed" && c.status != "handed_over" {
                     div.callout role="note" {
-                        h2 { (what) }
+                        h2 { (lang.t(what)) }
                         p { (text) } p.author { "– " (who) }
                     }
                 }
             }
-            h2 { "Beskrivning" }
+            h2 { (lang.t("card-description")) }
             p.description { (c.description) }
             @if let Some(t) = case_type.filter(|t| !t.fields.is_empty()) {
-                h2 { "Uppgifter" }
+                h2 { (lang.t("card-fields")) }
                 dl.facts {
                     @for f in &t.fields {
-                        dt { (f.label_sv) }
-                        dd { (form_value_sv(f, c.form.get(&f.code))) }
+                        dt { (pick(lang, &f.label_sv, &f.label_en)) }
+                        dd { (form_value(lang, f, c.form.get(&f.code))) }
                     }
                 }
             }
-            @if let Some(g) = case_type.and_then(|t| t.guidance_sv.as_deref()) {
-                aside.guidance { h2 { "Vägledning" } p { (g) } }
+            @if let Some(g) = case_type.and_then(|t| guidance(lang, t)) {
+                aside.guidance { h2 { (lang.t("card-guidance")) } p { (g) } }
             }
             @let attachments: Vec<(&str, &str, u64)> = c.entries.iter().filter_map(|e| match &e.body {
                 EntryBody::Attachment { file_name, sha256, size, .. } => Some((file_name.as_str(), sha256.as_str(), *size)),
                 _ => None,
             }).collect();
             @if !attachments.is_empty() {
-                h2 { "Bilagor" }
+                h2 { (lang.t("card-attachments")) }
                 ul.attachments {
                     @for (name, sha, size) in &attachments {
                         li { a href=(format!("/api/v1/cases/{}/attachments/{sha}", c.number)) download=(name) { (name) } " (" (human_size(*size)) ")" }
@@ -693,111 +755,111 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                 }
             }
             @if !c.related.is_empty() {
-                h2 { "Kopplade ärenden" }
+                h2 { (lang.t("card-related")) }
                 ul { @for r in &c.related { li { a href=(format!("/cases/{r}")) { (r) } } } }
             }
-            h2 { "Händelser " span lang="en" { "(Timeline)" } }
+            h2 { (lang.t("card-timeline")) }
             ol.timeline {
                 @for e in &c.entries {
                     li {
                         time datetime=(e.at.to_rfc3339()) { (kontakt_domain::calendar::stockholm_local(e.at).format("%Y-%m-%d %H:%M")) }
-                        " " strong { (entry_kind_sv(&e.body)) } " " span.author { (e.author) }
+                        " " strong { (entry_kind(lang, &e.body)) } " " span.author { (e.author) }
                         p { (e.summary()) }
                     }
                 }
             }
             @if let (Some(_), true) = (my_officer_group, c.status != "closed") {
-                (officer_panel(c, csrf, &base))
+                (officer_panel(lang, c, csrf, &base))
             }
             @if c.status != "closed" {
                 section.actions-panel {
-                    h2 { "Svara invånaren" }
+                    h2 { (lang.t("card-reply")) }
                     form method="post" action=(format!("{base}/reply")) {
                         input type="hidden" name="csrf" value=(csrf);
-                        label for="reply" { "Svar" }
+                        label for="reply" { (lang.t("card-reply-text")) }
                         textarea #reply name="text" rows="3" required {}
-                        label for="reply-channel" { "Skickas via" }
+                        label for="reply-channel" { (lang.t("card-reply-channel")) }
                         select #reply-channel name="channel" {
-                            @for (v, l) in [("email", "E-post"), ("sms", "SMS"), ("phone", "Telefon (samtal)"), ("letter", "Brev")] {
-                                option value=(v) selected[c.feedback_channel.as_deref() == Some(v)] { (l) }
+                            @for ch in feedback_channels {
+                                option value=(ch.as_str()) selected[c.feedback_channel.as_deref() == Some(ch.as_str())] { (channel_name(lang, ch)) }
                             }
                         }
-                        button type="submit" { "Registrera svaret" }
+                        button type="submit" { (lang.t("card-reply-save")) }
                     }
-                    h2 { "Arbetsläge" }
+                    h2 { (lang.t("card-work-status")) }
                     div.inline-forms {
-                        @for (status, label) in [("in_progress", "Pågår"), ("waiting_for_resident", "Väntar på invånaren")] {
+                        @for status in ["in_progress", "waiting_for_resident"] {
                             @if c.status != status {
                                 form.inline method="post" action=(format!("{base}/status")) {
                                     input type="hidden" name="csrf" value=(csrf);
                                     input type="hidden" name="version" value=(c.version);
                                     input type="hidden" name="status" value=(status);
-                                    button type="submit" { "Sätt till: " (label) }
+                                    button type="submit" { (lang.ta("card-set-status", &[("status", &status_name(lang, status))])) }
                                 }
                             }
                         }
                     }
-                    h2 { "Återkopplingsdatum" }
+                    h2 { (lang.t("card-deadline")) }
                     form method="post" action=(format!("{base}/deadline")) {
                         input type="hidden" name="csrf" value=(csrf);
-                        label for="deadline" { "Nytt datum" }
+                        label for="deadline" { (lang.t("card-deadline-new")) }
                         input #deadline type="date" name="deadline" required value=[c.feedback_deadline];
-                        label for="deadline-reason" { "Skäl (visas i händelserna)" }
+                        label for="deadline-reason" { (lang.t("card-deadline-reason")) }
                         input #deadline-reason name="reason" required;
-                        button type="submit" { "Ändra datum" }
+                        button type="submit" { (lang.t("card-deadline-save")) }
                     }
-                    h2 { "Bifoga fil" }
+                    h2 { (lang.t("card-attach")) }
                     form method="post" action=(format!("{base}/attach")) enctype="multipart/form-data" {
                         input type="hidden" name="csrf" value=(csrf);
-                        label for="file" { "Fil (högst 10 MB)" }
+                        label for="file" { (lang.t("card-attach-file")) }
                         input #file type="file" name="file" required;
-                        button type="submit" { "Bifoga" }
+                        button type="submit" { (lang.t("card-attach-save")) }
                     }
-                    h2 { "Koppla till annat ärende" }
+                    h2 { (lang.t("card-link")) }
                     form method="post" action=(format!("{base}/link")) {
                         input type="hidden" name="csrf" value=(csrf);
-                        label for="link-case" { "Ärendenummer (KC-ÅÅÅÅ-NNNNNN)" }
+                        label for="link-case" { (lang.t("card-link-number")) }
                         input #link-case name="case" required autocomplete="off" spellcheck="false";
-                        button type="submit" { "Koppla" }
+                        button type="submit" { (lang.t("card-link-save")) }
                     }
-                    h2 { "Anteckning" }
+                    h2 { (lang.t("card-note")) }
                     form method="post" action=(format!("{base}/note")) {
                         input type="hidden" name="csrf" value=(csrf);
-                        label for="note" { "Ny anteckning" }
+                        label for="note" { (lang.t("card-note-new")) }
                         textarea #note name="text" rows="3" required {}
-                        button type="submit" { "Spara anteckning" }
+                        button type="submit" { (lang.t("card-note-save")) }
                     }
                     @if !officer_groups.is_empty() && c.status != "handed_over" && my_officer_group.is_none() {
-                        h2 { "Lämna över till handläggare" }
+                        h2 { (lang.t("card-handover")) }
                         form method="post" action=(format!("{base}/handover")) {
                             input type="hidden" name="csrf" value=(csrf);
                             input type="hidden" name="version" value=(c.version);
-                            label for="group" { "Grupp" }
+                            label for="group" { (lang.t("card-handover-group")) }
                             select #group name="group" {
                                 @for g in &officer_groups {
-                                    option value=(g.code) selected[default_group.as_deref() == Some(g.code.as_str())] { (g.name_sv) }
+                                    option value=(g.code) selected[default_group.as_deref() == Some(g.code.as_str())] { (pick(lang, &g.name_sv, &g.name_en)) }
                                 }
                             }
-                            label for="summary" { "Sammanfattning: vad invånaren sa och fick veta (obligatorisk)" }
+                            label for="summary" { (lang.t("card-handover-summary")) }
                             textarea #summary name="summary" rows="4" required {}
-                            button type="submit" { "Lämna över" }
+                            button type="submit" { (lang.t("card-handover-save")) }
                         }
                     }
                     @if my_officer_group.is_none() {
-                    h2 { "Avsluta" }
+                    h2 { (lang.t("card-close")) }
                     form #close-form method="post" action=(format!("{base}/status")) {
                         input type="hidden" name="csrf" value=(csrf);
                         input type="hidden" name="version" value=(c.version);
                         input type="hidden" name="status" value="closed";
-                        label for="resolution" { "Utfall" }
+                        label for="resolution" { (lang.t("card-close-resolution")) }
                         select #resolution name="resolution" {
                             @if c.handed_over {
-                                option value="handed_over" { "Besvarat av handläggare efter överlämning" }
+                                option value="handed_over" { (lang.t("card-close-handed-over")) }
                             }
-                            option value="resolved_in_centre" { "Löst i kontaktcenter" }
-                            option value="referred_elsewhere" { "Hänvisat till annan" }
+                            option value="resolved_in_centre" { (lang.t("card-close-in-centre")) }
+                            option value="referred_elsewhere" { (lang.t("card-close-referred")) }
                         }
-                        button type="submit" { "Avsluta ärendet" }
+                        button type="submit" { (lang.t("card-close-save")) }
                     }
                     }
                 }
@@ -808,48 +870,48 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
 
 /// The officer's answers to a hand-over: accept, ask the centre for more,
 /// return with a reason, or close with the answer given.
-fn officer_panel(c: &CaseView, csrf: &str, base: &str) -> Markup {
+fn officer_panel(lang: Lang, c: &CaseView, csrf: &str, base: &str) -> Markup {
     let action = format!("{base}/respond");
     html! {
         section.actions-panel.officer aria-labelledby="officer-heading" {
-            h2 #officer-heading { "Handläggarens svar " span lang="en" { "(Officer's answer)" } }
+            h2 #officer-heading { (lang.t("officer-heading")) }
             @if c.status == "handed_over" {
                 form method="post" action=(action) {
                     input type="hidden" name="csrf" value=(csrf);
                     input type="hidden" name="version" value=(c.version);
                     input type="hidden" name="action" value="accept";
-                    button #accept type="submit" { "Ta emot ärendet" }
+                    button #accept type="submit" { (lang.t("officer-accept")) }
                 }
             }
             form method="post" action=(action) {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="version" value=(c.version);
                 input type="hidden" name="action" value="answer_and_close";
-                label for="answer" { "Svar till invånaren (avslutar ärendet)" }
+                label for="answer" { (lang.t("officer-answer")) }
                 textarea #answer name="text" rows="4" required {}
-                label for="answer-channel" { "Svaret gavs via" }
+                label for="answer-channel" { (lang.t("officer-answer-channel")) }
                 select #answer-channel name="channel" {
-                    @for (v, l) in [("email", "E-post"), ("sms", "SMS"), ("phone", "Telefon (samtal)"), ("letter", "Brev")] {
-                        option value=(v) selected[c.feedback_channel.as_deref() == Some(v)] { (l) }
+                    @for ch in [Channel::Email, Channel::Sms, Channel::Phone, Channel::Letter] {
+                        option value=(ch.as_str()) selected[c.feedback_channel.as_deref() == Some(ch.as_str())] { (channel_name(lang, ch)) }
                     }
                 }
-                button type="submit" { "Avsluta med svar" }
+                button type="submit" { (lang.t("officer-answer-save")) }
             }
             form method="post" action=(action) {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="version" value=(c.version);
                 input type="hidden" name="action" value="request_info";
-                label for="question" { "Be kontaktcenter om mer underlag: vad saknas?" }
+                label for="question" { (lang.t("officer-question")) }
                 textarea #question name="text" rows="2" required {}
-                button type="submit" { "Skicka frågan" }
+                button type="submit" { (lang.t("officer-question-save")) }
             }
             form method="post" action=(action) {
                 input type="hidden" name="csrf" value=(csrf);
                 input type="hidden" name="version" value=(c.version);
                 input type="hidden" name="action" value="return";
-                label for="return-reason" { "Returnera till kontaktcenter: skäl" }
+                label for="return-reason" { (lang.t("officer-return")) }
                 textarea #return-reason name="text" rows="2" required {}
-                button type="submit" { "Returnera ärendet" }
+                button type="submit" { (lang.t("officer-return-save")) }
             }
         }
     }
@@ -901,25 +963,26 @@ pub async fn person_view(
         }
         None => Vec::new(),
     };
+    let lang = staff.lang;
     Ok(layout(
-        staff.lang,
-        "Person",
+        lang,
+        &lang.t("person-title"),
         Some(&staff),
         html! {
-            h1 { (p.name.as_deref().unwrap_or("Okänd person")) }
-            p { a href=(format!("/cases/{}", view.number)) { "Tillbaka till " (view.number) } }
+            h1 { (p.name.as_deref().map_or_else(|| lang.t("person-unknown"), str::to_owned)) }
+            p { a href=(format!("/cases/{}", view.number)) { (lang.ta("person-back", &[("number", &view.number)])) } }
             dl.facts {
-                dt { "Personnummer" } dd { (p.personnummer.as_deref().unwrap_or("–")) }
-                dt { "Telefon" } dd { (p.phone.as_deref().unwrap_or("–")) }
-                dt { "E-post" } dd { (p.email.as_deref().unwrap_or("–")) }
-                dt { "Språk" } dd { (p.preferred_language.as_deref().unwrap_or("–")) }
-                dt { "Återkoppling via (senaste ärendet)" } dd { (view.feedback_channel.as_deref().unwrap_or("–")) }
-                @if p.protected_identity { dt { "Skyddad identitet" } dd { strong { "Ja – lämna inga uppgifter vidare" } } }
+                dt { (lang.t("personnummer")) } dd { (p.personnummer.as_deref().unwrap_or("–")) }
+                dt { (lang.t("phone")) } dd { (p.phone.as_deref().unwrap_or("–")) }
+                dt { (lang.t("email")) } dd { (p.email.as_deref().unwrap_or("–")) }
+                dt { (lang.t("person-language")) } dd { (p.preferred_language.as_deref().unwrap_or("–")) }
+                dt { (lang.t("person-feedback")) } dd { (view.feedback_channel.as_deref().map_or("–".to_owned(), |f| channel_word(lang, f))) }
+                @if p.protected_identity { dt { (lang.t("person-protected")) } dd { strong { (lang.t("person-protected-yes")) } } }
             }
             @if p.personnummer.is_some() {
-                (case_table(&state, &history, &format!("Kontakthistorik: {} ärenden du får se", history.len())))
+                (case_table(&state, lang, &history, &lang.tn("person-history", history.len())))
             } @else {
-                p { "Utan personnummer kan kontakthistoriken inte visas." }
+                p { (lang.t("person-no-history")) }
             }
         },
     ))
@@ -976,10 +1039,7 @@ async fn after_change(
                     .map(|f| format!("{}: {}", f.field, f.reason))
                     .collect::<Vec<_>>()
                     .join("; "),
-                CaseError::Conflict => {
-                    "Ärendet ändrades av någon annan medan du arbetade. Sidan visar nu det senaste."
-                        .to_owned()
-                }
+                CaseError::Conflict => staff.lang.t("card-conflict"),
                 other => other.to_string(),
             };
             let case = state.cases.read(number, &staff.actor, Utc::now()).await?;
@@ -1011,7 +1071,7 @@ pub async fn add_note(
 ) -> Result<Response, PageError> {
     staff.check_csrf(&state, &form.csrf).await?;
     require_desk(&staff)?;
-    let done = "Anteckningen är sparad.";
+    let done = &staff.lang.t("done-note");
     add_text_entry(&state, &staff, &number, "note", form.text, None, done).await
 }
 
@@ -1053,7 +1113,7 @@ pub async fn reply(
     staff.check_csrf(&state, &form.csrf).await?;
     require_desk(&staff)?;
     let channel = non_empty(&form.channel);
-    let done = "Svaret är registrerat.";
+    let done = &staff.lang.t("done-reply");
     add_text_entry(
         &state,
         &staff,
@@ -1079,7 +1139,7 @@ pub async fn change_deadline(
         Err(_) => {
             let error = CaseError::Invalid(vec![FieldError {
                 field: "deadline".into(),
-                reason: "ange ett datum (ÅÅÅÅ-MM-DD)".into(),
+                reason: staff.lang.t("error-date"),
             }]);
             return after_change(&state, &staff, &number, Err(error), "").await;
         }
@@ -1097,7 +1157,7 @@ pub async fn change_deadline(
         &staff,
         &number,
         result,
-        "Återkopplingsdatumet är ändrat.",
+        &staff.lang.t("done-deadline"),
     )
     .await
 }
@@ -1119,7 +1179,14 @@ pub async fn hand_over(
         .cases
         .hand_over(&number, request, &staff.actor, Utc::now())
         .await;
-    after_change(&state, &staff, &number, result, "Ärendet är överlämnat.").await
+    after_change(
+        &state,
+        &staff,
+        &number,
+        result,
+        &staff.lang.t("done-handover"),
+    )
+    .await
 }
 
 pub async fn respond(
@@ -1131,9 +1198,9 @@ pub async fn respond(
     staff.check_csrf(&state, &form.csrf).await?;
     require_desk(&staff)?;
     let done = match form.action.as_str() {
-        "accept" => "Du har tagit emot ärendet.",
-        "answer_and_close" => "Svaret är registrerat och ärendet avslutat.",
-        _ => "",
+        "accept" => staff.lang.t("done-accept"),
+        "answer_and_close" => staff.lang.t("done-answer-close"),
+        _ => String::new(),
     };
     let request = HandoverResponseRequest {
         action: form.action,
@@ -1148,8 +1215,8 @@ pub async fn respond(
     {
         // Back with the centre: the officer may no longer open it.
         Ok(None) => Ok(Redirect::to(&format!("/?sent_back={number}")).into_response()),
-        Ok(Some(case)) => after_change(&state, &staff, &number, Ok(case), done).await,
-        Err(e) => after_change(&state, &staff, &number, Err(e), done).await,
+        Ok(Some(case)) => after_change(&state, &staff, &number, Ok(case), &done).await,
+        Err(e) => after_change(&state, &staff, &number, Err(e), &done).await,
     }
 }
 
@@ -1166,7 +1233,7 @@ pub async fn link(
         .cases
         .link(&number, request, &staff.actor, Utc::now())
         .await;
-    after_change(&state, &staff, &number, result, "Ärendena är kopplade.").await
+    after_change(&state, &staff, &number, result, &staff.lang.t("done-link")).await
 }
 
 /// A file uploaded from the card. The form sends the CSRF token before the
@@ -1196,7 +1263,7 @@ pub async fn attach(
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(e) => {
-                let error = bad(&format!("uppladdningen gick inte att läsa: {e}"));
+                let error = bad(&staff.lang.ta("error-upload", &[("error", &e)]));
                 return after_change(&state, &staff, &number, Err(error), "").await;
             }
         };
@@ -1215,7 +1282,7 @@ pub async fn attach(
                 match field.bytes().await {
                     Ok(bytes) => upload = Some((file_name, content_type, bytes)),
                     Err(e) => {
-                        let error = bad(&format!("filen gick inte att läsa: {e}"));
+                        let error = bad(&staff.lang.ta("error-upload", &[("error", &e)]));
                         return after_change(&state, &staff, &number, Err(error), "").await;
                     }
                 }
@@ -1228,10 +1295,24 @@ pub async fn attach(
     }
     require_desk(&staff)?;
     let Some((file_name, content_type, bytes)) = upload else {
-        return after_change(&state, &staff, &number, Err(bad("välj en fil")), "").await;
+        return after_change(
+            &state,
+            &staff,
+            &number,
+            Err(bad(&staff.lang.t("error-no-file"))),
+            "",
+        )
+        .await;
     };
     if file_name.trim().is_empty() && bytes.is_empty() {
-        return after_change(&state, &staff, &number, Err(bad("välj en fil")), "").await;
+        return after_change(
+            &state,
+            &staff,
+            &number,
+            Err(bad(&staff.lang.t("error-no-file"))),
+            "",
+        )
+        .await;
     }
     let request = EntryRequest {
         kind: "attachment".into(),
@@ -1247,7 +1328,14 @@ pub async fn attach(
         .add_entry(&number, request, &staff.actor, Utc::now())
         .await
         .map(|(case, _)| case);
-    after_change(&state, &staff, &number, result, "Filen är bifogad.").await
+    after_change(
+        &state,
+        &staff,
+        &number,
+        result,
+        &staff.lang.t("done-attach"),
+    )
+    .await
 }
 
 pub async fn change_status(
@@ -1268,7 +1356,14 @@ pub async fn change_status(
         .cases
         .change_status(&number, request, &staff.actor, Utc::now())
         .await;
-    after_change(&state, &staff, &number, result, "Statusen är ändrad.").await
+    after_change(
+        &state,
+        &staff,
+        &number,
+        result,
+        &staff.lang.t("done-status"),
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -1306,14 +1401,14 @@ enum PersonQuery {
 /// Reads the resident field of the search. A personnummer is written with
 /// its separator or as 12 digits (or 10 not starting with 0); Swedish phone
 /// numbers start with 0 or +; anything with letters is a name's start.
-fn person_query(input: &str) -> Result<PersonQuery, String> {
+fn person_query(lang: Lang, input: &str) -> Result<PersonQuery, String> {
     use kontakt_domain::contact::{name_search_prefix, PhoneNumber};
     use kontakt_domain::personnummer::Personnummer;
     let t = input.trim();
     if t.chars().any(char::is_alphabetic) {
         return name_search_prefix(t)
             .map(PersonQuery::Name)
-            .ok_or_else(|| "Invånare: skriv minst två bokstäver av namnet".to_owned());
+            .ok_or_else(|| lang.t("search-error-name"));
     }
     let digits: String = t.chars().filter(char::is_ascii_digit).collect();
     let has_separator = t.len() >= 5 && matches!(t.as_bytes()[t.len() - 5], b'-' | b'+');
@@ -1322,14 +1417,19 @@ fn person_query(input: &str) -> Result<PersonQuery, String> {
     if looks_like_phone {
         return PhoneNumber::parse(t)
             .map(PersonQuery::Phone)
-            .map_err(|e| format!("Telefonnummer: {e}"));
+            .map_err(|e| lang.ta("search-error-phone", &[("error", &e)]));
     }
     Personnummer::parse_today(t)
         .map(PersonQuery::Personnummer)
-        .map_err(|e| format!("Personnummer: {e}"))
+        .map_err(|e| lang.ta("search-error-personnummer", &[("error", &e)]))
 }
 
-fn search_date(errors: &mut Vec<String>, label: &str, value: &str) -> Option<chrono::NaiveDate> {
+fn search_date(
+    lang: Lang,
+    errors: &mut Vec<String>,
+    label: &str,
+    value: &str,
+) -> Option<chrono::NaiveDate> {
     let v = value.trim();
     if v.is_empty() {
         return None;
@@ -1337,7 +1437,7 @@ fn search_date(errors: &mut Vec<String>, label: &str, value: &str) -> Option<chr
     match v.parse::<chrono::NaiveDate>() {
         Ok(d) => Some(d),
         Err(_) => {
-            errors.push(format!("{label}: ange ett datum (ÅÅÅÅ-MM-DD)"));
+            errors.push(format!("{label}: {}", lang.t("error-date")));
             None
         }
     }
@@ -1350,6 +1450,7 @@ pub async fn search(
 ) -> Result<Response, PageError> {
     use kontakt_domain::calendar::stockholm_midnight;
     require_desk(&staff)?;
+    let lang = staff.lang;
     if let Some(number) = non_empty(&q.number) {
         return Ok(Redirect::to(&format!("/cases/{}", number.to_uppercase())).into_response());
     }
@@ -1363,7 +1464,7 @@ pub async fn search(
         ..CaseFilter::default()
     };
     if !q.person.trim().is_empty() {
-        match person_query(&q.person) {
+        match person_query(lang, &q.person) {
             Ok(PersonQuery::Personnummer(p)) => filter.personnummer = Some(p),
             Ok(PersonQuery::Phone(p)) => filter.phone = Some(p),
             Ok(PersonQuery::Name(n)) => filter.name_prefix = Some(n),
@@ -1373,27 +1474,27 @@ pub async fn search(
     if let Some(s) = non_empty(&q.status) {
         match Status::parse(&s) {
             Some(s) => filter.status = Some(s),
-            None => errors.push(format!("Status: okänd status {s}")),
+            None => errors.push(lang.ta("search-error-status", &[("value", &s)])),
         }
     }
     if let Some(c) = non_empty(&q.channel) {
         match Channel::parse(&c) {
             Some(c) => filter.channel = Some(c),
-            None => errors.push(format!("Kanal: okänd kanal {c}")),
+            None => errors.push(lang.ta("search-error-channel", &[("value", &c)])),
         }
     }
-    let from = search_date(&mut errors, "Från", &q.from);
-    let to = search_date(&mut errors, "Till", &q.to);
+    let from = search_date(lang, &mut errors, &lang.t("search-from"), &q.from);
+    let to = search_date(lang, &mut errors, &lang.t("search-to"), &q.to);
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
-            errors.push("Från-datumet ligger efter till-datumet".to_owned());
+            errors.push(lang.t("search-error-range"));
         }
     }
     filter.created_from = from.map(stockholm_midnight);
     filter.created_to = to.and_then(|d| d.succ_opt()).map(stockholm_midnight);
     filter.terms = kontakt_domain::text::search_terms(&q.q);
     if q.q.chars().count() > 200 || filter.terms.len() > 10 {
-        errors.push("Fritext: högst 200 tecken och 10 ord".to_owned());
+        errors.push(lang.t("search-error-text"));
     }
     let searched = !filter.terms.is_empty()
         || [
@@ -1419,73 +1520,60 @@ pub async fn search(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = layout(
-        staff.lang,
-        "Sök ärenden",
+        lang,
+        &lang.t("search-title"),
         Some(&staff),
         html! {
-            h1 { "Sök ärenden " span lang="en" { "(Search)" } }
+            h1 { (lang.t("search-title")) }
             @if !errors.is_empty() { div.error-summary role="alert" { @for e in &errors { p { (e) } } } }
             form.search method="get" action="/search" {
-                label for="q" { "Fritext (beskrivning och händelser; böjningsformer hittas)" }
+                label for="q" { (lang.t("search-text")) }
                 input #q type="search" name="q" value=(q.q) autofocus;
                 div.filters {
-                    div { label for="number" { "Ärendenummer" }
+                    div { label for="number" { (lang.t("search-number")) }
                         input #number name="number" placeholder="KC-2026-000123" value=(q.number); }
-                    div { label for="s-person" { "Invånare: personnummer, telefon eller namn" }
+                    div { label for="s-person" { (lang.t("search-person")) }
                         input #s-person name="person" value=(q.person) autocomplete="off"; }
-                    div { label for="s-case_type" { "Ärendetyp" }
+                    div { label for="s-case_type" { (lang.t("col-type")) }
                         select #s-case_type name="case_type" {
-                            option value="" { "(alla)" }
-                            @for t in &catalog.case_types { option value=(t.code) selected[t.code == q.case_type] { (t.name_sv) } }
+                            option value="" { "(" (lang.t("all")) ")" }
+                            @for t in &catalog.case_types { option value=(t.code) selected[t.code == q.case_type] { (type_name(lang, t)) } }
                         } }
-                    div { label for="s-board" { "Nämnd" }
+                    div { label for="s-board" { (lang.t("search-board")) }
                         select #s-board name="board" {
-                            option value="" { "(alla)" }
-                            @for b in &catalog.boards { option value=(b.code) selected[b.code == q.board] { (b.name_sv) } }
+                            option value="" { "(" (lang.t("all")) ")" }
+                            @for b in &catalog.boards { option value=(b.code) selected[b.code == q.board] { (pick(lang, &b.name_sv, &b.name_en)) } }
                         } }
-                    div { label for="s-district" { "Stadsdel" }
+                    div { label for="s-district" { (lang.t("col-district")) }
                         select #s-district name="district" {
-                            option value="" { "(alla)" }
+                            option value="" { "(" (lang.t("all")) ")" }
                             @for d in &catalog.districts { option value=(d.code) selected[d.code == q.district] { (d.name) } }
                         } }
-                    div { label for="s-status" { "Status" }
+                    div { label for="s-status" { (lang.t("col-status")) }
                         select #s-status name="status" {
-                            option value="" { "(alla)" }
+                            option value="" { "(" (lang.t("all")) ")" }
                             @for s in ["registered", "in_progress", "waiting_for_resident", "handed_over", "closed"] {
-                                option value=(s) selected[s == q.status] { (status_sv(s)) }
+                                option value=(s) selected[s == q.status] { (status_name(lang, s)) }
                             }
                         } }
-                    div { label for="s-channel" { "Kanal" }
+                    div { label for="s-channel" { (lang.t("card-channel")) }
                         select #s-channel name="channel" {
-                            option value="" { "(alla)" }
-                            @for c in Channel::ALL { option value=(c.as_str()) selected[c.as_str() == q.channel] { (channel_sv(*c)) } }
+                            option value="" { "(" (lang.t("all")) ")" }
+                            @for c in Channel::ALL { option value=(c.as_str()) selected[c.as_str() == q.channel] { (channel_name(lang, *c)) } }
                         } }
-                    div { label for="s-from" { "Registrerat från" }
+                    div { label for="s-from" { (lang.t("search-from")) }
                         input #s-from type="date" name="from" value=(q.from); }
-                    div { label for="s-to" { "Registrerat till och med" }
+                    div { label for="s-to" { (lang.t("search-to")) }
                         input #s-to type="date" name="to" value=(q.to); }
                 }
-                button type="submit" { "Sök" }
+                button type="submit" { (lang.t("nav-search")) }
             }
             @if searched && errors.is_empty() {
-                (case_table(&state, &results, &format!("{} träffar (högst 100 visas)", results.len())))
+                (case_table(&state, lang, &results, &lang.tn("search-hits", results.len())))
             }
         },
     );
     Ok((status, page).into_response())
-}
-
-fn channel_sv(c: Channel) -> &'static str {
-    match c {
-        Channel::Phone => "Telefon",
-        Channel::Email => "E-post",
-        Channel::Sms => "SMS",
-        Channel::EService => "E-tjänst",
-        Channel::Letter => "Brev",
-        Channel::Visit => "Besök",
-        Channel::SocialMedia => "Sociala medier",
-        Channel::Chat => "Chatt",
-    }
 }
 
 /// Server-sent events for open desks: an event named `changed` (saying

@@ -200,9 +200,11 @@ async fn operation(req: Request, next: Next) -> Response {
         }),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Pages' addresses hold case numbers: they never go to another site.
+    // Within the site they do, so the language switch returns to the page.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));

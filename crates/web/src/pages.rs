@@ -1,7 +1,8 @@
 //! The staff pages: login (password, second factor, new password, single
 //! sign-on), the start page, account administration and log review.
 //! Server-rendered HTML without scripts; every state-changing form carries
-//! the session's CSRF token. Swedish first, English second.
+//! the session's CSRF token. Swedish or English, as chosen by the switch;
+//! the texts are in `locales/{sv,en}/pages.ftl`.
 //!
 //! Every page route is listed in [`ROUTES`] with the guard it needs; the
 //! router is built from that table and the authorization tests walk it, so
@@ -284,42 +285,59 @@ pub fn message_page(sv: &str, en: &str) -> Markup {
     )
 }
 
+/// Stands in a message for a piece of markup (a link, a code): the message
+/// is formatted with this as the variable and split there, so each language
+/// places the markup in its own word order and the text around stays escaped.
+const SLOT: &str = "\u{E000}";
+
+/// A message formatted with [`SLOT`], with `markup` put in its place.
+fn with_markup(text: &str, markup: Markup) -> Markup {
+    match text.split_once(SLOT) {
+        Some((before, after)) => html! { (before) (markup) (after) },
+        None => html! { (text) " " (markup) },
+    }
+}
+
 fn random_token() -> String {
     let mut b = [0u8; 32];
     rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut b);
     hex::encode(b)
 }
 
-fn login_page(state: &AppState, csrf: &str, error: Option<&str>) -> Markup {
+fn login_page(state: &AppState, lang: Lang, csrf: &str, error: Option<&str>) -> Markup {
+    let policy = state.staff.policy();
+    // Each count agrees with its own noun, so the sentence takes them whole.
+    let attempts = lang.tn("login-failed-attempts", policy.max_failures as usize);
+    let minutes = usize::try_from(policy.lock_for.num_minutes()).unwrap_or(0);
+    let duration = lang.tn("login-lock-minutes", minutes);
     layout(
-        Lang::Sv,
-        "Logga in",
+        lang,
+        &lang.t("login-title"),
         None,
         html! {
-            h1 { "Logga in " span lang="en" { "(Log in)" } }
+            h1 { (lang.t("login-title")) }
             @if let Some(e) = error { p.error role="alert" { (e) } }
             form method="post" action="/login" {
                 input type="hidden" name="csrf" value=(csrf);
-                label for="username" { "Användarnamn " span lang="en" { "(User name)" } }
+                label for="username" { (lang.t("login-username")) }
                 input #username name="username" autocomplete="username" required autofocus;
-                label for="password" { "Lösenord " span lang="en" { "(Password)" } }
+                label for="password" { (lang.t("login-password")) }
                 input #password type="password" name="password" autocomplete="current-password" required;
-                button type="submit" { "Logga in" }
+                button type="submit" { (lang.t("login-submit")) }
             }
-            p.hint { "Efter " (state.staff.policy().max_failures) " misslyckade försök i rad låses kontot i "
-                (state.staff.policy().lock_for.num_minutes()) " minuter." }
+            p.hint { (lang.ta("login-lock-hint", &[("attempts", &attempts), ("duration", &duration)])) }
             @if state.sso.is_some() {
-                p { a.button href="/login/sso" { "Logga in med stadens konto (SSO)" } }
+                p { a.button href="/login/sso" { (lang.t("login-sso")) } }
             }
         },
     )
 }
 
-async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn login_form(State(state): State<AppState>, lang: Lang, headers: HeaderMap) -> Response {
     let csrf = cookie(&headers, LOGIN_COOKIE).unwrap_or_else(random_token);
     (
         [(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, Some(&csrf)))],
-        login_page(&state, &csrf, None),
+        login_page(&state, lang, &csrf, None),
     )
         .into_response()
 }
@@ -354,6 +372,7 @@ pub(crate) fn to_stage(started: &kontakt_app::staff::Started) -> Response {
 
 async fn login(
     State(state): State<AppState>,
+    lang: Lang,
     parts: Parts,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -365,15 +384,15 @@ async fn login(
     if !state.login_throttle.admit(&actor.client, Utc::now()) {
         return Err(PageError::TooManyAttempts);
     }
-    match state.staff.login(&actor, &form.username, &form.password).await {
+    match state
+        .staff
+        .login(&actor, &form.username, &form.password)
+        .await
+    {
         Ok(started) => Ok(to_stage(&started)),
         Err(kontakt_app::staff::StaffError::LoginFailed) => Ok((
             axum::http::StatusCode::UNAUTHORIZED,
-            login_page(
-                &state,
-                &expected,
-                Some("Inloggningen misslyckades: fel användarnamn eller lösenord, eller så är kontot låst eller avstängt. (The login failed.)"),
-            ),
+            login_page(&state, lang, &expected, Some(&lang.t("login-failed"))),
         )
             .into_response()),
         Err(e) => Err(e.into()),
@@ -405,27 +424,32 @@ fn step_secret(headers: &HeaderMap) -> Result<String, PageError> {
     cookie(headers, SESSION_COOKIE).ok_or(PageError::LoginNeeded)
 }
 
-fn second_factor_page(step: &kontakt_app::staff::PendingStep, error: Option<&str>) -> Markup {
+fn second_factor_page(
+    lang: Lang,
+    step: &kontakt_app::staff::PendingStep,
+    error: Option<&str>,
+) -> Markup {
     layout(
-        Lang::Sv,
-        "Tvåfaktorsinloggning",
+        lang,
+        &lang.t("second-factor-title"),
         None,
         html! {
-            h1 { "Engångskod " span lang="en" { "(One-time code)" } }
+            h1 { (lang.t("second-factor-heading")) }
             @if let Some(e) = error { p.error role="alert" { (e) } }
             @if let Some(enrol) = &step.enrolment {
-                p { "Ditt konto behöver en andra faktor. Lägg till nyckeln i din autentiseringsapp och ange koden den visar. "
-                    span lang="en" { "(Add this key to your authenticator app and enter the code it shows.)" } }
-                p { "Nyckel " span lang="en" { "(Key)" } ": " code.secret { (enrol.secret_base32) } }
-                p { "Länk för appen: " code { (enrol.otpauth_uri) } }
+                p { (lang.t("second-factor-enrol")) }
+                p { (with_markup(&lang.ta("second-factor-key", &[("key", &SLOT)]),
+                    html! { code.secret { (enrol.secret_base32) } })) }
+                p { (with_markup(&lang.ta("second-factor-app-link", &[("link", &SLOT)]),
+                    html! { code { (enrol.otpauth_uri) } })) }
             } @else {
-                p { "Ange koden från din autentiseringsapp. " span lang="en" { "(Enter the code from your authenticator app.)" } }
+                p { (lang.t("second-factor-enter")) }
             }
             form method="post" action="/login/second-factor" {
                 input type="hidden" name="csrf" value=(step.session.csrf_token);
-                label for="code" { "Kod " span lang="en" { "(Code)" } }
+                label for="code" { (lang.t("second-factor-code")) }
                 input #code name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required autofocus;
-                button type="submit" { "Fortsätt" }
+                button type="submit" { (lang.t("second-factor-continue")) }
             }
         },
     )
@@ -433,13 +457,14 @@ fn second_factor_page(step: &kontakt_app::staff::PendingStep, error: Option<&str
 
 async fn second_factor_form(
     State(state): State<AppState>,
+    lang: Lang,
     headers: HeaderMap,
 ) -> Result<Markup, PageError> {
     let step = state
         .staff
         .pending(&step_secret(&headers)?, SessionStage::SecondFactor)
         .await?;
-    Ok(second_factor_page(&step, None))
+    Ok(second_factor_page(lang, &step, None))
 }
 
 #[derive(Deserialize)]
@@ -452,6 +477,7 @@ struct CodeForm {
 
 async fn second_factor(
     State(state): State<AppState>,
+    lang: Lang,
     parts: Parts,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, PageError> {
@@ -471,28 +497,27 @@ async fn second_factor(
         Ok(started) => Ok(to_stage(&started)),
         Err(kontakt_app::staff::StaffError::LoginFailed) => Ok((
             axum::http::StatusCode::UNAUTHORIZED,
-            second_factor_page(&step, Some("Fel kod. Försök igen. (Wrong code.)")),
+            second_factor_page(lang, &step, Some(&lang.t("second-factor-wrong-code"))),
         )
             .into_response()),
         Err(e) => Err(e.into()),
     }
 }
 
-fn new_password_page(csrf: &str, error: Option<&str>) -> Markup {
+fn new_password_page(lang: Lang, csrf: &str, error: Option<&str>) -> Markup {
     layout(
-        Lang::Sv,
-        "Nytt lösenord",
+        lang,
+        &lang.t("new-password-title"),
         None,
         html! {
-            h1 { "Välj ett nytt lösenord " span lang="en" { "(Choose a new password)" } }
-            p { "En administratör har återställt ditt lösenord. Välj ett eget på minst "
-                (kontakt_app::staff::MIN_PASSWORD_CHARS) " tecken." }
+            h1 { (lang.t("new-password-heading")) }
+            p { (lang.tn("new-password-intro", kontakt_app::staff::MIN_PASSWORD_CHARS)) }
             @if let Some(e) = error { p.error role="alert" { (e) } }
             form method="post" action="/login/new-password" {
                 input type="hidden" name="csrf" value=(csrf);
-                label for="password" { "Nytt lösenord " span lang="en" { "(New password)" } }
+                label for="password" { (lang.t("new-password-label")) }
                 input #password type="password" name="password" autocomplete="new-password" required autofocus;
-                button type="submit" { "Spara" }
+                button type="submit" { (lang.t("new-password-save")) }
             }
         },
     )
@@ -500,13 +525,14 @@ fn new_password_page(csrf: &str, error: Option<&str>) -> Markup {
 
 async fn new_password_form(
     State(state): State<AppState>,
+    lang: Lang,
     headers: HeaderMap,
 ) -> Result<Markup, PageError> {
     let step = state
         .staff
         .pending(&step_secret(&headers)?, SessionStage::NewPassword)
         .await?;
-    Ok(new_password_page(&step.session.csrf_token, None))
+    Ok(new_password_page(lang, &step.session.csrf_token, None))
 }
 
 #[derive(Deserialize)]
@@ -519,6 +545,7 @@ struct PasswordForm {
 
 async fn new_password(
     State(state): State<AppState>,
+    lang: Lang,
     parts: Parts,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
@@ -539,7 +566,7 @@ async fn new_password(
         Ok(started) => Ok(to_stage(&started)),
         Err(kontakt_app::staff::StaffError::Invalid(m)) => Ok((
             axum::http::StatusCode::BAD_REQUEST,
-            new_password_page(&step.session.csrf_token, Some(&m)),
+            new_password_page(lang, &step.session.csrf_token, Some(&m)),
         )
             .into_response()),
         Err(e) => Err(e.into()),
@@ -559,21 +586,24 @@ async fn home(
 ) -> Result<Markup, PageError> {
     let work = crate::desk::start_page_work(&state, &staff).await?;
     let a = &staff.session.account;
+    let lang = staff.lang;
     Ok(layout(
-        staff.lang,
-        "Start",
+        lang,
+        &lang.t("home-title"),
         Some(&staff),
         html! {
-            h1 { "Välkommen, " (a.display_name) }
+            h1 { (lang.ta("home-welcome", &[("name", &a.display_name)])) }
             @if let Some(n) = q.registered.as_deref().filter(|n| n.len() <= 20) {
-                p.message role="status" { "Ärende " a href=(format!("/cases/{n}")) { (n) } " är registrerat och avslutat som besvarat direkt." }
+                p.message role="status" { (with_markup(&lang.ta("home-registered", &[("case", &SLOT)]),
+                    html! { a href=(format!("/cases/{n}")) { (n) } })) }
             }
             @if let Some(n) = q.sent_back.as_deref().filter(|n| n.len() <= 20) {
-                p.message role="status" { "Ärende " (n) " är skickat tillbaka till kontaktcenter." }
+                p.message role="status" { (lang.ta("home-sent-back", &[("case", &n)])) }
             }
             (work)
             details {
-                summary { "Inloggad som " code { (a.username) } }
+                summary { (with_markup(&lang.ta("home-logged-in-as", &[("username", &SLOT)]),
+                    html! { code { (a.username) } })) }
                 ul { @for g in &a.grants { li { code { (g) } } } }
             }
         },
@@ -621,17 +651,21 @@ fn accounts_page(
 ) -> Markup {
     let csrf = &staff.session.session.csrf_token;
     let now = Utc::now();
+    let lang = staff.lang;
     layout(
-        staff.lang,
-        "Konton",
+        lang,
+        &lang.t("admin-title"),
         Some(staff),
         html! {
-            h1 { "Konton " span lang="en" { "(Accounts)" } }
+            h1 { (lang.t("admin-title")) }
             @if let Some(m) = message { div.message role="status" { (m) } }
             table {
                 thead { tr {
-                    th scope="col" { "Användare" } th scope="col" { "Namn" } th scope="col" { "Behörigheter" }
-                    th scope="col" { "Status" } th scope="col" { "Åtgärder" }
+                    th scope="col" { (lang.t("admin-col-user")) }
+                    th scope="col" { (lang.t("admin-col-name")) }
+                    th scope="col" { (lang.t("admin-col-grants")) }
+                    th scope="col" { (lang.t("admin-col-status")) }
+                    th scope="col" { (lang.t("admin-col-actions")) }
                 } }
                 tbody {
                     @for a in accounts {
@@ -640,38 +674,38 @@ fn accounts_page(
                             td { (a.display_name) }
                             td { (a.grants.join(" ")) }
                             td {
-                                @if a.disabled { "Avstängt" }
-                                @else if a.locked_until.is_some_and(|t| t > now) { "Låst" }
-                                @else { "Aktivt" }
-                                @if a.totp_secret.is_some() { " · tvåfaktor" }
-                                @if a.totp_exempt { " · demo utan tvåfaktor" }
-                                @if a.sso_allowed { " · SSO" }
+                                @if a.disabled { (lang.t("admin-status-disabled")) }
+                                @else if a.locked_until.is_some_and(|t| t > now) { (lang.t("admin-status-locked")) }
+                                @else { (lang.t("admin-status-active")) }
+                                @if a.totp_secret.is_some() { " · " (lang.t("admin-status-second-factor")) }
+                                @if a.totp_exempt { " · " (lang.t("admin-status-no-second-factor")) }
+                                @if a.sso_allowed { " · " (lang.t("admin-status-sso")) }
                             }
                             td.actions {
                                 @let base = format!("/admin/accounts/{}", a.username);
                                 @if a.disabled {
-                                    (action_button(&format!("{base}/enable"), csrf, "Aktivera"))
+                                    (action_button(&format!("{base}/enable"), csrf, &lang.t("admin-enable")))
                                 } @else {
-                                    (action_button(&format!("{base}/disable"), csrf, "Stäng av"))
+                                    (action_button(&format!("{base}/disable"), csrf, &lang.t("admin-disable")))
                                 }
-                                (action_button(&format!("{base}/reset-password"), csrf, "Nytt lösenord"))
-                                (action_button(&format!("{base}/reset-second-factor"), csrf, "Ny tvåfaktor"))
+                                (action_button(&format!("{base}/reset-password"), csrf, &lang.t("admin-reset-password")))
+                                (action_button(&format!("{base}/reset-second-factor"), csrf, &lang.t("admin-reset-second-factor")))
                             }
                         }
                     }
                 }
             }
-            h2 { "Nytt konto " span lang="en" { "(New account)" } }
+            h2 { (lang.t("admin-new-heading")) }
             form method="post" action="/admin/accounts" {
                 input type="hidden" name="csrf" value=(csrf);
-                label for="new-username" { "Användarnamn" }
+                label for="new-username" { (lang.t("admin-new-username")) }
                 input #new-username name="username" required;
-                label for="new-name" { "Namn" }
+                label for="new-name" { (lang.t("admin-new-name")) }
                 input #new-name name="display_name" required;
-                label for="new-grants" { "Behörigheter (mellanslag emellan, t.ex. agent_l1 group:KC-CITY-1)" }
+                label for="new-grants" { (lang.t("admin-new-grants")) }
                 input #new-grants name="grants" required;
-                label.check { input type="checkbox" name="sso" value="on"; " Får logga in via stadens konto (SSO), utan lösenord i Kontakt" }
-                button type="submit" { "Skapa konto" }
+                label.check { input type="checkbox" name="sso" value="on"; " " (lang.t("admin-new-sso")) }
+                button type="submit" { (lang.t("admin-create")) }
             }
         },
     )
@@ -721,11 +755,13 @@ async fn create_account(
         totp_exempt: false,
         sso_allowed: form.sso.is_some(),
     };
+    let lang = staff.lang;
     let message = match state.staff.create(&staff.actor, new).await {
-        Ok(Some(temporary)) => {
-            html! { p { "Kontot är skapat. Tillfälligt lösenord att lämna till användaren: " code.secret { (temporary) } } }
-        }
-        Ok(None) => html! { p { "Kontot är skapat för inloggning via stadens konto (SSO)." } },
+        Ok(Some(temporary)) => html! { p {
+            (with_markup(&lang.ta("admin-created-temporary", &[("password", &SLOT)]),
+                html! { code.secret { (temporary) } }))
+        } },
+        Ok(None) => html! { p { (lang.t("admin-created-sso")) } },
         Err(kontakt_app::staff::StaffError::Invalid(m)) => {
             let list = state.staff.list(&staff.actor).await?;
             return Ok((
@@ -749,31 +785,35 @@ async fn account_action(
 ) -> Result<Response, PageError> {
     staff.check_csrf(&state, &csrf).await?;
     require(&staff, Role::Administrator)?;
+    let lang = staff.lang;
     let message = match action {
         "disable" => {
             state
                 .staff
                 .set_disabled(&staff.actor, &username, true)
                 .await?;
-            html! { p { "Kontot " (username) " är avstängt och utloggat." } }
+            html! { p { (lang.ta("admin-disabled", &[("username", &username)])) } }
         }
         "enable" => {
             state
                 .staff
                 .set_disabled(&staff.actor, &username, false)
                 .await?;
-            html! { p { "Kontot " (username) " är aktiverat." } }
+            html! { p { (lang.ta("admin-enabled", &[("username", &username)])) } }
         }
         "reset-password" => {
             let temporary = state.staff.reset_password(&staff.actor, &username).await?;
-            html! { p { "Tillfälligt lösenord för " (username) ": " code.secret { (temporary) } " (byts vid nästa inloggning)" } }
+            html! { p {
+                (with_markup(&lang.ta("admin-password-reset", &[("username", &username), ("password", &SLOT)]),
+                    html! { code.secret { (temporary) } }))
+            } }
         }
         _ => {
             state
                 .staff
                 .reset_second_factor(&staff.actor, &username)
                 .await?;
-            html! { p { (username) " registrerar en ny andra faktor vid nästa inloggning." } }
+            html! { p { (lang.ta("admin-second-factor-reset", &[("username", &username)])) } }
         }
     };
     let list = state.staff.list(&staff.actor).await?;
@@ -844,35 +884,47 @@ async fn review(
     )
     .await?;
     let csv = format!("/api/v1/audit/review?board={board}&from={from}&to={to}&format=csv");
+    let lang = staff.lang;
     Ok(layout(
-        staff.lang,
-        "Loggranskning",
+        lang,
+        &lang.t("review-title"),
         Some(&staff),
         html! {
-            h1 { "Loggranskning " span lang="en" { "(Log review)" } }
+            h1 { (lang.t("review-title")) }
             form method="get" action="/review" {
-                label for="board" { "Nämnd" }
+                label for="board" { (lang.t("review-board")) }
                 select #board name="board" {
                     @for b in boards { option value=(b) selected[*b == board] { (b) } }
                 }
-                label for="from" { "Från" } input #from type="date" name="from" value=(from);
-                label for="to" { "Till" } input #to type="date" name="to" value=(to);
-                button type="submit" { "Visa" }
+                label for="from" { (lang.t("review-from")) } input #from type="date" name="from" value=(from);
+                label for="to" { (lang.t("review-to")) } input #to type="date" name="to" value=(to);
+                button type="submit" { (lang.t("review-show")) }
             }
-            p { (result.entries.len()) " uppslagningar. "
-                (result.protected.len()) " av personer med skyddad identitet. "
-                (result.after_hours.len()) " utanför kontorstid. "
-                a href=(csv) { "Exportera (CSV)" } }
-            @if result.truncated { p.error { "Perioden har fler poster än sidan visar; korta perioden eller exportera." } }
+            p { (lang.tn("review-lookups-count", result.entries.len())) " "
+                (lang.tn("review-protected-count", result.protected.len())) " "
+                (lang.tn("review-after-hours-count", result.after_hours.len())) " "
+                a href=(csv) { (lang.t("review-export")) } }
+            @if result.truncated { p.error { (lang.t("review-truncated")) } }
             @if !result.unusual.is_empty() {
-                h2 { "Ovanligt många uppslagningar " span lang="en" { "(Unusual volumes)" } }
-                table { thead { tr { th scope="col" { "Användare" } th scope="col" { "Uppslagningar" } th scope="col" { "Median bland kollegor" } } }
+                h2 { (lang.t("review-unusual-heading")) }
+                table { thead { tr {
+                        th scope="col" { (lang.t("review-col-user")) }
+                        th scope="col" { (lang.t("review-col-lookups")) }
+                        th scope="col" { (lang.t("review-col-peer-median")) }
+                    } }
                     tbody { @for u in &result.unusual { tr { td { (u.actor) } td { (u.lookups) } td { (u.peer_median) } } } } }
             }
-            h2 { "Uppslagningar " span lang="en" { "(Lookups)" } }
+            h2 { (lang.t("review-lookups-heading")) }
             table {
-                thead { tr { th scope="col" { "Tid" } th scope="col" { "Vem" } th scope="col" { "Vad" } th scope="col" { "Objekt" }
-                    th scope="col" { "Ändamål" } th scope="col" { "Utfall" } th scope="col" { "Flaggor" } } }
+                thead { tr {
+                    th scope="col" { (lang.t("review-col-time")) }
+                    th scope="col" { (lang.t("review-col-who")) }
+                    th scope="col" { (lang.t("review-col-what")) }
+                    th scope="col" { (lang.t("review-col-object")) }
+                    th scope="col" { (lang.t("review-col-purpose")) }
+                    th scope="col" { (lang.t("review-col-outcome")) }
+                    th scope="col" { (lang.t("review-col-flags")) }
+                } }
                 tbody {
                     @for e in &result.entries {
                         tr {
@@ -883,8 +935,8 @@ async fn review(
                             td { (e.event.purpose) }
                             td { (e.event.outcome.as_str()) }
                             td {
-                                @if result.protected.contains(&e.id) { span.flag { "skyddad" } " " }
-                                @if result.after_hours.contains(&e.id) { span.flag { "kvällstid" } }
+                                @if result.protected.contains(&e.id) { span.flag { (lang.t("review-flag-protected")) } " " }
+                                @if result.after_hours.contains(&e.id) { span.flag { (lang.t("review-flag-after-hours")) } }
                             }
                         }
                     }

@@ -415,6 +415,31 @@ async fn desk_in_a_real_browser() {
         .expect("dialog state");
     assert_eq!(open, json!(false), "Esc closes it");
 
+    // The English switch: the same card in English, then back.
+    c.find(Locator::Css("a.language"))
+        .await
+        .expect("switch")
+        .click()
+        .await
+        .expect("to English");
+    wait_for_text(&c, "Timeline").await;
+    assert!(
+        c.current_url()
+            .await
+            .expect("url")
+            .path()
+            .ends_with(&number),
+        "back on the same page"
+    );
+    check_page(&c, "09b-case-card-english", &mut violations).await;
+    c.find(Locator::Css("a.language"))
+        .await
+        .expect("switch")
+        .click()
+        .await
+        .expect("to Swedish");
+    wait_for_text(&c, "Händelser").await;
+
     // 200 % zoom: a 1280 px screen shows 640 CSS pixels. Nothing may need
     // scrolling sideways (WCAG 1.4.10 reflow).
     c.set_window_size(640, 900).await.expect("narrow window");

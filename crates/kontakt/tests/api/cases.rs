@@ -35,7 +35,7 @@ async fn health_and_openapi(app: TestApp) {
         ),
         ("x-frame-options", "DENY"),
         ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
+        ("referrer-policy", "same-origin"),
         ("cache-control", "no-store"),
     ] {
         assert_eq!(r.headers()[name], value, "{name}");

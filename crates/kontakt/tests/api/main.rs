@@ -13,6 +13,7 @@ mod browser;
 mod cases;
 mod cli;
 mod desk;
+mod language;
 mod protected;
 mod rights;
 mod sso;

@@ -36,30 +36,47 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
+/// Starts the provider and waits until it listens. Now and then node hangs
+/// before it listens (no CPU, no output); rather than hang the suite, such
+/// a start is killed after 20 s and tried again, at most three times.
 fn start_provider(port: u16, redirect_uri: &str) -> Provider {
     let script = std::env::var("KONTAKT_TEST_OIDC_PROVIDER").expect(
         "KONTAKT_TEST_OIDC_PROVIDER is not set: run the tests with scripts/test.sh, which installs the OpenID provider",
     );
-    let mut child = Command::new("node")
-        .arg(&script)
-        .env("OIDC_PORT", port.to_string())
-        .env("OIDC_CLIENT_ID", CLIENT_ID)
-        .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
-        .env("OIDC_REDIRECT_URI", redirect_uri)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start node");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = lines.next().and_then(|l| l.ok()).unwrap_or_default();
-    assert!(line.contains("listening"), "provider did not start: {line}");
-    // Keep reading: the provider dies of EPIPE if its stdout is closed.
-    std::thread::spawn(move || lines.for_each(drop));
-    Provider {
-        child,
-        issuer: format!("http://127.0.0.1:{port}"),
+    let mut last = String::new();
+    for _attempt in 0..3 {
+        let mut child = Command::new("node")
+            .arg(&script)
+            .env("OIDC_PORT", port.to_string())
+            .env("OIDC_CLIENT_ID", CLIENT_ID)
+            .env("OIDC_CLIENT_SECRET", CLIENT_SECRET)
+            .env("OIDC_REDIRECT_URI", redirect_uri)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start node");
+        let stdout = child.stdout.take().expect("stdout");
+        let (first_line, started) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = first_line.send(lines.next().and_then(|l| l.ok()).unwrap_or_default());
+            // Keep reading: the provider dies of EPIPE if its stdout is closed.
+            lines.for_each(drop);
+        });
+        match started.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(line) if line.contains("listening") => {
+                return Provider {
+                    child,
+                    issuer: format!("http://127.0.0.1:{port}"),
+                }
+            }
+            Ok(line) => last = line,
+            Err(_) => last = "no output within 20 s".into(),
+        }
+        let _ = child.kill();
+        let _ = child.wait();
     }
+    panic!("the OpenID provider did not start: {last}");
 }
 
 async fn app_with_provider(db: Db) -> (TestApp, Provider) {

@@ -1,1 +1,189 @@
 # Kontakt: the desk (start page, quick registration, case card, search).
+
+## Words used across the desk
+all = all
+none = none
+choose = choose
+required = required
+via = by
+personnummer = Personal identity number
+name = Name
+phone = Phone
+email = E-mail
+feedback-via = Feedback by
+overdue = overdue
+
+## Case lists
+col-case = Case
+col-type = Case type
+col-status = Status
+col-district = District
+col-deadline = Feedback due
+table-empty = No cases.
+
+status-registered = Registered
+status-in-progress = In progress
+status-waiting-for-resident = Waiting for the resident
+status-handed-over = Handed over
+status-closed = Closed
+status-unknown = Unknown status
+
+resolution-first-contact = answered at first contact
+resolution-in-centre = resolved in the contact centre
+resolution-handed-over = answered by an officer
+resolution-referred = referred elsewhere
+resolution-unknown = unknown outcome
+
+channel-phone = Phone
+channel-email = E-mail
+channel-sms = SMS
+channel-e-service = E-service
+channel-letter = Letter
+channel-visit = Visit
+channel-social-media = Social media
+channel-chat = Chat
+
+## Start page
+desk-new-button = New registration (Alt+N)
+desk-search-button = Search cases (Alt+S)
+desk-mine = My cases
+desk-mine-caption = Cases you have accepted
+desk-queue = Queue: { $name }
+desk-queue-open = { $count } open
+desk-oldest = Oldest waiting since { $time }.
+desk-due-caption = Feedback due today or overdue
+desk-latest-caption = Latest in the queue
+
+## Quick registration
+quick-title = New registration
+quick-not-saved = The case was not saved. Correct the fields below:
+quick-case-type = Case type (type a name, synonym or code)
+quick-description = What is it about?
+quick-resident = The resident (optional)
+quick-save-close = Save and close – answered at once
+quick-save-open = Save and open the case
+quick-guidance = Guidance: { $type }
+quick-fields-legend = Details for { $type }
+
+lookup-none = No earlier contact that you may see.
+lookup-found = Earlier contact:
+lookup-no-name = (name unknown)
+lookup-cases = { $count } cases you may see, latest
+lookup-use = Fill in name and phone
+
+## Case card
+card-board = Responsible board
+card-channel = Channel
+card-assigned = Assigned to
+card-resident = Resident
+card-history = Contact history
+card-came-back-question = The officer asks for more information
+card-came-back-returned = The officer returned the case
+card-description = Description
+card-fields = Details
+card-guidance = Guidance
+card-attachments = Attachments
+card-related = Linked cases
+card-timeline = Timeline
+card-reply = Reply to the resident
+card-reply-text = Reply
+card-reply-channel = Sent by
+card-reply-save = Record the reply
+card-work-status = Work status
+card-set-status = Set to: { $status }
+card-deadline = Feedback date
+card-deadline-new = New date
+card-deadline-reason = Reason (shown on the timeline)
+card-deadline-save = Change the date
+card-attach = Attach a file
+card-attach-file = File (at most 10 MB)
+card-attach-save = Attach
+card-link = Link to another case
+card-link-number = Case number (KC-YYYY-NNNNNN)
+card-link-save = Link
+card-note = Note
+card-note-new = New note
+card-note-save = Save the note
+card-handover = Hand over to an officer
+card-handover-group = Group
+card-handover-summary = Summary: what the resident said and was told (required)
+card-handover-save = Hand over
+card-close = Close
+card-close-resolution = Outcome
+card-close-handed-over = Answered by an officer after hand-over
+card-close-in-centre = Resolved in the contact centre
+card-close-referred = Referred elsewhere
+card-close-save = Close the case
+card-conflict = Someone else changed the case while you worked on it. The page now shows the latest.
+
+entry-registered = Registered
+entry-note = Note
+entry-message-in = Message from the resident
+entry-message-out = Reply to the resident
+entry-attachment = Attachment
+entry-status-changed = Status changed
+entry-handed-over = Handed over
+entry-linked = Linked to a case
+entry-correction = Correction
+entry-deadline-changed = New feedback date
+entry-handover-accepted = Accepted by an officer
+entry-info-requested = The officer asks for more information
+entry-handover-returned = Returned by an officer
+
+officer-heading = Officer's answer
+officer-accept = Accept the case
+officer-answer = Answer to the resident (closes the case)
+officer-answer-channel = The answer was given by
+officer-answer-save = Close with the answer
+officer-question = Ask the contact centre for more: what is missing?
+officer-question-save = Send the question
+officer-return = Return to the contact centre: reason
+officer-return-save = Return the case
+
+done-note = The note is saved.
+done-reply = The reply is recorded.
+done-deadline = The feedback date is changed.
+done-handover = The case is handed over.
+done-accept = You have accepted the case.
+done-answer-close = The answer is recorded and the case closed.
+done-link = The cases are linked.
+done-attach = The file is attached.
+done-status = The status is changed.
+
+error-date = give a date (YYYY-MM-DD)
+error-upload = the file could not be read: { $error }
+error-no-file = choose a file
+
+## Person view
+person-title = Person
+person-unknown = Unknown person
+person-back = Back to { $number }
+person-language = Language
+person-feedback = Feedback by (latest case)
+person-protected = Protected identity
+person-protected-yes = Yes – pass on no details
+person-history = { $count ->
+    [one] Contact history: 1 case you may see
+   *[other] Contact history: { $count } cases you may see
+}
+person-no-history = Without a personal identity number the contact history cannot be shown.
+
+## Search
+search-title = Search cases
+search-text = Free text (description and timeline; inflected forms are found)
+search-number = Case number
+search-person = Resident: personal identity number, phone or name
+search-board = Board
+search-from = Registered from
+search-to = Registered up to and including
+search-hits = { $count ->
+    [one] 1 hit (at most 100 shown)
+   *[other] { $count } hits (at most 100 shown)
+}
+search-error-name = Resident: type at least two letters of the name
+search-error-phone = Phone number: { $error }
+search-error-personnummer = Personal identity number: { $error }
+search-error-status = Status: unknown status { $value }
+search-error-channel = Channel: unknown channel { $value }
+search-error-range = The from date is after the to date
+search-error-text = Free text: at most 200 characters and 10 words

@@ -1,1 +1,189 @@
 # Kontakt: the desk (start page, quick registration, case card, search).
+
+## Words used across the desk
+all = alla
+none = ingen
+choose = välj
+required = obligatorisk
+via = via
+personnummer = Personnummer
+name = Namn
+phone = Telefon
+email = E-post
+feedback-via = Återkoppling via
+overdue = försenad
+
+## Case lists
+col-case = Ärende
+col-type = Ärendetyp
+col-status = Status
+col-district = Stadsdel
+col-deadline = Återkoppling senast
+table-empty = Inga ärenden.
+
+status-registered = Registrerat
+status-in-progress = Pågår
+status-waiting-for-resident = Väntar på invånaren
+status-handed-over = Överlämnat
+status-closed = Avslutat
+status-unknown = Okänd status
+
+resolution-first-contact = besvarat vid första kontakten
+resolution-in-centre = löst i kontaktcenter
+resolution-handed-over = besvarat av handläggare
+resolution-referred = hänvisat till annan
+resolution-unknown = okänt utfall
+
+channel-phone = Telefon
+channel-email = E-post
+channel-sms = SMS
+channel-e-service = E-tjänst
+channel-letter = Brev
+channel-visit = Besök
+channel-social-media = Sociala medier
+channel-chat = Chatt
+
+## Start page
+desk-new-button = Ny registrering (Alt+N)
+desk-search-button = Sök ärenden (Alt+S)
+desk-mine = Mina ärenden
+desk-mine-caption = Ärenden du har tagit emot
+desk-queue = Kö: { $name }
+desk-queue-open = { $count } öppna
+desk-oldest = Äldsta väntande sedan { $time }.
+desk-due-caption = Återkoppling i dag eller försenad
+desk-latest-caption = Senaste i kön
+
+## Quick registration
+quick-title = Ny registrering
+quick-not-saved = Ärendet sparades inte. Rätta fälten nedan:
+quick-case-type = Ärendetyp (skriv namn, synonym eller kod)
+quick-description = Vad gäller det?
+quick-resident = Invånaren (valfritt)
+quick-save-close = Spara och stäng – besvarat direkt
+quick-save-open = Spara och öppna ärendet
+quick-guidance = Vägledning: { $type }
+quick-fields-legend = Uppgifter för { $type }
+
+lookup-none = Ingen tidigare kontakt som du får se.
+lookup-found = Tidigare kontakt:
+lookup-no-name = (namn okänt)
+lookup-cases = { $count } ärenden du får se, senast
+lookup-use = Fyll i namn och telefon
+
+## Case card
+card-board = Ansvarig nämnd
+card-channel = Kanal
+card-assigned = Tilldelat
+card-resident = Invånare
+card-history = Kontakthistorik
+card-came-back-question = Handläggaren ber om mer underlag
+card-came-back-returned = Handläggaren returnerade ärendet
+card-description = Beskrivning
+card-fields = Uppgifter
+card-guidance = Vägledning
+card-attachments = Bilagor
+card-related = Kopplade ärenden
+card-timeline = Händelser
+card-reply = Svara invånaren
+card-reply-text = Svar
+card-reply-channel = Skickas via
+card-reply-save = Registrera svaret
+card-work-status = Arbetsläge
+card-set-status = Sätt till: { $status }
+card-deadline = Återkopplingsdatum
+card-deadline-new = Nytt datum
+card-deadline-reason = Skäl (visas i händelserna)
+card-deadline-save = Ändra datum
+card-attach = Bifoga fil
+card-attach-file = Fil (högst 10 MB)
+card-attach-save = Bifoga
+card-link = Koppla till annat ärende
+card-link-number = Ärendenummer (KC-ÅÅÅÅ-NNNNNN)
+card-link-save = Koppla
+card-note = Anteckning
+card-note-new = Ny anteckning
+card-note-save = Spara anteckning
+card-handover = Lämna över till handläggare
+card-handover-group = Grupp
+card-handover-summary = Sammanfattning: vad invånaren sa och fick veta (obligatorisk)
+card-handover-save = Lämna över
+card-close = Avsluta
+card-close-resolution = Utfall
+card-close-handed-over = Besvarat av handläggare efter överlämning
+card-close-in-centre = Löst i kontaktcenter
+card-close-referred = Hänvisat till annan
+card-close-save = Avsluta ärendet
+card-conflict = Ärendet ändrades av någon annan medan du arbetade. Sidan visar nu det senaste.
+
+entry-registered = Registrerat
+entry-note = Anteckning
+entry-message-in = Meddelande från invånaren
+entry-message-out = Svar till invånaren
+entry-attachment = Bilaga
+entry-status-changed = Status ändrad
+entry-handed-over = Överlämnat
+entry-linked = Kopplat till ärende
+entry-correction = Rättelse
+entry-deadline-changed = Nytt återkopplingsdatum
+entry-handover-accepted = Mottaget av handläggare
+entry-info-requested = Handläggaren ber om mer underlag
+entry-handover-returned = Returnerat av handläggare
+
+officer-heading = Handläggarens svar
+officer-accept = Ta emot ärendet
+officer-answer = Svar till invånaren (avslutar ärendet)
+officer-answer-channel = Svaret gavs via
+officer-answer-save = Avsluta med svar
+officer-question = Be kontaktcenter om mer underlag: vad saknas?
+officer-question-save = Skicka frågan
+officer-return = Returnera till kontaktcenter: skäl
+officer-return-save = Returnera ärendet
+
+done-note = Anteckningen är sparad.
+done-reply = Svaret är registrerat.
+done-deadline = Återkopplingsdatumet är ändrat.
+done-handover = Ärendet är överlämnat.
+done-accept = Du har tagit emot ärendet.
+done-answer-close = Svaret är registrerat och ärendet avslutat.
+done-link = Ärendena är kopplade.
+done-attach = Filen är bifogad.
+done-status = Statusen är ändrad.
+
+error-date = ange ett datum (ÅÅÅÅ-MM-DD)
+error-upload = filen gick inte att läsa: { $error }
+error-no-file = välj en fil
+
+## Person view
+person-title = Person
+person-unknown = Okänd person
+person-back = Tillbaka till { $number }
+person-language = Språk
+person-feedback = Återkoppling via (senaste ärendet)
+person-protected = Skyddad identitet
+person-protected-yes = Ja – lämna inga uppgifter vidare
+person-history = { $count ->
+    [one] Kontakthistorik: 1 ärende du får se
+   *[other] Kontakthistorik: { $count } ärenden du får se
+}
+person-no-history = Utan personnummer kan kontakthistoriken inte visas.
+
+## Search
+search-title = Sök ärenden
+search-text = Fritext (beskrivning och händelser; böjningsformer hittas)
+search-number = Ärendenummer
+search-person = Invånare: personnummer, telefon eller namn
+search-board = Nämnd
+search-from = Registrerat från
+search-to = Registrerat till och med
+search-hits = { $count ->
+    [one] 1 träff (högst 100 visas)
+   *[other] { $count } träffar (högst 100 visas)
+}
+search-error-name = Invånare: skriv minst två bokstäver av namnet
+search-error-phone = Telefonnummer: { $error }
+search-error-personnummer = Personnummer: { $error }
+search-error-status = Status: okänd status { $value }
+search-error-channel = Kanal: okänd kanal { $value }
+search-error-range = Från-datumet ligger efter till-datumet
+search-error-text = Fritext: högst 200 tecken och 10 ord
