@@ -22,6 +22,7 @@ pub mod api;
 pub mod desk;
 pub mod extract;
 pub mod i18n;
+pub mod open311;
 pub mod pages;
 mod pdf;
 pub mod problem;
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(healthz))
         .merge(pages::routes())
+        .merge(open311::routes())
         .fallback(|| async { ApiError::NotFound("no such resource".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Inside the operation-id layer, so the 500 carries the id; a panic

@@ -14,6 +14,7 @@ mod cases;
 mod cli;
 mod desk;
 mod language;
+mod open311;
 mod protected;
 mod rights;
 mod sso;
