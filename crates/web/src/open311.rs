@@ -32,15 +32,38 @@ enum Format {
     Xml,
 }
 
+/// Why an Open311 request is refused, answered in the specification's error
+/// format and in the format the caller asked for.
+struct Open311Error {
+    format: Format,
+    status: StatusCode,
+    description: String,
+}
+
+impl Open311Error {
+    fn not_found(format: Format, description: impl Into<String>) -> Self {
+        Open311Error {
+            format,
+            status: StatusCode::NOT_FOUND,
+            description: description.into(),
+        }
+    }
+}
+
+impl IntoResponse for Open311Error {
+    fn into_response(self) -> Response {
+        error(self.format, self.status, &self.description)
+    }
+}
+
 /// `name.json` or `name.xml`, else the error to answer (in JSON, since the
 /// caller named no format we speak).
-fn split_format(file: &str) -> Result<(&str, Format), Response> {
+fn split_format(file: &str) -> Result<(&str, Format), Open311Error> {
     match file.rsplit_once('.') {
         Some((name, "json")) => Ok((name, Format::Json)),
         Some((name, "xml")) => Ok((name, Format::Xml)),
-        _ => Err(error(
+        _ => Err(Open311Error::not_found(
             Format::Json,
-            StatusCode::NOT_FOUND,
             "the resource must end in .json or .xml",
         )),
     }
@@ -53,14 +76,13 @@ struct Params {
 
 /// A request for another jurisdiction is answered as the specification says:
 /// 404 with the reason.
-fn check_jurisdiction(state: &AppState, p: &Params, format: Format) -> Result<(), Response> {
+fn check_jurisdiction(state: &AppState, p: &Params, format: Format) -> Result<(), Open311Error> {
     match p.jurisdiction_id.as_deref().map(str::trim) {
         None | Some("") => Ok(()),
         Some(j) if j == state.cases.catalog().city.code => Ok(()),
-        Some(j) => Err(error(
+        Some(j) => Err(Open311Error::not_found(
             format,
-            StatusCode::NOT_FOUND,
-            &format!("jurisdiction_id '{j}' not found"),
+            format!("jurisdiction_id '{j}' not found"),
         )),
     }
 }
@@ -69,15 +91,10 @@ async fn resource(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(p): Query<Params>,
-) -> Response {
-    let (name, format) = match split_format(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_jurisdiction(&state, &p, format) {
-        return r;
-    }
-    match name {
+) -> Result<Response, Open311Error> {
+    let (name, format) = split_format(&file)?;
+    check_jurisdiction(&state, &p, format)?;
+    Ok(match name {
         "discovery" => answer(format, "discovery", discovery(&state)),
         "services" => {
             let services: Vec<Value> = state
@@ -90,33 +107,28 @@ async fn resource(
                 .collect();
             answer(format, "services", Value::Array(services))
         }
-        other => error(
-            format,
-            StatusCode::NOT_FOUND,
-            &format!("no resource '{other}'"),
-        ),
-    }
+        other => {
+            return Err(Open311Error::not_found(
+                format,
+                format!("no resource '{other}'"),
+            ))
+        }
+    })
 }
 
 async fn service_definition(
     State(state): State<AppState>,
     Path(file): Path<String>,
     Query(p): Query<Params>,
-) -> Response {
-    let (code, format) = match split_format(&file) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if let Err(r) = check_jurisdiction(&state, &p, format) {
-        return r;
-    }
+) -> Result<Response, Open311Error> {
+    let (code, format) = split_format(&file)?;
+    check_jurisdiction(&state, &p, format)?;
     let catalog = state.cases.catalog();
     let Some(t) = catalog.case_type(code).filter(|t| t.public) else {
-        return error(
+        return Err(Open311Error::not_found(
             format,
-            StatusCode::NOT_FOUND,
-            &format!("service_code '{code}' not found"),
-        );
+            format!("service_code '{code}' not found"),
+        ));
     };
     let attributes: Vec<Value> = t
         .fields
@@ -146,11 +158,11 @@ async fn service_definition(
             })
         })
         .collect();
-    answer(
+    Ok(answer(
         format,
         "service_definition",
         json!({"service_code": t.code, "attributes": attributes}),
-    )
+    ))
 }
 
 fn service(state: &AppState, t: &CaseType) -> Value {
