@@ -102,6 +102,8 @@ word_enum! {
         Visit = "visit",
         SocialMedia = "social_media",
         Chat = "chat",
+        /// A civic app reporting through Open311 GeoReport v2.
+        Open311 = "open311",
     }
 }
 

@@ -71,6 +71,7 @@ fn channel_name(lang: Lang, c: Channel) -> String {
         Channel::Visit => lang.t("channel-visit"),
         Channel::SocialMedia => lang.t("channel-social-media"),
         Channel::Chat => lang.t("channel-chat"),
+        Channel::Open311 => lang.t("channel-open311"),
     }
 }
 

@@ -8,11 +8,16 @@
 //! the type's form fields, so the API, the desk and Open311 ask for the same
 //! things.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::Form;
 use axum::Router;
+use chrono::Utc;
+use kontakt_app::cases::{Actor, CaseError, ContactInput, IntakeRequest};
+use kontakt_domain::case::Channel;
 use kontakt_domain::catalog::{CaseType, FieldKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -21,8 +26,9 @@ use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/open311/v2/{resource}", get(resource))
+        .route("/open311/v2/{resource}", get(resource).post(post_request))
         .route("/open311/v2/services/{file}", get(service_definition))
+        .route("/open311/v2/requests/{file}", get(get_request))
 }
 
 /// The two formats of the specification, from a file name's extension.
@@ -158,11 +164,267 @@ async fn service_definition(
             })
         })
         .collect();
+    let mut attributes = attributes;
+    if t.responsible == kontakt_domain::catalog::Responsible::DistrictBoard {
+        // Which district board answers depends on the district; without
+        // map data the app says which one (an attribute of our own).
+        attributes.push(json!({
+            "variable": true,
+            "code": "district",
+            "datatype": "singlevaluelist",
+            "required": true,
+            "datatype_description": "",
+            "order": attributes.len() + 1,
+            "description": "Stadsdel",
+            "values": catalog.districts.iter().map(|d| json!({"key": d.code, "name": d.name})).collect::<Vec<_>>(),
+        }));
+    }
     Ok(answer(
         format,
         "service_definition",
         json!({"service_code": t.code, "attributes": attributes}),
     ))
+}
+
+/// Who calls: the client's address and the operation id, for the audit.
+struct Client(Actor);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Client(crate::session::anonymous_actor(parts)))
+    }
+}
+
+/// `POST requests.{json,xml}`: a report from a civic app becomes an
+/// ordinary case (channel `open311`) through the same intake as every other
+/// channel. The form is the specification's: `api_key`, `service_code`,
+/// `description`, a location (`address_string`, `lat`/`long`), the
+/// reporter (`first_name`, `last_name`, `email`, `phone`) and the service's
+/// attributes as `attribute[code]` (`attribute[code][]` for several values).
+async fn post_request(
+    State(state): State<AppState>,
+    Client(mut actor): Client,
+    Path(file): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, Open311Error> {
+    let (name, format) = split_format(&file)?;
+    if name != "requests" {
+        return Err(Open311Error::not_found(
+            format,
+            format!("no resource '{name}' to post to"),
+        ));
+    }
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    };
+    check_jurisdiction(
+        &state,
+        &Params {
+            jurisdiction_id: get("jurisdiction_id").map(str::to_owned),
+        },
+        format,
+    )?;
+    let refused = |status: StatusCode, description: String| Open311Error {
+        format,
+        status,
+        description,
+    };
+    // The key is an API token that may register cases (role intake).
+    let token = match get("api_key") {
+        Some(key) => kontakt_app::tokens::verify(state.cases.store(), key)
+            .await
+            .map_err(|_| {
+                refused(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the key could not be checked".into(),
+                )
+            })?,
+        None => None,
+    };
+    let Some(token) = token else {
+        return Err(refused(
+            StatusCode::FORBIDDEN,
+            "api_key is missing or not valid".into(),
+        ));
+    };
+    actor.id = format!("token:{}", token.name);
+    actor.principal = kontakt_app::tokens::principal(&token.scopes);
+
+    let catalog = state.cases.catalog();
+    let Some(code) = get("service_code") else {
+        return Err(refused(
+            StatusCode::BAD_REQUEST,
+            "service_code is required".into(),
+        ));
+    };
+    let Some(t) = catalog.case_type(code).filter(|t| t.public) else {
+        return Err(refused(
+            StatusCode::BAD_REQUEST,
+            format!("service_code '{code}' is not a service"),
+        ));
+    };
+    // Attributes: attribute[code] once, attribute[code][] for each of several.
+    let mut form = serde_json::Map::new();
+    let mut district = None;
+    for (k, v) in &pairs {
+        let Some(rest) = k.strip_prefix("attribute[") else {
+            continue;
+        };
+        let (code, many) = match rest.strip_suffix("][]") {
+            Some(c) => (c, true),
+            None => (rest.strip_suffix(']').unwrap_or(rest), false),
+        };
+        if code == "district" {
+            district = Some(v.trim().to_owned());
+        } else if many {
+            if let Value::Array(items) = form
+                .entry(code.to_owned())
+                .or_insert_with(|| Value::Array(vec![]))
+            {
+                items.push(Value::String(v.clone()));
+            }
+        } else {
+            form.insert(code.to_owned(), Value::String(v.clone()));
+        }
+    }
+    // The case has no place of its own yet: where the reporter says it is
+    // goes with the description, so the officer sees it.
+    let mut description = get("description").unwrap_or_default().to_owned();
+    let place: Vec<String> = [
+        get("address_string").map(str::to_owned),
+        get("lat")
+            .zip(get("long"))
+            .map(|(lat, long)| format!("{lat}, {long}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !place.is_empty() && !description.is_empty() {
+        description.push_str(&format!("\n\nPlats: {}", place.join(" ")));
+    }
+    if let (Some(url), false) = (get("media_url"), description.is_empty()) {
+        description.push_str(&format!("\nBild: {url}"));
+    }
+    let name = [get("first_name"), get("last_name")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let contact = ContactInput {
+        name: (!name.is_empty()).then_some(name),
+        phone: get("phone").map(str::to_owned),
+        email: get("email").map(str::to_owned),
+        ..ContactInput::default()
+    };
+    let identified = contact.name.is_some() || contact.phone.is_some() || contact.email.is_some();
+    // Feedback where the reporter can be reached: e-mail first.
+    let feedback_channel = contact
+        .email
+        .as_ref()
+        .map(|_| "email")
+        .or(contact.phone.as_ref().map(|_| "phone"))
+        .map(str::to_owned);
+    let request = IntakeRequest {
+        case_type: Some(t.code.clone()),
+        channel: Channel::Open311.as_str().to_owned(),
+        description,
+        district,
+        contact: identified.then_some(contact),
+        anonymous: !identified,
+        feedback_channel,
+        form,
+        attach_to: None,
+        close_as: None,
+        received_at: None,
+    };
+    match state.cases.intake(request, &actor, Utc::now()).await {
+        Ok(intake) => {
+            let notice = match intake.feedback_deadline {
+                Some(d) => format!(
+                    "Ärendet {} är registrerat. Återkoppling senast {d}.",
+                    intake.number
+                ),
+                None => format!("Ärendet {} är registrerat.", intake.number),
+            };
+            Ok(answer(
+                format,
+                "service_requests",
+                json!([{"service_request_id": intake.number.to_string(), "service_notice": notice, "account_id": null}]),
+            ))
+        }
+        Err(CaseError::Invalid(errors)) => {
+            let list: Vec<Value> = errors
+                .iter()
+                .map(|e| json!({"code": 400, "description": format!("{}: {}", open311_field(&e.field), e.reason)}))
+                .collect();
+            let mut r = answer(format, "errors", Value::Array(list));
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+        Err(CaseError::Rule(rule)) => Err(refused(StatusCode::BAD_REQUEST, rule.to_string())),
+        Err(CaseError::NotFound(_) | CaseError::Forbidden(_)) => Err(refused(
+            StatusCode::FORBIDDEN,
+            "this api_key may not report cases".into(),
+        )),
+        Err(_) => Err(refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the request could not be saved; nothing was registered".into(),
+        )),
+    }
+}
+
+/// Our intake's field names as the Open311 form names them.
+fn open311_field(field: &str) -> String {
+    if let Some(code) = field.strip_prefix("form.") {
+        return format!("attribute[{code}]");
+    }
+    match field {
+        "case_type" => "service_code".into(),
+        "district" => "attribute[district]".into(),
+        "contact.phone" => "phone".into(),
+        "contact.email" => "email".into(),
+        "contact.name" => "first_name".into(),
+        other => other.into(),
+    }
+}
+
+/// `GET requests/{id}.{json,xml}`: where a report made through Open311
+/// stands. Only such reports, and nothing personal: no description, no
+/// reporter, just the service, the state and the dates.
+async fn get_request(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, Open311Error> {
+    let (id, format) = split_format(&file)?;
+    check_jurisdiction(&state, &p, format)?;
+    let not_found =
+        || Open311Error::not_found(format, format!("service_request_id '{id}' not found"));
+    let number = kontakt_domain::case::CaseNumber::parse(id).map_err(|_| not_found())?;
+    let case = match state.cases.store().case(number).await {
+        Ok(Some(c)) if c.channel == Channel::Open311 => c,
+        _ => return Err(not_found()),
+    };
+    let catalog = state.cases.catalog();
+    let t = catalog.case_type(&case.case_type);
+    let closed = case.status == kontakt_domain::case::Status::Closed;
+    let body = json!([{
+        "service_request_id": case.number.to_string(),
+        "status": if closed { "closed" } else { "open" },
+        "service_code": case.case_type,
+        "service_name": t.map_or(case.case_type.as_str(), |t| t.name_sv.as_str()),
+        "agency_responsible": catalog.board(&case.board).map_or(case.board.as_str(), |b| b.name_sv.as_str()),
+        "requested_datetime": case.created_at.to_rfc3339(),
+        "updated_datetime": case.updated_at.to_rfc3339(),
+        "expected_datetime": case.feedback_deadline.map(|d| d.to_string()),
+    }]);
+    Ok(answer(format, "service_requests", body))
 }
 
 fn service(state: &AppState, t: &CaseType) -> Value {

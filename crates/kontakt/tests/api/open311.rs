@@ -104,4 +104,151 @@ async fn services_and_definitions(app: TestApp) {
     );
 }
 
+async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, Value) {
+    let r = app
+        .client
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .expect("post");
+    let status = r.status().as_u16();
+    let body = r.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
+}
+
+/// A civic app reports through `POST requests.json`: the report is an
+/// ordinary case (channel open311); bad reports are refused in the
+/// specification's error format and register nothing; the report's state
+/// can be followed without any personal data.
+async fn reports_become_cases(app: TestApp) {
+    let key = kontakt_app::tokens::issue(&app.store, "civic-app", &["intake"])
+        .await
+        .expect("key");
+    let before = app.case_count().await;
+    let good = [
+        ("api_key", key.as_str()),
+        ("service_code", "GATA-BELYS"),
+        ("description", "Gatlyktan är trasig sedan i måndags."),
+        ("address_string", "Hornsgatan 12"),
+        ("lat", "59.3173"),
+        ("long", "18.0626"),
+        ("attribute[location]", "Hornsgatan 12, utanför porten"),
+        ("attribute[extent]", "one"),
+        ("attribute[state]", "off"),
+        ("email", "anna@example.se"),
+        ("first_name", "Anna"),
+        ("last_name", "Lind"),
+    ];
+    // Refusals first: each names its reason and registers nothing.
+    let (status, errors) = post(&app, "/open311/v2/requests.json", &good[1..]).await;
+    assert_eq!(status, 403, "{errors}");
+    assert_eq!(errors[0]["code"], 403);
+    let mut wrong_key = good.to_vec();
+    wrong_key[0] = ("api_key", "kt_wrong");
+    assert_eq!(
+        post(&app, "/open311/v2/requests.json", &wrong_key).await.0,
+        403
+    );
+    let mut unknown = good.to_vec();
+    unknown[1] = ("service_code", "SOC-OROS");
+    let (status, errors) = post(&app, "/open311/v2/requests.json", &unknown).await;
+    assert_eq!(status, 400, "a non-public type is no service: {errors}");
+    let missing: Vec<_> = good
+        .iter()
+        .filter(|(k, _)| *k != "attribute[state]")
+        .cloned()
+        .collect();
+    let (status, errors) = post(&app, "/open311/v2/requests.json", &missing).await;
+    assert_eq!(status, 400);
+    assert!(
+        errors
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|e| e["description"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("attribute[state]"))),
+        "the missing attribute is named as Open311 names it: {errors}"
+    );
+    assert_eq!(app.case_count().await, before, "nothing registered");
+
+    let (status, answer) = post(&app, "/open311/v2/requests.json", &good).await;
+    assert_eq!(status, 200, "{answer}");
+    let id = answer[0]["service_request_id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    assert!(answer[0]["service_notice"]
+        .as_str()
+        .unwrap_or_default()
+        .contains(&id));
+    let (_, case) = app.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case["channel"], "open311");
+    assert_eq!(case["case_type"], "GATA-BELYS");
+    assert_eq!(case["form"]["state"], "off");
+    assert_eq!(case["feedback_channel"], "email");
+    assert!(case["description"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Hornsgatan 12"));
+
+    // Its state, for the app: nothing personal.
+    let (status, _, body) = raw(&app, &format!("/open311/v2/requests/{id}.json")).await;
+    assert_eq!(status, 200, "{body}");
+    let followed: Vec<Value> = serde_json::from_str(&body).expect("json");
+    assert_eq!(followed[0]["status"], "open");
+    assert_eq!(followed[0]["service_code"], "GATA-BELYS");
+    assert!(
+        !body.contains("Anna") && !body.contains("trasig"),
+        "no personal data: {body}"
+    );
+    let (_, _, xml) = raw(&app, &format!("/open311/v2/requests/{id}.xml")).await;
+    assert!(xml.contains("<service_requests><request><"), "{xml}");
+    // A case that did not come through Open311 is not there to follow.
+    let other = app.new_case().await;
+    let (status, _, _) = raw(&app, &format!("/open311/v2/requests/{other}.json")).await;
+    assert_eq!(status, 404);
+
+    // A district-bound service asks for the district, and gets it.
+    let (_, _, def) = raw(&app, "/open311/v2/services/FSK-KO.json").await;
+    assert!(def.contains("\"code\":\"district\""), "{def}");
+    let (status, answer) = post(
+        &app,
+        "/open311/v2/requests.xml",
+        &[
+            ("api_key", key.as_str()),
+            ("service_code", "FSK-KO"),
+            ("description", "Ansökan om förskoleplats."),
+            ("attribute[district]", "farsta"),
+            ("attribute[child_birth_date]", "2025-10-01"),
+            ("attribute[wanted_start]", "2027-08-01"),
+            ("attribute[care_form]", "preschool"),
+            ("attribute[districts_wanted][]", "farsta"),
+            ("attribute[districts_wanted][]", "alvsjo"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let xml = answer.as_str().unwrap_or_default();
+    assert!(xml.contains("<service_requests><request>"), "{xml}");
+    let id = xml
+        .split("<service_request_id>")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("id");
+    let (_, case) = app.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(case["district"], "farsta");
+    assert_eq!(case["board"], "SDN-FA");
+    assert_eq!(
+        case["form"]["districts_wanted"],
+        serde_json::json!(["farsta", "alvsjo"])
+    );
+    assert_eq!(case["contact"]["kind"], "anonymous");
+}
+
 on_both_backends!(services_and_definitions);
+on_both_backends!(reports_become_cases);

@@ -41,6 +41,7 @@ channel-e-service = E-service
 channel-letter = Letter
 channel-visit = Visit
 channel-social-media = Social media
+channel-open311 = Open311 (app)
 channel-chat = Chat
 
 ## Start page

@@ -41,6 +41,7 @@ channel-e-service = E-tjänst
 channel-letter = Brev
 channel-visit = Besök
 channel-social-media = Sociala medier
+channel-open311 = Open311 (app)
 channel-chat = Chatt
 
 ## Start page
