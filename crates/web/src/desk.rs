@@ -209,28 +209,34 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
             .collect();
         queues.push((group.clone(), cases));
     }
-    let mine: Vec<CaseSummary> = state
-        .cases
-        .list(
-            &CaseFilter {
-                assignee_person: Some(staff.actor.id.clone()),
-                limit: 100,
-                ..CaseFilter::default()
-            },
-            &staff.actor,
-            now,
-        )
-        .await?
-        .into_iter()
-        .filter(|c| c.status != Status::Closed)
-        .collect();
+    // Only an officer accepts hand-overs, so only an officer has cases of
+    // their own; for everyone else the (audited) search would be wasted.
+    let mine: Vec<CaseSummary> = if !staff.has(Role::Officer) {
+        Vec::new()
+    } else {
+        state
+            .cases
+            .list(
+                &CaseFilter {
+                    assignee_person: Some(staff.actor.id.clone()),
+                    limit: 100,
+                    ..CaseFilter::default()
+                },
+                &staff.actor,
+                now,
+            )
+            .await?
+            .into_iter()
+            .filter(|c| c.status != Status::Closed)
+            .collect()
+    };
     let catalog = state.cases.catalog();
     let lang = staff.lang;
     Ok(html! {
         p { a.button href="/cases/new" { (lang.t("desk-new-button")) } " "
             a.button href="/search" { (lang.t("desk-search-button")) } }
         div #queues data-live="/events" {
-        @if !mine.is_empty() || staff.has(Role::Officer) {
+        @if staff.has(Role::Officer) {
             section aria-labelledby="mine" {
                 h2 #mine { (lang.t("desk-mine")) " " span.count { "(" (mine.len()) ")" } }
                 (case_table(state, lang, &mine, &lang.t("desk-mine-caption")))

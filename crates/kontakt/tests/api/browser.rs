@@ -394,13 +394,14 @@ async fn desk_in_a_real_browser() {
     ] {
         assert!(source.contains(part), "the centre sees {part}");
     }
-    // The help dialog: "?" opens it, Esc closes it.
-    c.find(Locator::Css("main h1"))
-        .await
-        .expect("heading")
-        .click()
-        .await
-        .expect("focus the page");
+    // The help dialog: "?" opens it, Esc closes it, and the focus goes back
+    // to where it was.
+    c.execute(
+        "document.querySelector('a.language').focus(); return true;",
+        vec![],
+    )
+    .await
+    .expect("focus a link");
     keys(&c, "?").await;
     let open = c
         .execute("return document.getElementById('help').open;", vec![])
@@ -414,6 +415,14 @@ async fn desk_in_a_real_browser() {
         .await
         .expect("dialog state");
     assert_eq!(open, json!(false), "Esc closes it");
+    let back = c
+        .execute(
+            "return document.activeElement === document.querySelector('a.language');",
+            vec![],
+        )
+        .await
+        .expect("focus");
+    assert_eq!(back, json!(true), "the focus returns to where it was");
 
     // The English switch: the same card in English, then back.
     c.find(Locator::Css("a.language"))
