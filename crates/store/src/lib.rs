@@ -287,6 +287,16 @@ pub enum ContactRecord {
     Organisation(OrganisationRecord),
 }
 
+impl ContactRecord {
+    pub fn kind(&self) -> ContactKind {
+        match self {
+            ContactRecord::Anonymous => ContactKind::Anonymous,
+            ContactRecord::Person(_) => ContactKind::Person,
+            ContactRecord::Organisation(_) => ContactKind::Organisation,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryRecord {
     pub seq: u32,

@@ -1,8 +1,9 @@
 //! Open311 GeoReport v2 under `/open311/v2/`: civic apps find the city's
-//! services here and (later) report into the same case register. This part
-//! answers the read side that holds no personal data: service discovery,
-//! the service list and each service's definition (its form fields), in
-//! JSON and XML, with the specification's error format.
+//! services here and report into the same case register: service
+//! discovery, the service list and each service's definition (its form
+//! fields), reports (`POST requests`, with an API key), and their state
+//! (`GET requests`, `requests/{id}`, `tokens/{token}`) without any personal
+//! data, in JSON and XML, with the specification's error format.
 //!
 //! A service is a case type the catalog marks `public`; its attributes are
 //! the type's form fields, so the API, the desk and Open311 ask for the same
@@ -15,10 +16,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Form;
 use axum::Router;
+use chrono::DateTime;
 use chrono::Utc;
 use kontakt_app::cases::{Actor, CaseError, ContactInput, IntakeRequest};
-use kontakt_domain::case::Channel;
+use kontakt_domain::case::{CaseNumber, Channel, Status};
 use kontakt_domain::catalog::{CaseType, FieldKind};
+use kontakt_store::{CaseFilter, CaseSummary};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -29,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/open311/v2/{resource}", get(resource).post(post_request))
         .route("/open311/v2/services/{file}", get(service_definition))
         .route("/open311/v2/requests/{file}", get(get_request))
+        .route("/open311/v2/tokens/{file}", get(get_token))
 }
 
 /// The two formats of the specification, from a file name's extension.
@@ -78,7 +82,20 @@ fn split_format(file: &str) -> Result<(&str, Format), Open311Error> {
 #[derive(Deserialize, Default)]
 struct Params {
     jurisdiction_id: Option<String>,
+    // The filters of `GET requests`.
+    service_request_id: Option<String>,
+    service_code: Option<String>,
+    status: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
 }
+
+/// The most requests one `GET requests` answers, and the period it covers
+/// when the caller names none: the specification's defaults.
+const LIST_LIMIT: usize = 1000;
+const DEFAULT_DAYS: i64 = 90;
+/// How many ids one `service_request_id` list may name.
+const MAX_IDS: usize = 100;
 
 /// A request for another jurisdiction is answered as the specification says:
 /// 404 with the reason.
@@ -102,6 +119,7 @@ async fn resource(
     check_jurisdiction(&state, &p, format)?;
     Ok(match name {
         "discovery" => answer(format, "discovery", discovery(&state)),
+        "requests" => list_requests(&state, &p, format).await?,
         "services" => {
             let services: Vec<Value> = state
                 .cases
@@ -227,6 +245,7 @@ async fn post_request(
         &state,
         &Params {
             jurisdiction_id: get("jurisdiction_id").map(str::to_owned),
+            ..Params::default()
         },
         format,
     )?;
@@ -355,7 +374,7 @@ async fn post_request(
             Ok(answer(
                 format,
                 "service_requests",
-                json!([{"service_request_id": intake.number.to_string(), "service_notice": notice, "account_id": null}]),
+                json!([{"service_request_id": intake.number.to_string(), "token": intake.number.to_string(), "service_notice": notice, "account_id": null}]),
             ))
         }
         Err(CaseError::Invalid(errors)) => {
@@ -394,9 +413,58 @@ fn open311_field(field: &str) -> String {
     }
 }
 
+/// A report made through Open311, as the app may see it. Nothing
+/// personal: no description, no reporter, just the service, the state and
+/// the dates. Only reports made through Open311 are shown at all, so a
+/// phone call or a letter never appears in a public list.
+async fn open311_report(state: &AppState, number: CaseNumber) -> Result<Option<CaseSummary>, ()> {
+    match state.cases.store().case(number).await {
+        Ok(Some(c)) if c.channel == Channel::Open311 => Ok(Some(CaseSummary {
+            number: c.number,
+            case_type: c.case_type,
+            board: c.board,
+            district: c.district,
+            channel: c.channel,
+            status: c.status,
+            resolution: c.resolution,
+            assignee_group: c.assignee_group,
+            contact_kind: c.contact.kind(),
+            feedback_deadline: c.feedback_deadline,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        })),
+        Ok(_) => Ok(None),
+        Err(_) => Err(()),
+    }
+}
+
+fn request_json(state: &AppState, case: &CaseSummary) -> Value {
+    let catalog = state.cases.catalog();
+    let t = catalog.case_type(&case.case_type);
+    json!({
+        "service_request_id": case.number.to_string(),
+        // Registration is immediate, so the token is the id itself.
+        "token": case.number.to_string(),
+        "status": if case.status == Status::Closed { "closed" } else { "open" },
+        "service_code": case.case_type,
+        "service_name": t.map_or(case.case_type.as_str(), |t| t.name_sv.as_str()),
+        "agency_responsible": catalog.board(&case.board).map_or(case.board.as_str(), |b| b.name_sv.as_str()),
+        "requested_datetime": case.created_at.to_rfc3339(),
+        "updated_datetime": case.updated_at.to_rfc3339(),
+        "expected_datetime": case.feedback_deadline.map(|d| d.to_string()),
+    })
+}
+
+fn unavailable(format: Format) -> Open311Error {
+    Open311Error {
+        format,
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        description: "the register could not be read; try again".into(),
+    }
+}
+
 /// `GET requests/{id}.{json,xml}`: where a report made through Open311
-/// stands. Only such reports, and nothing personal: no description, no
-/// reporter, just the service, the state and the dates.
+/// stands.
 async fn get_request(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -406,25 +474,154 @@ async fn get_request(
     check_jurisdiction(&state, &p, format)?;
     let not_found =
         || Open311Error::not_found(format, format!("service_request_id '{id}' not found"));
-    let number = kontakt_domain::case::CaseNumber::parse(id).map_err(|_| not_found())?;
-    let case = match state.cases.store().case(number).await {
-        Ok(Some(c)) if c.channel == Channel::Open311 => c,
-        _ => return Err(not_found()),
+    let number = CaseNumber::parse(id).map_err(|_| not_found())?;
+    let case = open311_report(&state, number)
+        .await
+        .map_err(|()| unavailable(format))?
+        .ok_or_else(not_found)?;
+    Ok(answer(
+        format,
+        "service_requests",
+        json!([request_json(&state, &case)]),
+    ))
+}
+
+/// `GET tokens/{token}.{json,xml}`: the request a token stands for. Kontakt
+/// registers a report while the app waits, so every token already has its
+/// request: the token is the request's id.
+async fn get_token(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(p): Query<Params>,
+) -> Result<Response, Open311Error> {
+    let (token, format) = split_format(&file)?;
+    check_jurisdiction(&state, &p, format)?;
+    let not_found = || Open311Error::not_found(format, format!("token '{token}' not found"));
+    let number = CaseNumber::parse(token).map_err(|_| not_found())?;
+    open311_report(&state, number)
+        .await
+        .map_err(|()| unavailable(format))?
+        .ok_or_else(not_found)?;
+    Ok(answer(
+        format,
+        "service_requests",
+        json!([{"service_request_id": token, "token": token}]),
+    ))
+}
+
+/// `GET requests.{json,xml}`: reports made through Open311, newest first,
+/// filtered as the specification says — by a list of ids (then every other
+/// filter is ignored), by service codes (comma-separated), by status (open
+/// or closed) and by the period they were made in (RFC 3339; the last 90
+/// days unless the caller names a start). At most 1 000 are answered.
+async fn list_requests(
+    state: &AppState,
+    p: &Params,
+    format: Format,
+) -> Result<Response, Open311Error> {
+    let bad = |description: String| Open311Error {
+        format,
+        status: StatusCode::BAD_REQUEST,
+        description,
+    };
+    let list = |v: &Option<String>| -> Vec<String> {
+        v.as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let ids = list(&p.service_request_id);
+    let mut found = Vec::new();
+    if !ids.is_empty() {
+        if ids.len() > MAX_IDS {
+            return Err(bad(format!(
+                "service_request_id names more than {MAX_IDS} ids"
+            )));
+        }
+        for id in &ids {
+            let Ok(number) = CaseNumber::parse(id) else {
+                continue;
+            };
+            if let Some(case) = open311_report(state, number)
+                .await
+                .map_err(|()| unavailable(format))?
+            {
+                found.push(case);
+            }
+        }
+        let body = found.iter().map(|c| request_json(state, c)).collect();
+        return Ok(answer(format, "service_requests", Value::Array(body)));
+    }
+    let date = |name: &str, v: &Option<String>| -> Result<Option<DateTime<Utc>>, Open311Error> {
+        match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => DateTime::parse_from_rfc3339(v)
+                .map(|d| Some(d.with_timezone(&Utc)))
+                .map_err(|_| bad(format!("{name} '{v}' is not a date and time (RFC 3339, e.g. 2026-11-23T08:00:00+01:00)"))),
+        }
+    };
+    let end = date("end_date", &p.end_date)?;
+    let start = date("start_date", &p.start_date)?
+        .unwrap_or_else(|| end.unwrap_or_else(Utc::now) - chrono::Duration::days(DEFAULT_DAYS));
+    if end.is_some_and(|end| end < start) {
+        return Err(bad("end_date is before start_date".into()));
+    }
+    let statuses: Vec<Option<Status>> = match p.status.as_deref().map(str::trim) {
+        None | Some("") => vec![None],
+        Some("closed") => vec![Some(Status::Closed)],
+        Some("open") => Status::ALL
+            .iter()
+            .filter(|s| **s != Status::Closed)
+            .map(|s| Some(*s))
+            .collect(),
+        Some(other) => return Err(bad(format!("status '{other}' is neither open nor closed"))),
     };
     let catalog = state.cases.catalog();
-    let t = catalog.case_type(&case.case_type);
-    let closed = case.status == kontakt_domain::case::Status::Closed;
-    let body = json!([{
-        "service_request_id": case.number.to_string(),
-        "status": if closed { "closed" } else { "open" },
-        "service_code": case.case_type,
-        "service_name": t.map_or(case.case_type.as_str(), |t| t.name_sv.as_str()),
-        "agency_responsible": catalog.board(&case.board).map_or(case.board.as_str(), |b| b.name_sv.as_str()),
-        "requested_datetime": case.created_at.to_rfc3339(),
-        "updated_datetime": case.updated_at.to_rfc3339(),
-        "expected_datetime": case.feedback_deadline.map(|d| d.to_string()),
-    }]);
-    Ok(answer(format, "service_requests", body))
+    let codes = list(&p.service_code);
+    for code in &codes {
+        if catalog.case_type(code).is_none_or(|t| !t.public) {
+            return Err(bad(format!("service_code '{code}' is not a service")));
+        }
+    }
+    let codes: Vec<Option<String>> = if codes.is_empty() {
+        vec![None]
+    } else {
+        codes.into_iter().map(Some).collect()
+    };
+    // One query per code and status (each uses the channel index), merged
+    // newest first.
+    for code in &codes {
+        for status in &statuses {
+            let filter = CaseFilter {
+                channel: Some(Channel::Open311),
+                case_type: code.clone(),
+                status: *status,
+                created_from: Some(start),
+                created_to: end,
+                limit: LIST_LIMIT as u32,
+                ..CaseFilter::default()
+            };
+            found.extend(
+                state
+                    .cases
+                    .store()
+                    .list_cases(&filter)
+                    .await
+                    .map_err(|_| unavailable(format))?,
+            );
+        }
+    }
+    found.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then(b.number.cmp(&a.number))
+    });
+    found.truncate(LIST_LIMIT);
+    let body = found.iter().map(|c| request_json(state, c)).collect();
+    Ok(answer(format, "service_requests", Value::Array(body)))
 }
 
 fn service(state: &AppState, t: &CaseType) -> Value {

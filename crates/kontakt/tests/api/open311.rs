@@ -248,6 +248,87 @@ async fn reports_become_cases(app: TestApp) {
         serde_json::json!(["farsta", "alvsjo"])
     );
     assert_eq!(case["contact"]["kind"], "anonymous");
+
+    // The list: both reports, newest first, and never the phone case.
+    let street = answer_id_of(&app, "GATA-BELYS").await;
+    let list = |query: &str| {
+        let path = format!("/open311/v2/requests.json{query}");
+        let app = &app;
+        async move {
+            let (status, _, body) = raw(app, &path).await;
+            (
+                status,
+                serde_json::from_str::<Value>(&body).unwrap_or(Value::String(body)),
+            )
+        }
+    };
+    let (status, all) = list("").await;
+    assert_eq!(status, 200, "{all}");
+    let ids: Vec<&str> = all
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["service_request_id"].as_str())
+        .collect();
+    assert_eq!(ids, [id, street.as_str()], "newest first: {all}");
+    assert!(!all.to_string().contains(&other.to_string()));
+    assert!(!all.to_string().contains("Anna"), "no personal data: {all}");
+    let (_, lights) = list("?service_code=GATA-BELYS").await;
+    assert_eq!(lights.as_array().map(Vec::len), Some(1), "{lights}");
+    let (_, both) = list("?service_code=GATA-BELYS,FSK-KO&status=open").await;
+    assert_eq!(both.as_array().map(Vec::len), Some(2), "{both}");
+    let (_, closed) = list("?status=closed").await;
+    assert_eq!(closed, serde_json::json!([]));
+    let (_, later) = list("?start_date=2099-01-01T00:00:00Z").await;
+    assert_eq!(later, serde_json::json!([]));
+    let (_, by_id) = list(&format!(
+        "?service_request_id={street},{other},KC-1999-1&status=closed"
+    ))
+    .await;
+    assert_eq!(
+        by_id.as_array().map(Vec::len),
+        Some(1),
+        "ids win over other filters, and only Open311 reports: {by_id}"
+    );
+    for bad in [
+        "?status=pending",
+        "?start_date=yesterday",
+        "?start_date=2026-11-20T00:00:00Z&end_date=2026-11-01T00:00:00Z",
+        "?service_code=SOC-OROS",
+    ] {
+        let (status, errors) = list(bad).await;
+        assert_eq!(status, 400, "{bad}: {errors}");
+        assert_eq!(errors[0]["code"], 400, "{bad}: {errors}");
+    }
+    let (status, _, xml) = raw(&app, "/open311/v2/requests.xml?service_code=FSK-KO").await;
+    assert_eq!(status, 200);
+    assert!(
+        xml.contains("<service_requests><request><agency_responsible>"),
+        "{xml}"
+    );
+
+    // A token names its request; an unknown one is the specification's 404.
+    let (status, _, token) = raw(&app, &format!("/open311/v2/tokens/{street}.json")).await;
+    assert_eq!(status, 200, "{token}");
+    assert!(
+        token.contains(&format!("\"service_request_id\":\"{street}\"")),
+        "{token}"
+    );
+    let (status, _, _) = raw(&app, &format!("/open311/v2/tokens/{other}.json")).await;
+    assert_eq!(status, 404);
+    let (status, _, _) = raw(&app, "/open311/v2/tokens/nonsense.xml").await;
+    assert_eq!(status, 404);
+}
+
+/// The newest Open311 report of a type, from the register itself.
+async fn answer_id_of(app: &TestApp, code: &str) -> String {
+    let (_, list) = app
+        .get(&format!("/api/v1/cases?channel=open311&case_type={code}"))
+        .await;
+    list["items"][0]["number"]
+        .as_str()
+        .expect("a report")
+        .to_owned()
 }
 
 on_both_backends!(services_and_definitions);
