@@ -75,3 +75,14 @@ if [ ! -f "$browser_dir/node_modules/axe-core/axe.min.js" ]; then
 fi
 echo "export KONTAKT_TEST_AXE=$browser_dir/node_modules/axe-core/axe.min.js"
 echo "export KONTAKT_TEST_CHROMEDRIVER=$(command -v chromedriver)"
+
+# --- The SMS gateway Kannel (bearerbox, smsbox) and its fake SMS centre
+# (kannel-extras' fakesmsc). Each SMS test starts its own private gateway
+# on free ports (tests/api/sms.rs), so only the programs are needed here.
+apt_install kannel kannel-extras
+echo "export KONTAKT_TEST_KANNEL=/usr/sbin"
+echo "export KONTAKT_TEST_FAKESMSC=/usr/lib/kannel/test/fakesmsc"
+
+# --- A real mail server (Postfix and Dovecot) on loopback, for the e-mail
+# tests: its own script, as it is long; its export lines pass through.
+bash "$root/scripts/mail-server.sh" "$state"

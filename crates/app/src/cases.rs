@@ -289,6 +289,72 @@ pub struct Intake {
     pub feedback_deadline: Option<NaiveDate>,
 }
 
+/// A file that came with a message (a mail's attachment).
+#[derive(Debug, Clone)]
+pub struct InboundFile {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
+}
+
+/// What a message that came by itself brings besides its text.
+#[derive(Debug, Clone, Default)]
+pub struct Arrival {
+    pub files: Vec<InboundFile>,
+    /// The message's own id (a mail's Message-ID), so it is registered once.
+    pub intake_key: Option<String>,
+}
+
+impl Arrival {
+    /// The attachment entries and their files; a file name is cleaned of
+    /// path characters rather than refused, since the sender cannot be
+    /// asked to rename it.
+    fn entries(&self) -> Result<(Vec<EntryBody>, Vec<NewBlob>), CaseError> {
+        let mut entries = Vec::new();
+        let mut blobs = Vec::new();
+        for (i, f) in self.files.iter().enumerate() {
+            if f.content.len() > limits::ATTACHMENT_BYTES {
+                return Err(invalid(
+                    &format!("files[{i}]"),
+                    format!("is larger than {} bytes", limits::ATTACHMENT_BYTES),
+                ));
+            }
+            let mut name: String = f
+                .file_name
+                .chars()
+                .map(|c| {
+                    if matches!(c, '/' | '\\' | '\0') || c.is_control() {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .take(limits::FILE_NAME_CHARS)
+                .collect();
+            if name.trim().is_empty() {
+                name = format!("bilaga-{}", i + 1);
+            }
+            let content_type = if is_mime_type(&f.content_type) {
+                f.content_type.clone()
+            } else {
+                "application/octet-stream".into()
+            };
+            let sha256 = hex::encode(Sha256::digest(&f.content));
+            entries.push(EntryBody::Attachment {
+                file_name: name.trim().to_owned(),
+                content_type,
+                size: f.content.len() as u64,
+                sha256: sha256.clone(),
+            });
+            blobs.push(NewBlob {
+                sha256,
+                content: f.content.clone(),
+            });
+        }
+        Ok((entries, blobs))
+    }
+}
+
 /// Why personal data is read when the caller does not say: the contact
 /// centre's task.
 pub const DEFAULT_PURPOSE: &str = "case_handling";
@@ -350,6 +416,7 @@ pub struct CaseService {
     /// open desks can refresh their queues; what each desk may see is then
     /// decided by its own, access-checked reload.
     changes: tokio::sync::broadcast::Sender<()>,
+    messages: crate::messages::MessageSettings,
 }
 
 impl CaseService {
@@ -359,7 +426,14 @@ impl CaseService {
             store,
             catalog,
             changes,
+            messages: crate::messages::MessageSettings::default(),
         }
+    }
+
+    /// Who the messages to residents come from.
+    pub fn with_messages(mut self, messages: crate::messages::MessageSettings) -> Self {
+        self.messages = messages;
+        self
     }
 
     /// Notices of case changes (see `changes`).
@@ -387,6 +461,10 @@ impl CaseService {
         &self.catalog
     }
 
+    pub fn message_settings(&self) -> &crate::messages::MessageSettings {
+        &self.messages
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
@@ -399,10 +477,34 @@ impl CaseService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Intake, CaseError> {
+        self.intake_arrival(req, Arrival::default(), actor, now)
+            .await
+    }
+
+    /// `intake` for a message that came by itself (a mail, an SMS), with
+    /// its files and its id: a message registered before is refused with
+    /// `StoreError::AlreadyRegistered`, so fetching it twice does no harm.
+    pub async fn intake_arrival(
+        &self,
+        req: IntakeRequest,
+        arrival: Arrival,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Intake, CaseError> {
+        let (files, blobs) = arrival.entries()?;
         if let Some(number) = req.attach_to.as_deref() {
-            return self.attach(number, &req, actor, now).await;
+            return self
+                .attach(number, &req, (files, blobs, arrival.intake_key), actor, now)
+                .await;
         }
         let mut new = self.validate_new_case(req, actor, now)?;
+        new.entries.extend(files.into_iter().map(|body| NewEntry {
+            at: now,
+            author: actor.id.clone(),
+            body,
+        }));
+        new.blobs = blobs;
+        new.intake_key = arrival.intake_key;
         let facts = CaseFacts {
             board: &new.board,
             service_area: &new.service_area,
@@ -434,6 +536,13 @@ impl CaseService {
             &new.board,
             Outcome::Allowed,
             serde_json::json!({"case_type": new.case_type, "channel": new.channel.as_str()}),
+        ));
+        // The acknowledgement is queued with the case: if the case exists,
+        // so does the promise to tell the resident its number.
+        new.outbox.extend(crate::messages::acknowledgement(
+            &self.catalog,
+            &self.messages,
+            &new,
         ));
         let (status, feedback_deadline) = (new.status, new.feedback_deadline);
         Ok(Intake {
@@ -624,6 +733,9 @@ impl CaseService {
             handed_over: false,
             entries,
             audit: None,
+            outbox: vec![],
+            blobs: vec![],
+            intake_key: None,
         })
     }
 
@@ -703,6 +815,7 @@ impl CaseService {
         &self,
         number: &str,
         req: &IntakeRequest,
+        (files, blobs, intake_key): (Vec<EntryBody>, Vec<NewBlob>, Option<String>),
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Intake, CaseError> {
@@ -745,9 +858,9 @@ impl CaseService {
         let (Some(number), Some(channel), Some(text)) = (number, channel, text) else {
             return Err(CaseError::Invalid(vec![]));
         };
-        // A case the actor may not change does not exist for them.
+        // A case the actor may not add to does not exist for them.
         let case = match self
-            .load_visible(&number.to_string(), actor, Action::Change, now)
+            .load_visible(&number.to_string(), actor, Action::Append, now)
             .await
         {
             Ok((case, _)) => case,
@@ -757,6 +870,7 @@ impl CaseService {
             Err(e) => return Err(e),
         };
         let mut entries = vec![EntryBody::MessageIn { channel, text }];
+        entries.extend(files);
         // New information on a closed case reopens it, so it reaches someone
         // instead of resting unseen in a closed timeline.
         let reopen = case.status == Status::Closed;
@@ -792,6 +906,8 @@ impl CaseService {
                 &case,
                 serde_json::json!({"channel": channel.as_str()}),
             )],
+            blobs,
+            intake_key,
             ..CaseUpdate::default()
         };
         match self.update_case(number, update).await {
@@ -1279,6 +1395,7 @@ impl CaseService {
                 let Some(channel) = channel else {
                     return Err(CaseError::Invalid(vec![]));
                 };
+                update.outbox = self.message_to_resident(&case, channel, &text).await?;
                 update.entries = vec![
                     EntryBody::MessageOut { channel, text },
                     EntryBody::StatusChanged {
@@ -1308,6 +1425,52 @@ impl CaseService {
             return Ok(None);
         }
         self.read(number, actor, now).await.map(Some)
+    }
+
+    /// What goes out when a message to the resident is recorded: on e-mail
+    /// and SMS Kontakt sends it itself (threaded after the case's earlier
+    /// messages), so it must have the address; on the other channels the
+    /// entry records what was said (on the phone, by letter).
+    async fn message_to_resident(
+        &self,
+        case: &CaseRecord,
+        channel: Channel,
+        text: &str,
+    ) -> Result<Vec<kontakt_store::outbox::NewOutbound>, CaseError> {
+        use kontakt_domain::message::OutboundChannel;
+        let outbound = match channel {
+            Channel::Email => OutboundChannel::Email,
+            Channel::Sms => OutboundChannel::Sms,
+            _ => return Ok(vec![]),
+        };
+        let earlier = self.store.case_outbox(case.number).await?;
+        match crate::messages::reply(&self.messages, case, outbound, text, &earlier) {
+            Some(message)
+                if outbound == OutboundChannel::Sms
+                    && kontakt_domain::sms::parts(&message.body).len() > crate::sms::MAX_PARTS =>
+            {
+                Err(invalid(
+                    "text",
+                    format!(
+                        "is too long for SMS ({} parts, at most {}); send it by e-mail or letter",
+                        kontakt_domain::sms::parts(&message.body).len(),
+                        crate::sms::MAX_PARTS
+                    ),
+                ))
+            }
+            Some(message) => Ok(vec![message]),
+            None => Err(invalid(
+                "channel",
+                match outbound {
+                    OutboundChannel::Email => {
+                        "the case has no e-mail address to send to; choose another channel"
+                    }
+                    OutboundChannel::Sms => {
+                        "the case has no mobile number to send to; choose another channel"
+                    }
+                },
+            )),
+        }
     }
 
     pub async fn add_entry(
@@ -1462,10 +1625,17 @@ impl CaseService {
         let Some(body) = body else {
             return Err(CaseError::Invalid(vec![]));
         };
+        let outbox = match &body {
+            EntryBody::MessageOut { channel, text } => {
+                self.message_to_resident(&case, *channel, text).await?
+            }
+            _ => vec![],
+        };
         let update = CaseUpdate {
             at: now,
             author: actor.id.clone(),
             entries: vec![body],
+            outbox,
             blob,
             audit: vec![change_event(
                 actor,
@@ -1793,6 +1963,14 @@ fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
         case.description = WITHHELD.into();
         case.form.clear();
     }
+    for message in &mut case.outbox {
+        if !contact {
+            message.recipient = WITHHELD.into();
+        }
+        if !text {
+            message.body = WITHHELD.into();
+        }
+    }
     for entry in &mut case.entries {
         match &mut entry.body {
             EntryBody::Registered { contact_given, .. } => {
@@ -1895,6 +2073,7 @@ mod tests {
             updated_at: at,
             closed_at: None,
             related: vec![],
+            outbox: vec![],
             entries: vec![
                 entry(
                     1,

@@ -4,9 +4,13 @@
 
 pub mod audit;
 pub mod cases;
+pub mod dispatch;
 pub mod generator;
+pub mod mail_in;
+pub mod messages;
 pub mod review;
 pub mod rights;
+pub mod sms;
 pub mod sso;
 pub mod staff;
 pub mod tokens;

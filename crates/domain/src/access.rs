@@ -54,6 +54,9 @@ pub enum Action {
     Read,
     /// Add to or change a case: entries, status, hand-over, links, deadline.
     Change,
+    /// Add what the resident sent (a message and its files) to their case,
+    /// without reading it: how a reply by e-mail or SMS finds its case.
+    Append,
 }
 
 /// The facts about a case that access depends on.
@@ -85,7 +88,10 @@ pub fn decide(catalog: &Catalog, p: &Principal, action: Action, case: CaseFacts)
     // Registering a contact must always be possible for whoever takes
     // contacts, or something acknowledged could be lost; seeing or changing
     // a protected person's case needs the explicit permission.
-    if case.protected && action != Action::Create && !p.protected_identity {
+    // Appending what the resident sent is as necessary as registering it,
+    // and reveals nothing, so for the intake channels it is not blocked either.
+    let intake_append = action == Action::Append && p.has(Role::Intake);
+    if case.protected && action != Action::Create && !intake_append && !p.protected_identity {
         return Decision::Deny("the case concerns a person with protected identity");
     }
     let mut seen: Vec<PersonalData> = Vec::new();
@@ -123,7 +129,7 @@ pub fn decide(catalog: &Catalog, p: &Principal, action: Action, case: CaseFacts)
             }
             Role::Registrar => grant(&PersonalData::ALL),
             Role::Intake => {
-                if action == Action::Create {
+                if matches!(action, Action::Create | Action::Append) {
                     grant(&[]);
                 }
             }
@@ -279,6 +285,11 @@ mod tests {
             (&[Administrator], &[], false, Change, preschool, false),
             (&[Intake], &[], false, Create, preschool, true),
             (&[Intake], &[], false, Read, preschool, false),
+            (&[Intake], &[], false, Change, preschool, false),
+            (&[Intake], &[], false, Append, preschool, true),
+            (&[Intake], &[], false, Append, protected, true),
+            (&[AgentL1], &[], false, Append, protected, false),
+            (&[Analyst], &[], false, Append, preschool, false),
             (&[], &[], false, Read, preschool, false),
             (&[Analyst, AgentL1], &[], false, Read, preschool, true),
         ];

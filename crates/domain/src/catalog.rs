@@ -208,6 +208,10 @@ pub struct CaseType {
     pub public: bool,
     pub guidance_sv: Option<String>,
     pub guidance_en: Option<String>,
+    /// What happens next, told to the resident in the acknowledgement
+    /// (else a sentence made from the type's board and deadline).
+    pub next_steps_sv: Option<String>,
+    pub next_steps_en: Option<String>,
     pub fields: Vec<FormField>,
 }
 
@@ -224,7 +228,19 @@ pub struct Catalog {
     pub case_types: Vec<CaseType>,
     /// The processing agreements, at most one per board.
     pub agreements: Vec<Agreement>,
+    /// The city's public e-mail addresses Kontakt reads, and the case type
+    /// a new mail to each becomes. The first is the centre's own address,
+    /// which takes mail to any other address.
+    pub mailboxes: Vec<Mailbox>,
     by_code: Index,
+}
+
+/// A public e-mail address and the case type mail to it becomes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mailbox {
+    /// Lower case.
+    pub address: String,
+    pub case_type: String,
 }
 
 /// Which personal data the centre's staff may see under an agreement.
@@ -303,6 +319,19 @@ impl Catalog {
                 Err(CatalogErrors(ctx.errors))
             }
         }
+    }
+
+    /// The mailbox a mail to one of these addresses belongs to: the first
+    /// listed address that matches, else the centre's own (the first).
+    pub fn mailbox_for<'a>(
+        &self,
+        addresses: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&Mailbox> {
+        let addresses: Vec<String> = addresses.into_iter().map(str::to_lowercase).collect();
+        self.mailboxes
+            .iter()
+            .find(|m| addresses.contains(&m.address))
+            .or(self.mailboxes.first())
     }
 
     pub fn case_type(&self, code: &str) -> Option<&CaseType> {
@@ -1074,6 +1103,32 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
         })
         .collect::<Vec<_>>();
 
+    let mailboxes = top
+        .tables(ctx, "mailboxes")
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, (t, span))| {
+            let mut f = Fields::new(t, format!("mailboxes[{i}]"), span);
+            let address = f.string(ctx, "address");
+            let case_type = f.code(ctx, "case_type");
+            if let Some(a) = &address {
+                let parts: Vec<&str> = a.split('@').collect();
+                if parts.len() != 2
+                    || parts
+                        .iter()
+                        .any(|p| p.is_empty() || p.contains(char::is_whitespace))
+                {
+                    f.problem(ctx, "address", format!("'{a}' is not an e-mail address"));
+                }
+            }
+            f.finish(ctx);
+            Some(Mailbox {
+                address: address?.to_lowercase(),
+                case_type: case_type?,
+            })
+        })
+        .collect::<Vec<_>>();
+
     top.finish(ctx);
 
     let mut catalog = Catalog {
@@ -1086,6 +1141,7 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
         staff,
         case_types,
         agreements,
+        mailboxes,
         by_code: Index::default(),
     };
     resolve(ctx, &mut catalog, &doc, &case_type_spans);
@@ -1132,6 +1188,8 @@ fn read_case_type(
     let public = f.bool(ctx, "public", false);
     let guidance_sv = f.opt_string(ctx, "guidance_sv");
     let guidance_en = f.opt_string(ctx, "guidance_en");
+    let next_steps_sv = f.opt_string(ctx, "next_steps_sv");
+    let next_steps_en = f.opt_string(ctx, "next_steps_en");
     let path = f.path.clone();
     let mut fields = Vec::new();
     let mut field_codes = HashSet::new();
@@ -1164,6 +1222,8 @@ fn read_case_type(
         public,
         guidance_sv,
         guidance_en,
+        next_steps_sv,
+        next_steps_en,
         fields,
     })
 }
@@ -1371,6 +1431,46 @@ fn resolve(
                     ),
                 );
             }
+        }
+    }
+
+    // A mail cannot fill in a form, and cannot name a district: a mailbox
+    // leads to a type that needs neither.
+    let mut addresses = HashSet::new();
+    for (i, m) in c.mailboxes.iter().enumerate() {
+        let at = |k: &str| format!("mailboxes[{i}].{k}");
+        if !addresses.insert(m.address.as_str()) {
+            ctx.error(
+                span_of("mailboxes", i),
+                at("address"),
+                format!("'{}' is listed twice", m.address),
+            );
+        }
+        match c
+            .by_code
+            .case_types
+            .get(&m.case_type)
+            .map(|&j| &c.case_types[j])
+        {
+            None => ctx.error(
+                span_of("mailboxes", i),
+                at("case_type"),
+                format!("unknown case type '{}'", m.case_type),
+            ),
+            Some(t) if t.fields.iter().any(|f| f.required) => ctx.error(
+                span_of("mailboxes", i),
+                at("case_type"),
+                format!(
+                    "'{}' has required form fields, which a mail cannot fill in",
+                    t.code
+                ),
+            ),
+            Some(t) if t.responsible == Responsible::DistrictBoard => ctx.error(
+                span_of("mailboxes", i),
+                at("case_type"),
+                format!("'{}' needs a district, which a mail does not name", t.code),
+            ),
+            Some(_) => {}
         }
     }
 

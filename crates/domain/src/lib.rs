@@ -39,5 +39,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod contact;
+pub mod message;
 pub mod personnummer;
+pub mod sms;
 pub mod text;

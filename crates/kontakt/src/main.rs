@@ -9,10 +9,13 @@ use anyhow::{bail, Context};
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use kontakt_app::cases::{Actor, CaseService};
+use kontakt_app::dispatch::{Dispatcher, RetryPolicy, SmtpTransport};
 use kontakt_app::generator::{generate_into, GeneratorConfig};
+use kontakt_app::messages::MessageSettings;
 use kontakt_app::staff::{LoginPolicy, NewAccount, StaffService};
 use kontakt_app::tokens;
 use kontakt_domain::catalog::Catalog;
+use kontakt_domain::message::OutboundChannel;
 use kontakt_store::OpenMode;
 
 mod bench;
@@ -281,6 +284,13 @@ struct Config {
     sso: Option<kontakt_app::sso::SsoConfig>,
     /// The nightly retention job (optional; off when absent).
     retention: Option<RetentionConfig>,
+    /// The mail server acknowledgements and replies go out through
+    /// (optional; without it e-mail waits in the outbox).
+    mail: Option<kontakt_app::dispatch::SmtpConfig>,
+    /// The mailbox residents write to, read over IMAP (optional).
+    mail_in: Option<kontakt_app::mail_in::ImapConfig>,
+    /// The SMS gateway (Kannel's HTTP interface; optional).
+    sms: Option<kontakt_app::sms::KannelConfig>,
     /// The reverse proxies whose X-Forwarded-For names the client.
     #[serde(default)]
     trusted_proxies: Vec<std::net::IpAddr>,
@@ -621,7 +631,10 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     )
     .await?;
     let catalog = Arc::new(load_catalog(None)?);
-    let service = Arc::new(CaseService::new(store.clone(), catalog.clone()));
+    let service = Arc::new(
+        CaseService::new(store.clone(), catalog.clone())
+            .with_messages(MessageSettings::for_city(&catalog, None)),
+    );
     let staff = staff_service(&store, &catalog);
     if store.meta("demo.generated").await?.is_none() {
         eprintln!("Generating {cases} cases of a synthetic year in Stockholm (seed {seed}) …");
@@ -720,8 +733,42 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
         ));
     }
     tokio::spawn(purge_sessions(staff.clone()));
-    let state = kontakt_web::AppState::new(Arc::new(CaseService::new(store, catalog)), staff, sso)
+    let mut dispatcher = Dispatcher::new(store.clone(), RetryPolicy::default());
+    let mut mail_domain = None;
+    if let Some(mail) = &config.mail {
+        let smtp = SmtpTransport::new(mail)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", config_path.display()))?;
+        mail_domain = Some(smtp.domain());
+        dispatcher = dispatcher.with(OutboundChannel::Email, Arc::new(smtp));
+    }
+    if let Some(sms) = &config.sms {
+        sms.check(&catalog)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", config_path.display()))?;
+        dispatcher = dispatcher.with(
+            OutboundChannel::Sms,
+            Arc::new(kontakt_app::sms::KannelTransport::new(sms.clone())),
+        );
+    }
+    let cases = Arc::new(
+        CaseService::new(store, catalog.clone())
+            .with_messages(MessageSettings::for_city(&catalog, mail_domain)),
+    );
+    if !dispatcher.is_empty() {
+        dispatcher.spawn(cases.subscribe());
+    }
+    if let Some(imap) = config.mail_in.clone() {
+        imap.check()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", config_path.display()))?;
+        kontakt_app::mail_in::spawn_poller(
+            kontakt_app::mail_in::MailIntake::new(cases.clone()),
+            imap,
+        );
+    }
+    let mut state = kontakt_web::AppState::new(cases, staff, sso)
         .with_trusted_proxies(config.trusted_proxies.clone());
+    if let Some(sms) = config.sms.clone() {
+        state = state.with_sms(sms);
+    }
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

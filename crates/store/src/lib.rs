@@ -21,6 +21,7 @@ use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneN
 use kontakt_domain::personnummer::Personnummer;
 
 mod migrate;
+pub mod outbox;
 pub mod postgres;
 pub mod rights;
 mod rows;
@@ -41,6 +42,9 @@ pub enum StoreError {
     Database(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// A message with this intake key was registered before, on this case.
+    #[error("already registered on case {0}")]
+    AlreadyRegistered(CaseNumber),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -104,6 +108,26 @@ pub trait Store: Send + Sync {
     async fn case(&self, number: CaseNumber) -> Result<Option<CaseRecord>>;
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>>;
     async fn count_cases(&self) -> Result<u64>;
+
+    /// Claims due messages for sending (see `outbox`).
+    async fn claim_outbound(&self, claim: outbox::Claim) -> Result<Vec<outbox::OutboundMessage>>;
+    /// Records how sending a claimed message went.
+    async fn record_outbound(&self, result: outbox::OutboundResult) -> Result<()>;
+    /// The message Kontakt sent with this Message-ID (or SMS reference).
+    async fn outbound_by_message_id(
+        &self,
+        message_id: &str,
+    ) -> Result<Option<outbox::OutboundMessage>>;
+    /// The case of the latest message sent on `channel` to `recipient`
+    /// since `since` (how an SMS answer finds its case).
+    async fn latest_outbound_to(
+        &self,
+        channel: kontakt_domain::message::OutboundChannel,
+        recipient: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<CaseNumber>>;
+    /// Every message of a case, oldest first.
+    async fn case_outbox(&self, number: CaseNumber) -> Result<Vec<outbox::OutboundMessage>>;
     async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
 
     async fn create_token(&self, token: NewToken) -> Result<()>;
@@ -221,6 +245,13 @@ pub struct NewCase {
     pub entries: Vec<NewEntry>,
     /// Recorded in the same transaction; the store fills in the case number.
     pub audit: Option<AuditEvent>,
+    /// Messages to send (the acknowledgement), queued in the same transaction.
+    pub outbox: Vec<outbox::NewOutbound>,
+    /// Files the timeline's attachment entries refer to.
+    pub blobs: Vec<NewBlob>,
+    /// The id of the message that made the case (e.g. a mail's
+    /// Message-ID): a second case from it is refused (`AlreadyRegistered`).
+    pub intake_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,6 +282,12 @@ pub struct CaseUpdate {
     pub blob: Option<NewBlob>,
     /// Recorded in the same transaction as the change.
     pub audit: Vec<AuditEvent>,
+    /// Messages to send, queued in the same transaction as the change.
+    pub outbox: Vec<outbox::NewOutbound>,
+    /// More files (besides `blob`) the new entries refer to.
+    pub blobs: Vec<NewBlob>,
+    /// The id of the message that brought this change, as for `NewCase`.
+    pub intake_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,6 +367,8 @@ pub struct CaseRecord {
     pub closed_at: Option<DateTime<Utc>>,
     pub related: Vec<CaseNumber>,
     pub entries: Vec<EntryRecord>,
+    /// The messages to the resident and where each stands, oldest first.
+    pub outbox: Vec<outbox::OutboundMessage>,
 }
 
 /// A case in a list: no personal data, no free text.

@@ -48,6 +48,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "person_names",
         include_str!("../migrations/sqlite/0009_person_names.sql"),
     ),
+    (
+        10,
+        "messages",
+        include_str!("../migrations/sqlite/0010_messages.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -96,5 +101,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         9,
         "person_names",
         include_str!("../migrations/postgres/0009_person_names.sql"),
+    ),
+    (
+        10,
+        "messages",
+        include_str!("../migrations/postgres/0010_messages.sql"),
     ),
 ];

@@ -25,6 +25,7 @@ use crate::{
     NewCase, NewContact, NewToken, Result, Store, StoreError, Updated,
 };
 
+mod outbox;
 mod rights;
 mod staff;
 
@@ -366,6 +367,8 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             append_audit(tx, head, &audit).await?;
             Ok(Output::Count(n))
         }
+        WriteOp::ClaimOutbound(c) => outbox::claim(tx, c).await.map(Output::Claimed),
+        WriteOp::RecordOutbound(r) => outbox::record(tx, r).await.map(|()| Output::Done),
         WriteOp::Rectify(r) => {
             rights::rectify(tx, r).await?;
             append_audit(tx, head, &r.audit).await?;
@@ -389,6 +392,7 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
 }
 
 async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
+    outbox::check_intake_key(tx, c.intake_key.as_deref()).await?;
     let year = case_year(c.created_at);
     let stmt = tx
         .prepare_cached(
@@ -461,6 +465,11 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
     )
     .await?;
     queue_for_search(tx, case_id, &crate::case_search_text(c)).await?;
+    outbox::queue(tx, case_id, number, c.created_at, &c.outbox).await?;
+    for blob in &c.blobs {
+        outbox::insert_blob(tx, blob).await?;
+    }
+    outbox::record_intake_key(tx, c.intake_key.as_deref(), case_id, c.created_at).await?;
     Ok(number)
 }
 
@@ -615,6 +624,7 @@ async fn update_case(tx: &Transaction<'_>, number: CaseNumber, u: &CaseUpdate) -
         Some(other) => Some(case_id_and_version(tx, other).await?.0),
         None => None,
     };
+    outbox::check_intake_key(tx, u.intake_key.as_deref()).await?;
     let mut sets: Vec<(&str, Param)> = vec![
         ("version", Box::new(version + 1)),
         ("updated_at", Box::new(u.at)),
@@ -659,14 +669,10 @@ async fn update_case(tx: &Transaction<'_>, number: CaseNumber, u: &CaseUpdate) -
     let stmt = tx.prepare_cached(&sql).await.map_err(db)?;
     tx.execute(&stmt, &refs).await.map_err(db)?;
 
-    if let Some(blob) = &u.blob {
-        tx.execute(
-            "INSERT INTO blobs (sha256, size, content) VALUES ($1, $2, $3) ON CONFLICT (sha256) DO NOTHING",
-            &[&blob.sha256, &(blob.content.len() as i64), &blob.content],
-        )
-        .await
-        .map_err(db)?;
+    for blob in u.blob.iter().chain(&u.blobs) {
+        outbox::insert_blob(tx, blob).await?;
     }
+    outbox::record_intake_key(tx, u.intake_key.as_deref(), case_id, u.at).await?;
     let first = next_seq(tx, case_id).await?;
     let mut last_seq = first - 1;
     for (seq, entry) in (first..).zip(&u.entries) {
@@ -675,6 +681,7 @@ async fn update_case(tx: &Transaction<'_>, number: CaseNumber, u: &CaseUpdate) -
         queue_for_search(tx, case_id, &terms).await?;
         last_seq = seq;
     }
+    outbox::queue(tx, case_id, number, u.at, &u.outbox).await?;
     if let Some(other_id) = other_id {
         let inserted = tx
             .execute(
@@ -842,8 +849,9 @@ impl Store for PgStore {
             .iter()
             .map(|r| r.get(0))
             .collect();
-        row.into_record(person, organisation, entries, related)
-            .map(Some)
+        let mut case = row.into_record(person, organisation, entries, related)?;
+        case.outbox = outbox::for_case(&client, case.number).await?;
+        Ok(Some(case))
     }
 
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
@@ -891,6 +899,40 @@ impl Store for PgStore {
                 .into_summary()
             })
             .collect()
+    }
+
+    async fn claim_outbound(
+        &self,
+        claim: crate::outbox::Claim,
+    ) -> Result<Vec<crate::outbox::OutboundMessage>> {
+        self.writer.claim_outbound(claim).await
+    }
+
+    async fn record_outbound(&self, result: crate::outbox::OutboundResult) -> Result<()> {
+        self.writer.record_outbound(result).await
+    }
+
+    async fn outbound_by_message_id(
+        &self,
+        message_id: &str,
+    ) -> Result<Option<crate::outbox::OutboundMessage>> {
+        let client = self.client().await?;
+        outbox::by_message_id(&client, message_id).await
+    }
+
+    async fn latest_outbound_to(
+        &self,
+        channel: kontakt_domain::message::OutboundChannel,
+        recipient: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<CaseNumber>> {
+        let client = self.client().await?;
+        outbox::latest_to(&client, channel, recipient, since).await
+    }
+
+    async fn case_outbox(&self, number: CaseNumber) -> Result<Vec<crate::outbox::OutboundMessage>> {
+        let client = self.client().await?;
+        outbox::for_case(&client, number).await
     }
 
     async fn count_cases(&self) -> Result<u64> {

@@ -196,6 +196,7 @@ impl CaseRow {
                 .into_iter()
                 .map(EntryRow::into_record)
                 .collect::<Result<_>>()?,
+            outbox: vec![],
         })
     }
 }

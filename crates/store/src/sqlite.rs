@@ -27,6 +27,7 @@ use crate::{
     NewCase, NewContact, NewToken, OpenMode, Result, Store, StoreError, Updated,
 };
 
+mod outbox;
 mod rights;
 mod staff;
 
@@ -354,6 +355,8 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             append_audit(conn, head, &audit)?;
             Ok(Output::Count(n))
         }
+        WriteOp::ClaimOutbound(c) => outbox::claim(conn, c).map(Output::Claimed),
+        WriteOp::RecordOutbound(r) => outbox::record(conn, r).map(|()| Output::Done),
         WriteOp::Rectify(r) => {
             rights::rectify(conn, r)?;
             append_audit(conn, head, &r.audit)?;
@@ -376,6 +379,7 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
 }
 
 fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
+    outbox::check_intake_key(conn, c.intake_key.as_deref())?;
     let year = case_year(c.created_at);
     let serial: i64 = conn
         .prepare_cached(
@@ -439,7 +443,19 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
             &e.body,
         )?;
     }
+    outbox::queue(conn, case_id, number, now, &c.outbox)?;
+    for blob in &c.blobs {
+        insert_blob(conn, blob)?;
+    }
+    outbox::record_intake_key(conn, c.intake_key.as_deref(), case_id, now)?;
     Ok(number)
+}
+
+fn insert_blob(conn: &Connection, blob: &crate::NewBlob) -> Result<()> {
+    conn.prepare_cached("INSERT INTO blobs (sha256, size, content) VALUES (?1, ?2, ?3) ON CONFLICT (sha256) DO NOTHING")
+        .and_then(|mut s| s.execute(params![blob.sha256, blob.content.len() as i64, blob.content]))
+        .map_err(db)?;
+    Ok(())
 }
 
 /// Slots per case in the search index's rowid (see migration 0006).
@@ -588,6 +604,7 @@ fn update_case(conn: &Connection, number: CaseNumber, u: &CaseUpdate) -> Result<
         Some(other) => Some(case_id_and_version(conn, other)?.0),
         None => None,
     };
+    outbox::check_intake_key(conn, u.intake_key.as_deref())?;
     let at = micros(u.at);
     let mut sets: Vec<(&str, Value)> = vec![
         ("version", Value::Integer(version + 1)),
@@ -633,11 +650,10 @@ fn update_case(conn: &Connection, number: CaseNumber, u: &CaseUpdate) -> Result<
         .and_then(|mut s| s.execute(params_from_iter(values)))
         .map_err(db)?;
 
-    if let Some(blob) = &u.blob {
-        conn.prepare_cached("INSERT INTO blobs (sha256, size, content) VALUES (?1, ?2, ?3) ON CONFLICT (sha256) DO NOTHING")
-            .and_then(|mut s| s.execute(params![blob.sha256, blob.content.len() as i64, blob.content]))
-            .map_err(db)?;
+    for blob in u.blob.iter().chain(&u.blobs) {
+        insert_blob(conn, blob)?;
     }
+    outbox::record_intake_key(conn, u.intake_key.as_deref(), case_id, at)?;
     let first = next_seq(conn, case_id)?;
     let mut last_seq = first - 1;
     for (seq, entry) in (first..).zip(&u.entries) {
@@ -650,6 +666,7 @@ fn update_case(conn: &Connection, number: CaseNumber, u: &CaseUpdate) -> Result<
         )?;
         last_seq = seq;
     }
+    outbox::queue(conn, case_id, number, at, &u.outbox)?;
     if let Some(other_id) = other_id {
         let inserted = conn
             .prepare_cached("INSERT INTO case_links (case_id, other_id) VALUES (?1, ?2), (?2, ?1) ON CONFLICT DO NOTHING")
@@ -783,8 +800,9 @@ fn read_case(conn: &Connection, number: CaseNumber) -> Result<Option<CaseRecord>
         )
         .and_then(|mut s| s.query_map([case_id], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>())
         .map_err(db)?;
-    row.into_record(person, organisation, entries, related)
-        .map(Some)
+    let mut case = row.into_record(person, organisation, entries, related)?;
+    case.outbox = outbox::for_case(conn, case.number)?;
+    Ok(Some(case))
 }
 
 fn list(conn: &Connection, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
@@ -860,6 +878,41 @@ impl Store for SqliteStore {
     async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
         let filter = filter.clone();
         self.read(move |c| list(c, &filter)).await
+    }
+
+    async fn claim_outbound(
+        &self,
+        claim: crate::outbox::Claim,
+    ) -> Result<Vec<crate::outbox::OutboundMessage>> {
+        self.writer.claim_outbound(claim).await
+    }
+
+    async fn record_outbound(&self, result: crate::outbox::OutboundResult) -> Result<()> {
+        self.writer.record_outbound(result).await
+    }
+
+    async fn outbound_by_message_id(
+        &self,
+        message_id: &str,
+    ) -> Result<Option<crate::outbox::OutboundMessage>> {
+        let message_id = message_id.to_owned();
+        self.read(move |c| outbox::by_message_id(c, &message_id))
+            .await
+    }
+
+    async fn latest_outbound_to(
+        &self,
+        channel: kontakt_domain::message::OutboundChannel,
+        recipient: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<CaseNumber>> {
+        let recipient = recipient.to_owned();
+        self.read(move |c| outbox::latest_to(c, channel, &recipient, micros(since)))
+            .await
+    }
+
+    async fn case_outbox(&self, number: CaseNumber) -> Result<Vec<crate::outbox::OutboundMessage>> {
+        self.read(move |c| outbox::for_case(c, number)).await
     }
 
     async fn count_cases(&self) -> Result<u64> {

@@ -28,6 +28,8 @@ pub(crate) enum WriteOp {
     Rectify(Box<crate::rights::Rectification>),
     /// Moves up to this many queued search terms into the index.
     IndexQueued(i64),
+    ClaimOutbound(crate::outbox::Claim),
+    RecordOutbound(crate::outbox::OutboundResult),
 }
 
 pub(crate) enum Output {
@@ -35,6 +37,7 @@ pub(crate) enum Output {
     CreatedMany(Vec<CaseNumber>),
     Updated(Updated),
     Count(u64),
+    Claimed(Vec<crate::outbox::OutboundMessage>),
     Done,
 }
 
@@ -125,6 +128,22 @@ impl WriterHandle {
             Output::Count(n) => Ok(n),
             _ => Err(unexpected()),
         }
+    }
+
+    pub async fn claim_outbound(
+        &self,
+        claim: crate::outbox::Claim,
+    ) -> Result<Vec<crate::outbox::OutboundMessage>> {
+        match self.submit(WriteOp::ClaimOutbound(claim)).await? {
+            Output::Claimed(m) => Ok(m),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn record_outbound(&self, result: crate::outbox::OutboundResult) -> Result<()> {
+        self.submit(WriteOp::RecordOutbound(result))
+            .await
+            .map(|_| ())
     }
 
     pub async fn ping(&self) -> Result<()> {

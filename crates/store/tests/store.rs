@@ -193,6 +193,9 @@ fn new_case(description: &str, contact: NewContact) -> NewCase {
             },
         }],
         audit: None,
+        outbox: vec![],
+        blobs: vec![],
+        intake_key: None,
     }
 }
 

@@ -76,19 +76,30 @@ fn channel_name(lang: Lang, c: Channel) -> String {
 }
 
 /// A channel's name from its word (as views carry it), the word itself if unknown.
+/// Where a message to the resident stands, in words (not by colour).
+fn message_state(lang: Lang, state: &str) -> String {
+    match state {
+        "queued" => lang.t("message-state-queued"),
+        "sent" => lang.t("message-state-sent"),
+        "delivered" => lang.t("message-state-delivered"),
+        "failed" => lang.t("message-state-failed"),
+        other => other.to_owned(),
+    }
+}
+
 fn channel_word(lang: Lang, word: &str) -> String {
     Channel::parse(word).map_or_else(|| word.to_owned(), |c| channel_name(lang, c))
 }
 
 /// The catalog's two names: the one for the page's language.
-fn pick<'a>(lang: Lang, sv: &'a str, en: &'a str) -> &'a str {
+pub(crate) fn pick<'a>(lang: Lang, sv: &'a str, en: &'a str) -> &'a str {
     match lang {
         Lang::En if !en.is_empty() => en,
         _ => sv,
     }
 }
 
-fn type_name(lang: Lang, t: &kontakt_domain::catalog::CaseType) -> &str {
+pub(crate) fn type_name(lang: Lang, t: &kontakt_domain::catalog::CaseType) -> &str {
     pick(lang, &t.name_sv, &t.name_en)
 }
 
@@ -314,28 +325,37 @@ impl QuickForm {
                 }
             }
         }
-        let fields = catalog
-            .case_type(q.case_type.trim())
-            .map(|t| t.fields.as_slice())
-            .unwrap_or_default();
+        q.form = form_values(catalog.case_type(q.case_type.trim()), form_pairs);
+        q
+    }
+}
+
+/// The values of a case type's form fields from posted `form.<code>`
+/// pairs (code, value); a multiple choice may repeat.
+pub(crate) fn form_values(
+    case_type: Option<&kontakt_domain::catalog::CaseType>,
+    form_pairs: Vec<(String, String)>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut form = serde_json::Map::new();
+    {
+        let fields = case_type.map(|t| t.fields.as_slice()).unwrap_or_default();
         for (code, value) in form_pairs {
             let multi = fields
                 .iter()
                 .any(|f| f.code == code && matches!(f.kind, FieldKind::MultiChoice { .. }));
             if multi {
-                let entry = q
-                    .form
+                let entry = form
                     .entry(code)
                     .or_insert_with(|| serde_json::Value::Array(Vec::new()));
                 if let serde_json::Value::Array(items) = entry {
                     items.push(serde_json::Value::String(value));
                 }
             } else if !value.trim().is_empty() {
-                q.form.insert(code, serde_json::Value::String(value));
+                form.insert(code, serde_json::Value::String(value));
             }
         }
-        q
     }
+    form
 }
 
 /// The case type's guidance and form fields, for quick registration (also
@@ -361,6 +381,19 @@ fn type_fields(
         @if let Some(g) = guidance(lang, t) {
             aside.guidance { h2 { (lang.ta("quick-guidance", &[("type", &type_name(lang, t))])) } p { (g) } }
         }
+        (form_fields(lang, t, values, errors))
+    }
+}
+
+/// The case type's form fields as inputs named `form.<code>`, with their
+/// errors; shared by quick registration and the public e-services.
+pub(crate) fn form_fields(
+    lang: Lang,
+    t: &kontakt_domain::catalog::CaseType,
+    values: &serde_json::Map<String, serde_json::Value>,
+    errors: &[FieldError],
+) -> Markup {
+    html! {
         @if !t.fields.is_empty() {
             fieldset {
                 legend { (lang.ta("quick-fields-legend", &[("type", &type_name(lang, t))])) }
@@ -496,7 +529,7 @@ pub async fn quick_fields(
     ))
 }
 
-fn field_error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+pub(crate) fn field_error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
     errors
         .iter()
         .find(|e| e.field == field || e.field.starts_with(&format!("{field}.")))
@@ -696,10 +729,12 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
             pick(lang, &g.name_sv, &g.name_en).to_owned()
         })
     };
+    // Phone first: with no feedback channel chosen, a reply is recorded
+    // (said on the phone), not sent to an address the case may not have.
     let feedback_channels = [
+        Channel::Phone,
         Channel::Email,
         Channel::Sms,
-        Channel::Phone,
         Channel::Letter,
     ];
     layout(
@@ -764,6 +799,30 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
             @if !c.related.is_empty() {
                 h2 { (lang.t("card-related")) }
                 ul { @for r in &c.related { li { a href=(format!("/cases/{r}")) { (r) } } } }
+            }
+            @if !c.messages.is_empty() {
+                h2 { (lang.t("card-messages")) }
+                table.messages {
+                    thead { tr {
+                        th scope="col" { (lang.t("card-messages-when")) }
+                        th scope="col" { (lang.t("card-messages-to")) }
+                        th scope="col" { (lang.t("card-messages-subject")) }
+                        th scope="col" { (lang.t("card-messages-state")) }
+                    } }
+                    tbody {
+                        @for m in &c.messages {
+                            tr {
+                                td { time datetime=(m.created_at.to_rfc3339()) { (kontakt_domain::calendar::stockholm_local(m.created_at).format("%Y-%m-%d %H:%M")) } }
+                                td { (channel_word(lang, &m.channel)) ": " (m.recipient) }
+                                td { (m.subject) }
+                                td {
+                                    (message_state(lang, &m.state))
+                                    @if let Some(e) = &m.last_error { br; span.error-reason { (e) } }
+                                }
+                            }
+                        }
+                    }
+                }
             }
             h2 { (lang.t("card-timeline")) }
             ol.timeline {
@@ -898,7 +957,9 @@ fn officer_panel(lang: Lang, c: &CaseView, csrf: &str, base: &str) -> Markup {
                 textarea #answer name="text" rows="4" required {}
                 label for="answer-channel" { (lang.t("officer-answer-channel")) }
                 select #answer-channel name="channel" {
-                    @for ch in [Channel::Email, Channel::Sms, Channel::Phone, Channel::Letter] {
+                    // Phone first: with no feedback channel chosen, the
+                    // answer is recorded, not sent to an address that may be missing.
+                    @for ch in [Channel::Phone, Channel::Email, Channel::Sms, Channel::Letter] {
                         option value=(ch.as_str()) selected[c.feedback_channel.as_deref() == Some(ch.as_str())] { (channel_name(lang, ch)) }
                     }
                 }

@@ -230,6 +230,7 @@ mod tests {
         let sources = [
             include_str!("desk.rs"),
             include_str!("pages.rs"),
+            include_str!("eservice.rs"),
             include_str!("i18n.rs"),
         ];
         let mut used = Vec::new();

@@ -20,6 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub mod api;
 pub mod desk;
+mod eservice;
 pub mod extract;
 pub mod i18n;
 pub mod open311;
@@ -27,6 +28,7 @@ pub mod pages;
 mod pdf;
 pub mod problem;
 pub mod session;
+mod sms;
 pub mod sso;
 pub mod views;
 
@@ -47,6 +49,10 @@ pub struct AppState {
     /// The city's reverse proxies: from them, the client's address is taken
     /// from `X-Forwarded-For` (for audit entries and throttling).
     pub trusted_proxies: Arc<Vec<std::net::IpAddr>>,
+    /// Submissions of the public e-service forms, per client.
+    pub submission_throttle: Arc<session::Throttle>,
+    /// The SMS gateway, when the configuration names one.
+    pub sms: Option<Arc<kontakt_app::sms::KannelConfig>>,
 }
 
 impl AppState {
@@ -58,7 +64,17 @@ impl AppState {
             denials: Arc::new(extract::DenialLimiter::default()),
             login_throttle: Arc::new(session::LoginThrottle::default()),
             trusted_proxies: Arc::new(Vec::new()),
+            sms: None,
+            submission_throttle: Arc::new(session::Throttle::new(
+                eservice::SUBMISSIONS_PER_WINDOW,
+                eservice::WINDOW_SECONDS,
+            )),
         }
+    }
+
+    pub fn with_sms(mut self, sms: kontakt_app::sms::KannelConfig) -> Self {
+        self.sms = Some(Arc::new(sms));
+        self
     }
 
     pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
@@ -108,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(pages::routes())
         .merge(open311::routes())
+        .merge(sms::routes())
         .fallback(|| async { ApiError::NotFound("no such resource".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Inside the operation-id layer, so the 500 carries the id; a panic

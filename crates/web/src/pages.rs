@@ -101,6 +101,9 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/events", Guard::Session),
     route("GET", "/help", Guard::Session),
     route("GET", "/lang/{code}", Guard::Public),
+    route("GET", "/e-tjanster", Guard::Public),
+    route("GET", "/e-tjanster/{code}", Guard::Public),
+    route("POST", "/e-tjanster/{code}", Guard::Public),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -140,6 +143,9 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/cases/new/person") => get(crate::desk::quick_person),
         ("GET", "/search") => get(crate::desk::search),
         ("GET", "/events") => get(crate::desk::events),
+        ("GET", "/e-tjanster") => get(crate::eservice::list),
+        ("GET", "/e-tjanster/{code}") => get(crate::eservice::form),
+        ("POST", "/e-tjanster/{code}") => post(crate::eservice::submit),
         other => unreachable!("page route {other:?} has no handler"),
     }
 }

@@ -174,24 +174,44 @@ impl FromRequestParts<AppState> for Staff {
 /// many accounts, which the per-account lockout alone would not.
 pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 30;
 
-#[derive(Default)]
-pub struct LoginThrottle {
+/// Counts requests per client address in fixed windows.
+pub struct Throttle {
+    limit: u32,
+    window_seconds: i64,
     by_client: std::sync::Mutex<std::collections::HashMap<String, (i64, u32)>>,
 }
 
-impl LoginThrottle {
+/// Login attempts: a fixed number per client and minute.
+pub type LoginThrottle = Throttle;
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle::new(LOGIN_ATTEMPTS_PER_MINUTE, 60)
+    }
+}
+
+impl Throttle {
+    /// At most `limit` per client in each window of `window_seconds`.
+    pub fn new(limit: u32, window_seconds: i64) -> Self {
+        Throttle {
+            limit,
+            window_seconds: window_seconds.max(1),
+            by_client: Default::default(),
+        }
+    }
+
     pub fn admit(&self, client: &str, now: chrono::DateTime<Utc>) -> bool {
-        let minute = now.timestamp() / 60;
+        let window = now.timestamp() / self.window_seconds;
         let mut map = self.by_client.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() > 100_000 {
-            map.retain(|_, (m, _)| *m == minute);
+            map.retain(|_, (w, _)| *w == window);
         }
-        let entry = map.entry(client.to_owned()).or_insert((minute, 0));
-        if entry.0 != minute {
-            *entry = (minute, 0);
+        let entry = map.entry(client.to_owned()).or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
         }
         entry.1 += 1;
-        entry.1 <= LOGIN_ATTEMPTS_PER_MINUTE
+        entry.1 <= self.limit
     }
 }
 

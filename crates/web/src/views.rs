@@ -205,6 +205,26 @@ pub struct CaseView {
     pub closed_at: Option<DateTime<Utc>>,
     pub related: Vec<String>,
     pub entries: Vec<EntryView>,
+    /// What was sent (or waits to be sent) to the resident, and where each
+    /// message stands.
+    pub messages: Vec<MessageView>,
+}
+
+/// A message to the resident: an acknowledgement or a reply.
+#[derive(Serialize, ToSchema)]
+pub struct MessageView {
+    /// "email" or "sms".
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// "queued", "sent", "delivered" or "failed".
+    pub state: String,
+    pub attempts: u32,
+    /// Why the last attempt failed, if it did.
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 impl CaseView {
@@ -244,8 +264,32 @@ impl CaseView {
             closed_at: c.closed_at,
             related: c.related.iter().map(|n| n.to_string()).collect(),
             entries: c.entries.iter().map(EntryView::new).collect(),
+            messages: c
+                .outbox
+                .iter()
+                .map(|m| MessageView {
+                    channel: m.channel.to_string(),
+                    // A protected person's address is theirs alone to know.
+                    recipient: if hides_protected(&c.contact, may_see_protected) {
+                        PROTECTED_NAME.into()
+                    } else {
+                        m.recipient.clone()
+                    },
+                    subject: m.subject.clone(),
+                    body: m.body.clone(),
+                    state: m.state.to_string(),
+                    attempts: m.attempts,
+                    last_error: m.last_error.clone(),
+                    created_at: m.created_at,
+                    sent_at: m.sent_at,
+                })
+                .collect(),
         }
     }
+}
+
+fn hides_protected(contact: &ContactRecord, may_see_protected: bool) -> bool {
+    !may_see_protected && matches!(contact, ContactRecord::Person(p) if p.protected_identity)
 }
 
 /// A case in a list: no personal data and no free text.

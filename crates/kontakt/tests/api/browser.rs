@@ -492,6 +492,69 @@ async fn desk_in_a_real_browser() {
         .await
         .expect("review");
     check_page(&c, "12-log-review", &mut violations).await;
+    logout(&c).await;
+
+    // The residents' e-services: the list, a form sent wrong and then
+    // right, and the receipt.
+    c.goto(&format!("{}/e-tjanster", app.base))
+        .await
+        .expect("e-services");
+    check_page(&c, "13-e-services", &mut violations).await;
+    c.goto(&format!("{}/e-tjanster/GATA-BELYS", app.base))
+        .await
+        .expect("form");
+    check_page(&c, "14-e-service-form", &mut violations).await;
+    type_into(&c, "#form-location", "Ringvägen 100").await;
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("send")
+        .click()
+        .await
+        .expect("click");
+    check_page(&c, "15-e-service-errors", &mut violations).await;
+    type_into(&c, "#description", "Gatlyktan är släckt.").await;
+    c.execute(
+        "document.querySelector('#form-extent').value = 'one'; document.querySelector('#form-state').value = 'off'; return true;",
+        vec![],
+    )
+    .await
+    .expect("choose");
+    type_into(&c, "#email", "dana@example.se").await;
+    c.find(Locator::Css("input[name=feedback_channel][value=email]"))
+        .await
+        .expect("radio")
+        .click()
+        .await
+        .expect("click");
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("send")
+        .click()
+        .await
+        .expect("click");
+    let receipt = c
+        .find(Locator::Css(".receipt"))
+        .await
+        .expect("the receipt")
+        .text()
+        .await
+        .expect("text");
+    check_page(&c, "16-e-service-receipt", &mut violations).await;
+    let sent = receipt
+        .split_whitespace()
+        .find(|w| w.starts_with("KC-"))
+        .expect("number")
+        .trim_end_matches('.')
+        .to_owned();
+    // The case card shows the acknowledgement waiting to be sent.
+    login(&c, &app, "agnes").await;
+    c.goto(&format!("{}/cases/{sent}", app.base))
+        .await
+        .expect("card");
+    c.find(Locator::Css("table.messages"))
+        .await
+        .expect("the messages to the resident");
+    check_page(&c, "17-case-card-messages", &mut violations).await;
 
     // axe really checks: an image without a text alternative is caught.
     c.execute(

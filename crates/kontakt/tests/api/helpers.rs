@@ -67,6 +67,16 @@ pub async fn spawn_app_with(
     catalog_text: &str,
     sso: Option<kontakt_app::sso::SsoConfig>,
 ) -> TestApp {
+    spawn_app_full(db, catalog_text, sso, |_| None).await
+}
+
+/// The real server, with an SMS gateway made from its own base URL.
+pub async fn spawn_app_full(
+    db: Db,
+    catalog_text: &str,
+    sso: Option<kontakt_app::sso::SsoConfig>,
+    sms: impl FnOnce(&str) -> Option<kontakt_app::sms::KannelConfig>,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database(db, dir.path()).await;
     let store = kontakt_store::open(&database_url, OpenMode::CreateIfMissing)
@@ -89,11 +99,14 @@ pub async fn spawn_app_with(
         catalog.clone(),
         LoginPolicy::default(),
     ));
-    let state = kontakt_web::AppState::new(
+    let mut state = kontakt_web::AppState::new(
         Arc::new(CaseService::new(store.clone(), catalog.clone())),
         staff,
         sso,
     );
+    if let Some(sms) = sms(&base) {
+        state = state.with_sms(sms);
+    }
     tokio::spawn(kontakt_web::serve(listener, state, std::future::pending()));
     TestApp {
         base,

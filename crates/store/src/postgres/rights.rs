@@ -93,6 +93,8 @@ pub(super) async fn remove(
             "DELETE FROM case_links WHERE case_id = $1 OR other_id = $1",
             "DELETE FROM case_search WHERE case_id = $1",
             "DELETE FROM case_search_queue WHERE case_id = $1",
+            "DELETE FROM outbox WHERE case_id = $1",
+            "DELETE FROM intake_keys WHERE case_id = $1",
             "DELETE FROM case_entries WHERE case_id = $1",
             "DELETE FROM cases WHERE id = $1",
         ] {

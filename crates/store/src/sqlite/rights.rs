@@ -104,6 +104,8 @@ pub(super) fn remove(
             "DELETE FROM case_links WHERE case_id = ?1 OR other_id = ?1",
             "DELETE FROM case_search WHERE rowid >= ?1 * 1024 AND rowid < (?1 + 1) * 1024",
             "DELETE FROM case_search_queue WHERE id >= ?1 * 1024 AND id < (?1 + 1) * 1024",
+            "DELETE FROM outbox WHERE case_id = ?1",
+            "DELETE FROM intake_keys WHERE case_id = ?1",
             "DELETE FROM case_entries WHERE case_id = ?1",
             "DELETE FROM cases WHERE id = ?1",
         ] {

@@ -188,3 +188,13 @@ search-error-status = Status: unknown status { $value }
 search-error-channel = Channel: unknown channel { $value }
 search-error-range = The from date is after the to date
 search-error-text = Free text: at most 200 characters and 10 words
+
+card-messages = Messages to the resident
+card-messages-when = Created
+card-messages-to = To
+card-messages-subject = Subject
+card-messages-state = State
+message-state-queued = Waiting to be sent
+message-state-sent = Sent
+message-state-delivered = Delivered
+message-state-failed = Could not be sent – reach the resident another way

@@ -188,3 +188,13 @@ search-error-status = Status: okänd status { $value }
 search-error-channel = Kanal: okänd kanal { $value }
 search-error-range = Från-datumet ligger efter till-datumet
 search-error-text = Fritext: högst 200 tecken och 10 ord
+
+card-messages = Meddelanden till invånaren
+card-messages-when = Skapat
+card-messages-to = Till
+card-messages-subject = Ämne
+card-messages-state = Läge
+message-state-queued = Väntar på att skickas
+message-state-sent = Skickat
+message-state-delivered = Levererat
+message-state-failed = Kunde inte skickas – nå invånaren på annat sätt

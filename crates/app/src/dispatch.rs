@@ -1,0 +1,330 @@
+//! Sends what waits in the outbox: e-mail over SMTP (the city's mail
+//! server, with STARTTLS or implicit TLS and login), SMS through the SMS
+//! gateway (`sms.rs`). One dispatcher runs per process; it claims due
+//! messages with a lease, sends each and records the outcome. A passing
+//! failure (server down, 4xx) is tried again with growing pauses; a lasting
+//! one (5xx, a refused address) or too many attempts marks the message
+//! failed, which the case card shows, so an agent can reach the resident
+//! another way. Nothing is dropped silently.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use kontakt_domain::message::OutboundChannel;
+use kontakt_store::outbox::{Claim, OutboundMessage, OutboundResult, Outcome};
+use kontakt_store::Store;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use serde::Deserialize;
+
+/// Why a message was not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    /// True when trying again cannot help.
+    pub permanent: bool,
+    pub message: String,
+}
+
+/// One way out: the mail server or the SMS gateway.
+#[async_trait]
+pub trait Transport: Send + Sync {
+    /// Sends; `Ok` carries the gateway's own id of the message, if any.
+    async fn send(&self, message: &OutboundMessage) -> Result<Option<String>, SendError>;
+}
+
+/// When to try again.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// The pause after the first failure; each later one is four times the last.
+    pub first_pause: Duration,
+    pub max_pause: Duration,
+    /// After this many attempts the message is marked failed.
+    pub max_attempts: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        // 1 min, 4 min, 16 min, 1 h, then hourly: a day's outage is survived.
+        RetryPolicy {
+            first_pause: Duration::from_secs(60),
+            max_pause: Duration::from_secs(3600),
+            max_attempts: 30,
+        }
+    }
+}
+
+impl RetryPolicy {
+    fn pause(&self, attempts: u32) -> Duration {
+        let factor = 4u32.saturating_pow(attempts.saturating_sub(1).min(10));
+        self.first_pause.saturating_mul(factor).min(self.max_pause)
+    }
+}
+
+/// How long a claimed message is held before another dispatcher may take
+/// it (longer than any send takes).
+const LEASE: Duration = Duration::from_secs(300);
+/// How many messages one round claims per channel.
+const BATCH: u32 = 50;
+/// How often the outbox is looked at when no change prompted it.
+const POLL: Duration = Duration::from_secs(5);
+
+pub struct Dispatcher {
+    store: Arc<dyn Store>,
+    transports: Vec<(OutboundChannel, Arc<dyn Transport>)>,
+    retry: RetryPolicy,
+}
+
+impl Dispatcher {
+    pub fn new(store: Arc<dyn Store>, retry: RetryPolicy) -> Self {
+        Dispatcher {
+            store,
+            transports: vec![],
+            retry,
+        }
+    }
+
+    pub fn with(mut self, channel: OutboundChannel, transport: Arc<dyn Transport>) -> Self {
+        self.transports.push((channel, transport));
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.transports.is_empty()
+    }
+
+    /// Sends every message due now; returns how many were handled.
+    pub async fn run_once(&self, now: DateTime<Utc>) -> Result<usize, kontakt_store::StoreError> {
+        let mut handled = 0;
+        for (channel, transport) in &self.transports {
+            let claimed = self
+                .store
+                .claim_outbound(Claim {
+                    channel: *channel,
+                    now,
+                    lease_until: now + chrono::Duration::from_std(LEASE).unwrap_or_default(),
+                    limit: BATCH,
+                })
+                .await?;
+            for message in claimed {
+                let outcome = match transport.send(&message).await {
+                    Ok(provider_ref) => Outcome::Sent { provider_ref },
+                    Err(e) if e.permanent || message.attempts >= self.retry.max_attempts => {
+                        tracing::warn!(id = message.id, case = %message.case, error = %e.message, "message failed");
+                        Outcome::Failed { error: e.message }
+                    }
+                    Err(e) => {
+                        let pause = chrono::Duration::from_std(self.retry.pause(message.attempts))
+                            .unwrap_or_default();
+                        tracing::info!(id = message.id, case = %message.case, error = %e.message, "message will be retried");
+                        Outcome::Retry {
+                            at: Utc::now() + pause,
+                            error: e.message,
+                        }
+                    }
+                };
+                self.store
+                    .record_outbound(OutboundResult {
+                        id: message.id,
+                        at: Utc::now(),
+                        outcome,
+                    })
+                    .await?;
+                handled += 1;
+            }
+        }
+        Ok(handled)
+    }
+
+    /// Runs until the process ends: after every case change (a queued
+    /// message comes with one) and every few seconds.
+    pub fn spawn(
+        self,
+        mut changes: tokio::sync::broadcast::Receiver<()>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            loop {
+                match self.run_once(Utc::now()).await {
+                    Ok(n) if n as u32 >= BATCH => continue,
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "the outbox could not be read"),
+                }
+                tokio::select! {
+                    _ = changes.recv() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                }
+            }
+        })
+    }
+}
+
+/// How Kontakt reaches the mail server (`[mail]` in the configuration).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// "none", "starttls" (required, not opportunistic) or "tls" (implicit).
+    #[serde(default = "default_security")]
+    pub security: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender, e.g. "Kontaktcenter Stockholm <kontakt@stockholm.se>".
+    pub from: String,
+    /// A PEM file with the certificate authority to trust besides the
+    /// usual ones (a city's own CA).
+    pub ca_file: Option<PathBuf>,
+}
+
+fn default_security() -> String {
+    "starttls".into()
+}
+
+pub struct SmtpTransport {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpTransport {
+    pub fn new(config: &SmtpConfig) -> Result<Self, String> {
+        let from: Mailbox = config
+            .from
+            .parse()
+            .map_err(|e| format!("mail.from '{}' is not an address: {e}", config.from))?;
+        let tls = || -> Result<TlsParameters, String> {
+            let mut builder = TlsParameters::builder(config.host.clone());
+            if let Some(path) = &config.ca_file {
+                let pem = std::fs::read(path)
+                    .map_err(|e| format!("mail.ca_file {}: {e}", path.display()))?;
+                let cert = Certificate::from_pem(&pem)
+                    .map_err(|e| format!("mail.ca_file {}: {e}", path.display()))?;
+                builder = builder.add_root_certificate(cert);
+            }
+            builder.build_rustls().map_err(|e| e.to_string())
+        };
+        let tls = match config.security.as_str() {
+            "none" => Tls::None,
+            "starttls" => Tls::Required(tls()?),
+            "tls" => Tls::Wrapper(tls()?),
+            other => {
+                return Err(format!(
+                    "mail.security '{other}' must be none, starttls or tls"
+                ))
+            }
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
+            .port(config.port)
+            .tls(tls)
+            .timeout(Some(Duration::from_secs(30)));
+        match (&config.username, &config.password) {
+            (Some(u), Some(p)) => {
+                builder = builder.credentials(Credentials::new(u.clone(), p.clone()))
+            }
+            (None, None) => {}
+            _ => return Err("mail.username and mail.password go together".into()),
+        }
+        Ok(SmtpTransport {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    /// The domain of the sender's address, for Message-IDs.
+    pub fn domain(&self) -> String {
+        self.from.email.domain().to_owned()
+    }
+}
+
+fn angle(id: &str) -> String {
+    format!("<{id}>")
+}
+
+#[async_trait]
+impl Transport for SmtpTransport {
+    async fn send(&self, m: &OutboundMessage) -> Result<Option<String>, SendError> {
+        let to: Mailbox = m.recipient.parse().map_err(|e| SendError {
+            permanent: true,
+            message: format!("the address '{}' cannot be used: {e}", m.recipient),
+        })?;
+        let mut builder = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&m.subject)
+            .message_id(Some(angle(&m.message_id)))
+            // Answering machines must not answer this (RFC 3834), and a
+            // reply to it is threaded by its Message-ID.
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("Auto-Submitted"),
+                if m.in_reply_to.is_some() {
+                    "no"
+                } else {
+                    "auto-generated"
+                }
+                .to_owned(),
+            ))
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(parent) = &m.in_reply_to {
+            builder = builder.in_reply_to(angle(parent));
+        }
+        if !m.references.is_empty() {
+            builder = builder.references(
+                m.references
+                    .iter()
+                    .map(|r| angle(r))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        let email = builder.body(m.body.clone()).map_err(|e| SendError {
+            permanent: true,
+            message: format!("the message could not be built: {e}"),
+        })?;
+        match self.transport.send(email).await {
+            Ok(response) => Ok(response.first_line().map(str::to_owned)),
+            Err(e) => Err(SendError {
+                permanent: e.is_permanent(),
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pauses_grow_and_stop_growing() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.pause(1), Duration::from_secs(60));
+        assert_eq!(p.pause(2), Duration::from_secs(240));
+        assert_eq!(p.pause(3), Duration::from_secs(960));
+        assert_eq!(p.pause(4), Duration::from_secs(3600));
+        assert_eq!(p.pause(29), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let config = |security: &str, from: &str| SmtpConfig {
+            host: "localhost".into(),
+            port: 25,
+            security: security.into(),
+            username: None,
+            password: None,
+            from: from.into(),
+            ca_file: None,
+        };
+        assert!(SmtpTransport::new(&config("sometimes", "a@b.se"))
+            .err()
+            .is_some_and(|e| e.contains("mail.security")));
+        assert!(SmtpTransport::new(&config("none", "not an address"))
+            .err()
+            .is_some_and(|e| e.contains("mail.from")));
+        assert!(SmtpTransport::new(&config("starttls", "Kontaktcenter <kc@stad.se>")).is_ok());
+    }
+}

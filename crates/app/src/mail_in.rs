@@ -1,0 +1,659 @@
+//! E-mail in: a mail becomes a case, or joins the case it answers.
+//!
+//! - A reply to a message Kontakt sent (its Message-ID in `In-Reply-To` or
+//!   `References`), or a mail with a case number in the subject, joins that
+//!   case as an inbound message with its attachments; quoted history is cut
+//!   off so the timeline shows what is new.
+//! - Any other mail becomes a case of the type the catalog gives the
+//!   address it was sent to (`[[mailboxes]]`), with the sender as contact
+//!   and e-mail as the feedback channel, so the acknowledgement goes out.
+//! - Automatic replies (out of office), mailing lists and bulk mail are
+//!   recognised by their headers (RFC 3834 `Auto-Submitted`, `Precedence`,
+//!   `List-Id`, `X-Autoreply`) and make nothing, so two machines cannot
+//!   answer each other forever. A bounce (a delivery report) marks the
+//!   message it reports on as failed, so the agent sees that the resident
+//!   did not get it.
+//!
+//! Each mail is registered once: its Message-ID is stored with the case
+//! change, so a mail fetched again after a crash is recognised.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use kontakt_domain::access::{Principal, Role};
+use kontakt_domain::case::{CaseNumber, Channel};
+use kontakt_store::outbox::{OutboundResult, Outcome};
+use kontakt_store::StoreError;
+use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
+use sha2::{Digest, Sha256};
+
+use crate::cases::{
+    limits, Actor, Arrival, CaseError, CaseService, ContactInput, InboundFile, IntakeRequest,
+};
+use crate::messages::case_number_in;
+
+/// What became of a mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    Created(CaseNumber),
+    Attached(CaseNumber),
+    /// Registered before (the same Message-ID): nothing done again.
+    AlreadyRegistered(CaseNumber),
+    /// A delivery report; the messages it names are marked failed.
+    Bounce {
+        failed: usize,
+    },
+    /// An automatic reply or bulk mail: nothing registered, nothing sent.
+    Automatic,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The mail cannot be registered however often it is tried; it is set
+    /// aside in the mailbox for a person to look at.
+    #[error("the mail cannot be registered: {0}")]
+    Refused(String),
+    /// Storage failed; the mail stays and is tried again.
+    #[error("storage failed: {0}")]
+    Store(String),
+}
+
+pub struct MailIntake {
+    cases: Arc<CaseService>,
+    actor: Actor,
+}
+
+/// Lines that start the quoted history in common mail programs.
+const HISTORY_MARKERS: &[&str] = &[
+    "-----original message-----",
+    "-----ursprungligt meddelande-----",
+    "-------- original message --------",
+    "-------- ursprungligt meddelande --------",
+    "från: ",
+    "from: ",
+];
+
+impl MailIntake {
+    pub fn new(cases: Arc<CaseService>) -> Self {
+        let mut actor = Actor::new("system:mail");
+        actor.principal = Principal {
+            roles: vec![Role::Intake],
+            ..Principal::default()
+        };
+        MailIntake { cases, actor }
+    }
+
+    pub async fn receive(&self, raw: &[u8], now: DateTime<Utc>) -> Result<Received, MailError> {
+        let Some(mail) = MessageParser::default().parse(raw) else {
+            return Err(MailError::Refused("not a mail message".into()));
+        };
+        let store = self.cases.store();
+        let domain = self.cases.message_settings().domain.clone();
+        let ours = |id: &str| id.starts_with("kontakt.") && id.ends_with(&format!("@{domain}"));
+
+        if is_bounce(&mail) {
+            // The report names the failed message: in its threading
+            // headers, or in the returned original's headers.
+            let text = String::from_utf8_lossy(raw);
+            let reason = diagnostic(&text);
+            let mut failed = 0;
+            for id in message_ids_in(&text).into_iter().filter(|id| ours(id)) {
+                if let Ok(Some(m)) = store.outbound_by_message_id(&id).await {
+                    store
+                        .record_outbound(OutboundResult {
+                            id: m.id,
+                            at: now,
+                            outcome: Outcome::Failed {
+                                error: format!("bounced: {reason}"),
+                            },
+                        })
+                        .await
+                        .map_err(|e| MailError::Store(e.to_string()))?;
+                    failed += 1;
+                }
+            }
+            return Ok(Received::Bounce { failed });
+        }
+        if is_automatic(&mail) {
+            return Ok(Received::Automatic);
+        }
+
+        let intake_key = match mail.message_id() {
+            Some(id) if !id.trim().is_empty() => format!("mail:{}", id.trim()),
+            _ => format!("mail-sha256:{}", hex::encode(Sha256::digest(raw))),
+        };
+        let subject = mail.subject().unwrap_or_default().trim().to_owned();
+        let text = mail
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default();
+
+        // Files: attachments, inline images and forwarded mails.
+        let mut files = Vec::new();
+        let mut left_out = Vec::new();
+        for (i, part) in mail.attachments().enumerate() {
+            let name = part
+                .attachment_name()
+                .map(str::to_owned)
+                .unwrap_or_else(|| {
+                    if part.is_message() {
+                        format!("bifogat-mejl-{}.eml", i + 1)
+                    } else {
+                        format!("bilaga-{}", i + 1)
+                    }
+                });
+            let content_type = part
+                .content_type()
+                .map(|c| match c.subtype() {
+                    Some(sub) => format!("{}/{}", c.ctype(), sub),
+                    None => c.ctype().to_owned(),
+                })
+                .unwrap_or_else(|| "application/octet-stream".into())
+                .to_lowercase();
+            let content = part.contents().to_vec();
+            if content.len() > limits::ATTACHMENT_BYTES {
+                left_out.push(format!("{name} ({} MB)", content.len() / (1024 * 1024)));
+            } else if !content.is_empty() {
+                files.push(InboundFile {
+                    file_name: name,
+                    content_type,
+                    content,
+                });
+            }
+        }
+
+        // The case it answers, if any.
+        let mut thread_ids: Vec<String> = Vec::new();
+        for header in [mail.in_reply_to(), mail.references()] {
+            match header {
+                HeaderValue::Text(t) => thread_ids.push(t.to_string()),
+                HeaderValue::TextList(list) => {
+                    thread_ids.extend(list.iter().map(|t| t.to_string()))
+                }
+                _ => {}
+            }
+        }
+        let mut answers = None;
+        for id in thread_ids.iter().rev().filter(|id| ours(id)) {
+            if let Ok(Some(m)) = store.outbound_by_message_id(id).await {
+                answers = Some(m.case);
+                break;
+            }
+        }
+        if answers.is_none() {
+            if let Some(n) = case_number_in(&subject) {
+                if matches!(store.case(n).await, Ok(Some(_))) {
+                    answers = Some(n);
+                }
+            }
+        }
+
+        let sender = mail.from().and_then(|a| a.first());
+        let sender_address = sender.and_then(|a| a.address()).map(str::to_owned);
+        let sender_name = sender
+            .and_then(|a| a.name())
+            .map(|n| {
+                n.trim()
+                    .chars()
+                    .take(limits::NAME_CHARS)
+                    .collect::<String>()
+            })
+            .filter(|n| !n.is_empty());
+
+        let mut body = match answers {
+            Some(_) => strip_quoted(&text),
+            None => text.trim().to_owned(),
+        };
+        if !left_out.is_empty() {
+            body.push_str(&format!(
+                "\n\n[Bilagor som var för stora för att tas emot ({} MB högst): {}]",
+                limits::ATTACHMENT_BYTES / (1024 * 1024),
+                left_out.join(", ")
+            ));
+        }
+        let mut description = if subject.is_empty() {
+            body.trim().to_owned()
+        } else {
+            format!("Ämne: {subject}\n\n{}", body.trim())
+        };
+        if description.trim().is_empty() {
+            description = "(Mejlet hade ingen text.)".into();
+        }
+        if description.chars().count() > limits::DESCRIPTION_CHARS {
+            // The whole mail is kept as a file; the timeline gets the start.
+            description = description
+                .chars()
+                .take(limits::DESCRIPTION_CHARS - 100)
+                .collect();
+            description.push_str("\n\n[Texten är avkortad. Hela mejlet finns som bilaga.]");
+            files.push(InboundFile {
+                file_name: "mejl.eml".into(),
+                content_type: "message/rfc822".into(),
+                content: raw.to_vec(),
+            });
+        }
+        let arrival = Arrival {
+            files,
+            intake_key: Some(intake_key),
+        };
+
+        if let Some(number) = answers {
+            let request = IntakeRequest {
+                channel: Channel::Email.as_str().into(),
+                description: description.clone(),
+                attach_to: Some(number.to_string()),
+                ..IntakeRequest::default()
+            };
+            match self
+                .cases
+                .intake_arrival(request, arrival.clone(), &self.actor, now)
+                .await
+            {
+                Ok(i) => return Ok(Received::Attached(i.number)),
+                Err(CaseError::Store(StoreError::AlreadyRegistered(n))) => {
+                    return Ok(Received::AlreadyRegistered(n))
+                }
+                // The case is gone (retention): the mail makes a new one.
+                Err(CaseError::Invalid(_)) => {}
+                Err(e) => return Err(classify(e)),
+            }
+        }
+
+        let catalog = self.cases.catalog();
+        let mut recipients: Vec<String> = mail
+            .to()
+            .into_iter()
+            .chain(mail.cc())
+            .flat_map(|a| a.iter())
+            .filter_map(|a| a.address().map(str::to_owned))
+            .collect();
+        if let Some(d) = mail.header_raw("Delivered-To") {
+            recipients.insert(0, d.trim().to_owned());
+        }
+        let Some(mailbox) = catalog.mailbox_for(recipients.iter().map(String::as_str)) else {
+            return Err(MailError::Refused("the catalog lists no mailboxes".into()));
+        };
+        let valid_sender = sender_address
+            .as_deref()
+            .filter(|a| kontakt_domain::contact::EmailAddress::parse(a).is_ok());
+        let request = IntakeRequest {
+            case_type: Some(mailbox.case_type.clone()),
+            channel: Channel::Email.as_str().into(),
+            description,
+            contact: valid_sender.map(|email| ContactInput {
+                name: sender_name,
+                email: Some(email.to_owned()),
+                ..ContactInput::default()
+            }),
+            anonymous: valid_sender.is_none(),
+            feedback_channel: valid_sender.map(|_| "email".to_owned()),
+            ..IntakeRequest::default()
+        };
+        match self
+            .cases
+            .intake_arrival(request, arrival, &self.actor, now)
+            .await
+        {
+            Ok(i) => Ok(Received::Created(i.number)),
+            Err(CaseError::Store(StoreError::AlreadyRegistered(n))) => {
+                Ok(Received::AlreadyRegistered(n))
+            }
+            Err(e) => Err(classify(e)),
+        }
+    }
+}
+
+fn classify(e: CaseError) -> MailError {
+    match e {
+        CaseError::Store(e) => MailError::Store(e.to_string()),
+        CaseError::Invalid(errors) => MailError::Refused(
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.reason))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        other => MailError::Refused(other.to_string()),
+    }
+}
+
+/// A delivery status notification (RFC 3464) or a mailer daemon's report.
+fn is_bounce(mail: &mail_parser::Message) -> bool {
+    let report = mail.content_type().is_some_and(|c| {
+        c.ctype().eq_ignore_ascii_case("multipart")
+            && c.subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    });
+    let daemon = mail
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.address())
+        .and_then(|a| a.split('@').next())
+        .is_some_and(|local| {
+            let local = local.to_ascii_lowercase();
+            local == "mailer-daemon" || local == "postmaster"
+        });
+    report || daemon
+}
+
+/// Mail that a machine sent on its own: answering it could start a loop.
+fn is_automatic(mail: &mail_parser::Message) -> bool {
+    let header = |name: &str| mail.header_raw(name).map(|v| v.trim().to_ascii_lowercase());
+    let auto_submitted = header("Auto-Submitted").is_some_and(|v| v != "no");
+    let precedence = header("Precedence")
+        .is_some_and(|v| matches!(v.as_str(), "bulk" | "junk" | "list" | "auto_reply"));
+    let flagged = ["X-Autoreply", "X-Autorespond", "X-Auto-Reply", "List-Id"]
+        .iter()
+        .any(|h| header(h).is_some());
+    let ms_auto = header("X-Auto-Response-Suppress").is_some()
+        && header("X-MS-Exchange-Generated-Message-Source").is_some();
+    auto_submitted || precedence || flagged || ms_auto
+}
+
+/// Every `<id>` in a text, without the brackets.
+fn message_ids_in(text: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        let after = &rest[start + 1..];
+        match after.find('>') {
+            Some(end) if end < 300 => {
+                let id = &after[..end];
+                if id.contains('@')
+                    && !id.contains(char::is_whitespace)
+                    && !ids.iter().any(|i| i == id)
+                {
+                    ids.push(id.to_owned());
+                }
+                rest = &after[end + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    ids
+}
+
+/// The mail server's reason in a delivery report, for the case card.
+fn diagnostic(report: &str) -> String {
+    report
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("diagnostic-code:"))
+        .or_else(|| {
+            report
+                .lines()
+                .find(|l| l.to_ascii_lowercase().starts_with("status:"))
+        })
+        .map(|l| {
+            l.split_once(':')
+                .map_or(l, |(_, v)| v)
+                .trim()
+                .chars()
+                .take(300)
+                .collect()
+        })
+        .unwrap_or_else(|| "the mail server reported the message undeliverable".into())
+}
+
+/// The new part of a reply: what comes before the quoted history.
+fn strip_quoted(text: &str) -> String {
+    let mut kept = Vec::new();
+    for line in text.lines() {
+        let lower = line.trim().to_lowercase();
+        let starts_history = HISTORY_MARKERS.iter().any(|m| lower.starts_with(m))
+            || ((lower.starts_with("den ") || lower.starts_with("on "))
+                && (lower.contains(" skrev") || lower.contains(" wrote"))
+                && lower.ends_with(':'));
+        if starts_history {
+            break;
+        }
+        if line.trim_start().starts_with('>') {
+            continue;
+        }
+        kept.push(line);
+    }
+    let new = kept.join("\n").trim().to_owned();
+    if new.is_empty() {
+        text.trim().to_owned()
+    } else {
+        new
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_history_is_cut_off() {
+        let reply = "Tack, nu fungerar lampan.\n\nDen 23 nov. 2026 kl. 09:12 skrev Kontaktcenter <kc@stad.se>:\n> Hej!\n> Vi har tagit emot";
+        assert_eq!(strip_quoted(reply), "Tack, nu fungerar lampan.");
+        let outlook = "Ja, det stämmer.\n-----Ursprungligt meddelande-----\nFrån: Kontaktcenter";
+        assert_eq!(strip_quoted(outlook), "Ja, det stämmer.");
+        assert_eq!(
+            strip_quoted("> bara citat"),
+            "> bara citat",
+            "nothing new: keep it all"
+        );
+    }
+
+    #[test]
+    fn message_ids_and_reasons_are_found_in_reports() {
+        let report = "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 <x@example.test>: User unknown\nMessage-ID: <kontakt.ab12@stad.se>\n";
+        assert_eq!(
+            message_ids_in(report),
+            vec!["x@example.test", "kontakt.ab12@stad.se"]
+        );
+        assert_eq!(
+            diagnostic(report),
+            "smtp; 550 5.1.1 <x@example.test>: User unknown"
+        );
+    }
+
+    fn parse(raw: &str) -> mail_parser::Message<'_> {
+        MessageParser::default()
+            .parse(raw.as_bytes())
+            .expect("mail")
+    }
+
+    #[test]
+    fn machines_are_told_from_people() {
+        let person = parse("From: Anna <anna@example.se>\r\nSubject: Fråga\r\n\r\nHej");
+        assert!(!is_automatic(&person) && !is_bounce(&person));
+        let away = parse("From: Anna <anna@example.se>\r\nAuto-Submitted: auto-replied\r\nSubject: Frånvaro\r\n\r\nBorta");
+        assert!(is_automatic(&away));
+        let explicit_no = parse("From: a@b.se\r\nAuto-Submitted: no\r\n\r\nHej");
+        assert!(!is_automatic(&explicit_no));
+        let list = parse("From: a@b.se\r\nList-Id: <nyheter.example.se>\r\n\r\nNyhetsbrev");
+        assert!(is_automatic(&list));
+        let daemon = parse("From: MAILER-DAEMON@mx.example.se\r\nSubject: Undelivered\r\n\r\nx");
+        assert!(is_bounce(&daemon));
+        let dsn = parse("From: a@b.se\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n");
+        assert!(is_bounce(&dsn));
+    }
+}
+
+/// The mailbox Kontakt reads over IMAP (`[mail_in]` in the configuration).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapConfig {
+    pub host: String,
+    pub port: u16,
+    /// "tls" (implicit, port 993) or "none" (only on a trusted network).
+    #[serde(default = "default_imap_security")]
+    pub security: String,
+    pub username: String,
+    pub password: String,
+    #[serde(default = "default_folder")]
+    pub folder: String,
+    /// Seconds between looks at the mailbox.
+    #[serde(default = "default_poll")]
+    pub poll_seconds: u64,
+    /// A PEM file with a certificate authority to trust besides the usual ones.
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+fn default_imap_security() -> String {
+    "tls".into()
+}
+fn default_folder() -> String {
+    "INBOX".into()
+}
+fn default_poll() -> u64 {
+    30
+}
+
+/// How one look at the mailbox went.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PollReport {
+    pub received: Vec<Received>,
+    /// Mails that cannot be registered; flagged and left for a person.
+    pub set_aside: usize,
+    /// Mails left for the next look because storage failed.
+    pub retry: usize,
+}
+
+impl ImapConfig {
+    pub fn check(&self) -> Result<(), String> {
+        match self.security.as_str() {
+            "tls" | "none" => Ok(()),
+            other => Err(format!("mail_in.security '{other}' must be tls or none")),
+        }
+    }
+}
+
+/// Reads the mailbox: every mail not yet handled (neither deleted nor
+/// flagged) is fetched without marking it read, registered, and only then
+/// deleted; a mail that cannot be registered is flagged for a person and
+/// skipped from then on; on a storage failure the mail stays for the next
+/// look. The mail is the only copy until the case holds it, so it is never
+/// removed before the case's transaction has committed.
+pub async fn poll_mailbox(intake: &MailIntake, config: &ImapConfig) -> Result<PollReport, String> {
+    let tcp = tokio::net::TcpStream::connect((config.host.as_str(), config.port))
+        .await
+        .map_err(|e| format!("connecting to {}:{}: {e}", config.host, config.port))?;
+    match config.security.as_str() {
+        "none" => poll_over(intake, config, tcp).await,
+        _ => {
+            let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            if let Some(path) = &config.ca_file {
+                use tokio_rustls::rustls::pki_types::pem::PemObject;
+                let certs = tokio_rustls::rustls::pki_types::CertificateDer::pem_file_iter(path)
+                    .map_err(|e| format!("mail_in.ca_file {}: {e}", path.display()))?;
+                for cert in certs {
+                    let cert =
+                        cert.map_err(|e| format!("mail_in.ca_file {}: {e}", path.display()))?;
+                    roots
+                        .add(cert)
+                        .map_err(|e| format!("mail_in.ca_file: {e}"))?;
+                }
+            }
+            let tls = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
+                tokio_rustls::rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+            let name = tokio_rustls::rustls::pki_types::ServerName::try_from(config.host.clone())
+                .map_err(|e| format!("mail_in.host: {e}"))?;
+            let stream = tokio_rustls::TlsConnector::from(Arc::new(tls))
+                .connect(name, tcp)
+                .await
+                .map_err(|e| format!("TLS to {}: {e}", config.host))?;
+            poll_over(intake, config, stream).await
+        }
+    }
+}
+
+async fn poll_over<T>(
+    intake: &MailIntake,
+    config: &ImapConfig,
+    stream: T,
+) -> Result<PollReport, String>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + std::fmt::Debug + Send,
+{
+    use futures_util::TryStreamExt;
+    let mut client = async_imap::Client::new(stream);
+    client
+        .read_response()
+        .await
+        .map_err(|e| format!("IMAP greeting: {e}"))?;
+    let mut session = client
+        .login(&config.username, &config.password)
+        .await
+        .map_err(|(e, _)| format!("IMAP login as {}: {e}", config.username))?;
+    session
+        .select(&config.folder)
+        .await
+        .map_err(|e| format!("IMAP select {}: {e}", config.folder))?;
+    let mut uids: Vec<u32> = session
+        .uid_search("NOT DELETED NOT FLAGGED")
+        .await
+        .map_err(|e| format!("IMAP search: {e}"))?
+        .into_iter()
+        .collect();
+    uids.sort_unstable();
+    let mut report = PollReport::default();
+    for uid in uids {
+        let fetched: Vec<_> = session
+            .uid_fetch(uid.to_string(), "BODY.PEEK[]")
+            .await
+            .map_err(|e| format!("IMAP fetch: {e}"))?
+            .try_collect()
+            .await
+            .map_err(|e| format!("IMAP fetch: {e}"))?;
+        let Some(raw) = fetched.iter().find_map(|f| f.body().map(<[u8]>::to_vec)) else {
+            continue;
+        };
+        let flag = match intake.receive(&raw, Utc::now()).await {
+            Ok(received) => {
+                tracing::info!(uid, ?received, "mail handled");
+                report.received.push(received);
+                Some("+FLAGS (\\Deleted)")
+            }
+            Err(MailError::Refused(why)) => {
+                tracing::warn!(uid, reason = %why, "mail set aside");
+                report.set_aside += 1;
+                Some("+FLAGS (\\Flagged)")
+            }
+            Err(MailError::Store(why)) => {
+                tracing::warn!(uid, reason = %why, "mail left for the next look");
+                report.retry += 1;
+                None
+            }
+        };
+        if let Some(flag) = flag {
+            let _: Vec<_> = session
+                .uid_store(uid.to_string(), flag)
+                .await
+                .map_err(|e| format!("IMAP store: {e}"))?
+                .try_collect()
+                .await
+                .map_err(|e| format!("IMAP store: {e}"))?;
+        }
+    }
+    let _: Vec<_> = session
+        .expunge()
+        .await
+        .map_err(|e| format!("IMAP expunge: {e}"))?
+        .try_collect()
+        .await
+        .map_err(|e| format!("IMAP expunge: {e}"))?;
+    let _ = session.logout().await;
+    Ok(report)
+}
+
+/// Reads the mailbox every `poll_seconds` until the process ends.
+pub fn spawn_poller(intake: MailIntake, config: ImapConfig) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let pause = std::time::Duration::from_secs(config.poll_seconds.max(1));
+        loop {
+            if let Err(e) = poll_mailbox(&intake, &config).await {
+                tracing::warn!(error = %e, "the mailbox could not be read");
+            }
+            tokio::time::sleep(pause).await;
+        }
+    })
+}

@@ -1,0 +1,489 @@
+//! E-mail in and out against a real mail server (Postfix and Dovecot from
+//! Debian, started by `scripts/mail-server.sh`): the acknowledgement and an
+//! agent's reply reach the resident's mailbox over submission with
+//! STARTTLS and login, threaded; the resident's answer, fetched over IMAP,
+//! joins its case with its attachment and without the quoted history; a new
+//! mail in another character set makes a case; automatic replies make
+//! nothing; a bounce marks the message failed; mail waits while the server
+//! is down and goes out when it is back.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::TryStreamExt;
+use kontakt_app::cases::CaseService;
+use kontakt_app::dispatch::{Dispatcher, RetryPolicy, SmtpConfig, SmtpTransport};
+use kontakt_app::mail_in::{poll_mailbox, ImapConfig, MailIntake, Received};
+use kontakt_domain::message::OutboundChannel;
+use lettre::AsyncTransport;
+use serde_json::{json, Value};
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!(
+            "{name} is not set: run the tests with scripts/test.sh, which starts the mail server"
+        )
+    })
+}
+
+fn host_port(var: &str) -> (String, u16) {
+    let value = env(var);
+    let (host, port) = value.rsplit_once(':').expect("host:port");
+    (host.to_owned(), port.parse().expect("port"))
+}
+
+/// The city's way out: submission with STARTTLS and login, sending as
+/// `from` (Kontakt's mailbox for this test: bounces come back there).
+fn submission(from: &str) -> SmtpConfig {
+    let (host, port) = host_port("KONTAKT_TEST_SUBMISSION");
+    SmtpConfig {
+        host,
+        port,
+        security: "starttls".into(),
+        username: Some("kontakt@example.test".into()),
+        password: Some("test".into()),
+        from: format!("Kontaktcenter <{from}>"),
+        ca_file: Some(env("KONTAKT_TEST_MAIL_CA").into()),
+    }
+}
+
+fn quick_retry() -> RetryPolicy {
+    RetryPolicy {
+        first_pause: Duration::ZERO,
+        max_pause: Duration::ZERO,
+        max_attempts: 5,
+    }
+}
+
+fn dispatcher(app: &TestApp, config: &SmtpConfig, retry: RetryPolicy) -> Dispatcher {
+    Dispatcher::new(app.store.clone(), retry).with(
+        OutboundChannel::Email,
+        Arc::new(SmtpTransport::new(config).expect("smtp config")),
+    )
+}
+
+fn imap(user: &str) -> ImapConfig {
+    let (host, port) = host_port("KONTAKT_TEST_IMAP");
+    ImapConfig {
+        host,
+        port,
+        security: "none".into(),
+        username: user.into(),
+        password: "test".into(),
+        folder: "INBOX".into(),
+        poll_seconds: 1,
+        ca_file: None,
+    }
+}
+
+/// A fresh address, so runs and backends do not see each other's mail.
+fn address(name: &str) -> String {
+    format!(
+        "{name}.{}@example.test",
+        hex::encode(rand::random::<[u8; 4]>())
+    )
+}
+
+/// Every mail in a mailbox, raw, waiting until there are at least `n`.
+async fn mailbox(user: &str, n: usize) -> Vec<Vec<u8>> {
+    let (host, port) = host_port("KONTAKT_TEST_IMAP");
+    for _ in 0..100 {
+        let tcp = tokio::net::TcpStream::connect((host.as_str(), port))
+            .await
+            .expect("imap connect");
+        let mut client = async_imap::Client::new(tcp);
+        client.read_response().await.expect("greeting");
+        let mut session = client
+            .login(user, "test")
+            .await
+            .map_err(|(e, _)| e)
+            .expect("login");
+        let inbox = session.select("INBOX").await.expect("select");
+        let mut all = Vec::new();
+        if inbox.exists > 0 {
+            all = session
+                .fetch("1:*", "BODY.PEEK[]")
+                .await
+                .expect("fetch")
+                .try_collect::<Vec<_>>()
+                .await
+                .expect("fetch");
+        }
+        let _ = session.logout().await;
+        let bodies: Vec<Vec<u8>> = all
+            .iter()
+            .filter_map(|f| f.body().map(<[u8]>::to_vec))
+            .collect();
+        if bodies.len() >= n {
+            return bodies;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{user} did not get {n} mail(s) within 20 s");
+}
+
+fn parse(raw: &[u8]) -> mail_parser::Message<'_> {
+    mail_parser::MessageParser::default()
+        .parse(raw)
+        .expect("a mail")
+}
+
+/// Sends a hand-written mail into the mail server, as a resident's mail
+/// program would (plain SMTP on the inbound port).
+async fn deliver(from: &str, to: &str, raw: &str) {
+    let (host, port) = host_port("KONTAKT_TEST_SMTP");
+    let smtp = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(host)
+        .port(port)
+        .build();
+    let envelope = lettre::address::Envelope::new(
+        Some(from.parse().expect("from")),
+        vec![to.parse().expect("to")],
+    )
+    .expect("envelope");
+    smtp.send_raw(&envelope, raw.replace('\n', "\r\n").as_bytes())
+        .await
+        .expect("deliver");
+}
+
+/// Reads Kontakt's mailbox until it has handled `n` mails.
+async fn read_kontakt_mailbox(intake: &MailIntake, kontakt: &str, n: usize) -> Vec<Received> {
+    let mut received = Vec::new();
+    for _ in 0..100 {
+        let report = poll_mailbox(intake, &imap(kontakt)).await.expect("poll");
+        assert_eq!(report.set_aside + report.retry, 0, "{report:?}");
+        received.extend(report.received);
+        if received.len() >= n {
+            return received;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("only {received:?} of {n} mails arrived");
+}
+
+async fn case(app: &TestApp, number: &str) -> Value {
+    let (status, case) = app.get(&format!("/api/v1/cases/{number}")).await;
+    assert_eq!(status, 200, "{case}");
+    case
+}
+
+async fn mail_both_ways(app: TestApp) {
+    // Kontakt's own mailbox, one per test so parallel tests keep apart.
+    let kontakt = address("kontakt");
+    let cases = Arc::new(CaseService::new(app.store.clone(), app.catalog.clone()));
+    let intake = MailIntake::new(cases.clone());
+
+    let resident = address("anna");
+    let (status, created) = app
+        .post(
+            "/api/v1/cases",
+            &json!({
+                "case_type": "GATA-BELYS", "channel": "e_service",
+                "description": "Gatlyktan utanför Hornsgatan 12 är släckt.",
+                "form": {"location": "Hornsgatan 12", "extent": "one", "state": "off"},
+                "contact": {"name": "Anna Lind", "email": resident},
+                "feedback_channel": "email",
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let number = created["number"].as_str().expect("number").to_owned();
+    let queued = case(&app, &number).await;
+    assert_eq!(queued["messages"][0]["state"], "queued", "{queued}");
+
+    let out = dispatcher(&app, &submission(&kontakt), RetryPolicy::default());
+    assert_eq!(out.run_once(Utc::now()).await.expect("send"), 1);
+    let sent = case(&app, &number).await;
+    assert_eq!(sent["messages"][0]["state"], "sent", "{sent}");
+
+    // The acknowledgement, as the resident's mail program shows it.
+    let inbox = mailbox(&resident, 1).await;
+    let ack = parse(&inbox[0]);
+    assert_eq!(
+        ack.subject(),
+        Some(format!("Ditt ärende {number}").as_str())
+    );
+    let text = ack.body_text(0).expect("text").into_owned();
+    assert!(text.contains(&format!("Ärendenummer: {number}")), "{text}");
+    assert!(
+        text.contains("Det här händer nu: Felanmälan skickas till trafikkontorets"),
+        "{text}"
+    );
+    let deadline = chrono::NaiveDate::parse_from_str(
+        sent["feedback_deadline"].as_str().expect("deadline"),
+        "%Y-%m-%d",
+    )
+    .expect("date");
+    assert!(
+        text.contains(&kontakt_app::messages::long_date(deadline, false)),
+        "the deadline in words: {text}"
+    );
+    assert_eq!(
+        ack.header_raw("Auto-Submitted").map(str::trim),
+        Some("auto-generated")
+    );
+    let ack_id = ack.message_id().expect("Message-ID").to_owned();
+
+    // The resident answers, with a photo, quoting the acknowledgement.
+    deliver(
+        &resident,
+        &kontakt,
+        &format!(
+            "From: Anna Lind <{resident}>\nTo: {kontakt}\nSubject: Sv: Ditt ärende {number}\n\
+             Message-ID: <svar.{ack_id}>\nIn-Reply-To: <{ack_id}>\nReferences: <{ack_id}>\nMIME-Version: 1.0\n\
+             Content-Type: multipart/mixed; boundary=\"xyz\"\n\n--xyz\nContent-Type: text/plain; charset=utf-8\n\
+             Content-Transfer-Encoding: 8bit\n\nLampan lyser fortfarande inte, se bilden.\n\n\
+             Den 23 nov. 2026 kl. 09:12 skrev Kontaktcenter <{kontakt}>:\n> Hej!\n> Vi har tagit emot ditt ärende.\n\
+             --xyz\nContent-Type: image/jpeg\nContent-Disposition: attachment; filename=\"lyktan.jpg\"\n\
+             Content-Transfer-Encoding: base64\n\n/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAEBAQ==\n--xyz--\n"
+        ),
+    )
+    .await;
+    let received = read_kontakt_mailbox(&intake, &kontakt, 1).await;
+    assert_eq!(
+        received,
+        vec![Received::Attached(number.parse().expect("n"))]
+    );
+    let joined = case(&app, &number).await;
+    let entries = joined["entries"].as_array().expect("entries");
+    let message = entries
+        .iter()
+        .find(|e| e["kind"] == "message_in")
+        .expect("the answer is on the case");
+    let said = message["text"].as_str().unwrap_or_default();
+    assert!(said.contains("Lampan lyser fortfarande inte"), "{message}");
+    assert!(
+        !said.contains("Vi har tagit emot"),
+        "the quoted history is cut: {said}"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["kind"] == "attachment" && e["file_name"] == "lyktan.jpg"),
+        "{joined}"
+    );
+    // Fetched again (say, after a crash before the mailbox was told), it
+    // is recognised and registered once only.
+    let raw = format!("From: {resident}\nMessage-ID: <svar.{ack_id}>\nIn-Reply-To: <{ack_id}>\nSubject: x\n\nLampan");
+    assert_eq!(
+        intake
+            .receive(raw.as_bytes(), Utc::now())
+            .await
+            .expect("receive"),
+        Received::AlreadyRegistered(number.parse().expect("n"))
+    );
+
+    // The agent's reply goes out threaded after the acknowledgement.
+    let (status, p) = app
+        .post(
+            &format!("/api/v1/cases/{number}/entries"),
+            &json!({"kind": "message_out", "channel": "email", "text": "Vi har skickat en tekniker som byter lampan i veckan."}),
+        )
+        .await;
+    assert_eq!(status, 201, "{p}");
+    assert_eq!(out.run_once(Utc::now()).await.expect("send"), 1);
+    let inbox = mailbox(&resident, 2).await;
+    let reply = inbox
+        .iter()
+        .map(|r| parse(r))
+        .find(|m| m.message_id() != Some(ack_id.as_str()))
+        .expect("the reply");
+    assert_eq!(reply.in_reply_to().as_text(), Some(ack_id.as_str()));
+    assert!(reply.body_text(0).expect("text").contains("byter lampan"));
+    assert_eq!(
+        reply.subject(),
+        Some(format!("Ditt ärende {number}").as_str())
+    );
+
+    // No SMS without a mobile number: refused, and nothing queued.
+    let (status, p) = app
+        .post(
+            &format!("/api/v1/cases/{number}/entries"),
+            &json!({"kind": "message_out", "channel": "sms", "text": "Hej"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{p}");
+    assert_eq!(
+        case(&app, &number).await["messages"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
+
+    // A new mail, HTML only and in ISO-8859-1, makes a case of the
+    // centre's mailbox type with the sender to answer, and is acknowledged.
+    let writer = address("bertil");
+    let before = app.case_count().await;
+    deliver(
+        &writer,
+        &kontakt,
+        &format!(
+            "From: =?iso-8859-1?q?Bertil_=C5kesson?= <{writer}>\nTo: kontaktcenter@stockholm.se\n\
+             Subject: =?iso-8859-1?q?Fr=E5ga_om_=F6ppettider?=\nMessage-ID: <ny.{writer}>\nMIME-Version: 1.0\n\
+             Content-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n\
+             <html><body><p>N=E4r =F6ppnar medborgarkontoret i Sk=E4rholmen?</p></body></html>\n"
+        ),
+    )
+    .await;
+    let received = read_kontakt_mailbox(&intake, &kontakt, 1).await;
+    let Received::Created(new) = received[0] else {
+        panic!("a new case: {received:?}");
+    };
+    assert_eq!(app.case_count().await, before + 1);
+    let made = case(&app, &new.to_string()).await;
+    assert_eq!(made["case_type"], "ALLM-HANV");
+    assert_eq!(made["channel"], "email");
+    assert_eq!(made["contact"]["email"], writer.as_str());
+    assert_eq!(made["contact"]["name"], "Bertil Åkesson");
+    let description = made["description"].as_str().unwrap_or_default();
+    assert!(
+        description.contains("Ämne: Fråga om öppettider"),
+        "{description}"
+    );
+    assert!(
+        description.contains("När öppnar medborgarkontoret i Skärholmen?"),
+        "{description}"
+    );
+    assert!(!description.contains("<p>"), "{description}");
+    assert_eq!(out.run_once(Utc::now()).await.expect("send"), 1);
+    assert_eq!(mailbox(&writer, 1).await.len(), 1);
+
+    // An out-of-office answer to that acknowledgement makes nothing.
+    deliver(
+        &writer,
+        &kontakt,
+        &format!(
+            "From: {writer}\nTo: {kontakt}\nSubject: Frånvaro: Ditt ärende {new}\n\
+             Auto-Submitted: auto-replied\nMessage-ID: <borta.{writer}>\n\nJag är tillbaka på måndag.\n"
+        ),
+    )
+    .await;
+    assert_eq!(
+        read_kontakt_mailbox(&intake, &kontakt, 1).await,
+        vec![Received::Automatic]
+    );
+    assert_eq!(app.case_count().await, before + 1);
+    assert_eq!(
+        case(&app, &new.to_string()).await["entries"]
+            .as_array()
+            .map(Vec::len),
+        made["entries"].as_array().map(Vec::len),
+        "nothing joined the case"
+    );
+
+    // An address the server accepts but cannot deliver to: its bounce
+    // comes back to Kontakt's mailbox and marks the message failed.
+    let lost = ask_by_mail(&app, "ingen@gone.example.test").await;
+    assert_eq!(out.run_once(Utc::now()).await.expect("send"), 1);
+    assert_eq!(case(&app, &lost).await["messages"][0]["state"], "sent");
+    let received = read_kontakt_mailbox(&intake, &kontakt, 1).await;
+    assert_eq!(received, vec![Received::Bounce { failed: 1 }]);
+    let bounced = case(&app, &lost).await;
+    assert_eq!(bounced["messages"][0]["state"], "failed", "{bounced}");
+    assert!(
+        bounced["messages"][0]["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("bounced"),
+        "{bounced}"
+    );
+    assert_eq!(app.case_count().await, before + 2, "a bounce makes no case");
+}
+
+/// A case whose resident wants the answer by e-mail at `email`.
+async fn ask_by_mail(app: &TestApp, email: &str) -> String {
+    let (status, created) = app
+        .post(
+            "/api/v1/cases",
+            &json!({
+                "case_type": "ALLM-HANV", "channel": "phone",
+                "description": "Vill ha besked via mejl.",
+                "contact": {"email": email},
+                "feedback_channel": "email",
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    created["number"].as_str().expect("number").to_owned()
+}
+
+async fn mail_waits_for_the_server(app: TestApp) {
+    let kontakt = address("kontakt");
+    let resident = address("cecilia");
+    let (status, created) = app
+        .post(
+            "/api/v1/cases",
+            &json!({
+                "case_type": "ALLM-HANV", "channel": "phone",
+                "description": "Ring eller mejla om öppettiderna.",
+                "contact": {"email": resident, "preferred_language": "en"},
+                "feedback_channel": "email",
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let number = created["number"].as_str().expect("number").to_owned();
+
+    // The mail server is down: the message waits, with the reason shown.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let mut down = submission(&kontakt);
+    down.port = closed;
+    down.security = "none".into();
+    down.username = None;
+    down.password = None;
+    let failing = dispatcher(&app, &down, quick_retry());
+    assert_eq!(failing.run_once(Utc::now()).await.expect("run"), 1);
+    let waiting = case(&app, &number).await;
+    assert_eq!(waiting["messages"][0]["state"], "queued", "{waiting}");
+    assert_eq!(waiting["messages"][0]["attempts"], 1);
+    assert!(
+        waiting["messages"][0]["last_error"].is_string(),
+        "{waiting}"
+    );
+
+    // Back up: it goes out, in English as the resident chose.
+    let out = dispatcher(&app, &submission(&kontakt), quick_retry());
+    assert_eq!(out.run_once(Utc::now()).await.expect("run"), 1);
+    assert_eq!(case(&app, &number).await["messages"][0]["state"], "sent");
+    let inbox = mailbox(&resident, 1).await;
+    let ack = parse(&inbox[0]);
+    assert_eq!(ack.subject(), Some(format!("Your case {number}").as_str()));
+    assert!(ack.body_text(0).expect("text").contains("Case number:"));
+
+    // A server that stays down: after the last attempt the message is
+    // marked failed, for an agent to reach the resident another way.
+    let (_, second) = app
+        .post(
+            &format!("/api/v1/cases/{number}/entries"),
+            &json!({"kind": "message_out", "channel": "email", "text": "Öppet 8–17."}),
+        )
+        .await;
+    assert!(second["seq"].is_number(), "{second}");
+    let give_up = dispatcher(
+        &app,
+        &down,
+        RetryPolicy {
+            max_attempts: 2,
+            ..quick_retry()
+        },
+    );
+    give_up.run_once(Utc::now()).await.expect("run");
+    give_up.run_once(Utc::now()).await.expect("run");
+    let failed = case(&app, &number).await;
+    assert_eq!(failed["messages"][1]["state"], "failed", "{failed}");
+    assert_eq!(failed["messages"][1]["attempts"], 2);
+    assert_eq!(
+        give_up.run_once(Utc::now()).await.expect("run"),
+        0,
+        "not tried again"
+    );
+}
+
+on_both_backends!(mail_both_ways);
+on_both_backends!(mail_waits_for_the_server);
