@@ -226,13 +226,12 @@ local_transport = error:no local mail in tests
 relay_transport = error:no outside mail in tests
 default_transport = error:no outside mail in tests
 
-# gone.example.test: mail is accepted, then cannot be delivered (nothing
-# listens on port 9) and, tried only once, bounces at once: the tests'
-# real delivery status notification.
+# gone.example.test: mail is accepted, then its delivery fails for good
+# (the 'gone' transport runs /bin/false) and Postfix bounces it at once:
+# the tests' real delivery status notification. Other mail keeps the
+# usual retries.
 relay_domains = gone.example.test
-transport_maps = inline:{gone.example.test=smtp:[127.0.0.1]:9}
-maximal_queue_lifetime = 0
-bounce_queue_lifetime = 0
+transport_maps = inline:{gone.example.test=gone:}
 
 # Dovecot 2.3's LMTP lacks SMTPUTF8, so Postfix would bounce every mail
 # sent with it (even an ASCII-only address with a UTF-8 Subject). Not
@@ -306,6 +305,7 @@ lmtp       unix  - - n - - lmtp
 anvil      unix  - - n - 1 anvil
 scache     unix  - - n - 1 scache
 postlog    unix-dgram n - n - 1 postlogd
+gone       unix  - n n - - pipe flags= user=nobody argv=/bin/false
 EOF
 then changed_postfix=1; fi
 

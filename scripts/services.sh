@@ -33,7 +33,8 @@ apt_install() {
 
 # --- PostgreSQL: a private cluster, trust auth on loopback only.
 pg_port=$((54000 + key % 900))
-apt_install postgresql poppler-utils
+# poppler-utils and Tesseract (with Swedish) read scanned letters.
+apt_install postgresql poppler-utils tesseract-ocr tesseract-ocr-swe
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pg_data="$state/pg"
 # PostgreSQL refuses to run as root, so the cluster belongs to 'postgres'.

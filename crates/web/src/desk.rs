@@ -1084,7 +1084,7 @@ pub struct CaseForm {
     version: Option<i64>,
 }
 
-async fn after_change(
+pub(crate) async fn after_change(
     state: &AppState,
     staff: &Staff,
     number: &str,

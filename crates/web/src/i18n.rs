@@ -231,6 +231,7 @@ mod tests {
             include_str!("desk.rs"),
             include_str!("pages.rs"),
             include_str!("eservice.rs"),
+            include_str!("letters.rs"),
             include_str!("i18n.rs"),
         ];
         let mut used = Vec::new();

@@ -23,6 +23,7 @@ pub mod desk;
 mod eservice;
 pub mod extract;
 pub mod i18n;
+mod letters;
 pub mod open311;
 pub mod pages;
 mod pdf;

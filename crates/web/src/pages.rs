@@ -101,6 +101,8 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/events", Guard::Session),
     route("GET", "/help", Guard::Session),
     route("GET", "/lang/{code}", Guard::Public),
+    route("GET", "/letters/new", Guard::Desk),
+    route("POST", "/letters/new", Guard::Desk),
     route("GET", "/e-tjanster", Guard::Public),
     route("GET", "/e-tjanster/{code}", Guard::Public),
     route("POST", "/e-tjanster/{code}", Guard::Public),
@@ -143,6 +145,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/cases/new/person") => get(crate::desk::quick_person),
         ("GET", "/search") => get(crate::desk::search),
         ("GET", "/events") => get(crate::desk::events),
+        ("GET", "/letters/new") => get(crate::letters::form),
+        ("POST", "/letters/new") => post(crate::letters::register),
         ("GET", "/e-tjanster") => get(crate::eservice::list),
         ("GET", "/e-tjanster/{code}") => get(crate::eservice::form),
         ("POST", "/e-tjanster/{code}") => post(crate::eservice::submit),
@@ -207,6 +211,7 @@ pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Marku
                             @if crate::desk::require_desk(s).is_ok() {
                                 a href="/cases/new" { (lang.t("nav-new")) }
                                 a href="/search" { (lang.t("nav-search")) }
+                                a href="/letters/new" { (lang.t("nav-letters")) }
                             }
                             @if s.has(Role::Administrator) { a href="/admin/accounts" { (lang.t("nav-accounts")) } }
                             @if s.has(Role::LogReviewer) { a href="/review" { (lang.t("nav-review")) } }

@@ -15,6 +15,7 @@ mod cli;
 mod desk;
 mod eservice;
 mod language;
+mod letters;
 mod mail;
 mod open311;
 mod protected;

@@ -120,7 +120,7 @@ impl Browser {
             body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
             match file_name {
                 Some(f) => body.extend_from_slice(
-                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes(),
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: {}\r\n\r\n", content_type_of(f)).as_bytes(),
                 ),
                 None => body.extend_from_slice(
                     format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
@@ -166,6 +166,15 @@ fn head_of(r: &reqwest::Response) -> Page {
 }
 
 /// The value of the first hidden `csrf` field on a page.
+/// What a browser says a file is, from its name.
+fn content_type_of(file_name: &str) -> &'static str {
+    match file_name.rsplit_once('.').map(|(_, e)| e) {
+        Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
+        _ => "text/plain",
+    }
+}
+
 pub fn csrf_of(body: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     body.find(marker)

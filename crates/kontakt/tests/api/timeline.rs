@@ -186,13 +186,23 @@ async fn notes_messages_and_corrections(app: TestApp) {
         .await;
     assert_eq!(status, 201, "{added}");
     assert_eq!(added["seq"], 2);
+    // Said on the phone: recorded.
     let (status, _) = app
+        .post(
+            &path,
+            &json!({"kind": "message_out", "channel": "phone", "text": "Vi återkommer i morgon."}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    // By SMS Kontakt sends it itself, which needs a number: refused.
+    let (status, p) = app
         .post(
             &path,
             &json!({"kind": "message_out", "channel": "sms", "text": "Vi återkommer i morgon."}),
         )
         .await;
-    assert_eq!(status, 201);
+    assert_eq!(status, 422, "{p}");
+    assert_eq!(p["errors"][0]["field"], "channel");
     let (status, p) = app
         .post(&path, &json!({"kind": "message_out", "text": "Utan kanal"}))
         .await;

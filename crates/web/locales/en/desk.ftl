@@ -198,3 +198,21 @@ message-state-queued = Waiting to be sent
 message-state-sent = Sent
 message-state-delivered = Delivered
 message-state-failed = Could not be sent – reach the resident another way
+
+# Letters and faxes
+nav-letters = Letters
+letter-title = Register a letter or fax
+letter-intro = Upload the scanned letter. Its text is read by machine (OCR) so the letter can be found by search. Give the case number if the letter concerns an existing case; otherwise it becomes a new case.
+letter-file = Scanned letter (PDF or image)
+letter-received = Received (postmark)
+letter-case-number = Case number
+letter-case-number-hint = For example KC-2026-000123. Leave empty for a new case.
+letter-new-case = New case
+letter-sender = Sender's name
+letter-save = Register the letter
+letter-no-file = Choose a file with the scanned letter.
+letter-bad-date = Write the date as YYYY-MM-DD.
+letter-no-text = Scanned letter without machine-readable text – see the attachment.
+letter-ocr-heading = Scanned letter (machine-read text):
+letter-text-cut = [The text is shortened – the whole letter is attached.]
+letter-done = The letter is registered.

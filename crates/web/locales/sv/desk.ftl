@@ -198,3 +198,21 @@ message-state-queued = Väntar på att skickas
 message-state-sent = Skickat
 message-state-delivered = Levererat
 message-state-failed = Kunde inte skickas – nå invånaren på annat sätt
+
+# Letters and faxes
+nav-letters = Brev
+letter-title = Registrera brev eller fax
+letter-intro = Ladda upp det inskannade brevet. Texten läses av maskinellt (OCR) så att brevet går att söka fram. Ange ärendenumret om brevet gäller ett befintligt ärende; annars blir det ett nytt ärende.
+letter-file = Inskannat brev (PDF eller bild)
+letter-received = Mottaget (poststämpel)
+letter-case-number = Ärendenummer
+letter-case-number-hint = Till exempel KC-2026-000123. Lämna tomt för ett nytt ärende.
+letter-new-case = Nytt ärende
+letter-sender = Avsändarens namn
+letter-save = Registrera brevet
+letter-no-file = Välj en fil med det inskannade brevet.
+letter-bad-date = Datumet ska skrivas ÅÅÅÅ-MM-DD.
+letter-no-text = Inskannat brev utan maskinläsbar text – se bilagan.
+letter-ocr-heading = Inskannat brev (maskinläst text):
+letter-text-cut = [Texten är avkortad – hela brevet finns som bilaga.]
+letter-done = Brevet är registrerat.
