@@ -447,8 +447,16 @@ async fn mail_waits_for_the_server(app: TestApp) {
         "{waiting}"
     );
 
-    // Back up: it goes out, in English as the resident chose.
-    let out = dispatcher(&app, &submission(&kontakt), quick_retry());
+    // Back up: it goes out (here over implicit TLS, port 465 style), in
+    // English as the resident chose.
+    let (host, port) = host_port("KONTAKT_TEST_SMTPS");
+    let implicit = SmtpConfig {
+        host,
+        port,
+        security: "tls".into(),
+        ..submission(&kontakt)
+    };
+    let out = dispatcher(&app, &implicit, quick_retry());
     assert_eq!(out.run_once(Utc::now()).await.expect("run"), 1);
     assert_eq!(case(&app, &number).await["messages"][0]["state"], "sent");
     let inbox = mailbox(&resident, 1).await;
