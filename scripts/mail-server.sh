@@ -48,6 +48,7 @@ submission_port=$((56000 + key % 900))
 imap_port=$((57000 + key % 900))
 lmtp_port=$((58000 + key % 900))
 smtps_port=$((59000 + key % 900))
+direct_port=$((60000 + key % 900))   # Kontakt's SMTP listener in the tests
 
 mail="$state/mail"
 pf_conf="$mail/postfix"       # main.cf, master.cf
@@ -229,9 +230,10 @@ default_transport = error:no outside mail in tests
 # gone.example.test: mail is accepted, then its delivery fails for good
 # (the 'gone' transport runs /bin/false) and Postfix bounces it at once:
 # the tests' real delivery status notification. Other mail keeps the
-# usual retries.
-relay_domains = gone.example.test
-transport_maps = inline:{gone.example.test=gone:}
+# usual retries. direct.example.test: relayed over SMTP to the port a test
+# runs Kontakt's own SMTP listener on (direct delivery).
+relay_domains = gone.example.test, direct.example.test
+transport_maps = inline:{gone.example.test=gone:, direct.example.test=smtp:[127.0.0.1]:$direct_port}
 
 # Dovecot 2.3's LMTP lacks SMTPUTF8, so Postfix would bounce every mail
 # sent with it (even an ASCII-only address with a UTF-8 Subject). Not
@@ -414,4 +416,5 @@ echo "export KONTAKT_TEST_SMTP=127.0.0.1:$smtp_port"
 echo "export KONTAKT_TEST_SUBMISSION=127.0.0.1:$submission_port"
 echo "export KONTAKT_TEST_SMTPS=127.0.0.1:$smtps_port"
 echo "export KONTAKT_TEST_IMAP=127.0.0.1:$imap_port"
+echo "export KONTAKT_TEST_DIRECT_DELIVERY=127.0.0.1:$direct_port"
 echo "export KONTAKT_TEST_MAIL_CA=$tls/cert.pem"

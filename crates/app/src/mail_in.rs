@@ -84,6 +84,17 @@ impl MailIntake {
     }
 
     pub async fn receive(&self, raw: &[u8], now: DateTime<Utc>) -> Result<Received, MailError> {
+        self.receive_for(raw, &[], now).await
+    }
+
+    /// `receive`, for a mail delivered to these envelope recipients (they
+    /// route a new mail before the headers' To and Cc do).
+    pub async fn receive_for(
+        &self,
+        raw: &[u8],
+        envelope: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Received, MailError> {
         let Some(mail) = MessageParser::default().parse(raw) else {
             return Err(MailError::Refused("not a mail message".into()));
         };
@@ -269,6 +280,9 @@ impl MailIntake {
             .collect();
         if let Some(d) = mail.header_raw("Delivered-To") {
             recipients.insert(0, d.trim().to_owned());
+        }
+        for (i, r) in envelope.iter().enumerate() {
+            recipients.insert(i, r.trim().trim_matches(['<', '>']).to_owned());
         }
         let Some(mailbox) = catalog.mailbox_for(recipients.iter().map(String::as_str)) else {
             return Err(MailError::Refused("the catalog lists no mailboxes".into()));
@@ -656,4 +670,148 @@ pub fn spawn_poller(intake: MailIntake, config: ImapConfig) -> tokio::task::Join
             tokio::time::sleep(pause).await;
         }
     })
+}
+
+/// Direct delivery from the city's mail server over SMTP (`[mail_in_smtp]`
+/// in the configuration): the mail server relays mail for the catalog's
+/// mailboxes to Kontakt, which answers 250 only once the case is saved,
+/// 451 when storage failed (the mail server tries again) and 554 for a
+/// mail that can never be registered (the mail server tells the sender).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpInConfig {
+    pub listen: std::net::SocketAddr,
+    /// The mail servers allowed to deliver; empty allows any client.
+    #[serde(default)]
+    pub allowed_clients: Vec<std::net::IpAddr>,
+    /// The largest mail accepted, in bytes.
+    #[serde(default = "default_max_bytes")]
+    pub max_bytes: usize,
+}
+
+fn default_max_bytes() -> usize {
+    40 * 1024 * 1024
+}
+
+#[derive(Clone)]
+struct Delivery {
+    intake: Arc<MailIntake>,
+    runtime: tokio::runtime::Handle,
+    allowed: Arc<Vec<std::net::IpAddr>>,
+    mailboxes: Arc<Vec<String>>,
+    max_bytes: usize,
+    recipients: Vec<String>,
+    data: Vec<u8>,
+    too_big: bool,
+}
+
+impl mailin_embedded::Handler for Delivery {
+    fn helo(&mut self, ip: std::net::IpAddr, _domain: &str) -> mailin_embedded::Response {
+        if self.allowed.is_empty() || self.allowed.contains(&ip) {
+            mailin_embedded::response::OK
+        } else {
+            mailin_embedded::response::BLOCKED_IP
+        }
+    }
+
+    /// Only the catalog's mailboxes: Kontakt is no open relay.
+    fn rcpt(&mut self, to: &str) -> mailin_embedded::Response {
+        let to = to.trim().trim_matches(['<', '>']).to_lowercase();
+        if self.mailboxes.contains(&to) {
+            mailin_embedded::response::OK
+        } else {
+            mailin_embedded::response::NO_MAILBOX
+        }
+    }
+
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        to: &[String],
+    ) -> mailin_embedded::Response {
+        self.recipients = to.to_vec();
+        self.data.clear();
+        self.too_big = false;
+        mailin_embedded::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if self.data.len() + buf.len() > self.max_bytes {
+            self.too_big = true;
+        } else {
+            self.data.extend_from_slice(buf);
+        }
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        if self.too_big {
+            return mailin_embedded::response::NO_STORAGE;
+        }
+        let raw = std::mem::take(&mut self.data);
+        let outcome =
+            self.runtime
+                .block_on(self.intake.receive_for(&raw, &self.recipients, Utc::now()));
+        match outcome {
+            Ok(received) => {
+                tracing::info!(?received, "mail delivered over SMTP");
+                mailin_embedded::response::OK
+            }
+            Err(MailError::Refused(why)) => {
+                tracing::warn!(reason = %why, "mail over SMTP refused");
+                mailin_embedded::Response::custom(
+                    554,
+                    format!("not registered: {why}").chars().take(200).collect(),
+                )
+            }
+            Err(MailError::Store(why)) => {
+                tracing::warn!(reason = %why, "mail over SMTP deferred");
+                mailin_embedded::response::INTERNAL_ERROR
+            }
+        }
+    }
+}
+
+/// Starts the SMTP listener on its own threads; the bound address is
+/// returned (port 0 picks a free one).
+pub fn spawn_smtp_listener(
+    intake: Arc<MailIntake>,
+    config: &SmtpInConfig,
+) -> Result<std::net::SocketAddr, String> {
+    let listener = std::net::TcpListener::bind(config.listen)
+        .map_err(|e| format!("mail_in_smtp.listen {}: {e}", config.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let mailboxes = intake
+        .cases
+        .catalog()
+        .mailboxes
+        .iter()
+        .map(|m| m.address.clone())
+        .collect();
+    let handler = Delivery {
+        intake,
+        runtime: tokio::runtime::Handle::current(),
+        allowed: Arc::new(config.allowed_clients.clone()),
+        mailboxes: Arc::new(mailboxes),
+        max_bytes: config.max_bytes,
+        recipients: vec![],
+        data: vec![],
+        too_big: false,
+    };
+    let mut server = mailin_embedded::Server::new(handler);
+    server
+        .with_name("kontakt")
+        .with_num_threads(4)
+        .with_tcp_listener(listener);
+    std::thread::Builder::new()
+        .name("smtp-in".into())
+        .spawn(move || {
+            if let Err(e) = server.serve() {
+                tracing::error!(error = %e, "the SMTP listener stopped");
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(addr)
 }

@@ -289,6 +289,8 @@ struct Config {
     mail: Option<kontakt_app::dispatch::SmtpConfig>,
     /// The mailbox residents write to, read over IMAP (optional).
     mail_in: Option<kontakt_app::mail_in::ImapConfig>,
+    /// Direct delivery from the city's mail server over SMTP (optional).
+    mail_in_smtp: Option<kontakt_app::mail_in::SmtpInConfig>,
     /// The SMS gateway (Kannel's HTTP interface; optional).
     sms: Option<kontakt_app::sms::KannelConfig>,
     /// The reverse proxies whose X-Forwarded-For names the client.
@@ -755,6 +757,12 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
     );
     if !dispatcher.is_empty() {
         dispatcher.spawn(cases.subscribe());
+    }
+    if let Some(smtp_in) = &config.mail_in_smtp {
+        let intake = Arc::new(kontakt_app::mail_in::MailIntake::new(cases.clone()));
+        let addr = kontakt_app::mail_in::spawn_smtp_listener(intake, smtp_in)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", config_path.display()))?;
+        tracing::info!(%addr, "receiving mail over SMTP");
     }
     if let Some(imap) = config.mail_in.clone() {
         imap.check()

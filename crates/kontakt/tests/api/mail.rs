@@ -493,5 +493,85 @@ async fn mail_waits_for_the_server(app: TestApp) {
     );
 }
 
+/// The city's mail server delivers straight to Kontakt over SMTP: Postfix
+/// relays mail for the catalog's mailbox to Kontakt's listener, which
+/// answers only once the case is saved; an address that is no mailbox is
+/// refused at RCPT, so Kontakt relays nothing. One backend: the listener's
+/// port is fixed by the mail server's configuration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_delivery_over_smtp() {
+    let catalog = crate::helpers::CATALOG.replace(
+        "address = \"kontaktcenter@stockholm.se\"",
+        "address = \"kontakt@direct.example.test\"",
+    );
+    let app = crate::helpers::spawn_app_with_catalog(crate::helpers::Db::Sqlite, &catalog).await;
+    let cases = Arc::new(CaseService::new(app.store.clone(), app.catalog.clone()));
+    let intake = Arc::new(MailIntake::new(cases));
+    let listen = env("KONTAKT_TEST_DIRECT_DELIVERY")
+        .parse()
+        .expect("address");
+    kontakt_app::mail_in::spawn_smtp_listener(
+        intake,
+        &kontakt_app::mail_in::SmtpInConfig {
+            listen,
+            allowed_clients: vec!["127.0.0.1".parse().expect("ip")],
+            max_bytes: 1024 * 1024,
+        },
+    )
+    .expect("listen");
+
+    let resident = address("erik");
+    let before = app.case_count().await;
+    deliver(
+        &resident,
+        "kontakt@direct.example.test",
+        &format!(
+            "From: Erik Ek <{resident}>\nTo: kontakt@direct.example.test\nSubject: Parkeringstillstånd\n\
+             Message-ID: <direkt.{resident}>\nContent-Type: text/plain; charset=utf-8\n\n\
+             Hur länge gäller boendeparkeringen på Södermalm?\n"
+        ),
+    )
+    .await;
+    for _ in 0..100 {
+        if app.case_count().await > before {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        app.case_count().await,
+        before + 1,
+        "relayed by Postfix and registered"
+    );
+    let (_, list) = app.get("/api/v1/cases?channel=email").await;
+    let number = list["items"][0]["number"]
+        .as_str()
+        .expect("the case")
+        .to_owned();
+    let made = case(&app, &number).await;
+    assert_eq!(made["contact"]["email"], resident.as_str());
+    assert!(made["description"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("boendeparkeringen"));
+
+    // No open relay: an address that is no mailbox is refused at once.
+    let smtp = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(
+        listen.ip().to_string(),
+    )
+    .port(listen.port())
+    .build();
+    let envelope = lettre::address::Envelope::new(
+        Some(resident.parse().expect("from")),
+        vec!["someone@elsewhere.example".parse().expect("to")],
+    )
+    .expect("envelope");
+    let refused = smtp
+        .send_raw(&envelope, b"Subject: x\r\n\r\nspam\r\n")
+        .await;
+    assert!(refused.is_err_and(|e| e.is_permanent()), "550 at RCPT");
+    assert_eq!(app.case_count().await, before + 1);
+}
+
 on_both_backends!(mail_both_ways);
 on_both_backends!(mail_waits_for_the_server);
