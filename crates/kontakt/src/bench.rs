@@ -26,6 +26,34 @@ pub enum BenchCommand {
         #[arg(long)]
         rate: Option<f64>,
     },
+    /// Register generated mails through the mail intake (in process).
+    Mail {
+        /// A demo or generated data directory (its kontakt.db).
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
+        #[arg(long, default_value_t = 2000)]
+        mails: usize,
+    },
+    /// Send every e-mail waiting in the outbox to a mail server.
+    Outbox {
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        #[arg(long)]
+        port: u16,
+        /// none, starttls or tls.
+        #[arg(long, default_value = "starttls")]
+        security: String,
+        #[arg(long)]
+        username: Option<String>,
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long, default_value = "Kontaktcenter <kontakt@example.test>")]
+        from: String,
+        #[arg(long)]
+        ca_file: Option<std::path::PathBuf>,
+    },
     /// Fetch random existing cases with GET /api/v1/cases/{number}.
     Fetch {
         #[arg(long, default_value = "http://127.0.0.1:8080")]
@@ -44,8 +72,44 @@ struct Outcome {
     errors: u64,
 }
 
-pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
+async fn open_data_dir(
+    dir: &std::path::Path,
+) -> anyhow::Result<std::sync::Arc<dyn kontakt_store::Store>> {
+    let url = format!("sqlite:{}", dir.join("kontakt.db").display());
+    Ok(kontakt_store::open(&url, kontakt_store::OpenMode::MustExist).await?)
+}
+
+pub async fn run(
+    command: BenchCommand,
+    catalog: kontakt_domain::catalog::Catalog,
+) -> anyhow::Result<()> {
     match command {
+        BenchCommand::Mail { data_dir, mails } => {
+            let store = open_data_dir(&data_dir).await?;
+            crate::bench_channels::mail(store, std::sync::Arc::new(catalog), mails).await?;
+        }
+        BenchCommand::Outbox {
+            data_dir,
+            host,
+            port,
+            security,
+            username,
+            password,
+            from,
+            ca_file,
+        } => {
+            let store = open_data_dir(&data_dir).await?;
+            let smtp = kontakt_app::dispatch::SmtpConfig {
+                host,
+                port,
+                security,
+                username,
+                password,
+                from,
+                ca_file,
+            };
+            crate::bench_channels::outbox(store, smtp).await?;
+        }
         BenchCommand::Create {
             url,
             token,

@@ -19,6 +19,7 @@ use kontakt_domain::message::OutboundChannel;
 use kontakt_store::OpenMode;
 
 mod bench;
+mod bench_channels;
 
 /// The demo's principals: one per role, with the groups and boards that make
 /// each role meaningful in the Stockholm catalog.
@@ -551,7 +552,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             seed,
         } => demo(addr, &data_dir, cases, seed).await?,
         Command::Serve { config } => serve(&config).await?,
-        Command::Bench { command } => bench::run(command).await?,
+        Command::Bench { command } => bench::run(command, load_catalog(None)?).await?,
         Command::Audit {
             command:
                 AuditCommand::Verify {
