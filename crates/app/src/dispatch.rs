@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use kontakt_domain::message::OutboundChannel;
 use kontakt_store::outbox::{Claim, OutboundMessage, OutboundResult, Outcome};
 use kontakt_store::Store;
@@ -71,6 +72,8 @@ impl RetryPolicy {
 const LEASE: Duration = Duration::from_secs(300);
 /// How many messages one round claims per channel.
 const BATCH: u32 = 50;
+/// How many messages are sent at the same time.
+const PARALLEL: usize = 8;
 /// How often the outbox is looked at when no change prompted it.
 const POLL: Duration = Duration::from_secs(5);
 
@@ -111,34 +114,52 @@ impl Dispatcher {
                     limit: BATCH,
                 })
                 .await?;
-            for message in claimed {
-                let outcome = match transport.send(&message).await {
-                    Ok(provider_ref) => Outcome::Sent { provider_ref },
-                    Err(e) if e.permanent || message.attempts >= self.retry.max_attempts => {
-                        tracing::warn!(id = message.id, case = %message.case, error = %e.message, "message failed");
-                        Outcome::Failed { error: e.message }
-                    }
-                    Err(e) => {
-                        let pause = chrono::Duration::from_std(self.retry.pause(message.attempts))
-                            .unwrap_or_default();
-                        tracing::info!(id = message.id, case = %message.case, error = %e.message, "message will be retried");
-                        Outcome::Retry {
-                            at: Utc::now() + pause,
-                            error: e.message,
-                        }
-                    }
-                };
-                self.store
-                    .record_outbound(OutboundResult {
-                        id: message.id,
-                        at: Utc::now(),
-                        outcome,
-                    })
-                    .await?;
+            // A few at a time: a mail server spends most of a message's
+            // time writing it to its queue, so sending one after the other
+            // leaves it idle.
+            let results: Vec<Result<(), kontakt_store::StoreError>> =
+                futures_util::stream::iter(claimed)
+                    .map(|message| self.send_one(transport.as_ref(), message))
+                    .buffer_unordered(PARALLEL)
+                    .collect()
+                    .await;
+            for r in results {
+                r?;
                 handled += 1;
             }
         }
         Ok(handled)
+    }
+
+    /// Sends one claimed message and records how it went.
+    async fn send_one(
+        &self,
+        transport: &dyn Transport,
+        message: OutboundMessage,
+    ) -> Result<(), kontakt_store::StoreError> {
+        let outcome = match transport.send(&message).await {
+            Ok(provider_ref) => Outcome::Sent { provider_ref },
+            Err(e) if e.permanent || message.attempts >= self.retry.max_attempts => {
+                tracing::warn!(id = message.id, case = %message.case, error = %e.message, "message failed");
+                Outcome::Failed { error: e.message }
+            }
+            Err(e) => {
+                let pause = chrono::Duration::from_std(self.retry.pause(message.attempts))
+                    .unwrap_or_default();
+                tracing::info!(id = message.id, case = %message.case, error = %e.message, "message will be retried");
+                Outcome::Retry {
+                    at: Utc::now() + pause,
+                    error: e.message,
+                }
+            }
+        };
+        self.store
+            .record_outbound(OutboundResult {
+                id: message.id,
+                at: Utc::now(),
+                outcome,
+            })
+            .await
     }
 
     /// Runs until the process ends: after every case change (a queued

@@ -55,6 +55,8 @@ pub async fn mail(
     let intake = MailIntake::new(cases);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let attachment = base64::engine::general_purpose::STANDARD.encode(vec![0x5a_u8; 100 * 1024]);
+    // Each run's mails are new mails (a repeated Message-ID is registered once).
+    let run = Utc::now().timestamp_micros();
     let mut raw_mails = Vec::with_capacity(mails);
     eprintln!("building {mails} mails from the generated cases' texts …");
     while raw_mails.len() < mails {
@@ -66,7 +68,7 @@ pub async fn mail(
             continue;
         };
         let i = raw_mails.len();
-        let sender = format!("invanare{i}@example.se");
+        let sender = format!("invanare{i}@example.test");
         let subject = if i % 4 == 0 {
             format!("Sv: Ditt ärende {number}")
         } else {
@@ -90,8 +92,9 @@ pub async fn mail(
             )
         };
         raw_mails.push(format!(
-            "From: Invånare {i} <{sender}>\r\nTo: kontaktcenter@stockholm.se\r\nSubject: {subject}\r\nMessage-ID: <bench.{i}.{}@example.se>\r\nMIME-Version: 1.0\r\n{body}",
-            rng.gen::<u32>()
+            "From: Invånare {i} <{sender}>\r\nTo: kontaktcenter@stockholm.se\r\nSubject: {subject}\r\nMessage-ID: <bench.{i}.{}.{}@example.se>\r\nMIME-Version: 1.0\r\n{body}",
+            rng.gen::<u32>(),
+            run
         ));
     }
     let mut latencies = Vec::with_capacity(mails);

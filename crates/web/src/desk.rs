@@ -784,6 +784,22 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
             @if let Some(g) = case_type.and_then(|t| guidance(lang, t)) {
                 aside.guidance { h2 { (lang.t("card-guidance")) } p { (g) } }
             }
+            // The acknowledgement on the phone: what the agent tells the
+            // caller (the resident's language is the page's own choice).
+            @if c.status != "closed" {
+                aside.guidance {
+                    h2 { (lang.t("card-tell")) }
+                    p {
+                        (lang.ta("card-tell-number", &[("case", &c.number)]))
+                        @if let Some(next) = case_type.and_then(|t| match lang { Lang::En => t.next_steps_en.as_ref().or(t.next_steps_sv.as_ref()), Lang::Sv => t.next_steps_sv.as_ref() }) {
+                            " " (next)
+                        }
+                        @if let Some(d) = c.feedback_deadline {
+                            " " (lang.ta("card-tell-deadline", &[("date", &kontakt_app::messages::long_date(d, lang == Lang::En))]))
+                        }
+                    }
+                }
+            }
             @let attachments: Vec<(&str, &str, u64)> = c.entries.iter().filter_map(|e| match &e.body {
                 EntryBody::Attachment { file_name, sha256, size, .. } => Some((file_name.as_str(), sha256.as_str(), *size)),
                 _ => None,

@@ -364,13 +364,18 @@ async fn post_request(
     };
     match state.cases.intake(request, &actor, Utc::now()).await {
         Ok(intake) => {
-            let notice = match intake.feedback_deadline {
-                Some(d) => format!(
-                    "Ärendet {} är registrerat. Återkoppling senast {d}.",
-                    intake.number
-                ),
-                None => format!("Ärendet {} är registrerat.", intake.number),
-            };
+            // The acknowledgement: the number, what happens next for this
+            // type, and the deadline.
+            let mut notice = format!("Ärendet {} är registrerat.", intake.number);
+            if let Some(next) = &t.next_steps_sv {
+                notice.push_str(&format!(" {next}"));
+            }
+            if let Some(d) = intake.feedback_deadline {
+                notice.push_str(&format!(
+                    " Återkoppling senast {}.",
+                    kontakt_app::messages::long_date(d, false)
+                ));
+            }
             Ok(answer(
                 format,
                 "service_requests",

@@ -182,10 +182,13 @@ async fn reports_become_cases(app: TestApp) {
         .as_str()
         .expect("id")
         .to_owned();
-    assert!(answer[0]["service_notice"]
-        .as_str()
-        .unwrap_or_default()
-        .contains(&id));
+    let notice = answer[0]["service_notice"].as_str().unwrap_or_default();
+    assert!(notice.contains(&id), "{notice}");
+    assert!(
+        notice.contains("Felanmälan skickas till trafikkontorets"),
+        "what happens next: {notice}"
+    );
+    assert!(notice.contains("Återkoppling senast"), "{notice}");
     let (_, case) = app.get(&format!("/api/v1/cases/{id}")).await;
     assert_eq!(case["channel"], "open311");
     assert_eq!(case["case_type"], "GATA-BELYS");

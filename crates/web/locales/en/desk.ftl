@@ -216,3 +216,6 @@ letter-no-text = Scanned letter without machine-readable text – see the attach
 letter-ocr-heading = Scanned letter (machine-read text):
 letter-text-cut = [The text is shortened – the whole letter is attached.]
 letter-done = The letter is registered.
+card-tell = What to tell the resident
+card-tell-number = The case number is { $case }.
+card-tell-deadline = You will hear from us by { $date }.

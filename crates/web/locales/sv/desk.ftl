@@ -216,3 +216,6 @@ letter-no-text = Inskannat brev utan maskinläsbar text – se bilagan.
 letter-ocr-heading = Inskannat brev (maskinläst text):
 letter-text-cut = [Texten är avkortad – hela brevet finns som bilaga.]
 letter-done = Brevet är registrerat.
+card-tell = Att säga till invånaren
+card-tell-number = Ärendet har nummer { $case }.
+card-tell-deadline = Du får besked senast { $date }.
