@@ -26,6 +26,20 @@ pub enum BenchCommand {
         #[arg(long)]
         rate: Option<f64>,
     },
+    /// Report faults as a civic app would: POST /open311/v2/requests.json.
+    Open311 {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// An API token with the intake role.
+        #[arg(long, env = "KONTAKT_API_KEY")]
+        api_key: String,
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long)]
+        rate: Option<f64>,
+    },
     /// Register generated mails through the mail intake (in process).
     Mail {
         /// A demo or generated data directory (its kontakt.db).
@@ -84,6 +98,54 @@ pub async fn run(
     catalog: kontakt_domain::catalog::Catalog,
 ) -> anyhow::Result<()> {
     match command {
+        BenchCommand::Open311 {
+            url,
+            api_key,
+            clients,
+            seconds,
+            rate,
+        } => {
+            let client = reqwest::Client::new();
+            const PLACES: &[&str] = &[
+                "Hornsgatan 12",
+                "Ringvägen 100",
+                "Sveavägen 44",
+                "Götgatan 3",
+                "Fleminggatan 20",
+            ];
+            let result = drive(clients, seconds, rate, move |i| {
+                let client = client.clone();
+                let url = format!("{url}/open311/v2/requests.json");
+                let place = PLACES[(i % PLACES.len() as u64) as usize];
+                let form = vec![
+                    ("api_key", api_key.clone()),
+                    ("service_code", "GATA-BELYS".to_owned()),
+                    (
+                        "description",
+                        format!("Gatlyktan vid {place} är släckt sedan i går kväll."),
+                    ),
+                    ("address_string", place.to_owned()),
+                    ("lat", "59.3173".to_owned()),
+                    ("long", "18.0626".to_owned()),
+                    ("attribute[location]", place.to_owned()),
+                    ("attribute[extent]", "one".to_owned()),
+                    ("attribute[state]", "off".to_owned()),
+                    ("email", format!("rapport{i}@example.se")),
+                ];
+                async move {
+                    let r = client.post(&url).form(&form).send().await;
+                    matches!(r, Ok(r) if r.status().is_success())
+                }
+            })
+            .await;
+            report(
+                "Open311 report (POST /open311/v2/requests.json)",
+                clients,
+                seconds,
+                rate,
+                result,
+            );
+        }
         BenchCommand::Mail { data_dir, mails } => {
             let store = open_data_dir(&data_dir).await?;
             crate::bench_channels::mail(store, std::sync::Arc::new(catalog), mails).await?;

@@ -408,6 +408,9 @@ pub struct CaseFilter {
     pub name_prefix: Option<String>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
+    /// Cases with a message to the resident that failed since then (the
+    /// agents' queue of messages that did not arrive).
+    pub message_failed_since: Option<DateTime<Utc>>,
     pub before: Option<CaseNumber>,
     pub limit: u32,
     /// Only the cases a principal may see (see `kontakt_domain::access`);

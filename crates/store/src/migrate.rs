@@ -53,6 +53,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "messages",
         include_str!("../migrations/sqlite/0010_messages.sql"),
     ),
+    (
+        11,
+        "outbox_failed",
+        include_str!("../migrations/sqlite/0011_outbox_failed.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -106,5 +111,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         10,
         "messages",
         include_str!("../migrations/postgres/0010_messages.sql"),
+    ),
+    (
+        11,
+        "outbox_failed",
+        include_str!("../migrations/postgres/0011_outbox_failed.sql"),
     ),
 ];

@@ -375,6 +375,13 @@ pub(crate) fn list_query<V>(
     if let Some(t) = filter.created_from {
         add("c.created_at >= ?", vec![ListValue::Time(t)], &mut values);
     }
+    if let Some(t) = filter.message_failed_since {
+        add(
+            "c.id IN (SELECT case_id FROM outbox WHERE state = 'failed' AND created_at >= ?)",
+            vec![ListValue::Time(t)],
+            &mut values,
+        );
+    }
     if let Some(t) = filter.created_to {
         add("c.created_at < ?", vec![ListValue::Time(t)], &mut values);
     }

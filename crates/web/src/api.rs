@@ -116,6 +116,10 @@ struct ListQuery {
     group: Option<String>,
     /// Cases assigned to this person (the actor id of an officer who accepted them).
     assignee: Option<String>,
+    /// Only cases with a message to the resident that could not be
+    /// delivered in the last two weeks.
+    #[serde(default)]
+    undelivered: bool,
     /// Cases of the person with this personnummer.
     personnummer: Option<String>,
     /// Cases of persons with this phone number.
@@ -236,6 +240,10 @@ async fn list_cases(
         name_prefix,
         created_from,
         created_to,
+        // The agents' queue: messages that failed in the last two weeks.
+        message_failed_since: q
+            .undelivered
+            .then(|| Utc::now() - chrono::Duration::days(14)),
         before,
         limit,
         visibility: None,

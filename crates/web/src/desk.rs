@@ -241,6 +241,24 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
             .filter(|c| c.status != Status::Closed)
             .collect()
     };
+    // Messages that did not reach the resident in the last two weeks, for
+    // the agents to reach them another way (the card says why).
+    let undelivered: Vec<CaseSummary> = if staff.has(Role::AgentL1) || staff.has(Role::AgentL2) {
+        state
+            .cases
+            .list(
+                &CaseFilter {
+                    message_failed_since: Some(now - chrono::Duration::days(14)),
+                    limit: 50,
+                    ..CaseFilter::default()
+                },
+                &staff.actor,
+                now,
+            )
+            .await?
+    } else {
+        Vec::new()
+    };
     let catalog = state.cases.catalog();
     let lang = staff.lang;
     Ok(html! {
@@ -251,6 +269,12 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
             section aria-labelledby="mine" {
                 h2 #mine { (lang.t("desk-mine")) " " span.count { "(" (mine.len()) ")" } }
                 (case_table(state, lang, &mine, &lang.t("desk-mine-caption")))
+            }
+        }
+        @if !undelivered.is_empty() {
+            section aria-labelledby="undelivered" {
+                h2 #undelivered { (lang.t("desk-undelivered")) " " span.count { "(" (undelivered.len()) ")" } }
+                (case_table(state, lang, &undelivered, &lang.t("desk-undelivered-caption")))
             }
         }
         @for (group, cases) in &queues {

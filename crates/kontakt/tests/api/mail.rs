@@ -491,6 +491,16 @@ async fn mail_waits_for_the_server(app: TestApp) {
         0,
         "not tried again"
     );
+
+    // The agents' queue of messages that did not arrive lists the case.
+    let mut agent = crate::staff::logged_in(&app, "agnes", &["agent_l1", "group:OVR"]).await;
+    let start = agent.get("/").await;
+    assert!(
+        start.body.contains("Meddelanden som inte kom fram"),
+        "{}",
+        start.body
+    );
+    assert!(start.body.contains(&number), "{}", start.body);
 }
 
 /// The city's mail server delivers straight to Kontakt over SMTP: Postfix

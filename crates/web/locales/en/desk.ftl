@@ -219,3 +219,5 @@ letter-done = The letter is registered.
 card-tell = What to tell the resident
 card-tell-number = The case number is { $case }.
 card-tell-deadline = You will hear from us by { $date }.
+desk-undelivered = Messages that did not arrive
+desk-undelivered-caption = Cases where an e-mail or text message to the resident could not be delivered in the last two weeks – reach the resident another way

@@ -219,3 +219,5 @@ letter-done = Brevet är registrerat.
 card-tell = Att säga till invånaren
 card-tell-number = Ärendet har nummer { $case }.
 card-tell-deadline = Du får besked senast { $date }.
+desk-undelivered = Meddelanden som inte kom fram
+desk-undelivered-caption = Ärenden där ett mejl eller sms till invånaren inte kunde levereras de senaste två veckorna – nå invånaren på annat sätt
