@@ -303,6 +303,11 @@ pub struct Arrival {
     pub files: Vec<InboundFile>,
     /// The message's own id (a mail's Message-ID), so it is registered once.
     pub intake_key: Option<String>,
+    /// The resident's own answer, arriving by itself on a channel (mail,
+    /// SMS) that has already matched it to its case: it is appended
+    /// without reading the case (`Action::Append`). Everyone else adding
+    /// to a case needs the right to change it.
+    pub resident_reply: bool,
 }
 
 impl Arrival {
@@ -493,8 +498,20 @@ impl CaseService {
     ) -> Result<Intake, CaseError> {
         let (files, blobs) = arrival.entries()?;
         if let Some(number) = req.attach_to.as_deref() {
+            let action = if arrival.resident_reply {
+                Action::Append
+            } else {
+                Action::Change
+            };
             return self
-                .attach(number, &req, (files, blobs, arrival.intake_key), actor, now)
+                .attach(
+                    number,
+                    &req,
+                    (files, blobs, arrival.intake_key),
+                    action,
+                    actor,
+                    now,
+                )
                 .await;
         }
         let mut new = self.validate_new_case(req, actor, now)?;
@@ -816,6 +833,7 @@ impl CaseService {
         number: &str,
         req: &IntakeRequest,
         (files, blobs, intake_key): (Vec<EntryBody>, Vec<NewBlob>, Option<String>),
+        action: Action,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Intake, CaseError> {
@@ -860,7 +878,7 @@ impl CaseService {
         };
         // A case the actor may not add to does not exist for them.
         let case = match self
-            .load_visible(&number.to_string(), actor, Action::Append, now)
+            .load_visible(&number.to_string(), actor, action, now)
             .await
         {
             Ok((case, _)) => case,
@@ -1966,6 +1984,8 @@ fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
     for message in &mut case.outbox {
         if !contact {
             message.recipient = WITHHELD.into();
+            // A mail server's refusal names the address.
+            message.last_error = message.last_error.as_ref().map(|_| WITHHELD.into());
         }
         if !text {
             message.body = WITHHELD.into();

@@ -104,11 +104,22 @@ impl MailIntake {
 
         if is_bounce(&mail) {
             // The report names the failed message: in its threading
-            // headers, or in the returned original's headers.
+            // headers, or in the returned original's headers. A report of
+            // a delay (not a failure), or one about no message of ours, is
+            // only recorded as machine mail.
             let text = String::from_utf8_lossy(raw);
+            let lower = text.to_ascii_lowercase();
+            let delayed = lower.contains("action: delayed") && !lower.contains("action: failed");
             let reason = diagnostic(&text);
             let mut failed = 0;
-            for id in message_ids_in(&text).into_iter().filter(|id| ours(id)) {
+            let named: Vec<String> = message_ids_in(&text)
+                .into_iter()
+                .filter(|id| ours(id))
+                .collect();
+            if delayed || named.is_empty() {
+                return Ok(Received::Automatic);
+            }
+            for id in named {
                 if let Ok(Some(m)) = store.outbound_by_message_id(&id).await {
                     store
                         .record_outbound(OutboundResult {
@@ -191,10 +202,35 @@ impl MailIntake {
                 break;
             }
         }
+        // A case number in the subject is trusted only from the case's own
+        // resident (its contact address, or an address Kontakt wrote to
+        // about it): case numbers are easy to guess, and a stranger must
+        // not be able to write into someone else's case. A stranger's mail
+        // becomes a case of its own, its subject naming the number.
         if answers.is_none() {
             if let Some(n) = case_number_in(&subject) {
-                if matches!(store.case(n).await, Ok(Some(_))) {
-                    answers = Some(n);
+                let from = mail
+                    .from()
+                    .and_then(|a| a.first())
+                    .and_then(|a| a.address())
+                    .map(str::to_lowercase);
+                if let (Ok(Some(case)), Some(from)) = (store.case(n).await, from) {
+                    let contact = match &case.contact {
+                        kontakt_store::ContactRecord::Person(p) => {
+                            p.email.as_ref().map(|e| e.as_str().to_lowercase())
+                        }
+                        kontakt_store::ContactRecord::Organisation(o) => {
+                            o.email.as_ref().map(|e| e.as_str().to_lowercase())
+                        }
+                        kontakt_store::ContactRecord::Anonymous => None,
+                    };
+                    let written_to = case
+                        .outbox
+                        .iter()
+                        .any(|m| m.recipient.to_lowercase() == from);
+                    if contact.as_deref() == Some(from.as_str()) || written_to {
+                        answers = Some(n);
+                    }
                 }
             }
         }
@@ -236,16 +272,28 @@ impl MailIntake {
                 .chars()
                 .take(limits::DESCRIPTION_CHARS - 100)
                 .collect();
+            // The whole text is kept as a file (the raw mail if it fits).
             description.push_str("\n\n[Texten är avkortad. Hela mejlet finns som bilaga.]");
+            let (file_name, content_type, content) = if raw.len() <= limits::ATTACHMENT_BYTES {
+                ("mejl.eml", "message/rfc822", raw.to_vec())
+            } else {
+                (
+                    "mejlets-text.txt",
+                    "text/plain; charset=utf-8",
+                    text.clone().into_bytes(),
+                )
+            };
             files.push(InboundFile {
-                file_name: "mejl.eml".into(),
-                content_type: "message/rfc822".into(),
-                content: raw.to_vec(),
+                file_name: file_name.into(),
+                content_type: content_type.into(),
+                content: content.into_iter().take(limits::ATTACHMENT_BYTES).collect(),
             });
         }
         let arrival = Arrival {
             files,
             intake_key: Some(intake_key),
+            // Matched above by Kontakt's own Message-ID or the resident's address.
+            resident_reply: answers.is_some(),
         };
 
         if let Some(number) = answers {
@@ -320,6 +368,8 @@ impl MailIntake {
 fn classify(e: CaseError) -> MailError {
     match e {
         CaseError::Store(e) => MailError::Store(e.to_string()),
+        // Someone changed the case at the same moment: try again.
+        CaseError::Conflict => MailError::Store(e.to_string()),
         CaseError::Invalid(errors) => MailError::Refused(
             errors
                 .iter()
@@ -681,7 +731,7 @@ pub fn spawn_poller(intake: MailIntake, config: ImapConfig) -> tokio::task::Join
 #[serde(deny_unknown_fields)]
 pub struct SmtpInConfig {
     pub listen: std::net::SocketAddr,
-    /// The mail servers allowed to deliver; empty allows any client.
+    /// The mail servers allowed to deliver; empty only on loopback.
     #[serde(default)]
     pub allowed_clients: Vec<std::net::IpAddr>,
     /// The largest mail accepted, in bytes.
@@ -780,6 +830,12 @@ pub fn spawn_smtp_listener(
     intake: Arc<MailIntake>,
     config: &SmtpInConfig,
 ) -> Result<std::net::SocketAddr, String> {
+    if config.allowed_clients.is_empty() && !config.listen.ip().is_loopback() {
+        return Err(format!(
+            "mail_in_smtp.allowed_clients is empty: name the mail servers that may deliver to {}",
+            config.listen
+        ));
+    }
     let listener = std::net::TcpListener::bind(config.listen)
         .map_err(|e| format!("mail_in_smtp.listen {}: {e}", config.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -248,15 +248,21 @@ impl SmsIntake {
             }])
         })?;
         let text = text.trim();
-        let arrival = Arrival {
-            files: vec![],
-            intake_key: (!id.trim().is_empty()).then(|| format!("sms:{}", id.trim())),
-        };
         let store = self.cases.store();
         let mut answers = None;
+        // A case number in the text is trusted only from the case's own
+        // number (its contact's, or one Kontakt texted about it).
         if let Some(n) = case_number_in(text) {
-            if matches!(store.case(n).await, Ok(Some(_))) {
-                answers = Some(n);
+            if let Ok(Some(case)) = store.case(n).await {
+                let contact = match &case.contact {
+                    kontakt_store::ContactRecord::Person(p) => p.phone.as_ref(),
+                    kontakt_store::ContactRecord::Organisation(o) => o.phone.as_ref(),
+                    kontakt_store::ContactRecord::Anonymous => None,
+                };
+                let texted = case.outbox.iter().any(|m| m.recipient == phone.as_str());
+                if contact == Some(&phone) || texted {
+                    answers = Some(n);
+                }
             }
         }
         if answers.is_none() {
@@ -268,6 +274,12 @@ impl SmsIntake {
                 )
                 .await?;
         }
+        let arrival = Arrival {
+            files: vec![],
+            intake_key: (!id.trim().is_empty()).then(|| format!("sms:{}", id.trim())),
+            // From the number the case is about: see above.
+            resident_reply: true,
+        };
         let description = if text.is_empty() {
             "(Tomt SMS.)".to_owned()
         } else {

@@ -322,15 +322,17 @@ impl Catalog {
     }
 
     /// The mailbox a mail to one of these addresses belongs to: the first
-    /// listed address that matches, else the centre's own (the first).
+    /// address (in the order given) that is a mailbox, else the centre's
+    /// own (the first mailbox).
     pub fn mailbox_for<'a>(
         &self,
         addresses: impl IntoIterator<Item = &'a str>,
     ) -> Option<&Mailbox> {
-        let addresses: Vec<String> = addresses.into_iter().map(str::to_lowercase).collect();
-        self.mailboxes
-            .iter()
-            .find(|m| addresses.contains(&m.address))
+        // In the order given: the envelope's recipients come first.
+        addresses
+            .into_iter()
+            .map(str::to_lowercase)
+            .find_map(|a| self.mailboxes.iter().find(|m| m.address == a))
             .or(self.mailboxes.first())
     }
 

@@ -395,6 +395,7 @@ pub async fn submit(
     let arrival = Arrival {
         files: s.files.clone(),
         intake_key: None,
+        resident_reply: false,
     };
     match state
         .cases

@@ -261,6 +261,7 @@ pub async fn register(
     let arrival = Arrival {
         files: vec![file],
         intake_key: None,
+        resident_reply: false,
     };
     match state
         .cases

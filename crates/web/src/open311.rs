@@ -585,7 +585,14 @@ async fn list_requests(
         Some(other) => return Err(bad(format!("status '{other}' is neither open nor closed"))),
     };
     let catalog = state.cases.catalog();
-    let codes = list(&p.service_code);
+    let mut codes = list(&p.service_code);
+    codes.sort();
+    codes.dedup();
+    if codes.len() > MAX_IDS {
+        return Err(bad(format!(
+            "service_code names more than {MAX_IDS} services"
+        )));
+    }
     for code in &codes {
         if catalog.case_type(code).is_none_or(|t| !t.public) {
             return Err(bad(format!("service_code '{code}' is not a service")));

@@ -279,7 +279,11 @@ impl CaseView {
                     body: m.body.clone(),
                     state: m.state.to_string(),
                     attempts: m.attempts,
-                    last_error: m.last_error.clone(),
+                    last_error: if hides_protected(&c.contact, may_see_protected) {
+                        m.last_error.as_ref().map(|_| PROTECTED_NAME.into())
+                    } else {
+                        m.last_error.clone()
+                    },
                     created_at: m.created_at,
                     sent_at: m.sent_at,
                 })

@@ -351,6 +351,44 @@ async fn mail_both_ways(app: TestApp) {
     assert_eq!(out.run_once(Utc::now()).await.expect("send"), 1);
     assert_eq!(mailbox(&writer, 1).await.len(), 1);
 
+    // A stranger naming Anna's case in the subject does not write into it:
+    // the mail becomes a case of its own.
+    let stranger = address("okand");
+    let anna_entries = case(&app, &number).await["entries"]
+        .as_array()
+        .map(Vec::len);
+    deliver(
+        &stranger,
+        &kontakt,
+        &format!("From: {stranger}\nTo: {kontakt}\nSubject: Sv: Ditt ärende {number}\nMessage-ID: <f.{stranger}>\n\nLägg till detta.\n"),
+    )
+    .await;
+    let received = read_kontakt_mailbox(&intake, &kontakt, 1).await;
+    assert!(matches!(received[0], Received::Created(_)), "{received:?}");
+    assert_eq!(
+        out.run_once(Utc::now()).await.expect("send"),
+        1,
+        "the stranger's own acknowledgement"
+    );
+    assert_eq!(
+        case(&app, &number).await["entries"]
+            .as_array()
+            .map(Vec::len),
+        anna_entries
+    );
+    // From the resident's own address, the number alone is enough.
+    deliver(
+        &resident,
+        &kontakt,
+        &format!("From: {resident}\nTo: {kontakt}\nSubject: Angående ärende {number}\nMessage-ID: <g.{resident}>\n\nEn sak till.\n"),
+    )
+    .await;
+    let received = read_kontakt_mailbox(&intake, &kontakt, 1).await;
+    assert_eq!(
+        received,
+        vec![Received::Attached(number.parse().expect("n"))]
+    );
+
     // An out-of-office answer to that acknowledgement makes nothing.
     deliver(
         &writer,
@@ -365,7 +403,7 @@ async fn mail_both_ways(app: TestApp) {
         read_kontakt_mailbox(&intake, &kontakt, 1).await,
         vec![Received::Automatic]
     );
-    assert_eq!(app.case_count().await, before + 1);
+    assert_eq!(app.case_count().await, before + 2);
     assert_eq!(
         case(&app, &new.to_string()).await["entries"]
             .as_array()
@@ -390,7 +428,7 @@ async fn mail_both_ways(app: TestApp) {
             .starts_with("bounced"),
         "{bounced}"
     );
-    assert_eq!(app.case_count().await, before + 2, "a bounce makes no case");
+    assert_eq!(app.case_count().await, before + 3, "a bounce makes no case");
 }
 
 /// A case whose resident wants the answer by e-mail at `email`.
