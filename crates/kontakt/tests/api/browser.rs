@@ -532,6 +532,7 @@ async fn desk_in_a_real_browser() {
         .click()
         .await
         .expect("click");
+    wait_for_text(&c, "Ditt ärendenummer är").await;
     let receipt = c
         .find(Locator::Css(".receipt"))
         .await
