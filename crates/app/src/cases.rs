@@ -115,6 +115,11 @@ impl Problems {
             );
             return None;
         }
+        // No database stores a NUL in text, and no person types one.
+        if v.contains('\0') {
+            self.add(field, "must not contain NUL characters");
+            return None;
+        }
         Some(v.to_owned())
     }
 

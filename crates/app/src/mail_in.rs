@@ -241,6 +241,7 @@ impl MailIntake {
             .and_then(|a| a.name())
             .map(|n| {
                 n.trim()
+                    .replace('\0', "")
                     .chars()
                     .take(limits::NAME_CHARS)
                     .collect::<String>()
@@ -263,6 +264,8 @@ impl MailIntake {
         } else {
             format!("Ämne: {subject}\n\n{}", body.trim())
         };
+        // A NUL has no place in text (and no database stores one).
+        description.retain(|c| c != '\0');
         if description.trim().is_empty() {
             description = "(Mejlet hade ingen text.)".into();
         }

@@ -247,7 +247,8 @@ impl SmsIntake {
                 reason: e.to_string(),
             }])
         })?;
-        let text = text.trim();
+        let text = text.trim().replace('\0', "");
+        let text = text.as_str();
         let store = self.cases.store();
         let mut answers = None;
         // A case number in the text is trusted only from the case's own

@@ -454,6 +454,9 @@ impl FieldKind {
                 if s.is_empty() {
                     return Ok(None);
                 }
+                if s.contains('\0') {
+                    return Err("must not contain NUL characters".into());
+                }
                 let len = s.chars().count();
                 if len > *max_length as usize {
                     return Err(format!(

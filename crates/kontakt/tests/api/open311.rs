@@ -334,5 +334,107 @@ async fn answer_id_of(app: &TestApp, code: &str) -> String {
         .to_owned()
 }
 
+/// Hostile reports: random and mangled forms (unknown codes, missing and
+/// repeated attributes, huge values, broken percent-encoding, bytes that
+/// are no UTF-8). Each gets a 4xx in the specification's shape or a case;
+/// none a 5xx, and only an accepted report makes a case.
+async fn hostile_reports_are_refused_cleanly(app: TestApp) {
+    use rand::{Rng, SeedableRng};
+    let key = kontakt_app::tokens::issue(&app.store, "civic-app", &["intake"])
+        .await
+        .expect("key");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(311);
+    let keys = [
+        "api_key",
+        "service_code",
+        "description",
+        "attribute[location]",
+        "attribute[extent]",
+        "attribute[state]",
+        "attribute[district]",
+        "attribute[x][]",
+        "email",
+        "phone",
+        "lat",
+        "long",
+        "jurisdiction_id",
+        "first_name",
+        "media_url",
+    ];
+    let values = [
+        key.clone(),
+        "GATA-BELYS".into(),
+        "FSK-KO".into(),
+        "SOC-OROS".into(),
+        "off".into(),
+        "one".into(),
+        "".into(),
+        "Hornsgatan 12".into(),
+        "x".repeat(20_000),
+        "%ZZ%".into(),
+        "åäö\0".into(),
+        "stockholm".into(),
+        "not-an-email".into(),
+        "+4670".into(),
+    ];
+    let started = std::time::Instant::now();
+    let inputs = 400;
+    let mut accepted = 0;
+    for i in 0..inputs {
+        let before = app.case_count().await;
+        let body: Vec<u8> = if i % 5 == 0 {
+            (0..rng.gen_range(0..300)).map(|_| rng.gen()).collect()
+        } else {
+            let pairs: Vec<String> = (0..rng.gen_range(0..12))
+                .map(|_| {
+                    let k = keys[rng.gen_range(0..keys.len())];
+                    let v = &values[rng.gen_range(0..values.len())];
+                    let enc = |s: &str| s.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+                    format!(
+                        "{}={}",
+                        enc(k),
+                        if v == "%ZZ%" { v.clone() } else { enc(v) }
+                    )
+                })
+                .collect();
+            let mut form = pairs.join("&");
+            // Every tenth: a good report with the random pairs after it.
+            if i % 10 == 3 {
+                form = format!(
+                    "api_key={key}&service_code=GATA-BELYS&description=Lyktan%20%C3%A4r%20sl%C3%A4ckt&attribute%5Blocation%5D=Ringv%C3%A4gen&attribute%5Bextent%5D=one&attribute%5Bstate%5D=off&{form}"
+                );
+            }
+            form.into_bytes()
+        };
+        let format = if i % 2 == 0 { "json" } else { "xml" };
+        let r = app
+            .client
+            .post(app.url(&format!("/open311/v2/requests.{format}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        let status = r.status().as_u16();
+        assert!(
+            status < 500,
+            "input {i}: {status} {}",
+            r.text().await.unwrap_or_default()
+        );
+        let after = app.case_count().await;
+        if status == 200 {
+            accepted += 1;
+            assert_eq!(after, before + 1, "input {i}");
+        } else {
+            assert_eq!(after, before, "input {i}: refused, yet a case was made");
+        }
+    }
+    eprintln!(
+        "{inputs} hostile Open311 reports in {:.1} s: {accepted} accepted",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+on_both_backends!(hostile_reports_are_refused_cleanly);
 on_both_backends!(services_and_definitions);
 on_both_backends!(reports_become_cases);
