@@ -294,6 +294,15 @@ pub struct Intake {
     pub feedback_deadline: Option<NaiveDate>,
 }
 
+/// What became of a message that came by itself on a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelIntake {
+    Created(CaseNumber),
+    Attached(CaseNumber),
+    /// Registered before (the same message id): nothing done again.
+    AlreadyRegistered(CaseNumber),
+}
+
 /// A file that came with a message (a mail's attachment).
 #[derive(Debug, Clone)]
 pub struct InboundFile {
@@ -393,6 +402,18 @@ impl Actor {
         }
     }
 
+    /// A channel's own intake (`system:mail`, `system:sms`, …): it may
+    /// register cases, and append a reply already matched to its case,
+    /// but read nothing.
+    pub fn channel(id: &str) -> Self {
+        let mut actor = Actor::new(id);
+        actor.principal = Principal {
+            roles: vec![kontakt_domain::access::Role::Intake],
+            ..Principal::default()
+        };
+        actor
+    }
+
     /// An audit event of this actor's.
     pub fn event(
         &self,
@@ -489,6 +510,41 @@ impl CaseService {
     ) -> Result<Intake, CaseError> {
         self.intake_arrival(req, Arrival::default(), actor, now)
             .await
+    }
+
+    /// A message that came by itself on a channel: it joins `answers` (a
+    /// case it was matched to) if that case still exists, else `new`
+    /// registers it; a message registered before is reported, not
+    /// registered again.
+    pub async fn receive_on_channel(
+        &self,
+        answers: Option<(CaseNumber, IntakeRequest)>,
+        new: IntakeRequest,
+        arrival: Arrival,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ChannelIntake, CaseError> {
+        if let Some((_, request)) = answers {
+            match self
+                .intake_arrival(request, arrival.clone(), actor, now)
+                .await
+            {
+                Ok(i) => return Ok(ChannelIntake::Attached(i.number)),
+                Err(CaseError::Store(StoreError::AlreadyRegistered(n))) => {
+                    return Ok(ChannelIntake::AlreadyRegistered(n))
+                }
+                // The case is gone (retention): the message makes a new one.
+                Err(CaseError::Invalid(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        match self.intake_arrival(new, arrival, actor, now).await {
+            Ok(i) => Ok(ChannelIntake::Created(i.number)),
+            Err(CaseError::Store(StoreError::AlreadyRegistered(n))) => {
+                Ok(ChannelIntake::AlreadyRegistered(n))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// `intake` for a message that came by itself (a mail, an SMS), with
@@ -1418,7 +1474,7 @@ impl CaseService {
                 let Some(channel) = channel else {
                     return Err(CaseError::Invalid(vec![]));
                 };
-                update.outbox = self.message_to_resident(&case, channel, &text).await?;
+                update.outbox = self.message_to_resident(&case, channel, &text)?;
                 update.entries = vec![
                     EntryBody::MessageOut { channel, text },
                     EntryBody::StatusChanged {
@@ -1454,7 +1510,7 @@ impl CaseService {
     /// and SMS Kontakt sends it itself (threaded after the case's earlier
     /// messages), so it must have the address; on the other channels the
     /// entry records what was said (on the phone, by letter).
-    async fn message_to_resident(
+    fn message_to_resident(
         &self,
         case: &CaseRecord,
         channel: Channel,
@@ -1466,8 +1522,7 @@ impl CaseService {
             Channel::Sms => OutboundChannel::Sms,
             _ => return Ok(vec![]),
         };
-        let earlier = self.store.case_outbox(case.number).await?;
-        match crate::messages::reply(&self.messages, case, outbound, text, &earlier) {
+        match crate::messages::reply(&self.messages, case, outbound, text, &case.outbox) {
             Some(message)
                 if outbound == OutboundChannel::Sms
                     && kontakt_domain::sms::parts(&message.body).len() > crate::sms::MAX_PARTS =>
@@ -1650,7 +1705,7 @@ impl CaseService {
         };
         let outbox = match &body {
             EntryBody::MessageOut { channel, text } => {
-                self.message_to_resident(&case, *channel, text).await?
+                self.message_to_resident(&case, *channel, text)?
             }
             _ => vec![],
         };

@@ -20,15 +20,14 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use kontakt_domain::access::{Principal, Role};
 use kontakt_domain::case::{CaseNumber, Channel};
 use kontakt_store::outbox::{OutboundResult, Outcome};
-use kontakt_store::StoreError;
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 use crate::cases::{
-    limits, Actor, Arrival, CaseError, CaseService, ContactInput, InboundFile, IntakeRequest,
+    limits, Actor, Arrival, CaseError, CaseService, ChannelIntake, ContactInput, InboundFile,
+    IntakeRequest,
 };
 use crate::messages::case_number_in;
 
@@ -75,12 +74,10 @@ const HISTORY_MARKERS: &[&str] = &[
 
 impl MailIntake {
     pub fn new(cases: Arc<CaseService>) -> Self {
-        let mut actor = Actor::new("system:mail");
-        actor.principal = Principal {
-            roles: vec![Role::Intake],
-            ..Principal::default()
-        };
-        MailIntake { cases, actor }
+        MailIntake {
+            cases,
+            actor: Actor::channel("system:mail"),
+        }
     }
 
     pub async fn receive(&self, raw: &[u8], now: DateTime<Utc>) -> Result<Received, MailError> {
@@ -299,27 +296,17 @@ impl MailIntake {
             resident_reply: answers.is_some(),
         };
 
-        if let Some(number) = answers {
-            let request = IntakeRequest {
-                channel: Channel::Email.as_str().into(),
-                description: description.clone(),
-                attach_to: Some(number.to_string()),
-                ..IntakeRequest::default()
-            };
-            match self
-                .cases
-                .intake_arrival(request, arrival.clone(), &self.actor, now)
-                .await
-            {
-                Ok(i) => return Ok(Received::Attached(i.number)),
-                Err(CaseError::Store(StoreError::AlreadyRegistered(n))) => {
-                    return Ok(Received::AlreadyRegistered(n))
-                }
-                // The case is gone (retention): the mail makes a new one.
-                Err(CaseError::Invalid(_)) => {}
-                Err(e) => return Err(classify(e)),
-            }
-        }
+        let reply = answers.map(|number| {
+            (
+                number,
+                IntakeRequest {
+                    channel: Channel::Email.as_str().into(),
+                    description: description.clone(),
+                    attach_to: Some(number.to_string()),
+                    ..IntakeRequest::default()
+                },
+            )
+        });
 
         let catalog = self.cases.catalog();
         let mut recipients: Vec<String> = mail
@@ -356,14 +343,13 @@ impl MailIntake {
         };
         match self
             .cases
-            .intake_arrival(request, arrival, &self.actor, now)
+            .receive_on_channel(reply, request, arrival, &self.actor, now)
             .await
+            .map_err(classify)?
         {
-            Ok(i) => Ok(Received::Created(i.number)),
-            Err(CaseError::Store(StoreError::AlreadyRegistered(n))) => {
-                Ok(Received::AlreadyRegistered(n))
-            }
-            Err(e) => Err(classify(e)),
+            ChannelIntake::Created(n) => Ok(Received::Created(n)),
+            ChannelIntake::Attached(n) => Ok(Received::Attached(n)),
+            ChannelIntake::AlreadyRegistered(n) => Ok(Received::AlreadyRegistered(n)),
         }
     }
 }

@@ -11,15 +11,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use kontakt_domain::access::{Principal, Role};
-use kontakt_domain::case::{CaseNumber, Channel};
+use kontakt_domain::case::Channel;
 use kontakt_domain::contact::PhoneNumber;
 use kontakt_domain::message::OutboundChannel;
 use kontakt_store::outbox::{OutboundMessage, OutboundResult, Outcome};
 use kontakt_store::StoreError;
 use serde::Deserialize;
 
-use crate::cases::{Actor, Arrival, CaseError, CaseService, ContactInput, IntakeRequest};
+use crate::cases::{
+    Actor, Arrival, CaseError, CaseService, ChannelIntake, ContactInput, IntakeRequest,
+};
 use crate::dispatch::{SendError, Transport};
 use crate::messages::case_number_in;
 
@@ -192,14 +193,6 @@ pub async fn delivery_report(
     Ok(true)
 }
 
-/// What became of an incoming SMS.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SmsReceived {
-    Created(CaseNumber),
-    Attached(CaseNumber),
-    AlreadyRegistered(CaseNumber),
-}
-
 pub struct SmsIntake {
     cases: Arc<CaseService>,
     case_type: String,
@@ -212,15 +205,10 @@ const ANSWER_WINDOW_DAYS: i64 = 30;
 
 impl SmsIntake {
     pub fn new(cases: Arc<CaseService>, case_type: String) -> Self {
-        let mut actor = Actor::new("system:sms");
-        actor.principal = Principal {
-            roles: vec![Role::Intake],
-            ..Principal::default()
-        };
         SmsIntake {
             cases,
             case_type,
-            actor,
+            actor: Actor::channel("system:sms"),
         }
     }
 
@@ -232,7 +220,7 @@ impl SmsIntake {
         text: &str,
         id: &str,
         now: DateTime<Utc>,
-    ) -> Result<SmsReceived, CaseError> {
+    ) -> Result<ChannelIntake, CaseError> {
         // Gateways give the sender in international form, often without
         // the "+" (46701234567).
         let from = from.trim();
@@ -286,26 +274,17 @@ impl SmsIntake {
         } else {
             text.to_owned()
         };
-        if let Some(number) = answers {
-            let request = IntakeRequest {
-                channel: Channel::Sms.as_str().into(),
-                description: description.clone(),
-                attach_to: Some(number.to_string()),
-                ..IntakeRequest::default()
-            };
-            match self
-                .cases
-                .intake_arrival(request, arrival.clone(), &self.actor, now)
-                .await
-            {
-                Ok(i) => return Ok(SmsReceived::Attached(i.number)),
-                Err(CaseError::Store(StoreError::AlreadyRegistered(n))) => {
-                    return Ok(SmsReceived::AlreadyRegistered(n))
-                }
-                Err(CaseError::Invalid(_)) => {}
-                Err(e) => return Err(e),
-            }
-        }
+        let reply = answers.map(|number| {
+            (
+                number,
+                IntakeRequest {
+                    channel: Channel::Sms.as_str().into(),
+                    description: description.clone(),
+                    attach_to: Some(number.to_string()),
+                    ..IntakeRequest::default()
+                },
+            )
+        });
         let request = IntakeRequest {
             case_type: Some(self.case_type.clone()),
             channel: Channel::Sms.as_str().into(),
@@ -317,17 +296,9 @@ impl SmsIntake {
             feedback_channel: Some("sms".into()),
             ..IntakeRequest::default()
         };
-        match self
-            .cases
-            .intake_arrival(request, arrival, &self.actor, now)
+        self.cases
+            .receive_on_channel(reply, request, arrival, &self.actor, now)
             .await
-        {
-            Ok(i) => Ok(SmsReceived::Created(i.number)),
-            Err(CaseError::Store(StoreError::AlreadyRegistered(n))) => {
-                Ok(SmsReceived::AlreadyRegistered(n))
-            }
-            Err(e) => Err(e),
-        }
     }
 }
 

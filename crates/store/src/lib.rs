@@ -126,8 +126,6 @@ pub trait Store: Send + Sync {
         recipient: &str,
         since: DateTime<Utc>,
     ) -> Result<Option<CaseNumber>>;
-    /// Every message of a case, oldest first.
-    async fn case_outbox(&self, number: CaseNumber) -> Result<Vec<outbox::OutboundMessage>>;
     async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
 
     async fn create_token(&self, token: NewToken) -> Result<()>;

@@ -930,11 +930,6 @@ impl Store for PgStore {
         outbox::latest_to(&client, channel, recipient, since).await
     }
 
-    async fn case_outbox(&self, number: CaseNumber) -> Result<Vec<crate::outbox::OutboundMessage>> {
-        let client = self.client().await?;
-        outbox::for_case(&client, number).await
-    }
-
     async fn count_cases(&self) -> Result<u64> {
         let client = self.client().await?;
         let n: i64 = client

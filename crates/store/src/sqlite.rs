@@ -911,10 +911,6 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn case_outbox(&self, number: CaseNumber) -> Result<Vec<crate::outbox::OutboundMessage>> {
-        self.read(move |c| outbox::for_case(c, number)).await
-    }
-
     async fn count_cases(&self) -> Result<u64> {
         self.read(|c| {
             c.query_row("SELECT COUNT(*) FROM cases", [], |r| r.get::<_, i64>(0))

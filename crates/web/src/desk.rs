@@ -637,7 +637,7 @@ pub async fn quick_form(State(state): State<AppState>, staff: Staff) -> Result<M
     Ok(quick_page(&state, &staff, &QuickForm::default(), &[]))
 }
 
-fn non_empty(s: &str) -> Option<String> {
+pub(crate) fn non_empty(s: &str) -> Option<String> {
     let s = s.trim();
     (!s.is_empty()).then(|| s.to_owned())
 }

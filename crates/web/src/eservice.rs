@@ -18,12 +18,11 @@ use chrono::Utc;
 use kontakt_app::cases::{
     Actor, Arrival, CaseError, ContactInput, FieldError, InboundFile, IntakeRequest,
 };
-use kontakt_domain::access::{Principal, Role};
 use kontakt_domain::case::Channel;
 use kontakt_domain::catalog::{CaseType, Responsible};
 use maud::{html, Markup, DOCTYPE};
 
-use crate::desk::{field_error, form_fields, form_values, pick, type_name};
+use crate::desk::{field_error, form_fields, form_values, non_empty, pick, type_name};
 use crate::i18n::Lang;
 use crate::AppState;
 
@@ -291,11 +290,6 @@ async fn read(mut multipart: Multipart, t: &CaseType, lang: Lang) -> (Submission
     (s, errors)
 }
 
-fn non_empty(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
-}
-
 /// Intake's reasons, in the page's words where the field is the resident's.
 fn resident_errors(lang: Lang, t: &CaseType, errors: Vec<FieldError>) -> Vec<FieldError> {
     errors
@@ -386,12 +380,8 @@ pub async fn submit(
         form: s.form.clone(),
         ..IntakeRequest::default()
     };
-    let mut actor = Actor::new("system:e-service");
+    let mut actor = Actor::channel("system:e-service");
     actor.client = client;
-    actor.principal = Principal {
-        roles: vec![Role::Intake],
-        ..Principal::default()
-    };
     let arrival = Arrival {
         files: s.files.clone(),
         intake_key: None,

@@ -11,7 +11,7 @@ use kontakt_app::cases::{
 use kontakt_domain::case::Channel;
 use maud::{html, Markup};
 
-use crate::desk::{after_change, field_error, require_desk, type_name};
+use crate::desk::{after_change, field_error, non_empty, require_desk, type_name};
 use crate::pages::layout;
 use crate::problem::PageError;
 use crate::session::Staff;
@@ -94,11 +94,6 @@ pub async fn form(State(state): State<AppState>, staff: Staff) -> Result<Markup,
         },
         &[],
     ))
-}
-
-fn non_empty(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_owned())
 }
 
 pub async fn register(

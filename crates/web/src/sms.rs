@@ -12,7 +12,8 @@ use axum::routing::get;
 use axum::Router;
 use chrono::Utc;
 use kontakt_app::cases::CaseError;
-use kontakt_app::sms::{delivery_report, SmsIntake, SmsReceived};
+use kontakt_app::cases::ChannelIntake;
+use kontakt_app::sms::{delivery_report, SmsIntake};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -90,7 +91,9 @@ async fn incoming(
             other => SmsError(StatusCode::SERVICE_UNAVAILABLE, other.to_string()),
         })?;
     let number = match received {
-        SmsReceived::Created(n) | SmsReceived::Attached(n) | SmsReceived::AlreadyRegistered(n) => n,
+        ChannelIntake::Created(n)
+        | ChannelIntake::Attached(n)
+        | ChannelIntake::AlreadyRegistered(n) => n,
     };
     tracing::info!(case = %number, ?received, "SMS received");
     Ok((StatusCode::OK, [("x-kontakt-case", number.to_string())], "").into_response())
