@@ -35,6 +35,9 @@ pub mod limits {
     pub const FILE_NAME_CHARS: usize = 255;
     pub const ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
     pub const PAGE_MAX: u32 = 500;
+    /// Messages to one address a day after which public channels' cases get
+    /// no acknowledgement (see `within_acknowledgement_cap`).
+    pub const ACKNOWLEDGEMENTS_PER_ADDRESS_AND_DAY: u64 = 5;
 }
 
 /// One thing wrong with a request: which field, and why.
@@ -353,11 +356,7 @@ impl Arrival {
             if name.trim().is_empty() {
                 name = format!("bilaga-{}", i + 1);
             }
-            let content_type = if is_mime_type(&f.content_type) {
-                f.content_type.clone()
-            } else {
-                "application/octet-stream".into()
-            };
+            let content_type = stored_content_type(&f.content_type, &f.content);
             let sha256 = hex::encode(Sha256::digest(&f.content));
             entries.push(EntryBody::Attachment {
                 file_name: name.trim().to_owned(),
@@ -617,11 +616,14 @@ impl CaseService {
         ));
         // The acknowledgement is queued with the case: if the case exists,
         // so does the promise to tell the resident its number.
-        new.outbox.extend(crate::messages::acknowledgement(
-            &self.catalog,
-            &self.messages,
-            &new,
-        ));
+        if let Some(ack) = crate::messages::acknowledgement(&self.catalog, &self.messages, &new) {
+            if self
+                .within_acknowledgement_cap(new.channel, &ack, now)
+                .await?
+            {
+                new.outbox.push(ack);
+            }
+        }
         let (status, feedback_deadline) = (new.status, new.feedback_deadline);
         Ok(Intake {
             number: self.create_case(new).await?,
@@ -629,6 +631,42 @@ impl CaseService {
             status,
             feedback_deadline,
         })
+    }
+
+    /// On the channels where anyone can name any address (a public form,
+    /// a civic app, a mail or SMS from anywhere), acknowledgements to one
+    /// address are capped per day, so Kontakt cannot be used to flood
+    /// someone's inbox or phone, nor to keep a loop going with a mail
+    /// robot that ignores `Auto-Submitted`. The case is registered all the
+    /// same; only the acknowledgement is left out.
+    async fn within_acknowledgement_cap(
+        &self,
+        channel: Channel,
+        ack: &kontakt_store::outbox::NewOutbound,
+        now: DateTime<Utc>,
+    ) -> Result<bool, CaseError> {
+        if !matches!(
+            channel,
+            Channel::EService | Channel::Open311 | Channel::Email | Channel::Sms
+        ) {
+            return Ok(true);
+        }
+        let sent = self
+            .store
+            .count_outbound_to(
+                ack.channel,
+                &ack.recipient,
+                now - chrono::Duration::hours(24),
+            )
+            .await?;
+        if sent >= limits::ACKNOWLEDGEMENTS_PER_ADDRESS_AND_DAY {
+            tracing::warn!(
+                channel = channel.as_str(),
+                "acknowledgement left out: the address had its share today"
+            );
+            return Ok(false);
+        }
+        Ok(true)
     }
 
     /// Turns a request into a [`NewCase`] or every reason why not. Used by
@@ -1660,7 +1698,7 @@ impl CaseService {
                         let sha256 = hex::encode(Sha256::digest(&content));
                         let body = EntryBody::Attachment {
                             file_name,
-                            content_type: content_type.to_owned(),
+                            content_type: stored_content_type(content_type, &content),
                             size: content.len() as u64,
                             sha256: sha256.clone(),
                         };
@@ -1930,6 +1968,66 @@ fn check_feedback_reachable(p: &mut Problems, channel: FeedbackChannel, contact:
     }
 }
 
+/// The type a file is stored and served as. The sender's word is not
+/// taken for it: what the first bytes show the file to be wins, so a
+/// program sent as `faktura.pdf` is stored as a program (and the card
+/// warns about it); a declared type whose signature is known but absent
+/// (a "PDF" that is no PDF) becomes `application/octet-stream`; a type
+/// without a signature (plain text, CSV) stands as declared.
+pub fn stored_content_type(declared: &str, content: &[u8]) -> String {
+    let declared = if is_mime_type(declared) {
+        declared.trim()
+    } else {
+        "application/octet-stream"
+    };
+    let essence = declared
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match infer::get(content) {
+        Some(kind) if kind.mime_type() == essence => declared.to_owned(),
+        Some(kind) => kind.mime_type().to_owned(),
+        None if essence != "application/octet-stream" && infer::is_mime_supported(&essence) => {
+            "application/octet-stream".into()
+        }
+        None => declared.to_owned(),
+    }
+}
+
+/// A file the agent should not open: a program or script, by its stored
+/// type or by its name (scripts have no signature to sniff).
+pub fn looks_like_program(file_name: &str, content_type: &str) -> bool {
+    const TYPES: &[&str] = &[
+        "application/vnd.microsoft.portable-executable",
+        "application/x-msdownload",
+        "application/x-executable",
+        "application/x-sharedlib",
+        "application/x-mach-binary",
+        "application/java-vm",
+        "application/java-archive",
+        "application/vnd.android.dex",
+        "application/vnd.android.dey",
+        "application/wasm",
+        "application/x-sh",
+        "application/x-shellscript",
+        "text/x-shellscript",
+    ];
+    const NAMES: &[&str] = &[
+        ".exe", ".com", ".scr", ".bat", ".cmd", ".msi", ".dll", ".ps1", ".vbs", ".vbe", ".js",
+        ".jse", ".wsf", ".hta", ".jar", ".lnk", ".sh", ".apk", ".iso", ".docm", ".xlsm",
+    ];
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let name = file_name.trim().to_lowercase();
+    TYPES.contains(&essence.as_str()) || NAMES.iter().any(|n| name.ends_with(n))
+}
+
 fn is_mime_type(s: &str) -> bool {
     let token = |t: &str| {
         !t.is_empty()
@@ -2110,6 +2208,43 @@ pub const WITHHELD: &str = "(undanhållet enligt avtal / withheld by agreement)"
 mod tests {
     use super::*;
     use kontakt_store::{ContactRecord, EntryRecord, PersonRecord};
+
+    #[test]
+    fn a_file_is_what_its_bytes_say() {
+        let pdf = b"%PDF-1.4\n%intyg\n";
+        let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00";
+        let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
+        assert_eq!(
+            stored_content_type("application/pdf", pdf),
+            "application/pdf"
+        );
+        // A program that says it is a PDF is stored as a program.
+        let lying = stored_content_type("application/pdf", exe);
+        assert_eq!(lying, "application/vnd.microsoft.portable-executable");
+        assert!(looks_like_program("faktura.pdf", &lying));
+        // A "PDF" that is no PDF is not believed.
+        assert_eq!(
+            stored_content_type("application/pdf", b"hej"),
+            "application/octet-stream"
+        );
+        // A picture sent as anything is a picture.
+        assert_eq!(
+            stored_content_type("application/octet-stream", png),
+            "image/png"
+        );
+        assert_eq!(stored_content_type("image/jpg", png), "image/png");
+        // Text has no signature: the sender's word stands.
+        assert_eq!(
+            stored_content_type("text/csv; charset=utf-8", b"a;b\n1;2\n"),
+            "text/csv; charset=utf-8"
+        );
+        assert_eq!(
+            stored_content_type("not a type", b"x"),
+            "application/octet-stream"
+        );
+        assert!(looks_like_program("uppdatering.JS", "text/plain"));
+        assert!(!looks_like_program("intyg.pdf", "application/pdf"));
+    }
 
     fn case() -> CaseRecord {
         let at = DateTime::from_timestamp(1_790_000_000, 0).unwrap_or_default();

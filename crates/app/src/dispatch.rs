@@ -1,13 +1,15 @@
 //! Sends what waits in the outbox: e-mail over SMTP (the city's mail
 //! server, with STARTTLS or implicit TLS and login), SMS through the SMS
-//! gateway (`sms.rs`). One dispatcher runs per process; it claims due
-//! messages with a lease, sends each and records the outcome. A passing
-//! failure (server down, 4xx) is tried again with growing pauses; a lasting
-//! one (5xx, a refused address) or too many attempts marks the message
-//! failed, which the case card shows, so an agent can reach the resident
-//! another way. Nothing is dropped silently.
+//! gateway (`sms.rs`), or — in the demo, which has neither — into files
+//! in a directory (`DirectoryTransport`). One dispatcher runs per process;
+//! it claims due messages with a lease, sends each and records the
+//! outcome. A passing failure (server down, 4xx, a file that cannot be
+//! written) is tried again with growing pauses; a lasting one (5xx, a
+//! refused address) or too many attempts marks the message failed, which
+//! the case card shows, so an agent can reach the resident another way.
+//! Nothing is dropped silently.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -278,46 +280,55 @@ fn angle(id: &str) -> String {
     format!("<{id}>")
 }
 
+/// The e-mail a queued message becomes, whichever way it goes out: from
+/// Kontakt's address to the resident, its subject, its Message-ID and the
+/// In-Reply-To and References that thread it after the case's earlier
+/// messages (so the resident's answer finds its case), `Auto-Submitted`,
+/// plain UTF-8 text.
+fn email(from: &Mailbox, m: &OutboundMessage) -> Result<lettre::Message, SendError> {
+    let to: Mailbox = m.recipient.parse().map_err(|e| SendError {
+        permanent: true,
+        message: format!("the address cannot be used: {e}"),
+    })?;
+    let mut builder = lettre::Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(&m.subject)
+        .message_id(Some(angle(&m.message_id)))
+        // Answering machines must not answer this (RFC 3834), and a
+        // reply to it is threaded by its Message-ID.
+        .raw_header(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Auto-Submitted"),
+            if m.in_reply_to.is_some() {
+                "no"
+            } else {
+                "auto-generated"
+            }
+            .to_owned(),
+        ))
+        .header(ContentType::TEXT_PLAIN);
+    if let Some(parent) = &m.in_reply_to {
+        builder = builder.in_reply_to(angle(parent));
+    }
+    if !m.references.is_empty() {
+        builder = builder.references(
+            m.references
+                .iter()
+                .map(|r| angle(r))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    builder.body(m.body.clone()).map_err(|e| SendError {
+        permanent: true,
+        message: format!("the message could not be built: {e}"),
+    })
+}
+
 #[async_trait]
 impl Transport for SmtpTransport {
     async fn send(&self, m: &OutboundMessage) -> Result<Option<String>, SendError> {
-        let to: Mailbox = m.recipient.parse().map_err(|e| SendError {
-            permanent: true,
-            message: format!("the address cannot be used: {e}"),
-        })?;
-        let mut builder = lettre::Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&m.subject)
-            .message_id(Some(angle(&m.message_id)))
-            // Answering machines must not answer this (RFC 3834), and a
-            // reply to it is threaded by its Message-ID.
-            .raw_header(HeaderValue::new(
-                HeaderName::new_from_ascii_str("Auto-Submitted"),
-                if m.in_reply_to.is_some() {
-                    "no"
-                } else {
-                    "auto-generated"
-                }
-                .to_owned(),
-            ))
-            .header(ContentType::TEXT_PLAIN);
-        if let Some(parent) = &m.in_reply_to {
-            builder = builder.in_reply_to(angle(parent));
-        }
-        if !m.references.is_empty() {
-            builder = builder.references(
-                m.references
-                    .iter()
-                    .map(|r| angle(r))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
-        }
-        let email = builder.body(m.body.clone()).map_err(|e| SendError {
-            permanent: true,
-            message: format!("the message could not be built: {e}"),
-        })?;
+        let email = email(&self.from, m)?;
         match self.transport.send(email).await {
             Ok(response) => Ok(response.first_line().map(str::to_owned)),
             Err(e) => Err(SendError {
@@ -326,6 +337,132 @@ impl Transport for SmtpTransport {
             }),
         }
     }
+}
+
+/// "Sends" by writing each message as a file into a directory: the demo's
+/// way out, where there is no mail server and no SMS gateway, so that what
+/// a resident would receive can be read. An e-mail becomes the complete
+/// message the mail server would be given (`.eml`, built exactly as
+/// [`SmtpTransport`] builds it); an SMS a text file with its recipient and
+/// text (`.txt`). A file is written under a temporary name, synced and
+/// renamed, so no one reads half a message; it is named by its case and
+/// message id, so a message sent again replaces its file instead of
+/// doubling it. A file that cannot be written (no such directory, no
+/// permission, a full disk) is a passing failure: the message is retried.
+pub struct DirectoryTransport {
+    dir: PathBuf,
+    kind: FileKind,
+}
+
+enum FileKind {
+    Email { from: Mailbox },
+    Sms,
+}
+
+impl DirectoryTransport {
+    /// E-mail from `from` (e.g. "Kontaktcenter Stockholm <kc@stockholm.se>")
+    /// as `.eml` files in `dir`, which is made when missing.
+    pub fn email(dir: impl Into<PathBuf>, from: &str) -> Result<Self, String> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("the sender '{from}' is not an address: {e}"))?;
+        Ok(DirectoryTransport {
+            dir: dir.into(),
+            kind: FileKind::Email { from },
+        })
+    }
+
+    /// SMS as `.txt` files in `dir`, which is made when missing.
+    pub fn sms(dir: impl Into<PathBuf>) -> Self {
+        DirectoryTransport {
+            dir: dir.into(),
+            kind: FileKind::Sms,
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The domain of the sender's address, for Message-IDs (e-mail only).
+    pub fn domain(&self) -> Option<String> {
+        match &self.kind {
+            FileKind::Email { from } => Some(from.email.domain().to_owned()),
+            FileKind::Sms => None,
+        }
+    }
+
+    /// The file a message is written to: `<case>_<message id>.eml|.txt`,
+    /// anything but letters, digits and `._@+-` in the id replaced by `_`.
+    pub fn path_of(&self, m: &OutboundMessage) -> PathBuf {
+        let id: String = m
+            .message_id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "._@+-".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let extension = match self.kind {
+            FileKind::Email { .. } => "eml",
+            FileKind::Sms => "txt",
+        };
+        self.dir.join(format!("{}_{id}.{extension}", m.case))
+    }
+}
+
+#[async_trait]
+impl Transport for DirectoryTransport {
+    async fn send(&self, m: &OutboundMessage) -> Result<Option<String>, SendError> {
+        let bytes = match &self.kind {
+            FileKind::Email { from } => email(from, m)?.formatted(),
+            FileKind::Sms => {
+                let mut text = format!("To: {}\nCase: {}\n\n{}", m.recipient, m.case, m.body);
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.into_bytes()
+            }
+        };
+        let path = self.path_of(m);
+        let target = path.clone();
+        let written = tokio::task::spawn_blocking(move || write_atomically(&target, &bytes))
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)));
+        match written {
+            Ok(()) => Ok(path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())),
+            Err(e) => Err(SendError {
+                permanent: false,
+                message: format!("{} could not be written: {e}", path.display()),
+            }),
+        }
+    }
+}
+
+/// Writes `bytes` to `path` all at once or not at all: into a temporary
+/// file beside it, synced, then renamed over `path` (replacing an earlier
+/// version), and the directory synced so the rename lasts.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("the file has no directory"))?;
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".kontakt-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -361,5 +498,79 @@ mod tests {
             .err()
             .is_some_and(|e| e.contains("mail.from")));
         assert!(SmtpTransport::new(&config("starttls", "Kontaktcenter <kc@stad.se>")).is_ok());
+    }
+
+    fn queued(channel: OutboundChannel, recipient: &str, message_id: &str) -> OutboundMessage {
+        OutboundMessage {
+            id: 1,
+            case: "KC-2026-000042".parse().expect("case number"),
+            channel,
+            recipient: recipient.into(),
+            subject: "Ditt ärende KC-2026-000042".into(),
+            body: "Hej!\n\nVi har tagit emot ditt ärende.".into(),
+            message_id: message_id.into(),
+            in_reply_to: None,
+            references: vec![],
+            state: kontakt_domain::message::OutboundState::Queued,
+            attempts: 1,
+            last_error: None,
+            created_at: Utc::now(),
+            sent_at: None,
+        }
+    }
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn file_names_stay_in_the_directory() {
+        let t = DirectoryTransport::sms("/tmp/out");
+        let m = queued(OutboundChannel::Sms, "+46701234567", "../../etc/pass wd");
+        assert_eq!(
+            t.path_of(&m),
+            Path::new("/tmp/out/KC-2026-000042_.._.._etc_pass_wd.txt")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_message_sent_again_replaces_its_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path().join("outbox-sms");
+        let t = DirectoryTransport::sms(&out);
+        let m = queued(OutboundChannel::Sms, "+46701234567", "kontakt.ab12@stad.se");
+        let first = t.send(&m).await.expect("written");
+        assert_eq!(
+            first.as_deref(),
+            Some("KC-2026-000042_kontakt.ab12@stad.se.txt")
+        );
+        assert_eq!(t.send(&m).await.expect("written again"), first);
+        // One file, no temporary file left behind.
+        assert_eq!(files(&out), vec!["KC-2026-000042_kontakt.ab12@stad.se.txt"]);
+        assert_eq!(
+            std::fs::read_to_string(t.path_of(&m)).expect("read"),
+            "To: +46701234567\nCase: KC-2026-000042\n\nHej!\n\nVi har tagit emot ditt ärende.\n"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unusable_address_is_refused_for_good_and_writes_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let t = DirectoryTransport::email(dir.path(), "Kontaktcenter <kc@stad.se>").expect("from");
+        assert_eq!(t.domain().as_deref(), Some("stad.se"));
+        let m = queued(
+            OutboundChannel::Email,
+            "not an address",
+            "kontakt.cd34@stad.se",
+        );
+        let e = t.send(&m).await.expect_err("refused");
+        assert!(e.permanent, "{e:?}");
+        assert!(files(dir.path()).is_empty());
+        assert!(DirectoryTransport::email(dir.path(), "nobody").is_err());
     }
 }

@@ -11,6 +11,7 @@ pub mod mail_in;
 pub mod messages;
 pub mod review;
 pub mod rights;
+pub mod set_aside;
 pub mod sms;
 pub mod sso;
 pub mod staff;

@@ -44,6 +44,11 @@ pub enum Received {
     },
     /// An automatic reply or bulk mail: nothing registered, nothing sent.
     Automatic,
+    /// It could not become a case by itself and waits for an agent
+    /// (`set_aside`).
+    SetAside {
+        id: i64,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +87,39 @@ impl MailIntake {
 
     pub async fn receive(&self, raw: &[u8], now: DateTime<Utc>) -> Result<Received, MailError> {
         self.receive_for(raw, &[], now).await
+    }
+
+    /// `receive_for`, except that a mail which cannot be registered is set
+    /// aside for an agent instead of refused: once this returns `Ok` the
+    /// mail is safe in Kontakt, and may be deleted from the mailbox or
+    /// acknowledged to the mail server.
+    pub async fn accept(
+        &self,
+        raw: &[u8],
+        envelope: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Received, MailError> {
+        match self.receive_for(raw, envelope, now).await {
+            Err(MailError::Refused(reason)) => {
+                // An agent may have registered it already (from here).
+                let key = crate::set_aside::intake_key(raw);
+                if let Some(n) = self
+                    .cases
+                    .store()
+                    .registered_intake(&key)
+                    .await
+                    .map_err(|e| MailError::Store(e.to_string()))?
+                {
+                    return Ok(Received::AlreadyRegistered(n));
+                }
+                tracing::warn!(reason = %reason, "mail set aside for an agent");
+                let id = crate::set_aside::keep(self.cases.store().as_ref(), raw, &reason, now)
+                    .await
+                    .map_err(|e| MailError::Store(e.to_string()))?;
+                Ok(Received::SetAside { id })
+            }
+            other => other,
+        }
     }
 
     /// `receive`, for a mail delivered to these envelope recipients (they
@@ -137,49 +175,7 @@ impl MailIntake {
             return Ok(Received::Automatic);
         }
 
-        let intake_key = match mail.message_id() {
-            Some(id) if !id.trim().is_empty() => format!("mail:{}", id.trim()),
-            _ => format!("mail-sha256:{}", hex::encode(Sha256::digest(raw))),
-        };
-        let subject = mail.subject().unwrap_or_default().trim().to_owned();
-        let text = mail
-            .body_text(0)
-            .map(|t| t.into_owned())
-            .unwrap_or_default();
-
-        // Files: attachments, inline images and forwarded mails.
-        let mut files = Vec::new();
-        let mut left_out = Vec::new();
-        for (i, part) in mail.attachments().enumerate() {
-            let name = part
-                .attachment_name()
-                .map(str::to_owned)
-                .unwrap_or_else(|| {
-                    if part.is_message() {
-                        format!("bifogat-mejl-{}.eml", i + 1)
-                    } else {
-                        format!("bilaga-{}", i + 1)
-                    }
-                });
-            let content_type = part
-                .content_type()
-                .map(|c| match c.subtype() {
-                    Some(sub) => format!("{}/{}", c.ctype(), sub),
-                    None => c.ctype().to_owned(),
-                })
-                .unwrap_or_else(|| "application/octet-stream".into())
-                .to_lowercase();
-            let content = part.contents().to_vec();
-            if content.len() > limits::ATTACHMENT_BYTES {
-                left_out.push(format!("{name} ({} MB)", content.len() / (1024 * 1024)));
-            } else if !content.is_empty() {
-                files.push(InboundFile {
-                    file_name: name,
-                    content_type,
-                    content,
-                });
-            }
-        }
+        let content = MailContent::read(raw, &mail);
 
         // The case it answers, if any.
         let mut thread_ids: Vec<String> = Vec::new();
@@ -205,7 +201,7 @@ impl MailIntake {
         // not be able to write into someone else's case. A stranger's mail
         // becomes a case of its own, its subject naming the number.
         if answers.is_none() {
-            if let Some(n) = case_number_in(&subject) {
+            if let Some(n) = case_number_in(&content.subject) {
                 let from = mail
                     .from()
                     .and_then(|a| a.first())
@@ -232,69 +228,18 @@ impl MailIntake {
             }
         }
 
-        let sender = mail.from().and_then(|a| a.first());
-        let sender_address = sender.and_then(|a| a.address()).map(str::to_owned);
-        let sender_name = sender
-            .and_then(|a| a.name())
-            .map(|n| {
-                n.trim()
-                    .replace('\0', "")
-                    .chars()
-                    .take(limits::NAME_CHARS)
-                    .collect::<String>()
-            })
-            .filter(|n| !n.is_empty());
-
-        let mut body = match answers {
-            Some(_) => strip_quoted(&text),
-            None => text.trim().to_owned(),
-        };
-        if !left_out.is_empty() {
-            body.push_str(&format!(
-                "\n\n[Bilagor som var för stora för att tas emot ({} MB högst): {}]",
-                limits::ATTACHMENT_BYTES / (1024 * 1024),
-                left_out.join(", ")
-            ));
-        }
-        let mut description = if subject.is_empty() {
-            body.trim().to_owned()
-        } else {
-            format!("Ämne: {subject}\n\n{}", body.trim())
-        };
-        // A NUL has no place in text (and no database stores one).
-        description.retain(|c| c != '\0');
-        if description.trim().is_empty() {
-            description = "(Mejlet hade ingen text.)".into();
-        }
-        if description.chars().count() > limits::DESCRIPTION_CHARS {
-            // The whole mail is kept as a file; the timeline gets the start.
-            description = description
-                .chars()
-                .take(limits::DESCRIPTION_CHARS - 100)
-                .collect();
-            // The whole text is kept as a file (the raw mail if it fits).
-            description.push_str("\n\n[Texten är avkortad. Hela mejlet finns som bilaga.]");
-            let (file_name, content_type, content) = if raw.len() <= limits::ATTACHMENT_BYTES {
-                ("mejl.eml", "message/rfc822", raw.to_vec())
-            } else {
-                (
-                    "mejlets-text.txt",
-                    "text/plain; charset=utf-8",
-                    text.clone().into_bytes(),
-                )
-            };
-            files.push(InboundFile {
-                file_name: file_name.into(),
-                content_type: content_type.into(),
-                content: content.into_iter().take(limits::ATTACHMENT_BYTES).collect(),
-            });
-        }
+        let (description, files) = content.description(answers.is_some(), raw);
         let arrival = Arrival {
             files,
-            intake_key: Some(intake_key),
+            intake_key: Some(content.intake_key.clone()),
             // Matched above by Kontakt's own Message-ID or the resident's address.
             resident_reply: answers.is_some(),
         };
+        let MailContent {
+            sender_address,
+            sender_name,
+            ..
+        } = content;
 
         let reply = answers.map(|number| {
             (
@@ -367,6 +312,140 @@ fn classify(e: CaseError) -> MailError {
                 .join("; "),
         ),
         other => MailError::Refused(other.to_string()),
+    }
+}
+
+/// What a mail says, read once: for a new case, a reply, or a mail set
+/// aside for an agent.
+pub(crate) struct MailContent {
+    /// `mail:<Message-ID>`, or a hash of the mail if it has none.
+    pub intake_key: String,
+    pub subject: String,
+    pub text: String,
+    /// Attachments, inline images and forwarded mails.
+    pub files: Vec<InboundFile>,
+    /// Attachments too large to keep, described for the timeline.
+    pub left_out: Vec<String>,
+    pub sender_address: Option<String>,
+    pub sender_name: Option<String>,
+}
+
+impl MailContent {
+    pub(crate) fn read(raw: &[u8], mail: &mail_parser::Message) -> MailContent {
+        let intake_key = match mail.message_id() {
+            Some(id) if !id.trim().is_empty() => format!("mail:{}", id.trim()),
+            _ => format!("mail-sha256:{}", hex::encode(Sha256::digest(raw))),
+        };
+        let subject = mail.subject().unwrap_or_default().trim().to_owned();
+        let text = mail
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default();
+        let mut files = Vec::new();
+        let mut left_out = Vec::new();
+        for (i, part) in mail.attachments().enumerate() {
+            let name = part
+                .attachment_name()
+                .map(str::to_owned)
+                .unwrap_or_else(|| {
+                    if part.is_message() {
+                        format!("bifogat-mejl-{}.eml", i + 1)
+                    } else {
+                        format!("bilaga-{}", i + 1)
+                    }
+                });
+            let content_type = part
+                .content_type()
+                .map(|c| match c.subtype() {
+                    Some(sub) => format!("{}/{}", c.ctype(), sub),
+                    None => c.ctype().to_owned(),
+                })
+                .unwrap_or_else(|| "application/octet-stream".into())
+                .to_lowercase();
+            let content = part.contents().to_vec();
+            if content.len() > limits::ATTACHMENT_BYTES {
+                left_out.push(format!("{name} ({} MB)", content.len() / (1024 * 1024)));
+            } else if !content.is_empty() {
+                files.push(InboundFile {
+                    file_name: name,
+                    content_type,
+                    content,
+                });
+            }
+        }
+        let sender = mail.from().and_then(|a| a.first());
+        let sender_address = sender.and_then(|a| a.address()).map(str::to_owned);
+        let sender_name = sender
+            .and_then(|a| a.name())
+            .map(|n| {
+                n.trim()
+                    .replace('\0', "")
+                    .chars()
+                    .take(limits::NAME_CHARS)
+                    .collect::<String>()
+            })
+            .filter(|n| !n.is_empty());
+        MailContent {
+            intake_key,
+            subject,
+            text,
+            files,
+            left_out,
+            sender_address,
+            sender_name,
+        }
+    }
+
+    /// The text for the timeline (a reply without its quoted history) and
+    /// the files to keep; a text too long for the timeline is cut, and the
+    /// whole mail kept as a file.
+    pub(crate) fn description(&self, is_reply: bool, raw: &[u8]) -> (String, Vec<InboundFile>) {
+        let mut files = self.files.clone();
+        let mut body = if is_reply {
+            strip_quoted(&self.text)
+        } else {
+            self.text.trim().to_owned()
+        };
+        if !self.left_out.is_empty() {
+            body.push_str(&format!(
+                "\n\n[Bilagor som var för stora för att tas emot ({} MB högst): {}]",
+                limits::ATTACHMENT_BYTES / (1024 * 1024),
+                self.left_out.join(", ")
+            ));
+        }
+        let mut description = if self.subject.is_empty() {
+            body.trim().to_owned()
+        } else {
+            format!("Ämne: {}\n\n{}", self.subject, body.trim())
+        };
+        // A NUL has no place in text (and no database stores one).
+        description.retain(|c| c != '\0');
+        if description.trim().is_empty() {
+            description = "(Mejlet hade ingen text.)".into();
+        }
+        if description.chars().count() > limits::DESCRIPTION_CHARS {
+            description = description
+                .chars()
+                .take(limits::DESCRIPTION_CHARS - 100)
+                .collect();
+            // The whole text is kept as a file (the raw mail if it fits).
+            description.push_str("\n\n[Texten är avkortad. Hela mejlet finns som bilaga.]");
+            let (file_name, content_type, content) = if raw.len() <= limits::ATTACHMENT_BYTES {
+                ("mejl.eml", "message/rfc822", raw.to_vec())
+            } else {
+                (
+                    "mejlets-text.txt",
+                    "text/plain; charset=utf-8",
+                    self.text.clone().into_bytes(),
+                )
+            };
+            files.push(InboundFile {
+                file_name: file_name.into(),
+                content_type: content_type.into(),
+                content: content.into_iter().take(limits::ATTACHMENT_BYTES).collect(),
+            });
+        }
+        (description, files)
     }
 }
 
@@ -559,7 +638,8 @@ fn default_poll() -> u64 {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct PollReport {
     pub received: Vec<Received>,
-    /// Mails that cannot be registered; flagged and left for a person.
+    /// Mails that could not become cases by themselves, kept in Kontakt
+    /// for an agent (`set_aside`).
     pub set_aside: usize,
     /// Mails left for the next look because storage failed.
     pub retry: usize,
@@ -576,10 +656,11 @@ impl ImapConfig {
 
 /// Reads the mailbox: every mail not yet handled (neither deleted nor
 /// flagged) is fetched without marking it read, registered, and only then
-/// deleted; a mail that cannot be registered is flagged for a person and
-/// skipped from then on; on a storage failure the mail stays for the next
-/// look. The mail is the only copy until the case holds it, so it is never
-/// removed before the case's transaction has committed.
+/// deleted; a mail that cannot become a case by itself is set aside in
+/// Kontakt for an agent, then deleted; on a storage failure the mail stays
+/// for the next look. The mail is the only copy until Kontakt holds it, so
+/// it is never removed before that transaction has committed. (Flagged
+/// mail is left alone: a person in the mailbox may flag mail to keep it.)
 pub async fn poll_mailbox(intake: &MailIntake, config: &ImapConfig) -> Result<PollReport, String> {
     let tcp = tokio::net::TcpStream::connect((config.host.as_str(), config.port))
         .await
@@ -660,18 +741,16 @@ where
         let Some(raw) = fetched.iter().find_map(|f| f.body().map(<[u8]>::to_vec)) else {
             continue;
         };
-        let flag = match intake.receive(&raw, Utc::now()).await {
+        let flag = match intake.accept(&raw, &[], Utc::now()).await {
             Ok(received) => {
                 tracing::info!(uid, ?received, "mail handled");
+                if matches!(received, Received::SetAside { .. }) {
+                    report.set_aside += 1;
+                }
                 report.received.push(received);
                 Some("+FLAGS (\\Deleted)")
             }
-            Err(MailError::Refused(why)) => {
-                tracing::warn!(uid, reason = %why, "mail set aside");
-                report.set_aside += 1;
-                Some("+FLAGS (\\Flagged)")
-            }
-            Err(MailError::Store(why)) => {
+            Err(why) => {
                 tracing::warn!(uid, reason = %why, "mail left for the next look");
                 report.retry += 1;
                 None
@@ -714,8 +793,8 @@ pub fn spawn_poller(intake: MailIntake, config: ImapConfig) -> tokio::task::Join
 /// Direct delivery from the city's mail server over SMTP (`[mail_in_smtp]`
 /// in the configuration): the mail server relays mail for the catalog's
 /// mailboxes to Kontakt, which answers 250 only once the case is saved,
-/// 451 when storage failed (the mail server tries again) and 554 for a
-/// mail that can never be registered (the mail server tells the sender).
+/// 451 when storage failed (the mail server tries again); a mail that
+/// cannot become a case by itself is set aside for an agent and accepted.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SmtpInConfig {
@@ -790,9 +869,9 @@ impl mailin_embedded::Handler for Delivery {
             return mailin_embedded::response::NO_STORAGE;
         }
         let raw = std::mem::take(&mut self.data);
-        let outcome =
-            self.runtime
-                .block_on(self.intake.receive_for(&raw, &self.recipients, Utc::now()));
+        let outcome = self
+            .runtime
+            .block_on(self.intake.accept(&raw, &self.recipients, Utc::now()));
         match outcome {
             Ok(received) => {
                 tracing::info!(?received, "mail delivered over SMTP");

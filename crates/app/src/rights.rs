@@ -147,6 +147,8 @@ pub struct RetentionReport {
     pub lines: Vec<RetentionLine>,
     pub due: u64,
     pub removed: u64,
+    /// Set-aside mail older than [`crate::set_aside::KEPT_DAYS`] removed.
+    pub set_aside_removed: u64,
 }
 
 /// Cases removed per transaction: keeps each write short, so the desk's
@@ -174,6 +176,7 @@ pub async fn run_retention(
         lines: Vec::new(),
         due: 0,
         removed: 0,
+        set_aside_removed: 0,
     };
     for case_type in &catalog.case_types {
         let months = case_type.retention_months;
@@ -226,6 +229,13 @@ pub async fn run_retention(
             }
         }
     }
+    if !dry_run {
+        let before = kontakt_domain::calendar::stockholm_midnight(
+            today - chrono::Days::new(crate::set_aside::KEPT_DAYS),
+        );
+        report.set_aside_removed =
+            crate::set_aside::remove_older_than(store.as_ref(), before, actor, Utc::now()).await?;
+    }
     let summary = actor.event(
         Utc::now(),
         if dry_run {
@@ -236,7 +246,7 @@ pub async fn run_retention(
         ("", ""),
         "",
         Outcome::Allowed,
-        serde_json::json!({ "today": today.to_string(), "due": report.due, "removed": report.removed }),
+        serde_json::json!({ "today": today.to_string(), "due": report.due, "removed": report.removed, "set_aside_removed": report.set_aside_removed }),
     );
     store.audit(vec![summary]).await?;
     Ok(report)

@@ -9,7 +9,9 @@ use anyhow::{bail, Context};
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use kontakt_app::cases::{Actor, CaseService};
-use kontakt_app::dispatch::{Dispatcher, RetryPolicy, SmtpTransport};
+use kontakt_app::dispatch::{
+    DirectoryTransport, Dispatcher, RetryPolicy, SmtpTransport, Transport,
+};
 use kontakt_app::generator::{generate_into, GeneratorConfig};
 use kontakt_app::messages::MessageSettings;
 use kontakt_app::staff::{LoginPolicy, NewAccount, StaffService};
@@ -634,9 +636,24 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     )
     .await?;
     let catalog = Arc::new(load_catalog(None)?);
+    // No mail server and no SMS gateway: what would be sent is written
+    // into these directories, one file per message, for the user to read.
+    let (mail_dir, sms_dir) = (data_dir.join("outbox-mail"), data_dir.join("outbox-sms"));
+    for dir in [&mail_dir, &sms_dir] {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mail = DirectoryTransport::email(
+        &mail_dir,
+        &format!(
+            "Kontaktcenter {} <kontaktcenter@{}>",
+            catalog.city.name,
+            MessageSettings::default().domain
+        ),
+    )
+    .map_err(|e| anyhow::anyhow!(e))?;
     let service = Arc::new(
         CaseService::new(store.clone(), catalog.clone())
-            .with_messages(MessageSettings::for_city(&catalog, None)),
+            .with_messages(MessageSettings::for_city(&catalog, mail.domain())),
     );
     let staff = staff_service(&store, &catalog);
     if store.meta("demo.generated").await?.is_none() {
@@ -677,9 +694,27 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
         .await
         .with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;
+    start_dispatcher(
+        &service,
+        vec![
+            (OutboundChannel::Email, Arc::new(mail)),
+            (
+                OutboundChannel::Sms,
+                Arc::new(DirectoryTransport::sms(&sms_dir)),
+            ),
+        ],
+    );
     println!("Kontakt demo");
     println!("  base URL:      http://{local}");
     println!("  API docs:      http://{local}/api/openapi.json");
+    println!(
+        "  outgoing mail: {}  (acknowledgements and replies, one .eml file each; nothing is sent)",
+        mail_dir.display()
+    );
+    println!(
+        "  outgoing SMS:  {}  (one .txt file each; nothing is sent)",
+        sms_dir.display()
+    );
     println!(
         "  data:          {} ({total} cases, embedded SQLite)",
         data_dir.display()
@@ -736,29 +771,27 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
         ));
     }
     tokio::spawn(purge_sessions(staff.clone()));
-    let mut dispatcher = Dispatcher::new(store.clone(), RetryPolicy::default());
+    let mut transports: Vec<(OutboundChannel, Arc<dyn Transport>)> = Vec::new();
     let mut mail_domain = None;
     if let Some(mail) = &config.mail {
         let smtp = SmtpTransport::new(mail)
             .map_err(|e| anyhow::anyhow!("{}: {e}", config_path.display()))?;
         mail_domain = Some(smtp.domain());
-        dispatcher = dispatcher.with(OutboundChannel::Email, Arc::new(smtp));
+        transports.push((OutboundChannel::Email, Arc::new(smtp)));
     }
     if let Some(sms) = &config.sms {
         sms.check(&catalog)
             .map_err(|e| anyhow::anyhow!("{}: {e}", config_path.display()))?;
-        dispatcher = dispatcher.with(
+        transports.push((
             OutboundChannel::Sms,
             Arc::new(kontakt_app::sms::KannelTransport::new(sms.clone())),
-        );
+        ));
     }
     let cases = Arc::new(
         CaseService::new(store, catalog.clone())
             .with_messages(MessageSettings::for_city(&catalog, mail_domain)),
     );
-    if !dispatcher.is_empty() {
-        dispatcher.spawn(cases.subscribe());
-    }
+    start_dispatcher(&cases, transports);
     if let Some(smtp_in) = &config.mail_in_smtp {
         let intake = Arc::new(kontakt_app::mail_in::MailIntake::new(cases.clone()));
         let addr = kontakt_app::mail_in::spawn_smtp_listener(intake, smtp_in)
@@ -780,6 +813,19 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
     }
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
+}
+
+/// Starts the outbox's dispatcher with a transport per channel Kontakt
+/// sends on (none: nothing to start). It runs after every case change and
+/// every few seconds until the process ends.
+fn start_dispatcher(cases: &CaseService, transports: Vec<(OutboundChannel, Arc<dyn Transport>)>) {
+    let dispatcher = transports.into_iter().fold(
+        Dispatcher::new(cases.store().clone(), RetryPolicy::default()),
+        |dispatcher, (channel, transport)| dispatcher.with(channel, transport),
+    );
+    if !dispatcher.is_empty() {
+        dispatcher.spawn(cases.subscribe());
+    }
 }
 
 fn print_retention(report: &kontakt_app::rights::RetentionReport) {

@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod postgres;
 pub mod rights;
 mod rows;
+pub mod set_aside;
 pub mod sqlite;
 pub mod staff;
 mod writer;
@@ -126,7 +127,28 @@ pub trait Store: Send + Sync {
         recipient: &str,
         since: DateTime<Utc>,
     ) -> Result<Option<CaseNumber>>;
+    /// The case a message with this intake key (a mail's Message-ID) made
+    /// or joined, if any.
+    async fn registered_intake(&self, key: &str) -> Result<Option<CaseNumber>>;
+    /// How many messages were queued on `channel` to `recipient` since
+    /// `since` (the caps on acknowledgements to one address).
+    async fn count_outbound_to(
+        &self,
+        channel: kontakt_domain::message::OutboundChannel,
+        recipient: &str,
+        since: DateTime<Utc>,
+    ) -> Result<u64>;
     async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
+
+    /// Keeps a mail that could not be registered (see `set_aside`); returns
+    /// its id, the earlier one if the same mail was set aside before.
+    async fn set_aside(&self, mail: set_aside::NewSetAside) -> Result<i64>;
+    /// Set-aside mail, oldest first.
+    async fn set_aside_list(&self, limit: u32) -> Result<Vec<set_aside::SetAsideSummary>>;
+    async fn set_aside_mail(&self, id: i64) -> Result<Option<set_aside::SetAside>>;
+    /// Lets go of a set-aside mail with its audit entries; false if it was
+    /// already gone (someone else decided first).
+    async fn release_set_aside(&self, release: set_aside::Release) -> Result<bool>;
 
     async fn create_token(&self, token: NewToken) -> Result<()>;
     /// Revokes every live token named `name`; returns how many.

@@ -58,6 +58,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "outbox_failed",
         include_str!("../migrations/sqlite/0011_outbox_failed.sql"),
     ),
+    (
+        12,
+        "set_aside_mail",
+        include_str!("../migrations/sqlite/0012_set_aside_mail.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -116,5 +121,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         11,
         "outbox_failed",
         include_str!("../migrations/postgres/0011_outbox_failed.sql"),
+    ),
+    (
+        12,
+        "set_aside_mail",
+        include_str!("../migrations/postgres/0012_set_aside_mail.sql"),
     ),
 ];

@@ -27,6 +27,7 @@ use crate::{
 
 mod outbox;
 mod rights;
+mod set_aside;
 mod staff;
 
 pub struct PgStore {
@@ -369,6 +370,14 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
         }
         WriteOp::ClaimOutbound(c) => outbox::claim(tx, c).await.map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(tx, r).await.map(|()| Output::Done),
+        WriteOp::SetAside(m) => set_aside::insert(tx, m).await.map(Output::Id),
+        WriteOp::ReleaseSetAside(r) => {
+            let n = set_aside::release(tx, r.id).await?;
+            if n > 0 {
+                append_audit(tx, head, &r.audit).await?;
+            }
+            Ok(Output::Count(n))
+        }
         WriteOp::Rectify(r) => {
             rights::rectify(tx, r).await?;
             append_audit(tx, head, &r.audit).await?;
@@ -938,6 +947,44 @@ impl Store for PgStore {
             .map_err(db)?
             .get(0);
         Ok(n as u64)
+    }
+
+    async fn registered_intake(&self, key: &str) -> Result<Option<CaseNumber>> {
+        let client = self.client().await?;
+        let seen = outbox::check_intake_key(&client, Some(key)).await;
+        match seen {
+            Ok(()) => Ok(None),
+            Err(crate::StoreError::AlreadyRegistered(n)) => Ok(Some(n)),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn count_outbound_to(
+        &self,
+        channel: kontakt_domain::message::OutboundChannel,
+        recipient: &str,
+        since: DateTime<Utc>,
+    ) -> Result<u64> {
+        let client = self.client().await?;
+        outbox::count_to(&client, channel, recipient, since).await
+    }
+
+    async fn set_aside(&self, mail: crate::set_aside::NewSetAside) -> Result<i64> {
+        self.writer.set_aside(mail).await
+    }
+
+    async fn set_aside_list(&self, limit: u32) -> Result<Vec<crate::set_aside::SetAsideSummary>> {
+        let client = self.client().await?;
+        set_aside::list(&client, limit).await
+    }
+
+    async fn set_aside_mail(&self, id: i64) -> Result<Option<crate::set_aside::SetAside>> {
+        let client = self.client().await?;
+        set_aside::get(&client, id).await
+    }
+
+    async fn release_set_aside(&self, release: crate::set_aside::Release) -> Result<bool> {
+        self.writer.release_set_aside(release).await
     }
 
     async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>> {

@@ -29,6 +29,7 @@ use crate::{
 
 mod outbox;
 mod rights;
+mod set_aside;
 mod staff;
 
 pub struct SqliteStore {
@@ -357,6 +358,14 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
         }
         WriteOp::ClaimOutbound(c) => outbox::claim(conn, c).map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(conn, r).map(|()| Output::Done),
+        WriteOp::SetAside(m) => set_aside::insert(conn, m).map(Output::Id),
+        WriteOp::ReleaseSetAside(r) => {
+            let n = set_aside::release(conn, r.id)?;
+            if n > 0 {
+                append_audit(conn, head, &r.audit)?;
+            }
+            Ok(Output::Count(n))
+        }
         WriteOp::Rectify(r) => {
             rights::rectify(conn, r)?;
             append_audit(conn, head, &r.audit)?;
@@ -918,6 +927,45 @@ impl Store for SqliteStore {
                 .map_err(db)
         })
         .await
+    }
+
+    async fn registered_intake(&self, key: &str) -> Result<Option<CaseNumber>> {
+        let key = key.to_owned();
+        let seen = self
+            .read(move |c| outbox::check_intake_key(c, Some(&key)))
+            .await;
+        match seen {
+            Ok(()) => Ok(None),
+            Err(crate::StoreError::AlreadyRegistered(n)) => Ok(Some(n)),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn count_outbound_to(
+        &self,
+        channel: kontakt_domain::message::OutboundChannel,
+        recipient: &str,
+        since: DateTime<Utc>,
+    ) -> Result<u64> {
+        let recipient = recipient.to_owned();
+        self.read(move |c| outbox::count_to(c, channel, &recipient, micros(since)))
+            .await
+    }
+
+    async fn set_aside(&self, mail: crate::set_aside::NewSetAside) -> Result<i64> {
+        self.writer.set_aside(mail).await
+    }
+
+    async fn set_aside_list(&self, limit: u32) -> Result<Vec<crate::set_aside::SetAsideSummary>> {
+        self.read(move |c| set_aside::list(c, limit)).await
+    }
+
+    async fn set_aside_mail(&self, id: i64) -> Result<Option<crate::set_aside::SetAside>> {
+        self.read(move |c| set_aside::get(c, id)).await
+    }
+
+    async fn release_set_aside(&self, release: crate::set_aside::Release) -> Result<bool> {
+        self.writer.release_set_aside(release).await
     }
 
     async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>> {

@@ -30,6 +30,8 @@ pub(crate) enum WriteOp {
     IndexQueued(i64),
     ClaimOutbound(crate::outbox::Claim),
     RecordOutbound(crate::outbox::OutboundResult),
+    SetAside(Box<crate::set_aside::NewSetAside>),
+    ReleaseSetAside(crate::set_aside::Release),
 }
 
 pub(crate) enum Output {
@@ -38,6 +40,7 @@ pub(crate) enum Output {
     Updated(Updated),
     Count(u64),
     Claimed(Vec<crate::outbox::OutboundMessage>),
+    Id(i64),
     Done,
 }
 
@@ -126,6 +129,20 @@ impl WriterHandle {
     pub async fn index_queued(&self, limit: u32) -> Result<u64> {
         match self.submit(WriteOp::IndexQueued(i64::from(limit))).await? {
             Output::Count(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn set_aside(&self, mail: crate::set_aside::NewSetAside) -> Result<i64> {
+        match self.submit(WriteOp::SetAside(Box::new(mail))).await? {
+            Output::Id(id) => Ok(id),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn release_set_aside(&self, release: crate::set_aside::Release) -> Result<bool> {
+        match self.submit(WriteOp::ReleaseSetAside(release)).await? {
+            Output::Count(n) => Ok(n > 0),
             _ => Err(unexpected()),
         }
     }

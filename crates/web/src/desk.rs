@@ -61,7 +61,7 @@ fn resolution_name(lang: Lang, resolution: &str) -> String {
     }
 }
 
-fn channel_name(lang: Lang, c: Channel) -> String {
+pub(crate) fn channel_name(lang: Lang, c: Channel) -> String {
     match c {
         Channel::Phone => lang.t("channel-phone"),
         Channel::Email => lang.t("channel-email"),
@@ -103,7 +103,7 @@ pub(crate) fn type_name(lang: Lang, t: &kontakt_domain::catalog::CaseType) -> &s
     pick(lang, &t.name_sv, &t.name_en)
 }
 
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     match bytes {
         b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
         b if b >= 1024 => format!("{} kB", b.div_ceil(1024)),
@@ -259,11 +259,18 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
     } else {
         Vec::new()
     };
+    // Mail that could not become a case by itself waits for an agent.
+    let set_aside = kontakt_app::set_aside::SetAsideMail::new(state.cases.clone())
+        .count(&staff.actor)
+        .await?;
     let catalog = state.cases.catalog();
     let lang = staff.lang;
     Ok(html! {
         p { a.button href="/cases/new" { (lang.t("desk-new-button")) } " "
             a.button href="/search" { (lang.t("desk-search-button")) } }
+        @if set_aside > 0 {
+            p.waiting role="status" { a href="/mail/set-aside" { (lang.ta("desk-set-aside", &[("count", &set_aside.to_string())])) } }
+        }
         div #queues data-live="/events" {
         @if staff.has(Role::Officer) {
             section aria-labelledby="mine" {
@@ -300,32 +307,35 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
 #[derive(Deserialize, Default, Clone)]
 pub struct QuickForm {
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
     #[serde(default)]
-    case_type: String,
+    pub(crate) case_type: String,
     #[serde(default)]
-    district: String,
+    pub(crate) district: String,
     #[serde(default)]
-    description: String,
+    pub(crate) description: String,
     #[serde(default)]
-    personnummer: String,
+    pub(crate) personnummer: String,
     #[serde(default)]
-    name: String,
+    pub(crate) name: String,
     #[serde(default)]
-    phone: String,
+    pub(crate) phone: String,
+    /// Only where a mail is registered (set-aside mail).
     #[serde(default)]
-    feedback_channel: String,
+    pub(crate) email: String,
     #[serde(default)]
-    action: String,
+    pub(crate) feedback_channel: String,
+    #[serde(default)]
+    pub(crate) action: String,
     /// The case type's form fields (`form.<code>` in the posted form).
     #[serde(skip)]
-    form: serde_json::Map<String, serde_json::Value>,
+    pub(crate) form: serde_json::Map<String, serde_json::Value>,
 }
 
 impl QuickForm {
     /// Reads the posted pairs: the fixed fields by name, the case type's
     /// form fields from `form.<code>` (a multiple choice may repeat).
-    fn from_pairs(
+    pub(crate) fn from_pairs(
         pairs: Vec<(String, String)>,
         catalog: &kontakt_domain::catalog::Catalog,
     ) -> Self {
@@ -340,6 +350,7 @@ impl QuickForm {
                 "personnummer" => q.personnummer = value,
                 "name" => q.name = value,
                 "phone" => q.phone = value,
+                "email" => q.email = value,
                 "feedback_channel" => q.feedback_channel = value,
                 "action" => q.action = value,
                 _ => {
@@ -392,7 +403,7 @@ fn guidance(lang: Lang, t: &kontakt_domain::catalog::CaseType) -> Option<&str> {
     }
 }
 
-fn type_fields(
+pub(crate) fn type_fields(
     lang: Lang,
     case_type: Option<&kontakt_domain::catalog::CaseType>,
     values: &serde_json::Map<String, serde_json::Value>,
@@ -824,15 +835,21 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
                     }
                 }
             }
-            @let attachments: Vec<(&str, &str, u64)> = c.entries.iter().filter_map(|e| match &e.body {
-                EntryBody::Attachment { file_name, sha256, size, .. } => Some((file_name.as_str(), sha256.as_str(), *size)),
+            @let attachments: Vec<(&str, &str, u64, bool)> = c.entries.iter().filter_map(|e| match &e.body {
+                EntryBody::Attachment { file_name, sha256, size, content_type } => Some((
+                    file_name.as_str(), sha256.as_str(), *size,
+                    kontakt_app::cases::looks_like_program(file_name, content_type),
+                )),
                 _ => None,
             }).collect();
             @if !attachments.is_empty() {
                 h2 { (lang.t("card-attachments")) }
                 ul.attachments {
-                    @for (name, sha, size) in &attachments {
-                        li { a href=(format!("/api/v1/cases/{}/attachments/{sha}", c.number)) download=(name) { (name) } " (" (human_size(*size)) ")" }
+                    @for (name, sha, size, program) in &attachments {
+                        li {
+                            a href=(format!("/api/v1/cases/{}/attachments/{sha}", c.number)) download=(name) { (name) } " (" (human_size(*size)) ")"
+                            @if *program { " " strong.error { (lang.t("card-attachment-program")) } }
+                        }
                     }
                 }
             }

@@ -29,6 +29,7 @@ pub mod pages;
 mod pdf;
 pub mod problem;
 pub mod session;
+mod set_aside;
 mod sms;
 pub mod sso;
 pub mod views;

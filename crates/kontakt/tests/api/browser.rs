@@ -557,6 +557,34 @@ async fn desk_in_a_real_browser() {
         .expect("the messages to the resident");
     check_page(&c, "17-case-card-messages", &mut violations).await;
 
+    // A mail set aside for an agent: the list and the mail with its forms.
+    let id = app
+        .store
+        .set_aside(kontakt_store::set_aside::NewSetAside {
+            key: "mail:webbläsare@example.test".into(),
+            received_at: chrono::Utc::now(),
+            reason: "the catalog lists no mailboxes".into(),
+            sender: "Greta Gran <greta@example.test>".into(),
+            subject: "Bygglov".into(),
+            raw: "From: Greta Gran <greta@example.test>\r\nTo: kc@example.test\r\nSubject: Bygglov\r\nMessage-ID: <webbläsare@example.test>\r\n\r\nFår jag bygga ett plank?\r\n".as_bytes().to_vec(),
+        })
+        .await
+        .expect("set aside");
+    c.goto(&format!("{}/", app.base)).await.expect("start");
+    c.find(Locator::Css("a[href='/mail/set-aside']"))
+        .await
+        .expect("the start page says mail waits")
+        .click()
+        .await
+        .expect("open the list");
+    wait_for_text(&c, "Bygglov").await;
+    check_page(&c, "18-set-aside-list", &mut violations).await;
+    c.goto(&format!("{}/mail/set-aside/{id}", app.base))
+        .await
+        .expect("the mail");
+    wait_for_text(&c, "bygga ett plank").await;
+    check_page(&c, "19-set-aside-mail", &mut violations).await;
+
     // axe really checks: an image without a text alternative is caught.
     c.execute(
         "const img = document.createElement('img'); img.src = '/static/none.png'; document.querySelector('main').appendChild(img); return true;",

@@ -179,4 +179,38 @@ async fn e_services(app: TestApp) {
     assert_eq!(app.case_count().await, before + 2);
 }
 
-on_both_backends!(e_services);
+/// Anyone can type anyone's address into a public form: acknowledgements
+/// to one address are capped per day, so the city cannot be made to flood
+/// someone's inbox. The cases are registered all the same; a case from the
+/// desk (phone) is not capped.
+async fn acknowledgements_to_one_address_are_capped(app: TestApp) {
+    let victim = "mottagare@example.se";
+    let report = |channel: &str| {
+        serde_json::json!({"case_type": crate::helpers::SIMPLE_TYPE, "channel": channel,
+            "description": "Synpunkt", "contact": {"email": victim}, "feedback_channel": "email"})
+    };
+    let mut messages = Vec::new();
+    for _ in 0..7 {
+        let (status, created) = app.post("/api/v1/cases", &report("e_service")).await;
+        assert_eq!(status, 201, "{created}");
+        let number = created["number"].as_str().expect("number").to_owned();
+        let (_, case) = app.get(&format!("/api/v1/cases/{number}")).await;
+        messages.push(case["messages"].as_array().map_or(0, Vec::len));
+    }
+    assert_eq!(messages, [1, 1, 1, 1, 1, 0, 0], "five a day, then none");
+    let (status, created) = app.post("/api/v1/cases", &report("phone")).await;
+    assert_eq!(status, 201, "{created}");
+    let (_, case) = app
+        .get(&format!(
+            "/api/v1/cases/{}",
+            created["number"].as_str().expect("number")
+        ))
+        .await;
+    assert_eq!(
+        case["messages"].as_array().map(Vec::len),
+        Some(1),
+        "the desk is not capped"
+    );
+}
+
+on_both_backends!(e_services, acknowledgements_to_one_address_are_capped);

@@ -684,12 +684,25 @@ async fn page_route_matrix(app: TestApp) {
     let mut reviewer = logged_in(&app, "granskare", &["log_reviewer", "board:SDN-SKH"]).await;
     create_account(&app, "target", &["analyst"], true).await;
     let number = app.new_case().await;
+    let set_aside = app
+        .store
+        .set_aside(kontakt_store::set_aside::NewSetAside {
+            key: "mail:matris@example.test".into(),
+            received_at: chrono::Utc::now(),
+            reason: "the catalog lists no mailboxes".into(),
+            sender: String::new(),
+            subject: "Matris".into(),
+            raw: b"Subject: Matris\r\n\r\nText\r\n".to_vec(),
+        })
+        .await
+        .expect("set aside");
     let mut cells = 0;
     for r in ROUTES {
         let path = r
             .path
             .replace("{username}", "target")
-            .replace("{number}", &number);
+            .replace("{number}", &number)
+            .replace("{id}", &set_aside.to_string());
         for (who, browser) in [
             ("nobody", &mut nobody),
             ("agent", &mut agent),

@@ -266,6 +266,43 @@ async fn attachments_are_stored_by_content(app: TestApp) {
         .await;
     assert_eq!(status, 404);
 
+    // A program that calls itself a PDF is stored and served as what it
+    // is, and the card warns the agent.
+    let program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00rest".to_vec();
+    let body = json!({"kind": "attachment", "file_name": "faktura.pdf", "content_type": "application/pdf",
+        "content_base64": base64::engine::general_purpose::STANDARD.encode(&program)});
+    let (status, added) = app.post(&format!("/api/v1/cases/{n}/entries"), &body).await;
+    assert_eq!(status, 201, "{added}");
+    let (_, case) = app.get(&format!("/api/v1/cases/{n}")).await;
+    assert_eq!(
+        case["entries"][2]["content_type"], "application/vnd.microsoft.portable-executable",
+        "{case}"
+    );
+    let sha = hex::encode(Sha256::digest(&program));
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/cases/{n}/attachments/{sha}")))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.microsoft.portable-executable"
+    );
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap_or_default()
+        .starts_with("attachment"));
+    let mut agent = crate::staff::logged_in(&app, "alva", &["agent_l1", "group:OVR"]).await;
+    let card = agent.get(&format!("/cases/{n}")).await;
+    assert_eq!(card.status, 200);
+    assert!(
+        card.body.contains("ett program eller skript"),
+        "{}",
+        card.body
+    );
+
     // Too large: rejected, nothing added.
     let big = base64::engine::general_purpose::STANDARD.encode(vec![0u8; 10 * 1024 * 1024 + 1]);
     let body = json!({"kind": "attachment", "file_name": "stor.bin", "content_base64": big});
@@ -273,7 +310,7 @@ async fn attachments_are_stored_by_content(app: TestApp) {
     assert_eq!(status, 422, "{p}");
     assert_eq!(p["errors"][0]["field"], "content_base64");
     let (_, case) = app.get(&format!("/api/v1/cases/{n}")).await;
-    assert_eq!(case["entries"].as_array().expect("entries").len(), 2);
+    assert_eq!(case["entries"].as_array().expect("entries").len(), 3);
 }
 
 async fn links_show_on_both_cases(app: TestApp) {

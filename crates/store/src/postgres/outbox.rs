@@ -128,7 +128,7 @@ pub(super) async fn for_case(
 
 /// Refuses a message that was registered before (see `intake_keys`). A
 /// check before any write, so a refused write leaves nothing behind.
-pub(super) async fn check_intake_key(tx: &Transaction<'_>, key: Option<&str>) -> Result<()> {
+pub(super) async fn check_intake_key(tx: &impl GenericClient, key: Option<&str>) -> Result<()> {
     let Some(key) = key else { return Ok(()) };
     let seen = tx
         .query_opt(
@@ -193,6 +193,23 @@ pub(super) async fn by_message_id(
 
 /// The case Kontakt last sent a message on this channel to this address
 /// about, since `since`.
+pub(super) async fn count_to(
+    client: &impl GenericClient,
+    channel: OutboundChannel,
+    recipient: &str,
+    since: DateTime<Utc>,
+) -> Result<u64> {
+    let n: i64 = client
+        .query_one(
+            "SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND channel = $2 AND created_at >= $3",
+            &[&recipient, &channel.as_str(), &since],
+        )
+        .await
+        .map_err(db)?
+        .get(0);
+    Ok(n.max(0) as u64)
+}
+
 pub(super) async fn latest_to(
     client: &impl GenericClient,
     channel: OutboundChannel,

@@ -227,6 +227,24 @@ pub(super) fn by_message_id(
 
 /// The case Kontakt last sent a message on this channel to this address
 /// about, since `since`.
+pub(super) fn count_to(
+    conn: &Connection,
+    channel: OutboundChannel,
+    recipient: &str,
+    since: i64,
+) -> Result<u64> {
+    conn.prepare_cached(
+        "SELECT COUNT(*) FROM outbox WHERE recipient = ?1 AND channel = ?2 AND created_at >= ?3",
+    )
+    .and_then(|mut s| {
+        s.query_row(params![recipient, channel.as_str(), since], |r| {
+            r.get::<_, i64>(0)
+        })
+    })
+    .map(|n| n.max(0) as u64)
+    .map_err(db)
+}
+
 pub(super) fn latest_to(
     conn: &Connection,
     channel: OutboundChannel,
