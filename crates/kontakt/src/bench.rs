@@ -48,6 +48,25 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2000)]
         mails: usize,
     },
+    /// Append generated mails to a fresh IMAP mailbox, then time the IMAP
+    /// reader draining it into cases (plain IMAP; the test Dovecot).
+    Imap {
+        /// A demo or generated data directory (its kontakt.db).
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        #[arg(long)]
+        port: u16,
+        #[arg(long, default_value_t = 1000)]
+        mails: usize,
+        /// The mailbox is bench-<random>@DOMAIN, new each run.
+        #[arg(long, default_value = "example.test")]
+        domain: String,
+        /// The password every user of the domain has.
+        #[arg(long, default_value = "test")]
+        password: String,
+    },
     /// Send every e-mail waiting in the outbox to a mail server.
     Outbox {
         #[arg(long)]
@@ -149,6 +168,23 @@ pub async fn run(
         BenchCommand::Mail { data_dir, mails } => {
             let store = open_data_dir(&data_dir).await?;
             crate::bench_channels::mail(store, std::sync::Arc::new(catalog), mails).await?;
+        }
+        BenchCommand::Imap {
+            data_dir,
+            host,
+            port,
+            mails,
+            domain,
+            password,
+        } => {
+            let store = open_data_dir(&data_dir).await?;
+            let server = crate::bench_channels::ImapServer {
+                host,
+                port,
+                domain,
+                password,
+            };
+            crate::bench_channels::imap(store, std::sync::Arc::new(catalog), server, mails).await?;
         }
         BenchCommand::Outbox {
             data_dir,

@@ -63,6 +63,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "set_aside_mail",
         include_str!("../migrations/sqlite/0012_set_aside_mail.sql"),
     ),
+    (
+        13,
+        "outbox_recipient",
+        include_str!("../migrations/sqlite/0013_outbox_recipient.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -126,5 +131,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         12,
         "set_aside_mail",
         include_str!("../migrations/postgres/0012_set_aside_mail.sql"),
+    ),
+    (
+        13,
+        "outbox_recipient",
+        include_str!("../migrations/postgres/0013_outbox_recipient.sql"),
     ),
 ];
