@@ -16,6 +16,9 @@ use toml_edit::{Item, TableLike};
 
 /// One problem in a catalog file, located by line and by a path such as
 /// `case_types[FSK-KO].feedback_days`.
+pub mod phone;
+pub use phone::{Phone, QueueRules};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogError {
     pub file: String,
@@ -130,6 +133,8 @@ pub struct Group {
     #[serde(flatten)]
     pub kind: GroupKind,
     pub languages: Vec<String>,
+    /// The queue rules of an answer group (None for an officer group).
+    pub queue: Option<QueueRules>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -232,6 +237,8 @@ pub struct Catalog {
     /// a new mail to each becomes. The first is the centre's own address,
     /// which takes mail to any other address.
     pub mailboxes: Vec<Mailbox>,
+    /// Numbers, menus, opening hours (see `phone`).
+    pub phone: Phone,
     by_code: Index,
 }
 
@@ -986,6 +993,8 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
             let level = f.opt_int(ctx, "level", 1..=2);
             let board = f.opt_code(ctx, "board");
             let languages = f.languages(ctx, "languages");
+            let queue = (kind_name.as_deref() == Some("answer"))
+                .then(|| phone::read_queue_rules(&mut f, ctx));
             let kind = match kind_name.as_deref() {
                 Some("answer") => {
                     if centre.is_none() {
@@ -1030,6 +1039,7 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
                 name_en: name_en?,
                 kind: kind?,
                 languages,
+                queue,
             })
         })
         .collect::<Vec<_>>();
@@ -1134,6 +1144,8 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
         })
         .collect::<Vec<_>>();
 
+    let phone = phone::read(ctx, &mut top);
+
     top.finish(ctx);
 
     let mut catalog = Catalog {
@@ -1147,6 +1159,7 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
         case_types,
         agreements,
         mailboxes,
+        phone,
         by_code: Index::default(),
     };
     resolve(ctx, &mut catalog, &doc, &case_type_spans);
@@ -1438,6 +1451,8 @@ fn resolve(
             }
         }
     }
+
+    phone::check(ctx, &c.phone, &c.groups, &span_of);
 
     // A mail cannot fill in a form, and cannot name a district: a mailbox
     // leads to a type that needs neither.
