@@ -491,6 +491,11 @@ impl CaseService {
         &self.catalog
     }
 
+    /// The catalog, to share with the services beside this one.
+    pub fn catalog_arc(&self) -> Arc<Catalog> {
+        self.catalog.clone()
+    }
+
     pub fn message_settings(&self) -> &crate::messages::MessageSettings {
         &self.messages
     }

@@ -9,6 +9,7 @@ pub mod generator;
 pub mod letters;
 pub mod mail_in;
 pub mod messages;
+pub mod phone;
 pub mod review;
 pub mod rights;
 pub mod set_aside;

@@ -23,6 +23,10 @@ word_enum! {
     LogReviewer = "log_reviewer",
     /// Accounts and configuration; no case content.
     Administrator = "administrator",
+    /// Team leader of the answer groups they belong to: the groups' phone
+    /// settings (greeting, hours, absence message) and wallboards; no case
+    /// content by this role.
+    Supervisor = "supervisor",
     /// An integration that files contacts (e-services, Open311): create only.
     Intake = "intake",
     }
@@ -133,7 +137,7 @@ pub fn decide(catalog: &Catalog, p: &Principal, action: Action, case: CaseFacts)
                     grant(&[]);
                 }
             }
-            Role::Analyst | Role::LogReviewer | Role::Administrator => {}
+            Role::Analyst | Role::LogReviewer | Role::Administrator | Role::Supervisor => {}
         }
     }
     if allowed {
@@ -197,7 +201,11 @@ pub fn visibility(catalog: &Catalog, p: &Principal) -> Visibility {
             Role::Officer => v
                 .groups
                 .extend(officer_groups(catalog, p).map(str::to_owned)),
-            Role::Intake | Role::Analyst | Role::LogReviewer | Role::Administrator => {}
+            Role::Intake
+            | Role::Analyst
+            | Role::LogReviewer
+            | Role::Administrator
+            | Role::Supervisor => {}
         }
     }
     v

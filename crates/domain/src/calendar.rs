@@ -205,6 +205,17 @@ pub fn stockholm_midnight(date: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
 }
 
+/// The instant of a Stockholm wall-clock time; None for a time that does
+/// not exist (the hour skipped when summer time begins). An hour that
+/// happens twice (autumn) is taken the first time.
+pub fn stockholm_to_utc(local: chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+    use chrono::TimeZone;
+    chrono_tz::Europe::Stockholm
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

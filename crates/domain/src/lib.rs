@@ -41,5 +41,6 @@ pub mod catalog;
 pub mod contact;
 pub mod message;
 pub mod personnummer;
+pub mod phone;
 pub mod sms;
 pub mod text;

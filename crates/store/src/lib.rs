@@ -22,6 +22,7 @@ use kontakt_domain::personnummer::Personnummer;
 
 mod migrate;
 pub mod outbox;
+pub mod phone;
 pub mod postgres;
 pub mod rights;
 mod rows;
@@ -139,6 +140,11 @@ pub trait Store: Send + Sync {
         since: DateTime<Utc>,
     ) -> Result<u64>;
     async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
+
+    /// Every answer group's own phone settings that were ever changed.
+    async fn phone_settings(&self) -> Result<Vec<phone::StoredPhoneSettings>>;
+    /// Replaces one group's phone settings, with the audit entry.
+    async fn save_phone_settings(&self, write: phone::PhoneSettingsWrite) -> Result<()>;
 
     /// Keeps a mail that could not be registered (see `set_aside`); returns
     /// its id, the earlier one if the same mail was set aside before.

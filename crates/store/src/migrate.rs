@@ -68,6 +68,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "outbox_recipient",
         include_str!("../migrations/sqlite/0013_outbox_recipient.sql"),
     ),
+    (
+        14,
+        "group_phone_settings",
+        include_str!("../migrations/sqlite/0014_group_phone_settings.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -136,5 +141,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         13,
         "outbox_recipient",
         include_str!("../migrations/postgres/0013_outbox_recipient.sql"),
+    ),
+    (
+        14,
+        "group_phone_settings",
+        include_str!("../migrations/postgres/0014_group_phone_settings.sql"),
     ),
 ];

@@ -370,6 +370,19 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
         }
         WriteOp::ClaimOutbound(c) => outbox::claim(tx, c).await.map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(tx, r).await.map(|()| Output::Done),
+        WriteOp::PhoneSettings(w) => {
+            let st = &w.stored;
+            tx.execute(
+                "INSERT INTO group_phone_settings (group_code, settings, changed_by, changed_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (group_code) DO UPDATE SET \
+                 settings = excluded.settings, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+                &[&st.group, &crate::phone::to_json(&st.settings), &st.changed_by, &st.changed_at],
+            )
+            .await
+            .map_err(db)?;
+            append_audit(tx, head, &w.audit).await?;
+            Ok(Output::Done)
+        }
         WriteOp::SetAside(m) => set_aside::insert(tx, m).await.map(Output::Id),
         WriteOp::ReleaseSetAside(r) => {
             let n = set_aside::release(tx, r.id).await?;
@@ -967,6 +980,33 @@ impl Store for PgStore {
     ) -> Result<u64> {
         let client = self.client().await?;
         outbox::count_to(&client, channel, recipient, since).await
+    }
+
+    async fn phone_settings(&self) -> Result<Vec<crate::phone::StoredPhoneSettings>> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT group_code, settings, changed_by, changed_at FROM group_phone_settings ORDER BY group_code",
+                &[],
+            )
+            .await
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                let group: String = r.get(0);
+                let json: String = r.get(1);
+                Ok(crate::phone::StoredPhoneSettings {
+                    settings: crate::phone::from_json(&group, &json)?,
+                    group,
+                    changed_by: r.get(2),
+                    changed_at: r.get(3),
+                })
+            })
+            .collect()
+    }
+
+    async fn save_phone_settings(&self, write: crate::phone::PhoneSettingsWrite) -> Result<()> {
+        self.writer.phone_settings(write).await
     }
 
     async fn set_aside(&self, mail: crate::set_aside::NewSetAside) -> Result<i64> {

@@ -358,6 +358,25 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
         }
         WriteOp::ClaimOutbound(c) => outbox::claim(conn, c).map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(conn, r).map(|()| Output::Done),
+        WriteOp::PhoneSettings(w) => {
+            let st = &w.stored;
+            conn.prepare_cached(
+                "INSERT INTO group_phone_settings (group_code, settings, changed_by, changed_at) \
+                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (group_code) DO UPDATE SET \
+                 settings = excluded.settings, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    st.group,
+                    crate::phone::to_json(&st.settings),
+                    st.changed_by,
+                    micros(st.changed_at)
+                ])
+            })
+            .map_err(db)?;
+            append_audit(conn, head, &w.audit)?;
+            Ok(Output::Done)
+        }
         WriteOp::SetAside(m) => set_aside::insert(conn, m).map(Output::Id),
         WriteOp::ReleaseSetAside(r) => {
             let n = set_aside::release(conn, r.id)?;
@@ -950,6 +969,35 @@ impl Store for SqliteStore {
         let recipient = recipient.to_owned();
         self.read(move |c| outbox::count_to(c, channel, &recipient, micros(since)))
             .await
+    }
+
+    async fn phone_settings(&self) -> Result<Vec<crate::phone::StoredPhoneSettings>> {
+        let rows: Vec<(String, String, String, i64)> = self
+            .read(|c| {
+                c.prepare_cached(
+                    "SELECT group_code, settings, changed_by, changed_at FROM group_phone_settings ORDER BY group_code",
+                )
+                .and_then(|mut s| {
+                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                        .collect()
+                })
+                .map_err(db)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(group, json, changed_by, at)| {
+                Ok(crate::phone::StoredPhoneSettings {
+                    settings: crate::phone::from_json(&group, &json)?,
+                    group,
+                    changed_by,
+                    changed_at: time(at).map_err(db)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn save_phone_settings(&self, write: crate::phone::PhoneSettingsWrite) -> Result<()> {
+        self.writer.phone_settings(write).await
     }
 
     async fn set_aside(&self, mail: crate::set_aside::NewSetAside) -> Result<i64> {

@@ -32,6 +32,7 @@ pub(crate) enum WriteOp {
     RecordOutbound(crate::outbox::OutboundResult),
     SetAside(Box<crate::set_aside::NewSetAside>),
     ReleaseSetAside(crate::set_aside::Release),
+    PhoneSettings(Box<crate::phone::PhoneSettingsWrite>),
 }
 
 pub(crate) enum Output {
@@ -145,6 +146,12 @@ impl WriterHandle {
             Output::Count(n) => Ok(n > 0),
             _ => Err(unexpected()),
         }
+    }
+
+    pub async fn phone_settings(&self, write: crate::phone::PhoneSettingsWrite) -> Result<()> {
+        self.submit(WriteOp::PhoneSettings(Box::new(write)))
+            .await
+            .map(|_| ())
     }
 
     pub async fn claim_outbound(

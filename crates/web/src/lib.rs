@@ -27,6 +27,7 @@ mod letters;
 pub mod open311;
 pub mod pages;
 mod pdf;
+mod phone;
 pub mod problem;
 pub mod session;
 mod set_aside;
@@ -55,11 +56,16 @@ pub struct AppState {
     pub submission_throttle: Arc<session::Throttle>,
     /// The SMS gateway, when the configuration names one.
     pub sms: Option<Arc<kontakt_app::sms::KannelConfig>>,
+    pub phone: Arc<kontakt_app::phone::PhoneService>,
 }
 
 impl AppState {
     pub fn new(cases: Arc<CaseService>, staff: Arc<StaffService>, sso: Option<Arc<Sso>>) -> Self {
         AppState {
+            phone: Arc::new(kontakt_app::phone::PhoneService::new(
+                cases.store().clone(),
+                cases.catalog_arc(),
+            )),
             cases,
             staff,
             sso,

@@ -39,6 +39,8 @@ pub enum Guard {
     /// Case work at the desk: agents, officers, registrars (what each may
     /// see of a case is then decided by the access rules).
     Desk,
+    /// The phone: team leaders (their own answer groups) and administrators.
+    Phone,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -103,6 +105,9 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/lang/{code}", Guard::Public),
     route("GET", "/letters/new", Guard::Desk),
     route("POST", "/letters/new", Guard::Desk),
+    route("GET", "/phone", Guard::Phone),
+    route("GET", "/phone/groups/{code}", Guard::Phone),
+    route("POST", "/phone/groups/{code}", Guard::Phone),
     route("GET", "/mail/set-aside", Guard::Desk),
     route("GET", "/mail/set-aside/{id}", Guard::Desk),
     route("POST", "/mail/set-aside/{id}/register", Guard::Desk),
@@ -151,6 +156,9 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/events") => get(crate::desk::events),
         ("GET", "/letters/new") => get(crate::letters::form),
         ("POST", "/letters/new") => post(crate::letters::register),
+        ("GET", "/phone") => get(crate::phone::groups),
+        ("GET", "/phone/groups/{code}") => get(crate::phone::group),
+        ("POST", "/phone/groups/{code}") => post(crate::phone::save),
         ("GET", "/mail/set-aside") => get(crate::set_aside::list),
         ("GET", "/mail/set-aside/{id}") => get(crate::set_aside::show),
         ("POST", "/mail/set-aside/{id}/register") => post(crate::set_aside::register),
@@ -221,6 +229,7 @@ pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Marku
                                 a href="/search" { (lang.t("nav-search")) }
                                 a href="/letters/new" { (lang.t("nav-letters")) }
                             }
+                            @if s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/phone" { (lang.t("nav-phone")) } }
                             @if s.has(Role::Administrator) { a href="/admin/accounts" { (lang.t("nav-accounts")) } }
                             @if s.has(Role::LogReviewer) { a href="/review" { (lang.t("nav-review")) } }
                             a #help-link href="/help" aria-keyshortcuts="?" { (lang.t("nav-help")) }

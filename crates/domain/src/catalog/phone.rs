@@ -99,7 +99,7 @@ pub struct OpeningHours {
     pub exceptions: Vec<(NaiveDate, Option<Span>)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Span {
     pub open: NaiveTime,
     pub close: NaiveTime,

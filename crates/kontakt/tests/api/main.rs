@@ -18,6 +18,7 @@ mod language;
 mod letters;
 mod mail;
 mod open311;
+mod phone;
 mod protected;
 mod rights;
 mod sms;

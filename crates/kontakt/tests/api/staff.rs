@@ -702,7 +702,8 @@ async fn page_route_matrix(app: TestApp) {
             .path
             .replace("{username}", "target")
             .replace("{number}", &number)
-            .replace("{id}", &set_aside.to_string());
+            .replace("{id}", &set_aside.to_string())
+            .replace("{code}", "FSK");
         for (who, browser) in [
             ("nobody", &mut nobody),
             ("agent", &mut agent),
@@ -716,6 +717,7 @@ async fn page_route_matrix(app: TestApp) {
                 Guard::Admin => who == "admin",
                 Guard::Reviewer => who == "reviewer",
                 Guard::Desk => who == "agent",
+                Guard::Phone => who == "admin",
             };
             let streams = r.path == "/events";
             let page = if streams {

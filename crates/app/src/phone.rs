@@ -1,0 +1,242 @@
+//! The phone: which answer group a call goes to (catalog numbers, menus and
+//! hours, and each group's own settings), and the settings a group's team
+//! leader changes from the web interface — validated, and audited with
+//! the settings before and after.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use kontakt_domain::access::Role;
+use kontakt_domain::audit::Outcome;
+use kontakt_domain::catalog::{Catalog, Group, GroupKind};
+use kontakt_domain::phone::{Closed, GroupPhoneSettings, SettingsInput};
+use kontakt_store::phone::{PhoneSettingsWrite, StoredPhoneSettings};
+use kontakt_store::{Store, StoreError};
+
+use crate::cases::{Actor, FieldError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PhoneError {
+    #[error("the request has invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("no {0}")]
+    NotFound(String),
+    #[error("storage failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Where a call to a number with these keys goes, now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// The queue of this group; `greeting` is played first, if the team set one.
+    Queue {
+        group: String,
+        language: String,
+        path: String,
+        greeting: Option<String>,
+    },
+    /// Closed: the message to play, and the group the keys led to (if any).
+    Closed {
+        message: String,
+        group: Option<String>,
+        language: String,
+        path: String,
+    },
+}
+
+pub struct PhoneService {
+    store: Arc<dyn Store>,
+    catalog: Arc<Catalog>,
+    /// Each group's settings, read from the store once; read on every
+    /// call, changed rarely (and only through this service).
+    settings: tokio::sync::OnceCell<RwLock<HashMap<String, StoredPhoneSettings>>>,
+    /// One change at a time, so the store and the cache agree.
+    changing: tokio::sync::Mutex<()>,
+}
+
+impl PhoneService {
+    pub fn new(store: Arc<dyn Store>, catalog: Arc<Catalog>) -> Self {
+        PhoneService {
+            store,
+            catalog,
+            settings: tokio::sync::OnceCell::new(),
+            changing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    async fn all_settings(
+        &self,
+    ) -> Result<&RwLock<HashMap<String, StoredPhoneSettings>>, StoreError> {
+        self.settings
+            .get_or_try_init(|| async {
+                let all = self.store.phone_settings().await?;
+                Ok(RwLock::new(
+                    all.into_iter().map(|s| (s.group.clone(), s)).collect(),
+                ))
+            })
+            .await
+    }
+
+    /// A group's settings as the team last saved them (None if never).
+    pub async fn settings(&self, group: &str) -> Result<Option<StoredPhoneSettings>, StoreError> {
+        Ok(self
+            .all_settings()
+            .await?
+            .read()
+            .ok()
+            .and_then(|s| s.get(group).cloned()))
+    }
+
+    /// The answer groups whose phone settings the actor may change: a team
+    /// leader their own groups', an administrator every group's.
+    pub fn managed_groups(&self, actor: &Actor) -> Vec<&Group> {
+        self.catalog
+            .groups
+            .iter()
+            .filter(|g| matches!(g.kind, GroupKind::Answer { .. }))
+            .filter(|g| may_manage(actor, &g.code))
+            .collect()
+    }
+
+    /// Where a call to `number` with `keys` pressed goes at `at`: the
+    /// number's menu chooses the group; the number's hours, then the
+    /// group's own hours and absence decide whether it answers.
+    pub async fn destination(
+        &self,
+        number: &str,
+        keys: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Destination>, StoreError> {
+        let phone = &self.catalog.phone;
+        let Some((entry, route)) = phone
+            .number(number)
+            .and_then(|entry| Some((entry, phone.route(entry, keys)?)))
+        else {
+            return Ok(None);
+        };
+        let Some(hours) = phone.hours(&entry.hours) else {
+            return Ok(None);
+        };
+        let english = route.language == "en";
+        let settings = self
+            .settings(&route.group)
+            .await?
+            .map(|s| s.settings)
+            .unwrap_or_default();
+        let pick = |sv: &str, en: &str| {
+            if english {
+                en.to_owned()
+            } else {
+                sv.to_owned()
+            }
+        };
+        Ok(match settings.closed(hours, at) {
+            Some(Closed::Absent(a)) => Some(Destination::Closed {
+                message: pick(&a.message_sv, &a.message_en),
+                group: Some(route.group),
+                language: route.language,
+                path: route.path,
+            }),
+            Some(Closed::Hours) => Some(Destination::Closed {
+                message: pick(&entry.closed_sv, &entry.closed_en),
+                group: Some(route.group),
+                language: route.language,
+                path: route.path,
+            }),
+            None => {
+                let greeting = if english {
+                    settings.greeting_en.or(settings.greeting_sv)
+                } else {
+                    settings.greeting_sv
+                };
+                Some(Destination::Queue {
+                    group: route.group,
+                    language: route.language,
+                    path: route.path,
+                    greeting,
+                })
+            }
+        })
+    }
+
+    /// Saves a group's settings from the team leader's form.
+    pub async fn change_settings(
+        &self,
+        group: &str,
+        input: &SettingsInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<GroupPhoneSettings, PhoneError> {
+        let is_answer_group = self
+            .catalog
+            .group(group)
+            .is_some_and(|g| matches!(g.kind, GroupKind::Answer { .. }));
+        if !is_answer_group {
+            return Err(PhoneError::NotFound(format!("answer group {group}")));
+        }
+        if !may_manage(actor, group) {
+            let event = actor.event(
+                now,
+                "access.denied",
+                ("answer_group", group),
+                "",
+                Outcome::Denied,
+                serde_json::json!({"action": "phone.settings.change"}),
+            );
+            self.store.audit(vec![event]).await?;
+            return Err(PhoneError::Forbidden(format!(
+                "only the team leaders of {group} (or an administrator) change its phone settings"
+            )));
+        }
+        let settings = GroupPhoneSettings::from_input(input, now).map_err(|problems| {
+            PhoneError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|(field, reason)| FieldError { field, reason })
+                    .collect(),
+            )
+        })?;
+        let _one_at_a_time = self.changing.lock().await;
+        let before = self
+            .settings(group)
+            .await?
+            .map(|s| s.settings)
+            .unwrap_or_default();
+        let event = actor.event(
+            now,
+            "phone.settings.change",
+            ("answer_group", group),
+            "",
+            Outcome::Allowed,
+            serde_json::json!({"before": before, "after": settings}),
+        );
+        let stored = StoredPhoneSettings {
+            group: group.to_owned(),
+            settings: settings.clone(),
+            changed_by: actor.id.clone(),
+            changed_at: now,
+        };
+        self.store
+            .save_phone_settings(PhoneSettingsWrite {
+                stored: stored.clone(),
+                audit: vec![event],
+            })
+            .await?;
+        if let Ok(mut all) = self.all_settings().await?.write() {
+            all.insert(group.to_owned(), stored);
+        }
+        Ok(settings)
+    }
+}
+
+fn may_manage(actor: &Actor, group: &str) -> bool {
+    let p = &actor.principal;
+    p.has(Role::Administrator) || (p.has(Role::Supervisor) && p.groups.iter().any(|g| g == group))
+}
