@@ -10,6 +10,23 @@ use serde::{Deserialize, Serialize};
 use crate::calendar;
 use crate::catalog::phone::{OpeningHours, Span};
 
+word_enum! {
+    /// How a call to the city ended, for the call records.
+    CallOutcome {
+        Answered = "answered",
+        Abandoned = "abandoned",
+        /// The caller kept the place and was called back.
+        Callback = "callback",
+        /// The queue was full.
+        Refused = "refused",
+        Transferred = "transferred",
+        /// The phone system went silent about it, or Kontakt restarted.
+        Lost = "lost",
+        /// Outside opening hours, or the group's absence message.
+        Closed = "closed",
+    }
+}
+
 /// At most this many characters in a greeting or absence message (a text
 /// read aloud to callers: long ones lose them).
 pub const MESSAGE_CHARS: usize = 600;

@@ -21,6 +21,7 @@ use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneN
 use kontakt_domain::personnummer::Personnummer;
 
 mod migrate;
+pub mod calls;
 pub mod outbox;
 pub mod phone;
 pub mod postgres;
@@ -140,6 +141,22 @@ pub trait Store: Send + Sync {
         since: DateTime<Utc>,
     ) -> Result<u64>;
     async fn blob(&self, sha256: &str) -> Result<Option<Vec<u8>>>;
+
+    /// Writes a call record: new, or an update of one still open. Returns
+    /// false (and changes nothing) if the call was already closed.
+    async fn save_call(&self, call: calls::CallRow) -> Result<bool>;
+    /// Closes every open call record with this outcome (start-up: the
+    /// queue state of those calls died with the last process).
+    async fn close_open_calls(
+        &self,
+        outcome: kontakt_domain::phone::CallOutcome,
+        at: DateTime<Utc>,
+    ) -> Result<u64>;
+    /// Notes the case a call was registered as, if it has none yet.
+    async fn link_call_case(&self, call_id: &str, case: CaseNumber) -> Result<bool>;
+    /// Call records that arrived at or after `since`, oldest first.
+    async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<calls::CallRow>>;
+    async fn call(&self, call_id: &str) -> Result<Option<calls::CallRow>>;
 
     /// Every answer group's own phone settings that were ever changed.
     async fn phone_settings(&self) -> Result<Vec<phone::StoredPhoneSettings>>;

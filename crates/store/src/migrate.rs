@@ -73,6 +73,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "group_phone_settings",
         include_str!("../migrations/sqlite/0014_group_phone_settings.sql"),
     ),
+    (
+        15,
+        "calls",
+        include_str!("../migrations/sqlite/0015_calls.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -146,5 +151,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         14,
         "group_phone_settings",
         include_str!("../migrations/postgres/0014_group_phone_settings.sql"),
+    ),
+    (
+        15,
+        "calls",
+        include_str!("../migrations/postgres/0015_calls.sql"),
     ),
 ];

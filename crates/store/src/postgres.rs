@@ -25,6 +25,7 @@ use crate::{
     NewCase, NewContact, NewToken, Result, Store, StoreError, Updated,
 };
 
+mod calls;
 mod outbox;
 mod rights;
 mod set_aside;
@@ -382,6 +383,13 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             .map_err(db)?;
             append_audit(tx, head, &w.audit).await?;
             Ok(Output::Done)
+        }
+        WriteOp::SaveCall(c) => calls::save(tx, c).await.map(Output::Count),
+        WriteOp::CloseOpenCalls(outcome, at) => {
+            calls::close_open(tx, *outcome, *at).await.map(Output::Count)
+        }
+        WriteOp::LinkCallCase(call, case) => {
+            calls::link_case(tx, call, *case).await.map(Output::Count)
         }
         WriteOp::SetAside(m) => set_aside::insert(tx, m).await.map(Output::Id),
         WriteOp::ReleaseSetAside(r) => {
@@ -980,6 +988,32 @@ impl Store for PgStore {
     ) -> Result<u64> {
         let client = self.client().await?;
         outbox::count_to(&client, channel, recipient, since).await
+    }
+
+    async fn save_call(&self, call: crate::calls::CallRow) -> Result<bool> {
+        self.writer.save_call(call).await
+    }
+
+    async fn close_open_calls(
+        &self,
+        outcome: kontakt_domain::phone::CallOutcome,
+        at: DateTime<Utc>,
+    ) -> Result<u64> {
+        self.writer.close_open_calls(outcome, at).await
+    }
+
+    async fn link_call_case(&self, call_id: &str, case: CaseNumber) -> Result<bool> {
+        self.writer.link_call_case(call_id, case).await
+    }
+
+    async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::calls::CallRow>> {
+        let client = self.client().await?;
+        calls::since(&client, since).await
+    }
+
+    async fn call(&self, call_id: &str) -> Result<Option<crate::calls::CallRow>> {
+        let client = self.client().await?;
+        calls::one(&client, call_id).await
     }
 
     async fn phone_settings(&self) -> Result<Vec<crate::phone::StoredPhoneSettings>> {

@@ -27,6 +27,7 @@ use crate::{
     NewCase, NewContact, NewToken, OpenMode, Result, Store, StoreError, Updated,
 };
 
+mod calls;
 mod outbox;
 mod rights;
 mod set_aside;
@@ -377,6 +378,11 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             append_audit(conn, head, &w.audit)?;
             Ok(Output::Done)
         }
+        WriteOp::SaveCall(c) => calls::save(conn, c).map(Output::Count),
+        WriteOp::CloseOpenCalls(outcome, at) => {
+            calls::close_open(conn, *outcome, micros(*at)).map(Output::Count)
+        }
+        WriteOp::LinkCallCase(call, case) => calls::link_case(conn, call, *case).map(Output::Count),
         WriteOp::SetAside(m) => set_aside::insert(conn, m).map(Output::Id),
         WriteOp::ReleaseSetAside(r) => {
             let n = set_aside::release(conn, r.id)?;
@@ -969,6 +975,31 @@ impl Store for SqliteStore {
         let recipient = recipient.to_owned();
         self.read(move |c| outbox::count_to(c, channel, &recipient, micros(since)))
             .await
+    }
+
+    async fn save_call(&self, call: crate::calls::CallRow) -> Result<bool> {
+        self.writer.save_call(call).await
+    }
+
+    async fn close_open_calls(
+        &self,
+        outcome: kontakt_domain::phone::CallOutcome,
+        at: DateTime<Utc>,
+    ) -> Result<u64> {
+        self.writer.close_open_calls(outcome, at).await
+    }
+
+    async fn link_call_case(&self, call_id: &str, case: CaseNumber) -> Result<bool> {
+        self.writer.link_call_case(call_id, case).await
+    }
+
+    async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::calls::CallRow>> {
+        self.read(move |c| calls::since(c, micros(since))).await
+    }
+
+    async fn call(&self, call_id: &str) -> Result<Option<crate::calls::CallRow>> {
+        let call_id = call_id.to_owned();
+        self.read(move |c| calls::one(c, &call_id)).await
     }
 
     async fn phone_settings(&self) -> Result<Vec<crate::phone::StoredPhoneSettings>> {

@@ -33,6 +33,9 @@ pub(crate) enum WriteOp {
     SetAside(Box<crate::set_aside::NewSetAside>),
     ReleaseSetAside(crate::set_aside::Release),
     PhoneSettings(Box<crate::phone::PhoneSettingsWrite>),
+    SaveCall(Box<crate::calls::CallRow>),
+    CloseOpenCalls(kontakt_domain::phone::CallOutcome, chrono::DateTime<chrono::Utc>),
+    LinkCallCase(String, CaseNumber),
 }
 
 pub(crate) enum Output {
@@ -152,6 +155,34 @@ impl WriterHandle {
         self.submit(WriteOp::PhoneSettings(Box::new(write)))
             .await
             .map(|_| ())
+    }
+
+    pub async fn save_call(&self, call: crate::calls::CallRow) -> Result<bool> {
+        match self.submit(WriteOp::SaveCall(Box::new(call))).await? {
+            Output::Count(n) => Ok(n > 0),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn close_open_calls(
+        &self,
+        outcome: kontakt_domain::phone::CallOutcome,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64> {
+        match self.submit(WriteOp::CloseOpenCalls(outcome, at)).await? {
+            Output::Count(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn link_call_case(&self, call_id: &str, case: CaseNumber) -> Result<bool> {
+        match self
+            .submit(WriteOp::LinkCallCase(call_id.to_owned(), case))
+            .await?
+        {
+            Output::Count(n) => Ok(n > 0),
+            _ => Err(unexpected()),
+        }
     }
 
     pub async fn claim_outbound(

@@ -897,7 +897,95 @@ async fn one_person_per_personnummer_and_details_only_filled_in(db: Db) {
     assert_eq!(raw.count("SELECT COUNT(*) FROM persons").await, 3);
 }
 
+/// A call record is written when the call arrives, updated while it is
+/// open, and closed once: a late or repeated event for a closed call
+/// changes nothing, so no call is counted twice; start-up closes what the
+/// last process left open; the case is linked after the call.
+async fn a_call_is_closed_once(db: Db) {
+    use kontakt_domain::phone::CallOutcome;
+    use kontakt_store::calls::CallRow;
+    let t = fresh(db).await;
+    let store = t.open().await;
+    let open = CallRow {
+        call_id: "pbx-1".into(),
+        entry_number: "+46850800000".into(),
+        menu_path: String::new(),
+        answer_group: None,
+        language: "sv".into(),
+        arrived_at: at(),
+        ended_at: None,
+        queue_ms: 0,
+        handle_ms: 0,
+        outcome: None,
+        agent: None,
+        overflowed: false,
+        callback_deadline: None,
+        case_number: None,
+    };
+    assert!(store.save_call(open.clone()).await.expect("arrive"));
+    let queued = CallRow {
+        menu_path: "11".into(),
+        answer_group: Some("FSK".into()),
+        ..open.clone()
+    };
+    assert!(store.save_call(queued.clone()).await.expect("queued"));
+    let answered = CallRow {
+        ended_at: Some(at() + chrono::Duration::seconds(300)),
+        queue_ms: 42_000,
+        handle_ms: 258_000,
+        outcome: Some(CallOutcome::Answered),
+        agent: Some(AGENT.into()),
+        ..queued.clone()
+    };
+    assert!(store.save_call(answered.clone()).await.expect("answered"));
+    let late = CallRow {
+        outcome: Some(CallOutcome::Abandoned),
+        ..answered.clone()
+    };
+    assert!(
+        !store.save_call(late).await.expect("late"),
+        "closed stays closed"
+    );
+    assert!(!store.save_call(open.clone()).await.expect("repeat"));
+    assert_eq!(
+        store.call("pbx-1").await.expect("read"),
+        Some(answered.clone())
+    );
+
+    let number = store
+        .create_case(anonymous("Samtal om förskola"))
+        .await
+        .expect("case");
+    assert!(store.link_call_case("pbx-1", number).await.expect("link"));
+    assert!(!store.link_call_case("pbx-1", number).await.expect("once"));
+    assert!(!store
+        .link_call_case("pbx-unknown", number)
+        .await
+        .expect("unknown"));
+
+    let left = CallRow {
+        call_id: "pbx-2".into(),
+        ..open
+    };
+    assert!(store.save_call(left).await.expect("arrive"));
+    let later = at() + chrono::Duration::hours(1);
+    assert_eq!(
+        store
+            .close_open_calls(CallOutcome::Lost, later)
+            .await
+            .expect("close"),
+        1
+    );
+    let all = store.calls_since(at()).await.expect("since");
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].case_number, Some(number));
+    assert_eq!(all[1].outcome, Some(CallOutcome::Lost));
+    assert_eq!(all[1].ended_at, Some(later));
+    assert!(store.calls_since(later).await.expect("since").is_empty());
+}
+
 on_both_backends!(
+    a_call_is_closed_once,
     the_timeline_refuses_update_and_delete,
     reopening_keeps_data_and_migrates_nothing,
     a_stale_version_conflicts_and_writes_nothing,

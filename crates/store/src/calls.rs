@@ -1,0 +1,29 @@
+//! Call records (see migration 0015): written when a call reaches Kontakt,
+//! closed once with its outcome. A closed record is never changed again,
+//! so a duplicated or late event cannot count a call twice.
+
+use chrono::{DateTime, Utc};
+use kontakt_domain::case::CaseNumber;
+use kontakt_domain::phone::CallOutcome;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallRow {
+    pub call_id: String,
+    pub entry_number: String,
+    pub menu_path: String,
+    pub answer_group: Option<String>,
+    pub language: String,
+    pub arrived_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub queue_ms: u64,
+    pub handle_ms: u64,
+    /// None while the call goes on.
+    pub outcome: Option<CallOutcome>,
+    pub agent: Option<String>,
+    pub overflowed: bool,
+    pub callback_deadline: Option<DateTime<Utc>>,
+    pub case_number: Option<CaseNumber>,
+}
+
+pub(crate) const COLUMNS: &str = "call_id, entry_number, menu_path, answer_group, language, \
+    arrived_at, ended_at, queue_ms, handle_ms, outcome, agent, overflowed, callback_deadline, case_number";

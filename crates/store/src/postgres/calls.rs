@@ -1,0 +1,120 @@
+//! Call records on PostgreSQL.
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::GenericClient;
+use deadpool_postgres::Transaction;
+use tokio_postgres::Row;
+
+use super::db;
+use crate::calls::{CallRow, COLUMNS};
+use crate::{stored, Result};
+use kontakt_domain::case::CaseNumber;
+use kontakt_domain::phone::CallOutcome;
+
+fn typed(r: &Row) -> Result<CallRow> {
+    let outcome: Option<String> = r.get(9);
+    let case: Option<String> = r.get(13);
+    Ok(CallRow {
+        call_id: r.get(0),
+        entry_number: r.get(1),
+        menu_path: r.get(2),
+        answer_group: r.get(3),
+        language: r.get(4),
+        arrived_at: r.get(5),
+        ended_at: r.get(6),
+        queue_ms: r.get::<_, i64>(7).max(0) as u64,
+        handle_ms: r.get::<_, i64>(8).max(0) as u64,
+        outcome: outcome
+            .map(|o| stored("call outcome", &o, CallOutcome::parse))
+            .transpose()?,
+        agent: r.get(10),
+        overflowed: r.get(11),
+        callback_deadline: r.get(12),
+        case_number: case
+            .map(|n| stored::<CaseNumber>("case number", &n, |s| s.parse().ok()))
+            .transpose()?,
+    })
+}
+
+pub(super) async fn save(tx: &Transaction<'_>, c: &CallRow) -> Result<u64> {
+    tx.execute(
+        &format!(
+            "INSERT INTO calls ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             ON CONFLICT (call_id) DO UPDATE SET menu_path = excluded.menu_path, answer_group = excluded.answer_group, \
+             language = excluded.language, ended_at = excluded.ended_at, queue_ms = excluded.queue_ms, \
+             handle_ms = excluded.handle_ms, outcome = excluded.outcome, agent = excluded.agent, \
+             overflowed = excluded.overflowed, callback_deadline = excluded.callback_deadline, \
+             case_number = COALESCE(calls.case_number, excluded.case_number) \
+             WHERE calls.outcome IS NULL"
+        ),
+        &[
+            &c.call_id,
+            &c.entry_number,
+            &c.menu_path,
+            &c.answer_group,
+            &c.language,
+            &c.arrived_at,
+            &c.ended_at,
+            &i64::try_from(c.queue_ms).unwrap_or(i64::MAX),
+            &i64::try_from(c.handle_ms).unwrap_or(i64::MAX),
+            &c.outcome.map(|o| o.as_str()),
+            &c.agent,
+            &c.overflowed,
+            &c.callback_deadline,
+            &c.case_number.map(|n| n.to_string()),
+        ],
+    )
+    .await
+    .map_err(db)
+}
+
+pub(super) async fn close_open(
+    tx: &Transaction<'_>,
+    outcome: CallOutcome,
+    at: DateTime<Utc>,
+) -> Result<u64> {
+    tx.execute(
+        "UPDATE calls SET outcome = $1, ended_at = $2 WHERE outcome IS NULL",
+        &[&outcome.as_str(), &at],
+    )
+    .await
+    .map_err(db)
+}
+
+pub(super) async fn link_case(
+    tx: &Transaction<'_>,
+    call_id: &str,
+    case: CaseNumber,
+) -> Result<u64> {
+    tx.execute(
+        "UPDATE calls SET case_number = $1 WHERE call_id = $2 AND case_number IS NULL",
+        &[&case.to_string(), &call_id],
+    )
+    .await
+    .map_err(db)
+}
+
+pub(super) async fn since(
+    client: &impl GenericClient,
+    since: DateTime<Utc>,
+) -> Result<Vec<CallRow>> {
+    let rows = client
+        .query(
+            &format!("SELECT {COLUMNS} FROM calls WHERE arrived_at >= $1 ORDER BY arrived_at, id"),
+            &[&since],
+        )
+        .await
+        .map_err(db)?;
+    rows.iter().map(typed).collect()
+}
+
+pub(super) async fn one(client: &impl GenericClient, call_id: &str) -> Result<Option<CallRow>> {
+    let row = client
+        .query_opt(
+            &format!("SELECT {COLUMNS} FROM calls WHERE call_id = $1"),
+            &[&call_id],
+        )
+        .await
+        .map_err(db)?;
+    row.as_ref().map(typed).transpose()
+}

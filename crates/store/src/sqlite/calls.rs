@@ -1,0 +1,108 @@
+//! Call records on SQLite.
+
+use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::{db, micros, opt_time, time};
+use crate::calls::{CallRow, COLUMNS};
+use crate::{stored, Result};
+use kontakt_domain::case::CaseNumber;
+use kontakt_domain::phone::CallOutcome;
+
+fn row(r: &Row) -> r2d2_sqlite::rusqlite::Result<(CallRow, Option<String>, Option<String>)> {
+    Ok((
+        CallRow {
+            call_id: r.get(0)?,
+            entry_number: r.get(1)?,
+            menu_path: r.get(2)?,
+            answer_group: r.get(3)?,
+            language: r.get(4)?,
+            arrived_at: time(r.get(5)?)?,
+            ended_at: opt_time(r.get(6)?)?,
+            queue_ms: r.get::<_, i64>(7)?.max(0) as u64,
+            handle_ms: r.get::<_, i64>(8)?.max(0) as u64,
+            outcome: None,
+            agent: r.get(10)?,
+            overflowed: r.get::<_, i64>(11)? != 0,
+            callback_deadline: opt_time(r.get(12)?)?,
+            case_number: None,
+        },
+        r.get(9)?,
+        r.get(13)?,
+    ))
+}
+
+fn typed((mut call, outcome, case): (CallRow, Option<String>, Option<String>)) -> Result<CallRow> {
+    call.outcome = outcome
+        .map(|o| stored("call outcome", &o, CallOutcome::parse))
+        .transpose()?;
+    call.case_number = case
+        .map(|n| stored::<CaseNumber>("case number", &n, |s| s.parse().ok()))
+        .transpose()?;
+    Ok(call)
+}
+
+pub(super) fn save(conn: &Connection, c: &CallRow) -> Result<u64> {
+    conn.prepare_cached(&format!(
+        "INSERT INTO calls ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+         ON CONFLICT (call_id) DO UPDATE SET menu_path = excluded.menu_path, answer_group = excluded.answer_group, \
+         language = excluded.language, ended_at = excluded.ended_at, queue_ms = excluded.queue_ms, \
+         handle_ms = excluded.handle_ms, outcome = excluded.outcome, agent = excluded.agent, \
+         overflowed = excluded.overflowed, callback_deadline = excluded.callback_deadline, \
+         case_number = COALESCE(calls.case_number, excluded.case_number) \
+         WHERE calls.outcome IS NULL"
+    ))
+    .and_then(|mut s| {
+        s.execute(params![
+            c.call_id,
+            c.entry_number,
+            c.menu_path,
+            c.answer_group,
+            c.language,
+            micros(c.arrived_at),
+            c.ended_at.map(micros),
+            i64::try_from(c.queue_ms).unwrap_or(i64::MAX),
+            i64::try_from(c.handle_ms).unwrap_or(i64::MAX),
+            c.outcome.map(|o| o.as_str()),
+            c.agent,
+            i64::from(c.overflowed),
+            c.callback_deadline.map(micros),
+            c.case_number.map(|n| n.to_string()),
+        ])
+    })
+    .map(|n| n as u64)
+    .map_err(db)
+}
+
+pub(super) fn close_open(conn: &Connection, outcome: CallOutcome, at: i64) -> Result<u64> {
+    conn.prepare_cached("UPDATE calls SET outcome = ?1, ended_at = ?2 WHERE outcome IS NULL")
+        .and_then(|mut s| s.execute(params![outcome.as_str(), at]))
+        .map(|n| n as u64)
+        .map_err(db)
+}
+
+pub(super) fn link_case(conn: &Connection, call_id: &str, case: CaseNumber) -> Result<u64> {
+    conn.prepare_cached(
+        "UPDATE calls SET case_number = ?1 WHERE call_id = ?2 AND case_number IS NULL",
+    )
+    .and_then(|mut s| s.execute(params![case.to_string(), call_id]))
+    .map(|n| n as u64)
+    .map_err(db)
+}
+
+pub(super) fn since(conn: &Connection, since: i64) -> Result<Vec<CallRow>> {
+    let rows: Vec<_> = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE arrived_at >= ?1 ORDER BY arrived_at, id"
+        ))
+        .and_then(|mut s| s.query_map([since], row)?.collect())
+        .map_err(db)?;
+    rows.into_iter().map(typed).collect()
+}
+
+pub(super) fn one(conn: &Connection, call_id: &str) -> Result<Option<CallRow>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = ?1"))
+        .and_then(|mut s| s.query_row([call_id], row).optional())
+        .map_err(db)?
+        .map(typed)
+        .transpose()
+}
