@@ -29,6 +29,8 @@ word_enum! {
     Supervisor = "supervisor",
     /// An integration that files contacts (e-services, Open311): create only.
     Intake = "intake",
+    /// A phone system reporting call events (the CTI interface); no case content.
+    PhoneSystem = "phone_system",
     }
 }
 
@@ -137,7 +139,11 @@ pub fn decide(catalog: &Catalog, p: &Principal, action: Action, case: CaseFacts)
                     grant(&[]);
                 }
             }
-            Role::Analyst | Role::LogReviewer | Role::Administrator | Role::Supervisor => {}
+            Role::Analyst
+            | Role::LogReviewer
+            | Role::Administrator
+            | Role::Supervisor
+            | Role::PhoneSystem => {}
         }
     }
     if allowed {
@@ -205,7 +211,8 @@ pub fn visibility(catalog: &Catalog, p: &Principal) -> Visibility {
             | Role::Analyst
             | Role::LogReviewer
             | Role::Administrator
-            | Role::Supervisor => {}
+            | Role::Supervisor
+            | Role::PhoneSystem => {}
         }
     }
     v

@@ -34,6 +34,7 @@ macro_rules! word_enum {
 }
 
 pub mod access;
+pub mod acd;
 pub mod audit;
 pub mod calendar;
 pub mod case;

@@ -241,7 +241,7 @@ impl GroupPhoneSettings {
                 Weekday::Sun => hours.sunday,
                 _ => hours.weekdays,
             };
-            if !span.is_some_and(|s| local.time() >= s.open && local.time() < s.close) {
+            if !span.is_some_and(|s| s.contains(local.time())) {
                 return Some(Closed::Hours);
             }
         }
@@ -266,6 +266,7 @@ mod tests {
             saturday: None,
             sunday: None,
             day_before_holiday: None,
+            holidays: None,
             exceptions: Vec::new(),
         }
     }

@@ -21,7 +21,9 @@ use kontakt_domain::message::OutboundChannel;
 use kontakt_store::OpenMode;
 
 mod bench;
+mod bench_acd;
 mod bench_channels;
+mod simulate;
 
 /// The demo's principals: one per role, with the groups and boards that make
 /// each role meaningful in the Stockholm catalog.
@@ -38,6 +40,7 @@ const DEMO_ROLES: &[(&str, &[&str])] = &[
     ("demo-log-reviewer", &["log_reviewer", "board:SDN-SKH"]),
     ("demo-administrator", &["administrator"]),
     ("demo-intake", &["intake"]),
+    ("demo-phone-system", &["phone_system"]),
 ];
 
 /// The demo's staff logins, one per role, all with [`DEMO_PASSWORD`] and
@@ -67,6 +70,11 @@ const DEMO_ACCOUNTS: &[(&str, &str, &[&str])] = &[
         &["log_reviewer", "board:SDN-SKH"],
     ),
     ("admin", "Adam Administratör", &["administrator"]),
+    (
+        "teamlead",
+        "Tove Teamledare (förskola)",
+        &["supervisor", "group:FSK"],
+    ),
 ];
 const DEMO_PASSWORD: &str = "Stockholm-demo-2026";
 
@@ -166,11 +174,13 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Load benchmarks against a running server.
+    /// Load benchmarks against a running server, and the phone queues' engine.
     Bench {
         #[command(subcommand)]
-        command: bench::BenchCommand,
+        command: bench_acd::AnyBench,
     },
+    /// A day or week of calls through the phone queues, accelerated.
+    Simulate(simulate::SimulateArgs),
 }
 
 #[derive(Subcommand)]
@@ -554,7 +564,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             seed,
         } => demo(addr, &data_dir, cases, seed).await?,
         Command::Serve { config } => serve(&config).await?,
-        Command::Bench { command } => bench::run(command, load_catalog(None)?).await?,
+        Command::Bench {
+            command: bench_acd::AnyBench::Server(command),
+        } => bench::run(command, load_catalog(None)?).await?,
+        Command::Bench {
+            command: bench_acd::AnyBench::Acd(args),
+        } => bench_acd::run(&args, &load_catalog(None)?)?,
+        Command::Simulate(args) => simulate::run(&args, &load_catalog(args.catalog.as_deref())?)?,
         Command::Audit {
             command:
                 AuditCommand::Verify {
@@ -732,7 +748,10 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     }
     println!("  try:           curl -H 'Authorization: Bearer <token>' http://{local}/api/v1/cases?limit=5");
     println!("api token: {token}");
-    let state = kontakt_web::AppState::new(service, staff, None);
+    let state = kontakt_web::AppState::new(service, staff, None)
+        .with_switchboard()
+        .await
+        .map_err(|e| anyhow::anyhow!("phone queues: {e}"))?;
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
@@ -811,6 +830,10 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
     if let Some(sms) = config.sms.clone() {
         state = state.with_sms(sms);
     }
+    let state = state
+        .with_switchboard()
+        .await
+        .map_err(|e| anyhow::anyhow!("phone queues: {e}"))?;
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

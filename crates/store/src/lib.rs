@@ -20,8 +20,8 @@ use kontakt_domain::case::{
 use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneNumber};
 use kontakt_domain::personnummer::Personnummer;
 
-mod migrate;
 pub mod calls;
+mod migrate;
 pub mod outbox;
 pub mod phone;
 pub mod postgres;

@@ -26,7 +26,6 @@ pub(crate) fn to_json(s: &GroupPhoneSettings) -> String {
 }
 
 pub(crate) fn from_json(group: &str, json: &str) -> crate::Result<GroupPhoneSettings> {
-    serde_json::from_str(json).map_err(|e| {
-        crate::StoreError::Corrupt(format!("phone settings of {group}: {e}"))
-    })
+    serde_json::from_str(json)
+        .map_err(|e| crate::StoreError::Corrupt(format!("phone settings of {group}: {e}")))
 }

@@ -385,9 +385,9 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             Ok(Output::Done)
         }
         WriteOp::SaveCall(c) => calls::save(tx, c).await.map(Output::Count),
-        WriteOp::CloseOpenCalls(outcome, at) => {
-            calls::close_open(tx, *outcome, *at).await.map(Output::Count)
-        }
+        WriteOp::CloseOpenCalls(outcome, at) => calls::close_open(tx, *outcome, *at)
+            .await
+            .map(Output::Count),
         WriteOp::LinkCallCase(call, case) => {
             calls::link_case(tx, call, *case).await.map(Output::Count)
         }

@@ -34,7 +34,10 @@ pub(crate) enum WriteOp {
     ReleaseSetAside(crate::set_aside::Release),
     PhoneSettings(Box<crate::phone::PhoneSettingsWrite>),
     SaveCall(Box<crate::calls::CallRow>),
-    CloseOpenCalls(kontakt_domain::phone::CallOutcome, chrono::DateTime<chrono::Utc>),
+    CloseOpenCalls(
+        kontakt_domain::phone::CallOutcome,
+        chrono::DateTime<chrono::Utc>,
+    ),
     LinkCallCase(String, CaseNumber),
 }
 

@@ -263,9 +263,11 @@ pub async fn start_page_work(state: &AppState, staff: &Staff) -> Result<Markup, 
     let set_aside = kontakt_app::set_aside::SetAsideMail::new(state.cases.clone())
         .count(&staff.actor)
         .await?;
+    let phone_panel = crate::phone::agent_panel(state, staff).await;
     let catalog = state.cases.catalog();
     let lang = staff.lang;
     Ok(html! {
+        (phone_panel)
         p { a.button href="/cases/new" { (lang.t("desk-new-button")) } " "
             a.button href="/search" { (lang.t("desk-search-button")) } }
         @if set_aside > 0 {
@@ -323,6 +325,10 @@ pub struct QuickForm {
     /// Only where a mail is registered (set-aside mail).
     #[serde(default)]
     pub(crate) email: String,
+    /// The phone call being registered (from the screen pop), linked to
+    /// the case when it is saved.
+    #[serde(default)]
+    pub(crate) call: String,
     #[serde(default)]
     pub(crate) feedback_channel: String,
     #[serde(default)]
@@ -351,6 +357,7 @@ impl QuickForm {
                 "name" => q.name = value,
                 "phone" => q.phone = value,
                 "email" => q.email = value,
+                "call" => q.call = value,
                 "feedback_channel" => q.feedback_channel = value,
                 "action" => q.action = value,
                 _ => {
@@ -591,6 +598,10 @@ fn quick_page(state: &AppState, staff: &Staff, form: &QuickForm, errors: &[Field
             }
             form method="post" action="/cases/new" {
                 input type="hidden" name="csrf" value=(csrf);
+                @if !form.call.is_empty() {
+                    input type="hidden" name="call" value=(form.call);
+                    p.waiting role="status" { (lang.ta("quick-from-call", &[("phone", &form.phone)])) }
+                }
                 label for="case_type" { (lang.t("quick-case-type")) }
                 input #case_type name="case_type" list="case-types" value=(form.case_type) required autofocus
                     autocomplete="off" aria-describedby=[err("case_type").map(|_| "case_type-error")];
@@ -643,9 +654,32 @@ fn quick_page(state: &AppState, staff: &Staff, form: &QuickForm, errors: &[Field
     )
 }
 
-pub async fn quick_form(State(state): State<AppState>, staff: Staff) -> Result<Markup, PageError> {
+/// Quick registration can start from a phone call (the screen pop): the
+/// call is linked to the case, and the caller's number filled in.
+#[derive(Deserialize, Default)]
+pub struct QuickPrefill {
+    #[serde(default)]
+    call: String,
+}
+
+pub async fn quick_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Query(prefill): Query<QuickPrefill>,
+) -> Result<Markup, PageError> {
     require_desk(&staff)?;
-    Ok(quick_page(&state, &staff, &QuickForm::default(), &[]))
+    let mut form = QuickForm::default();
+    if let Some(board) = &state.switchboard {
+        if let Some(from) = board.caller(&staff.actor, &prefill.call).await {
+            form.call = prefill.call;
+            // A withheld number ("anonymous") is no number to fill in.
+            if kontakt_domain::contact::PhoneNumber::parse(&from).is_ok() {
+                form.phone = from;
+            }
+            form.feedback_channel = Channel::Phone.as_str().into();
+        }
+    }
+    Ok(quick_page(&state, &staff, &form, &[]))
 }
 
 pub(crate) fn non_empty(s: &str) -> Option<String> {
@@ -682,7 +716,16 @@ pub async fn quick_register(
         close_as: (form.action != "open").then(|| "answered_at_first_contact".to_owned()),
         received_at: None,
     };
-    match state.cases.intake(request, &staff.actor, Utc::now()).await {
+    let registered = state.cases.intake(request, &staff.actor, Utc::now()).await;
+    if let (Ok(intake), Some(board), false) =
+        (&registered, &state.switchboard, form.call.is_empty())
+    {
+        // Every answered call ends as a case: the call record names it.
+        if let Err(e) = board.link_case(&form.call, intake.number).await {
+            tracing::warn!(error = %e, "the call could not be linked to its case");
+        }
+    }
+    match registered {
         Ok(intake) if form.action == "open" => {
             Ok(Redirect::to(&format!("/cases/{}", intake.number)).into_response())
         }

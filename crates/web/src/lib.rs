@@ -19,6 +19,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub mod api;
+mod cti;
 pub mod desk;
 mod eservice;
 pub mod extract;
@@ -57,6 +58,8 @@ pub struct AppState {
     /// The SMS gateway, when the configuration names one.
     pub sms: Option<Arc<kontakt_app::sms::KannelConfig>>,
     pub phone: Arc<kontakt_app::phone::PhoneService>,
+    /// The phone queues, when this process runs them.
+    pub switchboard: Option<Arc<kontakt_app::switchboard::Switchboard>>,
 }
 
 impl AppState {
@@ -73,11 +76,26 @@ impl AppState {
             login_throttle: Arc::new(session::LoginThrottle::default()),
             trusted_proxies: Arc::new(Vec::new()),
             sms: None,
+            switchboard: None,
             submission_throttle: Arc::new(session::Throttle::new(
                 eservice::SUBMISSIONS_PER_WINDOW,
                 eservice::WINDOW_SECONDS,
             )),
         }
+    }
+
+    /// Starts the phone queues (closing call records a previous process
+    /// left open) and their clock.
+    pub async fn with_switchboard(mut self) -> Result<Self, kontakt_app::switchboard::CtiError> {
+        let board = kontakt_app::switchboard::Switchboard::start(
+            self.phone.clone(),
+            self.cases.store().clone(),
+            chrono::Utc::now(),
+        )
+        .await?;
+        board.spawn_ticker();
+        self.switchboard = Some(board);
+        Ok(self)
     }
 
     pub fn with_sms(mut self, sms: kontakt_app::sms::KannelConfig) -> Self {
@@ -115,7 +133,7 @@ impl utoipa::Modify for BearerAuth {
 /// cannot exist without documentation.
 pub fn api_with_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().merge(cti::routes()))
         .split_for_parts();
     (router, doc)
 }
@@ -133,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(open311::routes())
         .merge(sms::routes())
+        .merge(cti::zammad_routes())
         .fallback(|| async { ApiError::NotFound("no such resource".into()) })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Inside the operation-id layer, so the 500 carries the id; a panic

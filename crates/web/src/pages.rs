@@ -41,6 +41,9 @@ pub enum Guard {
     Desk,
     /// The phone: team leaders (their own answer groups) and administrators.
     Phone,
+    /// An answer group's wallboard: its agents and team leaders, and
+    /// administrators.
+    Wallboard,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -105,6 +108,10 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/lang/{code}", Guard::Public),
     route("GET", "/letters/new", Guard::Desk),
     route("POST", "/letters/new", Guard::Desk),
+    route("POST", "/phone/agent", Guard::Desk),
+    route("GET", "/phone/calls/{call}", Guard::Desk),
+    route("GET", "/phone/events", Guard::Session),
+    route("GET", "/phone/groups/{code}/wallboard", Guard::Wallboard),
     route("GET", "/phone", Guard::Phone),
     route("GET", "/phone/groups/{code}", Guard::Phone),
     route("POST", "/phone/groups/{code}", Guard::Phone),
@@ -156,6 +163,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/events") => get(crate::desk::events),
         ("GET", "/letters/new") => get(crate::letters::form),
         ("POST", "/letters/new") => post(crate::letters::register),
+        ("POST", "/phone/agent") => post(crate::phone::agent_action),
+        ("GET", "/phone/calls/{call}") => get(crate::phone::call_pop),
+        ("GET", "/phone/events") => get(crate::phone::events),
+        ("GET", "/phone/groups/{code}/wallboard") => get(crate::phone::wallboard),
         ("GET", "/phone") => get(crate::phone::groups),
         ("GET", "/phone/groups/{code}") => get(crate::phone::group),
         ("POST", "/phone/groups/{code}") => post(crate::phone::save),

@@ -10,7 +10,10 @@ use axum::Form;
 use chrono::Utc;
 use kontakt_app::cases::FieldError;
 use kontakt_app::phone::PhoneError;
-use kontakt_domain::catalog::Group;
+use kontakt_app::switchboard::{AgentAction, Switchboard};
+use kontakt_domain::access::Role;
+use kontakt_domain::acd::AgentState;
+use kontakt_domain::catalog::{Group, GroupKind};
 use kontakt_domain::phone::SettingsInput;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -285,4 +288,316 @@ pub async fn save(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+// ---------------------------------------------------------------------------
+// The agent's phone at the desk: log in to the queues, ready, pause, log
+// out; the screen pop when a call rings; the wallboard per answer group.
+// ---------------------------------------------------------------------------
+
+fn board(state: &AppState) -> Result<&std::sync::Arc<Switchboard>, PageError> {
+    state.switchboard.as_ref().ok_or(PageError::NotFound)
+}
+
+/// The phone panel on an agent's start page (empty for everyone else).
+pub async fn agent_panel(state: &AppState, staff: &Staff) -> Markup {
+    let Some(board) = &state.switchboard else {
+        return html! {};
+    };
+    let answers = staff.session.principal.groups.iter().any(|g| {
+        state
+            .cases
+            .catalog()
+            .group(g)
+            .is_some_and(|g| matches!(g.kind, GroupKind::Answer { .. }))
+    });
+    if !answers {
+        return html! {};
+    }
+    let lang = staff.lang;
+    let csrf = &staff.session.session.csrf_token;
+    let state_now = board.agent_state(&staff.actor).await;
+    let button = |action: &str, label: String| {
+        html! {
+            form.inline method="post" action="/phone/agent" {
+                input type="hidden" name="csrf" value=(csrf);
+                input type="hidden" name="action" value=(action);
+                button type="submit" { (label) }
+            }
+        }
+    };
+    let (word, call) = match &state_now {
+        None | Some(AgentState::LoggedOut) => (lang.t("agent-logged-out"), None),
+        Some(AgentState::Ready { .. }) => (lang.t("agent-ready"), None),
+        Some(AgentState::Offered { call }) => (lang.t("agent-offered"), Some(call.clone())),
+        Some(AgentState::OnCall { call }) => (lang.t("agent-on-call"), Some(call.clone())),
+        Some(AgentState::WrapUp { .. }) => (lang.t("agent-wrap-up"), None),
+        Some(AgentState::Paused { reason }) => {
+            (lang.ta("agent-paused", &[("reason", reason)]), None)
+        }
+    };
+    html! {
+        section.phone-panel aria-labelledby="phone-panel" data-phone-events="/phone/events" {
+            h2 #phone-panel { (lang.t("agent-phone")) ": " span #agent-state { (word) } }
+            div #screen-pop aria-live="assertive" data-pop="/phone/calls/" data-ringing=(lang.t("agent-call-ringing")) {
+                @if let Some(call) = &call {
+                    a.button href=(format!("/phone/calls/{call}")) { (lang.t("agent-show-call")) }
+                }
+            }
+            div.actions {
+                @match &state_now {
+                    None | Some(AgentState::LoggedOut) => { (button("login", lang.t("agent-login"))) }
+                    Some(AgentState::Paused { .. }) => {
+                        (button("ready", lang.t("agent-ready-button")))
+                        (button("logout", lang.t("agent-logout")))
+                    }
+                    Some(AgentState::WrapUp { .. }) => {
+                        (button("wrap_up_done", lang.t("agent-wrap-up-done")))
+                    }
+                    Some(AgentState::Ready { .. }) => {
+                        form.inline method="post" action="/phone/agent" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="action" value="pause";
+                            label for="pause-reason" { (lang.t("agent-pause-reason")) }
+                            select #pause-reason name="reason" {
+                                @for r in PAUSE_REASONS { option value=(r) { (lang.t(&format!("pause-{r}"))) } }
+                            }
+                            button type="submit" { (lang.t("agent-pause")) }
+                        }
+                        (button("logout", lang.t("agent-logout")))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}
+
+/// Why an agent pauses (kept short: the wallboard counts them).
+const PAUSE_REASONS: &[&str] = &["break", "meeting", "training", "case_work", "other"];
+
+#[derive(Deserialize)]
+pub struct AgentForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn agent_action(
+    State(state): State<AppState>,
+    staff: Staff,
+    Form(f): Form<AgentForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &f.csrf).await?;
+    crate::desk::require_desk(&staff)?;
+    let action = match f.action.as_str() {
+        "login" => AgentAction::Login,
+        "ready" => AgentAction::Ready,
+        "pause" if PAUSE_REASONS.contains(&f.reason.as_str()) => AgentAction::Pause(f.reason),
+        "pause" => {
+            return Err(PageError::Invalid(format!(
+                "Ange ett skäl till pausen: {}. (Give a reason for the pause.)",
+                PAUSE_REASONS.join(", ")
+            )))
+        }
+        "wrap_up_done" => AgentAction::WrapUpDone,
+        "logout" => AgentAction::Logout,
+        other => {
+            return Err(PageError::Invalid(format!(
+                "'{other}' är ingen åtgärd. (Not an action.)"
+            )))
+        }
+    };
+    board(&state)?
+        .agent(&staff.actor, action, Utc::now())
+        .await
+        .map_err(|e| PageError::Invalid(e.to_string()))?;
+    Ok(Redirect::to("/").into_response())
+}
+
+/// The screen pop: who calls (matched on the number, within what the agent
+/// may see — an audited search) and their open cases, with quick
+/// registration linked to the call. Only for a call ringing at or
+/// answered by this agent.
+pub async fn call_pop(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(call): Path<String>,
+) -> Result<Markup, PageError> {
+    crate::desk::require_desk(&staff)?;
+    let from = board(&state)?
+        .caller(&staff.actor, &call)
+        .await
+        .ok_or(PageError::NotFound)?;
+    let lang = staff.lang;
+    let now = Utc::now();
+    let phone = kontakt_domain::contact::PhoneNumber::parse(&from).ok();
+    let cases = match &phone {
+        Some(p) => {
+            state
+                .cases
+                .list(
+                    &kontakt_store::CaseFilter {
+                        phone: Some(p.clone()),
+                        limit: 20,
+                        ..kontakt_store::CaseFilter::default()
+                    },
+                    &staff.actor,
+                    now,
+                )
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let open: Vec<_> = cases
+        .iter()
+        .filter(|c| c.status != kontakt_domain::case::Status::Closed)
+        .collect();
+    let catalog = state.cases.catalog();
+    let shown = phone
+        .as_ref()
+        .map_or_else(|| lang.t("call-hidden-number"), |p| p.to_string());
+    Ok(layout(
+        lang,
+        &lang.t("call-title"),
+        Some(&staff),
+        html! {
+            div #call-pop data-phone-events="/phone/events" {
+            h1 { (lang.ta("call-heading", &[("phone", &shown)])) }
+            @if cases.is_empty() {
+                p { (lang.t("call-no-cases")) }
+            } @else {
+                p { (lang.ta("call-cases", &[("count", &cases.len().to_string()), ("open", &open.len().to_string())])) }
+                @if !open.is_empty() {
+                    ul {
+                        @for c in &open {
+                            li { a href=(format!("/cases/{}", c.number)) { (c.number) } " – "
+                                (catalog.case_type(&c.case_type).map_or(c.case_type.as_str(), |t| crate::desk::type_name(lang, t))) }
+                        }
+                    }
+                }
+            }
+            p { a.button href=(format!("/cases/new?call={call}")) { (lang.t("call-register")) } }
+            }
+        },
+    ))
+}
+
+/// Live notices for this agent's desk (`offered`, `withdrawn`,
+/// `connected` with the call id) and for wallboards (`queues`).
+pub async fn events(
+    State(state): State<AppState>,
+    staff: Staff,
+) -> Result<
+    axum::response::sse::Sse<
+        impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+    >,
+    PageError,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use kontakt_app::switchboard::Notice;
+    let receiver = board(&state)?.subscribe();
+    let me = kontakt_app::switchboard::agent_id(&staff.actor);
+    let stream = futures_util::stream::unfold((receiver, me), |(mut receiver, me)| async move {
+        loop {
+            let event = match receiver.recv().await {
+                Ok(Notice::Offered { agent, call, .. }) if agent == me => {
+                    Event::default().event("offered").data(call)
+                }
+                Ok(Notice::Withdrawn { agent, call }) if agent == me => {
+                    Event::default().event("withdrawn").data(call)
+                }
+                Ok(Notice::Connected { agent, call }) if agent == me => {
+                    Event::default().event("connected").data(call)
+                }
+                Ok(Notice::Queues) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    Event::default().event("queues").data("changed")
+                }
+                Ok(_) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            };
+            return Some((Ok(event), (receiver, me)));
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// The live wallboard of an answer group: for its agents, its team
+/// leaders and administrators.
+pub async fn wallboard(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+) -> Result<Markup, PageError> {
+    let group = state
+        .cases
+        .catalog()
+        .group(&code)
+        .filter(|g| matches!(g.kind, GroupKind::Answer { .. }))
+        .ok_or(PageError::NotFound)?;
+    let member = staff.session.principal.groups.contains(&code);
+    if !member && !staff.has(Role::Administrator) {
+        return Err(PageError::Forbidden(format!(
+            "the wallboard of {code} is for its agents and team leaders"
+        )));
+    }
+    let snap = board(&state)?
+        .snapshot(&code, Utc::now())
+        .await
+        .map_err(|e| PageError::Invalid(e.to_string()))?;
+    let lang = staff.lang;
+    let name = pick(lang, &group.name_sv, &group.name_en);
+    let offered = snap.answered_today + snap.abandoned_today;
+    let share = |n: u32| {
+        if snap.answered_today == 0 {
+            "–".to_owned()
+        } else {
+            format!(
+                "{} %",
+                (u64::from(n) * 100 + u64::from(snap.answered_today) / 2)
+                    / u64::from(snap.answered_today)
+            )
+        }
+    };
+    let availability = if offered == 0 {
+        "–".to_owned()
+    } else {
+        format!(
+            "{} %",
+            (u64::from(snap.answered_today) * 100 + u64::from(offered) / 2) / u64::from(offered)
+        )
+    };
+    Ok(layout(
+        lang,
+        &lang.ta("wallboard-title", &[("name", &name)]),
+        Some(&staff),
+        html! {
+            h1 { (lang.ta("wallboard-title", &[("name", &name)])) }
+            div #wallboard data-phone-events="/phone/events" {
+                dl.wallboard {
+                    div { dt { (lang.t("wallboard-waiting")) } dd { (snap.waiting) } }
+                    div { dt { (lang.t("wallboard-longest")) } dd { (minutes(snap.longest_wait_ms)) } }
+                    div { dt { (lang.t("wallboard-callbacks")) } dd { (snap.callbacks_waiting) } }
+                    div { dt { (lang.t("wallboard-ready")) } dd { (snap.agents.ready) } }
+                    div { dt { (lang.t("wallboard-on-call")) } dd { (snap.agents.on_call + snap.agents.offered) } }
+                    div { dt { (lang.t("wallboard-wrap-up")) } dd { (snap.agents.wrap_up) } }
+                    div { dt { (lang.t("wallboard-paused")) } dd { (snap.agents.paused) } }
+                    div { dt { (lang.t("wallboard-answered")) } dd { (snap.answered_today) } }
+                    div { dt { (lang.t("wallboard-abandoned")) } dd { (snap.abandoned_today) } }
+                    div { dt { (lang.t("wallboard-availability")) } dd { (availability) } }
+                    @for (limit, n) in &snap.answered_within {
+                        div { dt { (lang.ta("wallboard-within", &[("seconds", &(limit / 1000).to_string())])) } dd { (share(*n)) } }
+                    }
+                }
+            }
+        },
+    ))
+}
+
+fn minutes(ms: u64) -> String {
+    let s = ms / 1000;
+    format!("{}:{:02}", s / 60, s % 60)
 }

@@ -52,6 +52,16 @@ pub enum ApiError {
     NotFound(String),
     BadQuery(Vec<FieldError>),
     Internal(String),
+    /// A phone system's event the queues could not take.
+    Cti(kontakt_app::switchboard::CtiError),
+    /// The phone queues are not running in this process.
+    NoPhoneQueues,
+}
+
+impl From<kontakt_app::switchboard::CtiError> for ApiError {
+    fn from(e: kontakt_app::switchboard::CtiError) -> Self {
+        ApiError::Cti(e)
+    }
 }
 
 impl From<CaseError> for ApiError {
@@ -134,6 +144,46 @@ impl ApiError {
                     vec![],
                 )
             }
+            ApiError::Cti(e) => {
+                use kontakt_app::switchboard::CtiError as C;
+                use kontakt_domain::acd::AcdError as A;
+                let (status, kind, title) = match e {
+                    C::Invalid(_) | C::UnknownNumber(_) | C::Queue(A::Invalid { .. }) => (
+                        S::UNPROCESSABLE_ENTITY,
+                        "invalid-event",
+                        "The event is invalid",
+                    ),
+                    C::Queue(A::UnknownCall(_) | A::UnknownAgent(_) | A::UnknownGroup(_)) => {
+                        (S::NOT_FOUND, "unknown", "The event names something unknown")
+                    }
+                    C::Queue(A::DuplicateCall(_) | A::CallEnded(_)) => {
+                        (S::CONFLICT, "duplicate", "The event was already reported")
+                    }
+                    C::Queue(_) | C::OutOfOrder(_) => (
+                        S::CONFLICT,
+                        "out-of-order",
+                        "The event does not fit the call's or agent's state",
+                    ),
+                    C::Store(err) => {
+                        tracing::error!(error = %err, operation_id = %operation_id(), "storage failure");
+                        return problem(
+                            S::INTERNAL_SERVER_ERROR,
+                            "internal",
+                            "Internal error",
+                            None,
+                            vec![],
+                        );
+                    }
+                };
+                problem(status, kind, title, Some(e.to_string()), vec![])
+            }
+            ApiError::NoPhoneQueues => problem(
+                S::SERVICE_UNAVAILABLE,
+                "no-phone-queues",
+                "The phone queues are not running here",
+                None,
+                vec![],
+            ),
             ApiError::Internal(e) => {
                 tracing::error!(error = %e, operation_id = %operation_id(), "internal failure");
                 problem(

@@ -142,3 +142,48 @@
     if (phone && button.dataset.phone) { phone.value = button.dataset.phone; }
   });
 }());
+
+// The phone: the agent's panel follows the queues live. A call ringing at
+// this agent shows a link to who is calling (the screen pop); when the
+// agent answers, quick registration opens with the call linked. A
+// wallboard refreshes when a queue changes.
+(function () {
+  "use strict";
+  var live = document.querySelector("[data-phone-events]");
+  if (!live || !window.EventSource) {
+    return;
+  }
+  var pending = null;
+  function reload() {
+    pending = null;
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = live.id ? doc.getElementById(live.id) : doc.querySelector("." + live.className.split(" ")[0]);
+        if (fresh) { live.innerHTML = fresh.innerHTML; }
+      })
+      .catch(function () { /* the next notice tries again */ });
+  }
+  function soon() {
+    if (pending === null) { pending = window.setTimeout(reload, 300); }
+  }
+  var source = new EventSource(live.getAttribute("data-phone-events"));
+  source.addEventListener("queues", soon);
+  source.addEventListener("withdrawn", soon);
+  source.addEventListener("offered", function (event) {
+    var pop = document.getElementById("screen-pop");
+    if (!pop) { return; }
+    var link = document.createElement("a");
+    link.className = "button";
+    link.href = pop.getAttribute("data-pop") + encodeURIComponent(event.data);
+    link.textContent = pop.getAttribute("data-ringing") || "Samtal";
+    pop.innerHTML = "";
+    pop.appendChild(link);
+    link.focus();
+  });
+  source.addEventListener("connected", function (event) {
+    window.location.assign("/cases/new?call=" + encodeURIComponent(event.data));
+  });
+}());

@@ -54,6 +54,10 @@ pub struct LanguageKey {
     pub language: String,
     /// Said in that language, e.g. "For English, press 9".
     pub prompt: String,
+    /// The answer group the key leads to straight away, for a language
+    /// few agents speak (Finnish: the agents who speak it are gathered in
+    /// one group); without one, the menu follows in that language.
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,6 +99,8 @@ pub struct OpeningHours {
     pub saturday: Option<Span>,
     pub sunday: Option<Span>,
     pub day_before_holiday: Option<Span>,
+    /// Public holidays and non-working eves (default: closed).
+    pub holidays: Option<Span>,
     /// Days with other hours than their kind (None: closed).
     pub exceptions: Vec<(NaiveDate, Option<Span>)>,
 }
@@ -116,6 +122,10 @@ impl Span {
             .split_once('-')
             .ok_or_else(|| format!("'{s}' is not HH:MM-HH:MM or \"closed\""))?;
         let time = |t: &str| {
+            // "24:00" is the end of the day (a line open around the clock).
+            if t.trim() == "24:00" {
+                return Ok(END_OF_DAY);
+            }
             NaiveTime::parse_from_str(t.trim(), "%H:%M")
                 .map_err(|_| format!("'{}' is not a time HH:MM", t.trim()))
         };
@@ -127,14 +137,26 @@ impl Span {
     }
 }
 
+/// The close of a span that runs to midnight.
+const END_OF_DAY: NaiveTime = NaiveTime::MIN
+    .overflowing_sub_signed(chrono::TimeDelta::nanoseconds(1))
+    .0;
+
+impl Span {
+    /// Whether the line answers at this time of day.
+    pub fn contains(&self, t: NaiveTime) -> bool {
+        t >= self.open && (t < self.close || self.close == END_OF_DAY)
+    }
+}
+
 impl std::fmt::Display for Span {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}-{}",
-            self.open.format("%H:%M"),
-            self.close.format("%H:%M")
-        )
+        let close = if self.close == END_OF_DAY {
+            "24:00".to_owned()
+        } else {
+            self.close.format("%H:%M").to_string()
+        };
+        write!(f, "{}-{close}", self.open.format("%H:%M"))
     }
 }
 
@@ -146,7 +168,7 @@ impl OpeningHours {
         }
         let holidays = calendar::holidays(date.year());
         if holidays.iter().any(|h| h.date == date) {
-            return None;
+            return self.holidays;
         }
         let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
         let tomorrow = date.succ_opt();
@@ -169,7 +191,7 @@ impl OpeningHours {
     pub fn is_open(&self, at: DateTime<Utc>) -> bool {
         let local = calendar::stockholm_local(at);
         self.on(local.date())
-            .is_some_and(|s| local.time() >= s.open && local.time() < s.close)
+            .is_some_and(|s| s.contains(local.time()))
     }
 }
 
@@ -236,6 +258,13 @@ impl Phone {
             language = l.language.clone();
             path.push(l.key);
             keys.next();
+            if let Some(group) = &l.group {
+                return Some(Route {
+                    group: group.clone(),
+                    language,
+                    path,
+                });
+            }
         }
         let mut menu = self.menu(&entry.menu)?;
         loop {
@@ -365,6 +394,7 @@ pub(super) fn read(ctx: &mut Ctx, top: &mut Fields) -> Phone {
             let saturday = span(&mut f, ctx, "saturday");
             let sunday = span(&mut f, ctx, "sunday");
             let day_before_holiday = span(&mut f, ctx, "day_before_holiday");
+            let holidays = span(&mut f, ctx, "holidays");
             let mut exceptions = Vec::new();
             for (j, (e, es)) in f.tables(ctx, "exceptions").into_iter().enumerate() {
                 let mut g = Fields::new(e, format!("opening_hours[{i}].exceptions[{j}]"), es);
@@ -388,6 +418,7 @@ pub(super) fn read(ctx: &mut Ctx, top: &mut Fields) -> Phone {
                 saturday,
                 sunday,
                 day_before_holiday,
+                holidays,
                 exceptions,
             })
         })
@@ -491,12 +522,14 @@ pub(super) fn read(ctx: &mut Ctx, top: &mut Fields) -> Phone {
                     );
                 }
                 let prompt = g.string(ctx, "prompt");
+                let group = g.opt_code(ctx, "group");
                 g.finish(ctx);
                 if let (Some(key), Some(language), Some(prompt)) = (k, language, prompt) {
                     languages.push(LanguageKey {
                         key,
                         language,
                         prompt,
+                        group,
                     });
                 }
             }
@@ -601,6 +634,13 @@ pub(super) fn check(
             ),
             Some(menu) => {
                 for l in &n.languages {
+                    if let Some(g) = l.group.as_deref().filter(|g| !answer_group(g)) {
+                        ctx.error(
+                            span_of("phone_numbers", i),
+                            at("languages"),
+                            format!("'{g}' is not an answer group"),
+                        );
+                    }
                     if menu.options.iter().any(|o| o.key == l.key) {
                         ctx.error(
                             span_of("phone_numbers", i),
@@ -665,7 +705,9 @@ mod tests {
         assert_eq!(route("5"), ("SYNP".into(), "sv".into(), "5".into()));
         // English first, then the menu.
         assert_eq!(route("922"), ("PARK".into(), "en".into(), "922".into()));
-        assert_eq!(route("8"), ("OVR".into(), "fi".into(), "8".into()));
+        // Finnish goes straight to the agents who speak it.
+        assert_eq!(route("8"), ("SPRAK".into(), "fi".into(), "8".into()));
+        assert_eq!(route("81"), ("SPRAK".into(), "fi".into(), "8".into()));
         // No key, or a key that means nothing: the menu's default group.
         assert_eq!(route(""), ("OVR".into(), "sv".into(), "".into()));
         assert_eq!(route("6"), ("OVR".into(), "sv".into(), "".into()));

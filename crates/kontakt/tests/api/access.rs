@@ -21,6 +21,7 @@ const ROLES: &[(&str, &[&str])] = &[
     ("log_reviewer", &["log_reviewer", "board:SDN-SKH"]),
     ("administrator", &["administrator"]),
     ("intake", &["intake"]),
+    ("phone_system", &["phone_system"]),
     ("none", &[]),
 ];
 
@@ -89,6 +90,13 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
         &["administrator"],
         &["administrator"],
     ),
+    // Not about a case: only a phone system reports calls.
+    (
+        "post",
+        "/api/v1/cti/events",
+        &["phone_system"],
+        &["phone_system"],
+    ),
 ];
 const ALL: &[&str] = &[
     "agent_l1",
@@ -99,6 +107,7 @@ const ALL: &[&str] = &[
     "log_reviewer",
     "administrator",
     "intake",
+    "phone_system",
     "none",
 ];
 const SEE: &[&str] = &["agent_l1", "agent_l2", "officer", "registrar"];
@@ -188,6 +197,10 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
         // Nobody's group holds the case, so a permitted caller gets 422.
         p if p.ends_with("/handover-response") => json!({"action": "accept"}),
         p if p.ends_with("/feedback-deadline") => json!({"deadline": future, "reason": "Väntar"}),
+        // A number that is not the city's: a phone system is told so (422).
+        "/api/v1/cti/events" => {
+            json!({"event": "new_call", "call_id": "matrix", "from": "+46701234567", "to": "+4611"})
+        }
         "/api/v1/persons/extract" => json!({"personnummer": t.personnummer}),
         "/api/v1/persons/rectify" => json!({"personnummer": t.personnummer,
             "changes": {"phone": "070-765 43 21"}, "reason": "Matristest"}),

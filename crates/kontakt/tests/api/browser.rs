@@ -13,7 +13,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::helpers::{minimal_case, spawn_app, Db, TestApp};
+use crate::helpers::{minimal_case, Db, TestApp};
 use crate::staff::{create_account, PASSWORD};
 
 struct Driver(Child);
@@ -172,7 +172,9 @@ async fn logout(c: &Client) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn desk_in_a_real_browser() {
-    let app = spawn_app(Db::Sqlite).await;
+    // The city's number open around the clock: the phone part runs at any hour.
+    let app =
+        crate::helpers::spawn_app_with_catalog(Db::Sqlite, &crate::phone::always_open()).await;
     create_account(&app, "agnes", &["agent_l1", "group:FSK"], true).await;
     create_account(&app, "olle", &["officer", "group:FSK-KO-SKH"], true).await;
     create_account(&app, "admin", &["administrator"], true).await;
@@ -584,6 +586,70 @@ async fn desk_in_a_real_browser() {
         .expect("the mail");
     wait_for_text(&c, "bygga ett plank").await;
     check_page(&c, "19-set-aside-mail", &mut violations).await;
+
+    // The phone: agnes logs in to the queue; a call rings at her desk (the
+    // screen pop), she answers, and quick registration opens linked to it.
+    let pbx = kontakt_app::tokens::issue(&app.store, "vaxel", &["phone_system"])
+        .await
+        .expect("token");
+    let cti = |body: serde_json::Value| {
+        let (client, url, pbx) = (
+            app.client.clone(),
+            app.url("/api/v1/cti/events"),
+            pbx.clone(),
+        );
+        async move {
+            let r = client
+                .post(url)
+                .bearer_auth(pbx)
+                .json(&body)
+                .send()
+                .await
+                .expect("cti");
+            assert_eq!(r.status(), 200, "{body}");
+        }
+    };
+    c.goto(&format!("{}/", app.base)).await.expect("start");
+    c.find(Locator::Css(".phone-panel button"))
+        .await
+        .expect("log in to the queue")
+        .click()
+        .await
+        .expect("click");
+    wait_for_text(&c, "redo").await;
+    check_page(&c, "20-start-phone-ready", &mut violations).await;
+    cti(
+        json!({"event": "new_call", "call_id": "b1", "from": "+46701234567", "to": "+46850800000"}),
+    )
+    .await;
+    cti(json!({"event": "menu", "call_id": "b1", "keys": "11"})).await;
+    c.wait()
+        .for_element(Locator::Css("#screen-pop a"))
+        .await
+        .expect("the screen pop")
+        .click()
+        .await
+        .expect("open the call");
+    wait_for_path(&c, "/phone/calls/b1").await;
+    check_page(&c, "21-screen-pop", &mut violations).await;
+    cti(json!({"event": "answered", "call_id": "b1", "agent": "agnes"})).await;
+    wait_for_path(&c, "/cases/new").await;
+    c.find(Locator::Css("input[name=call][value=b1]"))
+        .await
+        .expect("the call is linked");
+    check_page(&c, "22-quick-registration-from-call", &mut violations).await;
+    c.goto(&format!("{}/phone/groups/FSK/wallboard", app.base))
+        .await
+        .expect("wallboard");
+    wait_for_text(&c, "Besvarade i dag").await;
+    check_page(&c, "23-wallboard", &mut violations).await;
+    logout(&c).await;
+    login(&c, &app, "admin").await;
+    c.goto(&format!("{}/phone/groups/FSK", app.base))
+        .await
+        .expect("phone settings");
+    wait_for_text(&c, "Frånvaromeddelande").await;
+    check_page(&c, "24-phone-settings", &mut violations).await;
 
     // axe really checks: an image without a text alternative is caught.
     c.execute(

@@ -107,6 +107,7 @@ pub async fn spawn_app_full(
     if let Some(sms) = sms(&base) {
         state = state.with_sms(sms);
     }
+    let state = state.with_switchboard().await.expect("phone queues");
     tokio::spawn(kontakt_web::serve(listener, state, std::future::pending()));
     TestApp {
         base,

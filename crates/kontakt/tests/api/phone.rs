@@ -152,3 +152,409 @@ async fn team_leader_changes_the_line(app: TestApp) {
 }
 
 on_both_backends!(team_leader_changes_the_line);
+
+/// The catalog with the city's number open around the clock, so the
+/// queues can be tested at any hour (and on holidays).
+pub fn always_open() -> String {
+    let text = crate::helpers::CATALOG.replacen(
+        "hours = \"KCS\"\nclosed_sv",
+        "hours = \"ALWAYS\"\nclosed_sv",
+        1,
+    );
+    assert_ne!(text, crate::helpers::CATALOG);
+    format!(
+        "{text}\n[[opening_hours]]\ncode = \"ALWAYS\"\nweekdays = \"00:00-24:00\"\nsaturday = \"00:00-24:00\"\n\
+         sunday = \"00:00-24:00\"\nholidays = \"00:00-24:00\"\n"
+    )
+}
+
+async fn cti(app: &TestApp, token: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let r = app
+        .client
+        .post(app.url("/api/v1/cti/events"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("cti");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+fn actions(answer: &serde_json::Value) -> Vec<String> {
+    answer["instructions"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| i["action"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A call end to end over the CTI interface: the menu, the queue, the
+/// offer to the agent who logged in at the desk, the screen pop with the
+/// caller's cases, quick registration linked to the call, the hang-up and
+/// the call record; bad, duplicated and out-of-order events change nothing.
+async fn a_call_through_the_queues(db: crate::helpers::Db) {
+    let app = crate::helpers::spawn_app_with_catalog(db, &always_open()).await;
+    let pbx = kontakt_app::tokens::issue(&app.store, "vaxel", &["phone_system"])
+        .await
+        .expect("token");
+    // A resident who called before has an open case.
+    let mut earlier = crate::helpers::minimal_case();
+    earlier["contact"] = serde_json::json!({"name": "Bo Berg", "phone": "+46701234567"});
+    let (status, old) = app.post("/api/v1/cases", &earlier).await;
+    assert_eq!(status, 201, "{old}");
+
+    let mut agda = logged_in(&app, "agda", &["agent_l1", "group:FSK"]).await;
+    let start = agda.get("/").await;
+    let csrf = csrf_of(&start.body);
+    assert!(
+        start.body.contains("Logga in i telefonkön"),
+        "{}",
+        start.body
+    );
+    let login = agda
+        .post(
+            "/phone/agent",
+            &[("csrf", csrf.as_str()), ("action", "login")],
+        )
+        .await;
+    assert_eq!(login.status, 303, "{}", login.body);
+    assert!(agda.get("/").await.body.contains("redo"));
+
+    // Only a phone system's token may report calls.
+    let (status, _) = cti(
+        &app,
+        &app.token,
+        serde_json::json!({"event": "hangup", "call_id": "x"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    let (status, a) = cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "c1", "from": "+46701234567", "to": "+46850800000"})).await;
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(actions(&a), ["menu"], "{a}");
+    assert!(a["instructions"][0]["prompt"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("tryck 1"));
+    // The same call again, an unknown number, garbage keys: refused, nothing changes.
+    let (status, _) = cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "c1", "from": "+46701234567", "to": "+46850800000"})).await;
+    assert_eq!(status, 409);
+    let (status, _) = cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "c2", "from": "+4670", "to": "+4611111111"})).await;
+    assert_eq!(status, 422);
+    let (status, _) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "menu", "call_id": "c1", "keys": "1; DROP"}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, _) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "answered", "call_id": "c1", "agent": "agda"}),
+    )
+    .await;
+    assert_eq!(status, 409, "answered before it was offered");
+    let (status, _) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "hangup", "call_id": "nobody"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "teleport", "call_id": "c1"}),
+    )
+    .await;
+    assert!(status == 400 || status == 422, "{status}");
+
+    // Key 1, then 1: preschool, where agda is ready: offered to her.
+    let (status, a) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "menu", "call_id": "c1", "keys": "11"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{a}");
+    let offer = a["instructions"]
+        .as_array()
+        .and_then(|i| i.iter().find(|i| i["action"] == "connect"))
+        .expect("connect to an agent");
+    assert_eq!(offer["agent"], "agda");
+
+    // The screen pop: the caller's open case; another agent sees nothing.
+    let pop = agda.get("/phone/calls/c1").await;
+    assert_eq!(pop.status, 200, "{}", pop.body);
+    assert!(
+        pop.body.contains(old["number"].as_str().expect("number")),
+        "{}",
+        pop.body
+    );
+    let mut other = logged_in(&app, "otto", &["agent_l1", "group:FSK"]).await;
+    assert_eq!(other.get("/phone/calls/c1").await.status, 404);
+
+    let (status, a) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "answered", "call_id": "c1", "agent": "agda"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{a}");
+    // Quick registration from the call: the number filled in, the call linked.
+    let form = agda.get("/cases/new?call=c1").await;
+    assert!(
+        form.body.contains("name=\"call\" value=\"c1\""),
+        "{}",
+        form.body
+    );
+    let registered = agda
+        .post(
+            "/cases/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("call", "c1"),
+                ("case_type", crate::helpers::SIMPLE_TYPE),
+                ("description", "Frågade om kön till förskolan."),
+                ("phone", "+46701234567"),
+                ("action", "close"),
+            ],
+        )
+        .await;
+    assert_eq!(registered.status, 303, "{}", registered.body);
+    let (status, _) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "hangup", "call_id": "c1"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "hangup", "call_id": "c1"}),
+    )
+    .await;
+    assert_eq!(status, 409, "hung up twice");
+
+    let record = app.store.call("c1").await.expect("read").expect("record");
+    assert_eq!(
+        record.outcome,
+        Some(kontakt_domain::phone::CallOutcome::Answered)
+    );
+    assert_eq!(record.answer_group.as_deref(), Some("FSK"));
+    assert_eq!(record.menu_path, "11");
+    assert_eq!(record.agent.as_deref(), Some("agda"));
+    assert!(
+        record.case_number.is_some(),
+        "every answered call ends as a case"
+    );
+
+    // The wallboard counts it; an officer cannot see it.
+    let board = agda.get("/phone/groups/FSK/wallboard").await;
+    assert_eq!(board.status, 200, "{}", board.body);
+    assert!(board.body.contains("Besvarade i dag"));
+    let mut officer = logged_in(&app, "olga", &["officer", "group:FSK-KO-SKH"]).await;
+    assert_eq!(officer.get("/phone/groups/FSK/wallboard").await.status, 403);
+
+    // A caller who hangs up in the menu is abandoned; the agent in
+    // wrap-up is not offered the next call until done.
+    cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "c3", "from": "anonymous", "to": "+46850800000"})).await;
+    let (status, _) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "hangup", "call_id": "c3"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        app.store
+            .call("c3")
+            .await
+            .expect("read")
+            .and_then(|c| c.outcome),
+        Some(kontakt_domain::phone::CallOutcome::Abandoned)
+    );
+}
+
+mod call_through_the_queues {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_call_through_the_queues(crate::helpers::Db::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_call_through_the_queues(crate::helpers::Db::Postgres).await
+    }
+}
+
+async fn zammad(app: &TestApp, token: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/cti/zammad/{token}")))
+        .form(form)
+        .send()
+        .await
+        .expect("zammad");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+/// A phone system that speaks Zammad's generic CTI speaks to Kontakt: its
+/// own queue names the answer group, `answer` and `hangup` follow, and a
+/// call the city cannot take (here: the group's absence message) is
+/// rejected as Zammad expects.
+async fn zammad_phone_systems(db: crate::helpers::Db) {
+    let app = crate::helpers::spawn_app_with_catalog(db, &always_open()).await;
+    let pbx = kontakt_app::tokens::issue(&app.store, "zammad-pbx", &["phone_system"])
+        .await
+        .expect("token");
+    app.store
+        .save_phone_settings(kontakt_store::phone::PhoneSettingsWrite {
+            stored: kontakt_store::phone::StoredPhoneSettings {
+                group: "OVR".into(),
+                settings: kontakt_domain::phone::GroupPhoneSettings {
+                    absence: Some(kontakt_domain::phone::Absence {
+                        message_sv: "Stängt för utbildning.".into(),
+                        message_en: "Closed for training.".into(),
+                        until: Utc::now() + chrono::Duration::hours(2),
+                    }),
+                    ..Default::default()
+                },
+                changed_by: "user:tove".into(),
+                changed_at: Utc::now(),
+            },
+            audit: vec![],
+        })
+        .await
+        .expect("settings");
+    let mut agda = logged_in(&app, "agda", &["agent_l1", "group:FSK"]).await;
+    let csrf = csrf_of(&agda.get("/").await.body);
+    agda.post(
+        "/phone/agent",
+        &[("csrf", csrf.as_str()), ("action", "login")],
+    )
+    .await;
+
+    let call = [
+        ("event", "newCall"),
+        ("from", "46701234567"),
+        ("to", "46850800000"),
+        ("direction", "in"),
+        ("callId", "z1"),
+        ("queue", "FSK"),
+    ];
+    let (status, answer) = zammad(&app, &pbx, &call).await;
+    assert_eq!(
+        (status, answer.clone()),
+        (200, serde_json::json!({})),
+        "{answer}"
+    );
+    assert_eq!(
+        agda.get("/phone/calls/z1").await.status,
+        200,
+        "offered to agda"
+    );
+    let (status, _) = zammad(
+        &app,
+        &pbx,
+        &[
+            ("event", "answer"),
+            ("callId", "z1"),
+            ("answeringNumber", "agda"),
+            ("direction", "in"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = zammad(
+        &app,
+        &pbx,
+        &[
+            ("event", "hangup"),
+            ("callId", "z1"),
+            ("cause", "normalClearing"),
+            ("direction", "in"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let record = app.store.call("z1").await.expect("read").expect("record");
+    assert_eq!(
+        record.outcome,
+        Some(kontakt_domain::phone::CallOutcome::Answered)
+    );
+    assert_eq!(record.entry_number, "+46850800000");
+
+    // No queue named: the number's default group, closed today: rejected.
+    let (status, answer) = zammad(
+        &app,
+        &pbx,
+        &[
+            ("event", "newCall"),
+            ("from", "anonymous"),
+            ("to", "46850800000"),
+            ("direction", "in"),
+            ("callId", "z2"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["action"], "reject", "{answer}");
+    assert_eq!(
+        app.store
+            .call("z2")
+            .await
+            .expect("read")
+            .and_then(|c| c.outcome),
+        Some(kontakt_domain::phone::CallOutcome::Closed)
+    );
+    // Calls the city makes are not queued; a wrong token is refused.
+    let (status, answer) = zammad(
+        &app,
+        &pbx,
+        &[
+            ("event", "newCall"),
+            ("from", "46850800000"),
+            ("to", "4670111"),
+            ("direction", "out"),
+            ("callId", "z3"),
+        ],
+    )
+    .await;
+    assert_eq!((status, answer), (200, serde_json::json!({})));
+    assert_eq!(app.store.call("z3").await.expect("read"), None);
+    assert_eq!(zammad(&app, "kt_wrong", &call).await.0, 401);
+    assert_eq!(
+        zammad(&app, &app.token, &call).await.0,
+        401,
+        "not a phone system's token"
+    );
+    let (status, _) = zammad(&app, &pbx, &[("event", "transfer"), ("callId", "z1")]).await;
+    assert_eq!(status, 400);
+    // JSON works too, and an unknown call is named.
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/cti/zammad/{pbx}")))
+        .json(&serde_json::json!({"event": "hangup", "callId": "never", "direction": "in"}))
+        .send()
+        .await
+        .expect("json");
+    assert_eq!(r.status(), 404);
+}
+
+mod zammad_format {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::zammad_phone_systems(crate::helpers::Db::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::zammad_phone_systems(crate::helpers::Db::Postgres).await
+    }
+}

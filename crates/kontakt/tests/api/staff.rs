@@ -703,7 +703,8 @@ async fn page_route_matrix(app: TestApp) {
             .replace("{username}", "target")
             .replace("{number}", &number)
             .replace("{id}", &set_aside.to_string())
-            .replace("{code}", "FSK");
+            .replace("{code}", "FSK")
+            .replace("{call}", "no-such-call");
         for (who, browser) in [
             ("nobody", &mut nobody),
             ("agent", &mut agent),
@@ -718,8 +719,9 @@ async fn page_route_matrix(app: TestApp) {
                 Guard::Reviewer => who == "reviewer",
                 Guard::Desk => who == "agent",
                 Guard::Phone => who == "admin",
+                Guard::Wallboard => who == "admin" || who == "agent",
             };
-            let streams = r.path == "/events";
+            let streams = r.path.ends_with("/events");
             let page = if streams {
                 browser.get_head(&path).await
             } else if r.method == "GET" {
@@ -745,6 +747,9 @@ async fn page_route_matrix(app: TestApp) {
             } else if streams {
                 assert_eq!(page.status, 200, "{context}");
                 assert_eq!(page.headers["content-type"], "text/event-stream");
+            } else if r.path.contains("{call}") {
+                // No call rings at this agent: nobody's caller is shown.
+                assert_eq!(page.status, 404, "{context}");
             } else if r.guard != Guard::Public {
                 assert_eq!(page.status, 200, "{context}");
                 let csp = page.headers["content-security-policy"]

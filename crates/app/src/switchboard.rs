@@ -1,0 +1,704 @@
+//! The call-centre interface (CTI): what a phone system reports — through
+//! any adapter: Kontakt's own JSON events, Zammad's generic CTI, a SIP
+//! front end later — goes into the queues (`kontakt_domain::acd`), and the
+//! queues' decisions come back as instructions for the phone system, call
+//! records in the store, and notices for the agents' desktops (screen pop)
+//! and the wallboards.
+//!
+//! Events are applied one at a time, and an event is answered only after
+//! the call records it changed are stored: what the phone system was told
+//! is never lost. A call record is closed once; a duplicated, late or
+//! unknown event gets a clear error and changes nothing.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kontakt_domain::access::Role;
+use kontakt_domain::acd::{
+    Acd, AcdConfig, AcdError, AgentSkills, AgentState, CallRecord, Decision, Event, GroupRules,
+    GroupSnapshot, OfferKind, Outcome,
+};
+use kontakt_domain::calendar;
+use kontakt_domain::case::CaseNumber;
+use kontakt_domain::catalog::{Catalog, GroupKind, Level};
+use kontakt_domain::phone::CallOutcome;
+use kontakt_store::calls::CallRow;
+use kontakt_store::{Store, StoreError};
+use serde::Serialize;
+use tokio::sync::{broadcast, Mutex};
+
+use crate::cases::Actor;
+use crate::phone::{Destination, PhoneService};
+
+/// A call nobody has heard of for this long is closed as lost: the phone
+/// system went silent (crashed, lost its link) mid-call.
+pub const SILENT_AFTER_MS: u64 = 3 * 3_600_000;
+
+/// What a phone system reports (any adapter maps its own format to this).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CtiEvent {
+    /// A call reached one of the city's numbers. `keys`: what the caller
+    /// already pressed, if the phone system ran the menu itself.
+    NewCall {
+        call: String,
+        from: String,
+        to: String,
+        keys: Option<String>,
+    },
+    /// The caller's keys on the menu Kontakt gave.
+    Menu {
+        call: String,
+        keys: String,
+    },
+    /// The phone system put the call in this answer group's queue itself.
+    Queue {
+        call: String,
+        group: String,
+    },
+    Answered {
+        call: String,
+        agent: String,
+    },
+    NoAnswer {
+        call: String,
+        agent: String,
+    },
+    CallbackRequested {
+        call: String,
+    },
+    Transferred {
+        call: String,
+        to: String,
+    },
+    Hangup {
+        call: String,
+    },
+}
+
+/// What the phone system should do now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Instruction {
+    /// Play the menu and report the keys (`menu` event).
+    Menu { call: String, prompt: String },
+    /// Play a message; hang up after it if `hang_up`.
+    Play {
+        call: String,
+        message: String,
+        hang_up: bool,
+    },
+    /// The caller waits in this group's queue.
+    Queued {
+        call: String,
+        group: String,
+        position: u32,
+        predicted_wait_seconds: Option<u64>,
+    },
+    /// Offer the caller to keep the place and be called back.
+    OfferCallback {
+        call: String,
+        predicted_wait_seconds: Option<u64>,
+    },
+    /// The callback is promised before this time.
+    CallbackAccepted {
+        call: String,
+        deadline: DateTime<Utc>,
+    },
+    /// Ring this agent (a callback: call the resident, then connect).
+    Connect {
+        call: String,
+        agent: String,
+        callback: bool,
+    },
+    /// Stop ringing this agent.
+    StopRinging { call: String, agent: String },
+    /// The queue is full: play the busy message and hang up.
+    Refused { call: String, message: String },
+}
+
+/// What the desktops and wallboards are told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A call rings at this agent (screen pop).
+    Offered {
+        agent: String,
+        call: String,
+        callback: bool,
+    },
+    /// It no longer does.
+    Withdrawn { agent: String, call: String },
+    /// The agent answered: open quick registration with the call linked.
+    Connected { agent: String, call: String },
+    /// A queue changed (wallboards refresh).
+    Queues,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CtiError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0} is not one of the city's numbers")]
+    UnknownNumber(String),
+    /// The event does not fit where the call is (e.g. answered while the
+    /// caller is still in the menu).
+    #[error("{0}")]
+    OutOfOrder(String),
+    #[error("{0}")]
+    Queue(#[from] AcdError),
+    #[error("storage failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// A call Kontakt is following.
+struct LiveCall {
+    from: String,
+    row: CallRow,
+    /// Handed to the queues (else still in the menu).
+    queued: bool,
+}
+
+struct Inner {
+    acd: Acd,
+    calls: HashMap<String, LiveCall>,
+    day: NaiveDate,
+}
+
+pub struct Switchboard {
+    phone: Arc<PhoneService>,
+    store: Arc<dyn Store>,
+    catalog: Arc<Catalog>,
+    inner: Mutex<Inner>,
+    notices: broadcast::Sender<Notice>,
+}
+
+fn ms(at: DateTime<Utc>) -> u64 {
+    u64::try_from(at.timestamp_millis()).unwrap_or(0)
+}
+
+fn time(ms: u64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(i64::try_from(ms).unwrap_or(i64::MAX)).unwrap_or_default()
+}
+
+fn outcome(o: Outcome) -> CallOutcome {
+    match o {
+        Outcome::Answered => CallOutcome::Answered,
+        Outcome::Abandoned => CallOutcome::Abandoned,
+        Outcome::Callback => CallOutcome::Callback,
+        Outcome::Refused => CallOutcome::Refused,
+        Outcome::Transferred => CallOutcome::Transferred,
+        Outcome::Lost => CallOutcome::Lost,
+    }
+}
+
+/// Caller ids and agent ids as phone systems send them: bounded, printable.
+fn check_id(what: &str, id: &str) -> Result<(), CtiError> {
+    if id.is_empty() || id.len() > 250 || id.chars().any(char::is_control) {
+        return Err(CtiError::Invalid(format!(
+            "{what} must be 1–250 printable characters"
+        )));
+    }
+    Ok(())
+}
+
+impl Switchboard {
+    /// Closes what the last process left open (its queue state died with
+    /// it) and starts with empty queues.
+    pub async fn start(
+        phone: Arc<PhoneService>,
+        store: Arc<dyn Store>,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Switchboard>, CtiError> {
+        let catalog = Arc::new(phone.catalog().clone());
+        let closed = store.close_open_calls(CallOutcome::Lost, now).await?;
+        if closed > 0 {
+            tracing::warn!(closed, "calls open at the last stop closed as lost");
+        }
+        let acd = Acd::new(
+            GroupRules::all_from_catalog(&catalog),
+            AcdConfig::from_catalog(&catalog.phone),
+        )?;
+        let (notices, _) = broadcast::channel(256);
+        Ok(Arc::new(Switchboard {
+            phone,
+            store,
+            catalog,
+            inner: Mutex::new(Inner {
+                acd,
+                calls: HashMap::new(),
+                day: calendar::stockholm_date(now),
+            }),
+            notices,
+        }))
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
+        self.notices.subscribe()
+    }
+
+    /// Moves the queues' clocks: overflows, ring timeouts, wrap-ups, and
+    /// calls the phone system went silent about. Run every fraction of a
+    /// second (`spawn_ticker`).
+    pub async fn tick(&self, now: DateTime<Utc>) -> Result<Vec<Instruction>, CtiError> {
+        let mut inner = self.inner.lock().await;
+        let today = calendar::stockholm_date(now);
+        if today != inner.day {
+            inner.acd.reset_day();
+            inner.day = today;
+        }
+        let mut decisions = inner.acd.tick(ms(now));
+        decisions.extend(inner.acd.expire(SILENT_AFTER_MS, ms(now)));
+        self.apply(&mut inner, decisions).await
+    }
+
+    pub fn spawn_ticker(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_millis(250));
+            loop {
+                every.tick().await;
+                if let Err(e) = me.tick(Utc::now()).await {
+                    tracing::warn!(error = %e, "the queues' clock");
+                }
+            }
+        })
+    }
+
+    /// Applies one event from a phone system; returns what it should do.
+    pub async fn event(
+        &self,
+        event: CtiEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Instruction>, CtiError> {
+        let mut inner = self.inner.lock().await;
+        match event {
+            CtiEvent::NewCall {
+                call,
+                from,
+                to,
+                keys,
+            } => {
+                check_id("callId", &call)?;
+                if from.len() > 64 || from.chars().any(char::is_control) {
+                    return Err(CtiError::Invalid("from is not a phone number".into()));
+                }
+                let Some(entry) = self.catalog.phone.number(&to) else {
+                    return Err(CtiError::UnknownNumber(to));
+                };
+                if inner.calls.contains_key(&call) || self.store.call(&call).await?.is_some() {
+                    return Err(CtiError::Queue(AcdError::DuplicateCall(call)));
+                }
+                let row = CallRow {
+                    call_id: call.clone(),
+                    entry_number: entry.number.clone(),
+                    menu_path: String::new(),
+                    answer_group: None,
+                    language: "sv".into(),
+                    arrived_at: now,
+                    ended_at: None,
+                    queue_ms: 0,
+                    handle_ms: 0,
+                    outcome: None,
+                    agent: None,
+                    overflowed: false,
+                    callback_deadline: None,
+                    case_number: None,
+                };
+                self.store.save_call(row.clone()).await?;
+                let prompt = self
+                    .catalog
+                    .phone
+                    .menu(&entry.menu)
+                    .map(|m| {
+                        let mut p: Vec<&str> =
+                            entry.languages.iter().map(|l| l.prompt.as_str()).collect();
+                        p.push(&m.prompt_sv);
+                        p.join(" ")
+                    })
+                    .unwrap_or_default();
+                inner.calls.insert(
+                    call.clone(),
+                    LiveCall {
+                        from,
+                        row,
+                        queued: false,
+                    },
+                );
+                match keys {
+                    Some(keys) => self.route(&mut inner, &call, &keys, None, now).await,
+                    None => Ok(vec![Instruction::Menu { call, prompt }]),
+                }
+            }
+            CtiEvent::Menu { call, keys } => {
+                if keys.len() > 16 || !keys.chars().all(|c| "0123456789*#".contains(c)) {
+                    return Err(CtiError::Invalid(
+                        "keys are at most 16 of 0–9, * and #".into(),
+                    ));
+                }
+                self.route(&mut inner, &call, &keys, None, now).await
+            }
+            CtiEvent::Queue { call, group } => {
+                self.route(&mut inner, &call, "", Some(group), now).await
+            }
+            CtiEvent::Hangup { call } => {
+                let in_menu = inner.calls.get(&call).is_some_and(|c| !c.queued);
+                if in_menu {
+                    // Hung up in the menu, before any queue.
+                    let live = inner.calls.remove(&call).map(|l| l.row);
+                    if let Some(mut row) = live {
+                        row.outcome = Some(CallOutcome::Abandoned);
+                        row.ended_at = Some(now);
+                        self.store.save_call(row).await?;
+                    }
+                    return Ok(Vec::new());
+                }
+                let decisions = inner.acd.handle(Event::Hangup { call }, ms(now))?;
+                self.apply(&mut inner, decisions).await
+            }
+            CtiEvent::Answered { ref call, .. }
+            | CtiEvent::NoAnswer { ref call, .. }
+            | CtiEvent::CallbackRequested { ref call }
+            | CtiEvent::Transferred { ref call, .. }
+                if inner.calls.get(call).is_some_and(|c| !c.queued) =>
+            {
+                Err(CtiError::OutOfOrder(format!(
+                    "call {call} is still in the menu: it has no queue or agent yet"
+                )))
+            }
+            CtiEvent::Answered { call, agent } => {
+                let decisions = inner.acd.handle(
+                    Event::Answer {
+                        call: call.clone(),
+                        agent: agent.clone(),
+                    },
+                    ms(now),
+                )?;
+                let _ = self.notices.send(Notice::Connected { agent, call });
+                self.apply(&mut inner, decisions).await
+            }
+            CtiEvent::NoAnswer { call, agent } => {
+                let decisions = inner.acd.handle(Event::NoAnswer { call, agent }, ms(now))?;
+                self.apply(&mut inner, decisions).await
+            }
+            CtiEvent::CallbackRequested { call } => {
+                let decisions = inner.acd.handle(Event::AcceptCallback { call }, ms(now))?;
+                self.apply(&mut inner, decisions).await
+            }
+            CtiEvent::Transferred { call, to } => {
+                check_id("to", &to)?;
+                let decisions = inner
+                    .acd
+                    .handle(Event::Transfer { call, group: to }, ms(now))?;
+                self.apply(&mut inner, decisions).await
+            }
+        }
+    }
+
+    /// The caller's keys (or the phone system's own queue choice) lead to
+    /// a group: closed, or into its queue.
+    async fn route(
+        &self,
+        inner: &mut Inner,
+        call: &str,
+        keys: &str,
+        group: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Instruction>, CtiError> {
+        let Some(live) = inner.calls.get(call) else {
+            return Err(CtiError::Queue(AcdError::UnknownCall(call.to_owned())));
+        };
+        if live.queued {
+            return Err(CtiError::Invalid(format!(
+                "call {call} has already chosen its queue"
+            )));
+        }
+        let number = live.row.entry_number.clone();
+        let destination = match group {
+            Some(g) => {
+                let answer = self
+                    .catalog
+                    .group(&g)
+                    .is_some_and(|x| matches!(x.kind, GroupKind::Answer { .. }));
+                if !answer {
+                    return Err(CtiError::Invalid(format!("{g} is not an answer group")));
+                }
+                Destination::Queue {
+                    group: g,
+                    language: "sv".into(),
+                    path: String::new(),
+                    greeting: None,
+                }
+            }
+            None => self
+                .phone
+                .destination(&number, keys, now)
+                .await?
+                .ok_or_else(|| CtiError::UnknownNumber(number.clone()))?,
+        };
+        let mut out = Vec::new();
+        match destination {
+            Destination::Closed {
+                message,
+                group,
+                language,
+                path,
+            } => {
+                if let Some(mut live) = inner.calls.remove(call) {
+                    live.row.answer_group = group;
+                    live.row.language = language;
+                    live.row.menu_path = path;
+                    live.row.outcome = Some(CallOutcome::Closed);
+                    live.row.ended_at = Some(now);
+                    self.store.save_call(live.row).await?;
+                }
+                out.push(Instruction::Play {
+                    call: call.to_owned(),
+                    message,
+                    hang_up: true,
+                });
+                Ok(out)
+            }
+            Destination::Queue {
+                group,
+                language,
+                path,
+                greeting,
+            } => {
+                let decisions = inner.acd.handle(
+                    Event::Arrive {
+                        call: call.to_owned(),
+                        group: group.clone(),
+                        language: language.clone(),
+                        priority: 0,
+                    },
+                    ms(now),
+                )?;
+                if let Some(live) = inner.calls.get_mut(call) {
+                    live.queued = true;
+                    live.row.answer_group = Some(group);
+                    live.row.language = language;
+                    live.row.menu_path = path;
+                    self.store.save_call(live.row.clone()).await?;
+                }
+                if let Some(message) = greeting {
+                    out.push(Instruction::Play {
+                        call: call.to_owned(),
+                        message,
+                        hang_up: false,
+                    });
+                }
+                out.extend(self.apply(inner, decisions).await?);
+                Ok(out)
+            }
+        }
+    }
+
+    /// Stores what the decisions closed, tells the desktops, and turns the
+    /// rest into instructions.
+    async fn apply(
+        &self,
+        inner: &mut Inner,
+        decisions: Vec<Decision>,
+    ) -> Result<Vec<Instruction>, CtiError> {
+        let mut out = Vec::new();
+        let changed = !decisions.is_empty();
+        for d in decisions {
+            match d {
+                Decision::Finished(record) => self.finish(inner, record).await?,
+                Decision::Offer { call, agent, kind } => {
+                    let callback = kind == OfferKind::Callback;
+                    let _ = self.notices.send(Notice::Offered {
+                        agent: agent.clone(),
+                        call: call.clone(),
+                        callback,
+                    });
+                    out.push(Instruction::Connect {
+                        call,
+                        agent,
+                        callback,
+                    });
+                }
+                Decision::Withdrawn { call, agent, .. } => {
+                    let _ = self.notices.send(Notice::Withdrawn {
+                        agent: agent.clone(),
+                        call: call.clone(),
+                    });
+                    out.push(Instruction::StopRinging { call, agent });
+                }
+                Decision::Queued {
+                    call,
+                    position,
+                    predicted_wait_ms,
+                } => {
+                    let group = inner
+                        .calls
+                        .get(&call)
+                        .and_then(|c| c.row.answer_group.clone())
+                        .unwrap_or_default();
+                    out.push(Instruction::Queued {
+                        call,
+                        group,
+                        position,
+                        predicted_wait_seconds: predicted_wait_ms.map(|m| m / 1000),
+                    });
+                }
+                Decision::OfferCallback {
+                    call,
+                    predicted_wait_ms,
+                } => out.push(Instruction::OfferCallback {
+                    call,
+                    predicted_wait_seconds: predicted_wait_ms.map(|m| m / 1000),
+                }),
+                Decision::CallbackAccepted { call, deadline_ms } => {
+                    if let Some(live) = inner.calls.get_mut(&call) {
+                        live.row.callback_deadline = Some(time(deadline_ms));
+                        self.store.save_call(live.row.clone()).await?;
+                    }
+                    out.push(Instruction::CallbackAccepted {
+                        call,
+                        deadline: time(deadline_ms),
+                    });
+                }
+                Decision::Refused { call, .. } => out.push(Instruction::Refused {
+                    call,
+                    message: "Alla våra handläggare är upptagna och kön är full. Ring gärna igen senare, eller kontakta oss via stockholm.se.".into(),
+                }),
+                Decision::Overflowed { call, .. } => {
+                    if let Some(live) = inner.calls.get_mut(&call) {
+                        live.row.overflowed = true;
+                    }
+                }
+            }
+        }
+        if changed {
+            let _ = self.notices.send(Notice::Queues);
+        }
+        Ok(out)
+    }
+
+    async fn finish(&self, inner: &mut Inner, record: CallRecord) -> Result<(), CtiError> {
+        let Some(live) = inner.calls.remove(&record.call) else {
+            return Ok(());
+        };
+        let mut row = live.row;
+        row.outcome = Some(outcome(record.outcome));
+        row.ended_at = Some(time(record.ended_ms));
+        row.queue_ms = record.queue_ms;
+        row.handle_ms = record.handle_ms;
+        row.agent = record.agent;
+        row.overflowed = record.overflowed;
+        row.answer_group = Some(record.group);
+        if let Some(d) = record.callback_deadline_ms {
+            row.callback_deadline = Some(time(d));
+        }
+        self.store.save_call(row).await?;
+        Ok(())
+    }
+
+    /// An agent at the desktop: log in to the queues (skills from the
+    /// catalog's staff entry, else the account's answer groups), ready,
+    /// pause with a reason, done with wrap-up, log out.
+    pub async fn agent(
+        &self,
+        actor: &Actor,
+        action: AgentAction,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Instruction>, CtiError> {
+        let agent = agent_id(actor);
+        let event = match action {
+            AgentAction::Login => Event::Login {
+                agent,
+                skills: self
+                    .skills(actor)
+                    .ok_or_else(|| CtiError::Invalid("you belong to no answer group".into()))?,
+            },
+            AgentAction::Ready => Event::Ready { agent },
+            AgentAction::Pause(reason) => Event::Pause { agent, reason },
+            AgentAction::WrapUpDone => Event::WrapUpDone { agent },
+            AgentAction::Logout => Event::Logout { agent },
+        };
+        let mut inner = self.inner.lock().await;
+        let decisions = inner.acd.handle(event, ms(now))?;
+        self.apply(&mut inner, decisions).await
+    }
+
+    fn skills(&self, actor: &Actor) -> Option<AgentSkills> {
+        let id = agent_id(actor);
+        if let Some(staff) = self.catalog.staff_member(&id) {
+            return AgentSkills::from_staff(staff, &self.catalog);
+        }
+        let level = if actor.principal.has(Role::AgentL2) {
+            Level::Two
+        } else {
+            Level::One
+        };
+        let groups: Vec<(String, Level)> = actor
+            .principal
+            .groups
+            .iter()
+            .filter(|g| {
+                self.catalog
+                    .group(g)
+                    .is_some_and(|x| matches!(x.kind, GroupKind::Answer { .. }))
+            })
+            .map(|g| (g.clone(), level))
+            .collect();
+        (!groups.is_empty()).then(|| AgentSkills {
+            groups,
+            languages: Vec::new(),
+        })
+    }
+
+    pub async fn agent_state(&self, actor: &Actor) -> Option<AgentState> {
+        self.inner.lock().await.acd.agent_state(&agent_id(actor))
+    }
+
+    /// The caller's number of a call ringing at or answered by this agent
+    /// (for the screen pop; nobody else's calls).
+    pub async fn caller(&self, actor: &Actor, call: &str) -> Option<String> {
+        let inner = self.inner.lock().await;
+        let state = inner.acd.agent_state(&agent_id(actor))?;
+        let mine = match &state {
+            AgentState::Offered { call: c } | AgentState::OnCall { call: c } => c == call,
+            _ => false,
+        };
+        mine.then(|| inner.calls.get(call).map(|c| c.from.clone()))
+            .flatten()
+    }
+
+    /// Links a call to the case registered from it (the call record keeps
+    /// the number, for statistics of first-contact resolution).
+    pub async fn link_case(&self, call: &str, case: CaseNumber) -> Result<bool, CtiError> {
+        if let Some(live) = self.inner.lock().await.calls.get_mut(call) {
+            live.row.case_number = Some(case);
+        }
+        Ok(self.store.link_call_case(call, case).await?)
+    }
+
+    pub async fn snapshot(
+        &self,
+        group: &str,
+        now: DateTime<Utc>,
+    ) -> Result<GroupSnapshot, CtiError> {
+        Ok(self.inner.lock().await.acd.snapshot(group, ms(now))?)
+    }
+}
+
+/// What an agent does at the desktop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgentAction {
+    Login,
+    Ready,
+    Pause(String),
+    WrapUpDone,
+    Logout,
+}
+
+/// Agents are known to the queues (and to phone systems) by user name.
+pub fn agent_id(actor: &Actor) -> String {
+    actor
+        .id
+        .strip_prefix("user:")
+        .unwrap_or(&actor.id)
+        .to_owned()
+}
