@@ -170,6 +170,10 @@ pub struct Switchboard {
     catalog: Arc<Catalog>,
     inner: Mutex<Inner>,
     notices: broadcast::Sender<Notice>,
+    /// Instructions nobody asked for in a request — an offer when an agent
+    /// gets ready or ends wrap-up, a ring timeout, an overflow — for the
+    /// phone systems' stream (`/api/v1/cti/instructions`).
+    unsolicited: broadcast::Sender<Instruction>,
 }
 
 fn ms(at: DateTime<Utc>) -> u64 {
@@ -219,6 +223,7 @@ impl Switchboard {
             AcdConfig::from_catalog(&catalog.phone),
         )?;
         let (notices, _) = broadcast::channel(256);
+        let (unsolicited, _) = broadcast::channel(1024);
         Ok(Arc::new(Switchboard {
             phone,
             store,
@@ -229,11 +234,23 @@ impl Switchboard {
                 day: calendar::stockholm_date(now),
             }),
             notices,
+            unsolicited,
         }))
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
         self.notices.subscribe()
+    }
+
+    /// The instructions that arise outside a phone system's request.
+    pub fn instructions(&self) -> broadcast::Receiver<Instruction> {
+        self.unsolicited.subscribe()
+    }
+
+    fn publish(&self, instructions: &[Instruction]) {
+        for i in instructions {
+            let _ = self.unsolicited.send(i.clone());
+        }
     }
 
     /// Moves the queues' clocks: overflows, ring timeouts, wrap-ups, and
@@ -248,7 +265,9 @@ impl Switchboard {
         }
         let mut decisions = inner.acd.tick(ms(now));
         decisions.extend(inner.acd.expire(SILENT_AFTER_MS, ms(now)));
-        self.apply(&mut inner, decisions).await
+        let out = self.apply(&mut inner, decisions).await?;
+        self.publish(&out);
+        Ok(out)
     }
 
     pub fn spawn_ticker(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
@@ -619,7 +638,9 @@ impl Switchboard {
         };
         let mut inner = self.inner.lock().await;
         let decisions = inner.acd.handle(event, ms(now))?;
-        self.apply(&mut inner, decisions).await
+        let out = self.apply(&mut inner, decisions).await?;
+        self.publish(&out);
+        Ok(out)
     }
 
     fn skills(&self, actor: &Actor) -> Option<AgentSkills> {

@@ -22,7 +22,9 @@ use crate::problem::{ApiError, Problem};
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(post_event))
+    OpenApiRouter::new()
+        .routes(routes!(post_event))
+        .routes(routes!(instruction_stream))
 }
 
 /// The Zammad adapter: its token is in the path, as Zammad's is.
@@ -143,6 +145,40 @@ async fn post_event(
         .event(request.into(), Utc::now())
         .await?;
     Ok(Json(CtiAnswer { instructions }))
+}
+
+/// Instructions that arise outside a request — an agent got ready or ended
+/// wrap-up and is offered a waiting call, an offer rang out, a call
+/// overflowed — as Server-Sent Events (`event: instruction`, the
+/// instruction as JSON), for the phone system to follow.
+#[utoipa::path(get, path = "/cti/instructions", tag = "phone",
+    responses(
+        (status = 200, description = "text/event-stream of instructions", body = Instruction, content_type = "text/event-stream"),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 503, body = Problem)),
+    security(("bearer" = [])))]
+async fn instruction_stream(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    require_phone_system(&caller)?;
+    let receiver = switchboard(&state)?.instructions();
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let event = match receiver.recv().await {
+            Ok(instruction) => Event::default()
+                .event("instruction")
+                .data(serde_json::to_string(&instruction).unwrap_or_default()),
+            // A phone system too slow to follow is told how much it missed.
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                Event::default().event("lagged").data(n.to_string())
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok::<_, std::convert::Infallible>(event), receiver))
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }
 
 /// Zammad's generic CTI event, as a form or JSON.

@@ -90,6 +90,12 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
         &["administrator"],
         &["administrator"],
     ),
+    (
+        "get",
+        "/api/v1/cti/instructions",
+        &["phone_system"],
+        &["phone_system"],
+    ),
     // Not about a case: only a phone system reports calls.
     (
         "post",

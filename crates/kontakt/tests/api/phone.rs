@@ -342,6 +342,45 @@ async fn a_call_through_the_queues(db: crate::helpers::Db) {
     .await;
     assert_eq!(status, 409, "hung up twice");
 
+    // agda is in wrap-up: the next caller waits; when she is done, the
+    // offer reaches the phone system on its instruction stream.
+    let mut stream = app
+        .client
+        .get(app.url("/api/v1/cti/instructions"))
+        .bearer_auth(&pbx)
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(stream.status(), 200);
+    cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "c4", "from": "+46709999999", "to": "+46850800000", "keys": "11"})).await;
+    let done = agda
+        .post(
+            "/phone/agent",
+            &[("csrf", csrf.as_str()), ("action", "wrap_up_done")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let mut seen = String::new();
+    while !seen.contains("\"call\":\"c4\"") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("an instruction within 10 s")
+            .expect("read")
+            .expect("more");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(
+        seen.contains("\"action\":\"connect\"") && seen.contains("agda"),
+        "{seen}"
+    );
+    drop(stream);
+    cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "hangup", "call_id": "c4"}),
+    )
+    .await;
+
     let record = app.store.call("c1").await.expect("read").expect("record");
     assert_eq!(
         record.outcome,
