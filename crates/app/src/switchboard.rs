@@ -74,6 +74,24 @@ pub enum CtiEvent {
     Hangup {
         call: String,
     },
+    /// An agent logged in on the phone itself (ACD phones): skills from
+    /// the catalog's staff entry.
+    AgentLogin {
+        agent: String,
+    },
+    AgentReady {
+        agent: String,
+    },
+    AgentPause {
+        agent: String,
+        reason: String,
+    },
+    AgentWrapUpDone {
+        agent: String,
+    },
+    AgentLogout {
+        agent: String,
+    },
 }
 
 /// What the phone system should do now.
@@ -401,6 +419,35 @@ impl Switchboard {
             }
             CtiEvent::CallbackRequested { call } => {
                 let decisions = inner.acd.handle(Event::AcceptCallback { call }, ms(now))?;
+                self.apply(&mut inner, decisions).await
+            }
+            CtiEvent::AgentLogin { agent } => {
+                let skills = self
+                    .catalog
+                    .staff_member(&agent)
+                    .and_then(|staff| AgentSkills::from_staff(staff, &self.catalog))
+                    .ok_or_else(|| {
+                        CtiError::Queue(AcdError::UnknownAgent(format!(
+                            "{agent} (not in the catalog's staff of an answer group)"
+                        )))
+                    })?;
+                let decisions = inner.acd.handle(Event::Login { agent, skills }, ms(now))?;
+                self.apply(&mut inner, decisions).await
+            }
+            CtiEvent::AgentReady { agent } => {
+                let decisions = inner.acd.handle(Event::Ready { agent }, ms(now))?;
+                self.apply(&mut inner, decisions).await
+            }
+            CtiEvent::AgentPause { agent, reason } => {
+                let decisions = inner.acd.handle(Event::Pause { agent, reason }, ms(now))?;
+                self.apply(&mut inner, decisions).await
+            }
+            CtiEvent::AgentWrapUpDone { agent } => {
+                let decisions = inner.acd.handle(Event::WrapUpDone { agent }, ms(now))?;
+                self.apply(&mut inner, decisions).await
+            }
+            CtiEvent::AgentLogout { agent } => {
+                let decisions = inner.acd.handle(Event::Logout { agent }, ms(now))?;
                 self.apply(&mut inner, decisions).await
             }
             CtiEvent::Transferred { call, to } => {

@@ -24,6 +24,7 @@ mod bench;
 mod bench_acd;
 mod bench_channels;
 mod simulate;
+mod simulate_live;
 
 /// The demo's principals: one per role, with the groups and boards that make
 /// each role meaningful in the Stockholm catalog.
@@ -570,7 +571,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Bench {
             command: bench_acd::AnyBench::Acd(args),
         } => bench_acd::run(&args, &load_catalog(None)?)?,
-        Command::Simulate(args) => simulate::run(&args, &load_catalog(args.catalog.as_deref())?)?,
+        Command::Simulate(args) => {
+            simulate::run(&args, &load_catalog(args.catalog.as_deref())?).await?
+        }
         Command::Audit {
             command:
                 AuditCommand::Verify {

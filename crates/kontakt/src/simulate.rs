@@ -29,6 +29,22 @@ pub struct SimulateArgs {
     /// Catalog file (default: the built-in Stockholm catalog).
     #[arg(long)]
     pub catalog: Option<PathBuf>,
+    /// Real time against a running Kontakt (e.g. the demo at
+    /// http://127.0.0.1:8080), as its phone system, over the CTI interface.
+    #[arg(long)]
+    pub live: Option<String>,
+    /// The phone system's API token (the demo prints `demo-phone-system`).
+    #[arg(long, requires = "live")]
+    pub token: Option<String>,
+    /// Live: calls an hour.
+    #[arg(long, default_value_t = 120.0)]
+    pub calls_per_hour: f64,
+    /// Live: how many of the catalog's staff log in on their phones.
+    #[arg(long, default_value_t = 6)]
+    pub agents: usize,
+    /// Live: stop after this many minutes (default: until Ctrl-C).
+    #[arg(long)]
+    pub minutes: Option<f64>,
 }
 
 impl SimulateArgs {
@@ -43,7 +59,21 @@ impl SimulateArgs {
     }
 }
 
-pub fn run(args: &SimulateArgs, catalog: &Catalog) -> anyhow::Result<()> {
+pub async fn run(args: &SimulateArgs, catalog: &Catalog) -> anyhow::Result<()> {
+    if let Some(url) = &args.live {
+        let Some(token) = args.token.clone() else {
+            bail!("--live needs --token: the phone system's token (demo-phone-system in the demo)");
+        };
+        let live = crate::simulate_live::Live {
+            url: url.clone(),
+            token,
+            calls_per_hour: args.calls_per_hour,
+            agents: args.agents,
+            minutes: args.minutes,
+            seed: args.seed,
+        };
+        return crate::simulate_live::run(&live, catalog).await;
+    }
     let started = Instant::now();
     let report = simulate(catalog, &args.config())?;
     let seconds = started.elapsed().as_secs_f64();

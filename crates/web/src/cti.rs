@@ -54,20 +54,57 @@ pub enum CtiRequest {
         keys: Option<String>,
     },
     /// The caller's keys on the menu.
-    Menu { call_id: String, keys: String },
+    Menu {
+        call_id: String,
+        keys: String,
+    },
     /// The phone system queued the call in this answer group itself.
-    Queued { call_id: String, group: String },
+    Queued {
+        call_id: String,
+        group: String,
+    },
     /// The agent Kontakt offered the call to picked up.
-    Answered { call_id: String, agent: String },
+    Answered {
+        call_id: String,
+        agent: String,
+    },
     /// The offered agent did not pick up.
-    NoAnswer { call_id: String, agent: String },
+    NoAnswer {
+        call_id: String,
+        agent: String,
+    },
     /// The caller chose to keep the place and be called back.
-    CallbackRequested { call_id: String },
+    CallbackRequested {
+        call_id: String,
+    },
     /// The agent transferred the call: to an answer group (it queues
     /// again) or elsewhere (it leaves Kontakt's queues).
-    Transferred { call_id: String, to: String },
+    Transferred {
+        call_id: String,
+        to: String,
+    },
     /// The caller or the agent hung up.
-    Hangup { call_id: String },
+    Hangup {
+        call_id: String,
+    },
+    /// An agent logged in to the queues on the phone (skills from the
+    /// catalog's staff entry); the desktop does the same for its user.
+    AgentLogin {
+        agent: String,
+    },
+    AgentReady {
+        agent: String,
+    },
+    AgentPause {
+        agent: String,
+        reason: String,
+    },
+    AgentWrapUpDone {
+        agent: String,
+    },
+    AgentLogout {
+        agent: String,
+    },
 }
 
 impl From<CtiRequest> for CtiEvent {
@@ -105,6 +142,11 @@ impl From<CtiRequest> for CtiEvent {
             }
             CtiRequest::Transferred { call_id, to } => CtiEvent::Transferred { call: call_id, to },
             CtiRequest::Hangup { call_id } => CtiEvent::Hangup { call: call_id },
+            CtiRequest::AgentLogin { agent } => CtiEvent::AgentLogin { agent },
+            CtiRequest::AgentReady { agent } => CtiEvent::AgentReady { agent },
+            CtiRequest::AgentPause { agent, reason } => CtiEvent::AgentPause { agent, reason },
+            CtiRequest::AgentWrapUpDone { agent } => CtiEvent::AgentWrapUpDone { agent },
+            CtiRequest::AgentLogout { agent } => CtiEvent::AgentLogout { agent },
         }
     }
 }

@@ -597,3 +597,73 @@ mod zammad_format {
         super::zammad_phone_systems(crate::helpers::Db::Postgres).await
     }
 }
+
+/// `kontakt simulate --live` plays a phone system in real time against a
+/// running Kontakt over the CTI interface: calls arrive, simulated agents
+/// answer, callers give up; when it stops, every call it made has a
+/// closed record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_simulator_drives_a_running_kontakt() {
+    let app =
+        crate::helpers::spawn_app_with_catalog(crate::helpers::Db::Sqlite, &always_open()).await;
+    let pbx = kontakt_app::tokens::issue(&app.store, "sim", &["phone_system"])
+        .await
+        .expect("token");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_kontakt"))
+        .args([
+            "simulate",
+            "--live",
+            &app.base,
+            "--token",
+            &pbx,
+            "--calls-per-hour",
+            "7200",
+            "--agents",
+            "8",
+            "--minutes",
+            "0.25",
+        ])
+        .output()
+        .await
+        .expect("run kontakt simulate");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls = app
+        .store
+        .calls_since(Utc::now() - chrono::Duration::hours(1))
+        .await
+        .expect("calls");
+    assert!(calls.len() >= 5, "{} calls: {stdout}", calls.len());
+    // Closed — or a promised callback still waiting for an agent.
+    let open: Vec<_> = calls
+        .iter()
+        .filter(|c| c.outcome.is_none() && c.callback_deadline.is_none())
+        .collect();
+    assert!(open.is_empty(), "every call closed: {open:?}");
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.outcome == Some(kontakt_domain::phone::CallOutcome::Answered)),
+        "{stdout}"
+    );
+    // Wrong token: a clear refusal, no calls.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_kontakt"))
+        .args([
+            "simulate",
+            "--live",
+            &app.base,
+            "--token",
+            &app.token,
+            "--minutes",
+            "0.05",
+        ])
+        .output()
+        .await
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("phone system"));
+}
