@@ -37,6 +37,8 @@ pub enum Destination {
         language: String,
         path: String,
         greeting: Option<String>,
+        /// The number's priority (higher first).
+        priority: u8,
     },
     /// Closed: the message to play, and the group the keys led to (if any).
     Closed {
@@ -115,10 +117,39 @@ impl PhoneService {
         at: DateTime<Utc>,
     ) -> Result<Option<Destination>, StoreError> {
         let phone = &self.catalog.phone;
-        let Some((entry, route)) = phone
+        let Some(route) = phone
             .number(number)
-            .and_then(|entry| Some((entry, phone.route(entry, keys)?)))
+            .and_then(|entry| phone.route(entry, keys))
         else {
+            return Ok(None);
+        };
+        self.open_or_closed(number, route, at).await
+    }
+
+    /// Where a call goes that the phone system queued in `group` itself
+    /// (its own menu): the same hours, absence message and greeting apply.
+    pub async fn destination_in_group(
+        &self,
+        number: &str,
+        group: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Destination>, StoreError> {
+        let route = kontakt_domain::catalog::phone::Route {
+            group: group.to_owned(),
+            language: "sv".into(),
+            path: String::new(),
+        };
+        self.open_or_closed(number, route, at).await
+    }
+
+    async fn open_or_closed(
+        &self,
+        number: &str,
+        route: kontakt_domain::catalog::phone::Route,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Destination>, StoreError> {
+        let phone = &self.catalog.phone;
+        let Some(entry) = phone.number(number) else {
             return Ok(None);
         };
         let Some(hours) = phone.hours(&entry.hours) else {
@@ -161,6 +192,7 @@ impl PhoneService {
                     language: route.language,
                     path: route.path,
                     greeting,
+                    priority: entry.priority,
                 })
             }
         })

@@ -180,7 +180,15 @@ struct Inner {
     acd: Acd,
     calls: HashMap<String, LiveCall>,
     day: NaiveDate,
+    /// Call records the store refused after the queues had moved on: kept
+    /// and written again by the clock, so none is lost to a passing
+    /// storage failure.
+    unsaved: Vec<CallRow>,
 }
+
+/// A caller still in the menu this long has gone (the phone system did
+/// not say so): the call is closed as abandoned.
+const MENU_TIMEOUT_MS: i64 = 10 * 60_000;
 
 pub struct Switchboard {
     phone: Arc<PhoneService>,
@@ -250,6 +258,7 @@ impl Switchboard {
                 acd,
                 calls: HashMap::new(),
                 day: calendar::stockholm_date(now),
+                unsaved: Vec::new(),
             }),
             notices,
             unsolicited,
@@ -280,6 +289,24 @@ impl Switchboard {
         if today != inner.day {
             inner.acd.reset_day();
             inner.day = today;
+        }
+        for row in std::mem::take(&mut inner.unsaved) {
+            self.save(&mut inner, row).await;
+        }
+        let gone: Vec<String> = inner
+            .calls
+            .iter()
+            .filter(|(_, c)| {
+                !c.queued && (now - c.row.arrived_at).num_milliseconds() > MENU_TIMEOUT_MS
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in gone {
+            if let Some(mut live) = inner.calls.remove(&id) {
+                live.row.outcome = Some(CallOutcome::Abandoned);
+                live.row.ended_at = Some(now);
+                self.save(&mut inner, live.row).await;
+            }
         }
         let mut decisions = inner.acd.tick(ms(now));
         decisions.extend(inner.acd.expire(SILENT_AFTER_MS, ms(now)));
@@ -381,11 +408,11 @@ impl Switchboard {
                 let in_menu = inner.calls.get(&call).is_some_and(|c| !c.queued);
                 if in_menu {
                     // Hung up in the menu, before any queue.
-                    let live = inner.calls.remove(&call).map(|l| l.row);
-                    if let Some(mut row) = live {
+                    if let Some(mut row) = inner.calls.get(&call).map(|l| l.row.clone()) {
                         row.outcome = Some(CallOutcome::Abandoned);
                         row.ended_at = Some(now);
                         self.store.save_call(row).await?;
+                        inner.calls.remove(&call);
                     }
                     return Ok(Vec::new());
                 }
@@ -488,19 +515,11 @@ impl Switchboard {
                 if !answer {
                     return Err(CtiError::Invalid(format!("{g} is not an answer group")));
                 }
-                Destination::Queue {
-                    group: g,
-                    language: "sv".into(),
-                    path: String::new(),
-                    greeting: None,
-                }
+                self.phone.destination_in_group(&number, &g, now).await?
             }
-            None => self
-                .phone
-                .destination(&number, keys, now)
-                .await?
-                .ok_or_else(|| CtiError::UnknownNumber(number.clone()))?,
-        };
+            None => self.phone.destination(&number, keys, now).await?,
+        }
+        .ok_or_else(|| CtiError::UnknownNumber(number.clone()))?;
         let mut out = Vec::new();
         match destination {
             Destination::Closed {
@@ -515,7 +534,7 @@ impl Switchboard {
                     live.row.menu_path = path;
                     live.row.outcome = Some(CallOutcome::Closed);
                     live.row.ended_at = Some(now);
-                    self.store.save_call(live.row).await?;
+                    self.save(inner, live.row).await;
                 }
                 out.push(Instruction::Play {
                     call: call.to_owned(),
@@ -529,13 +548,14 @@ impl Switchboard {
                 language,
                 path,
                 greeting,
+                priority,
             } => {
                 let decisions = inner.acd.handle(
                     Event::Arrive {
                         call: call.to_owned(),
                         group: group.clone(),
                         language: language.clone(),
-                        priority: 0,
+                        priority,
                     },
                     ms(now),
                 )?;
@@ -544,7 +564,9 @@ impl Switchboard {
                     live.row.answer_group = Some(group);
                     live.row.language = language;
                     live.row.menu_path = path;
-                    self.store.save_call(live.row.clone()).await?;
+                }
+                if let Some(row) = inner.calls.get(call).map(|l| l.row.clone()) {
+                    self.save(inner, row).await;
                 }
                 if let Some(message) = greeting {
                     out.push(Instruction::Play {
@@ -616,9 +638,12 @@ impl Switchboard {
                     predicted_wait_seconds: predicted_wait_ms.map(|m| m / 1000),
                 }),
                 Decision::CallbackAccepted { call, deadline_ms } => {
-                    if let Some(live) = inner.calls.get_mut(&call) {
+                    let row = inner.calls.get_mut(&call).map(|live| {
                         live.row.callback_deadline = Some(time(deadline_ms));
-                        self.store.save_call(live.row.clone()).await?;
+                        live.row.clone()
+                    });
+                    if let Some(row) = row {
+                        self.save(inner, row).await;
                     }
                     out.push(Instruction::CallbackAccepted {
                         call,
@@ -642,6 +667,16 @@ impl Switchboard {
         Ok(out)
     }
 
+    /// Writes a call record after the queues moved on: a storage failure
+    /// keeps the record for the clock to write again, so the rest of the
+    /// decisions (offers to agents, other calls' records) still go out.
+    async fn save(&self, inner: &mut Inner, row: CallRow) {
+        if let Err(e) = self.store.save_call(row.clone()).await {
+            tracing::error!(error = %e, call = %row.call_id, "call record kept to write again");
+            inner.unsaved.push(row);
+        }
+    }
+
     async fn finish(&self, inner: &mut Inner, record: CallRecord) -> Result<(), CtiError> {
         let Some(live) = inner.calls.remove(&record.call) else {
             return Ok(());
@@ -657,7 +692,7 @@ impl Switchboard {
         if let Some(d) = record.callback_deadline_ms {
             row.callback_deadline = Some(time(d));
         }
-        self.store.save_call(row).await?;
+        self.save(inner, row).await;
         Ok(())
     }
 
@@ -717,6 +752,24 @@ impl Switchboard {
         })
     }
 
+    /// Callbacks promised in these groups and not yet made, earliest
+    /// deadline first: (group, deadline). They are offered to the agents
+    /// like calls; the desk lists them so nobody forgets a promise.
+    pub async fn callbacks(&self, groups: &[String]) -> Vec<(String, DateTime<Utc>)> {
+        let inner = self.inner.lock().await;
+        let mut list: Vec<(String, DateTime<Utc>)> = inner
+            .calls
+            .values()
+            .filter_map(|c| {
+                let group = c.row.answer_group.clone()?;
+                let deadline = c.row.callback_deadline?;
+                groups.contains(&group).then_some((group, deadline))
+            })
+            .collect();
+        list.sort_by_key(|(_, d)| *d);
+        list
+    }
+
     pub async fn agent_state(&self, actor: &Actor) -> Option<AgentState> {
         self.inner.lock().await.acd.agent_state(&agent_id(actor))
     }
@@ -736,9 +789,29 @@ impl Switchboard {
 
     /// Links a call to the case registered from it (the call record keeps
     /// the number, for statistics of first-contact resolution).
-    pub async fn link_case(&self, call: &str, case: CaseNumber) -> Result<bool, CtiError> {
-        if let Some(live) = self.inner.lock().await.calls.get_mut(call) {
-            live.row.case_number = Some(case);
+    /// Only the agent who took the call links it (a stale form or another
+    /// agent's cannot take over the call record); the first link stands.
+    pub async fn link_case(
+        &self,
+        actor: &Actor,
+        call: &str,
+        case: CaseNumber,
+    ) -> Result<bool, CtiError> {
+        let me = agent_id(actor);
+        let mut inner = self.inner.lock().await;
+        let ringing_or_talking = matches!(
+            inner.acd.agent_state(&me),
+            Some(AgentState::Offered { call: ref c } | AgentState::OnCall { call: ref c }) if c == call
+        );
+        let stored = self.store.call(call).await?;
+        let answered_by_me = stored.as_ref().and_then(|r| r.agent.as_deref()) == Some(me.as_str());
+        if !ringing_or_talking && !answered_by_me {
+            return Err(CtiError::Invalid(format!(
+                "call {call} is not one you took"
+            )));
+        }
+        if let Some(live) = inner.calls.get_mut(call) {
+            live.row.case_number.get_or_insert(case);
         }
         Ok(self.store.link_call_case(call, case).await?)
     }

@@ -310,6 +310,17 @@ struct Config {
     /// The reverse proxies whose X-Forwarded-For names the client.
     #[serde(default)]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// The phone queues (optional). One process runs them: the queues
+    /// live in that process, and starting them closes the call records a
+    /// previous run left open.
+    phone: Option<PhoneConfig>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhoneConfig {
+    /// Run the queues and the CTI interface in this process.
+    queues: bool,
 }
 
 #[derive(serde::Deserialize)]
@@ -833,10 +844,12 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
     if let Some(sms) = config.sms.clone() {
         state = state.with_sms(sms);
     }
-    let state = state
-        .with_switchboard()
-        .await
-        .map_err(|e| anyhow::anyhow!("phone queues: {e}"))?;
+    if config.phone.as_ref().is_some_and(|p| p.queues) {
+        state = state
+            .with_switchboard()
+            .await
+            .map_err(|e| anyhow::anyhow!("phone queues: {e}"))?;
+    }
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

@@ -239,9 +239,17 @@ pub async fn run(live: &Live, catalog: &Catalog) -> anyhow::Result<()> {
         "calling {} at about {:.0} calls an hour; Ctrl-C stops",
         phone.url, live.calls_per_hour
     );
+    // Call ids unique to this run: a second run against the same
+    // database must not collide with the first one's records.
+    let run = format!("{:08x}", rand::random::<u32>());
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
     loop {
         let pause = -(3600.0 / live.calls_per_hour.max(1.0)) * rng.gen_range(1e-9f64..1.0).ln();
-        tokio::time::sleep(Duration::from_secs_f64(pause.min(3600.0))).await;
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs_f64(pause.min(3600.0))) => {}
+            _ = &mut stop => break,
+        }
         if deadline.is_some_and(|d| tokio::time::Instant::now() >= d) {
             break;
         }
@@ -257,19 +265,26 @@ pub async fn run(live: &Live, catalog: &Catalog) -> anyhow::Result<()> {
             .get(rng.gen_range(0..paths.len().max(1)))
             .cloned()
             .unwrap_or_default();
-        let call = format!("sim-{}-{n}", live.seed);
+        let call = format!("sim-{run}-{n}");
         let from = format!("+467{:08}", rng.gen_range(0..100_000_000u64));
         phone.count("calls");
         if let Ok(mut made) = phone.made.lock() {
             made.push(call.clone());
         }
-        let first = phone
+        let first = match phone
             .post(json!({"event": "new_call", "call_id": call, "from": from, "to": number}))
-            .await?;
+            .await
+        {
+            Ok(first) => first,
+            Err(e) => {
+                eprintln!("stopping: {e:#}");
+                break;
+            }
+        };
         if first.iter().any(|i| i["action"] == "menu") {
-            phone
+            let _ = phone
                 .post(json!({"event": "menu", "call_id": call, "keys": keys}))
-                .await?;
+                .await;
         }
         // A caller's patience: hang up unless answered by then.
         let patient = phone.clone();

@@ -338,7 +338,22 @@ async fn zammad_event(
                 },
             };
             out.retain(|i| !matches!(i, Instruction::Menu { .. }));
-            out.extend(board.event(next, now).await?);
+            match board.event(next, now).await {
+                Ok(more) => out.extend(more),
+                Err(e) => {
+                    // The call was registered but cannot be queued (its
+                    // queue is no answer group): it ends here, not open.
+                    let _ = board
+                        .event(
+                            CtiEvent::Hangup {
+                                call: z.call_id.clone(),
+                            },
+                            now,
+                        )
+                        .await;
+                    return Err(e.into());
+                }
+            }
             out
         }
         "answer" => {

@@ -721,7 +721,10 @@ pub async fn quick_register(
         (&registered, &state.switchboard, form.call.is_empty())
     {
         // Every answered call ends as a case: the call record names it.
-        if let Err(e) = board.link_case(&form.call, intake.number).await {
+        if let Err(e) = board
+            .link_case(&staff.actor, &form.call, intake.number)
+            .await
+        {
             tracing::warn!(error = %e, "the call could not be linked to its case");
         }
     }

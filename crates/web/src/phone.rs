@@ -317,6 +317,7 @@ pub async fn agent_panel(state: &AppState, staff: &Staff) -> Markup {
     let lang = staff.lang;
     let csrf = &staff.session.session.csrf_token;
     let state_now = board.agent_state(&staff.actor).await;
+    let callbacks = board.callbacks(&staff.session.principal.groups).await;
     let button = |action: &str, label: String| {
         html! {
             form.inline method="post" action="/phone/agent" {
@@ -341,7 +342,15 @@ pub async fn agent_panel(state: &AppState, staff: &Staff) -> Markup {
             h2 #phone-panel { (lang.t("agent-phone")) ": " span #agent-state { (word) } }
             div #screen-pop aria-live="assertive" data-pop="/phone/calls/" data-ringing=(lang.t("agent-call-ringing")) {
                 @if let Some(call) = &call {
-                    a.button href=(format!("/phone/calls/{call}")) { (lang.t("agent-show-call")) }
+                    a.button href=(format!("/phone/calls/{}", url_part(call))) { (lang.t("agent-show-call")) }
+                }
+            }
+            @if !callbacks.is_empty() {
+                p { (lang.ta("agent-callbacks", &[("count", &callbacks.len().to_string())])) }
+                ul.callbacks {
+                    @for (group, deadline) in callbacks.iter().take(5) {
+                        li { (group) ": " (lang.ta("agent-callback-by", &[("time", &local(*deadline))])) }
+                    }
                 }
             }
             div.actions {
@@ -480,7 +489,7 @@ pub async fn call_pop(
                     }
                 }
             }
-            p { a.button href=(format!("/cases/new?call={call}")) { (lang.t("call-register")) } }
+            p { a.button href=(format!("/cases/new?call={}", url_part(&call))) { (lang.t("call-register")) } }
             }
         },
     ))
@@ -600,4 +609,9 @@ pub async fn wallboard(
 fn minutes(ms: u64) -> String {
     let s = ms / 1000;
     format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// A call id as a URL part: phone systems choose the ids.
+fn url_part(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -42,6 +42,9 @@ pub struct EntryPoint {
     pub closed_en: String,
     /// Code of the menu played first.
     pub menu: String,
+    /// Callers to this number go before others waiting for the same agents
+    /// (0–9, higher first; default 0): e.g. Äldre Direkt's elderly callers.
+    pub priority: u8,
     /// Keys on the first menu that choose another language than Swedish:
     /// the rest of the call is in that language, and only agents who speak
     /// it are offered the call.
@@ -506,6 +509,9 @@ pub(super) fn read(ctx: &mut Ctx, top: &mut Fields) -> Phone {
             let closed_sv = f.string(ctx, "closed_sv");
             let closed_en = f.string(ctx, "closed_en");
             let menu = f.code(ctx, "menu");
+            let priority = f
+                .opt_int(ctx, "priority", 0..=9)
+                .map_or(0, |p| u8::try_from(p).unwrap_or(0));
             let mut languages = Vec::new();
             for (j, (l, ls)) in f.tables(ctx, "languages").into_iter().enumerate() {
                 let mut g = Fields::new(l, format!("phone_numbers[{i}].languages[{j}]"), ls);
@@ -542,6 +548,7 @@ pub(super) fn read(ctx: &mut Ctx, top: &mut Fields) -> Phone {
                 closed_sv: closed_sv?,
                 closed_en: closed_en?,
                 menu: menu?,
+                priority,
                 languages,
             })
         })

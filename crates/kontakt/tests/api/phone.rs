@@ -327,6 +327,25 @@ async fn a_call_through_the_queues(db: crate::helpers::Db) {
         )
         .await;
     assert_eq!(registered.status, 303, "{}", registered.body);
+    let agdas_case = registered
+        .location
+        .trim_start_matches("/?registered=")
+        .to_owned();
+    // Another agent cannot take the call record over with a form of theirs.
+    let other_csrf = csrf_of(&other.get("/").await.body);
+    let taken = other
+        .post(
+            "/cases/new",
+            &[
+                ("csrf", other_csrf.as_str()),
+                ("call", "c1"),
+                ("case_type", crate::helpers::SIMPLE_TYPE),
+                ("description", "Fel samtal."),
+                ("action", "close"),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, 303, "the case is registered, unlinked");
     let (status, _) = cti(
         &app,
         &pbx,
@@ -389,9 +408,10 @@ async fn a_call_through_the_queues(db: crate::helpers::Db) {
     assert_eq!(record.answer_group.as_deref(), Some("FSK"));
     assert_eq!(record.menu_path, "11");
     assert_eq!(record.agent.as_deref(), Some("agda"));
-    assert!(
-        record.case_number.is_some(),
-        "every answered call ends as a case"
+    assert_eq!(
+        record.case_number.map(|n| n.to_string()),
+        Some(agdas_case),
+        "every answered call ends as a case: agda's"
     );
 
     // The wallboard counts it; an officer cannot see it.
@@ -666,4 +686,68 @@ async fn the_live_simulator_drives_a_running_kontakt() {
         .expect("run");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("phone system"));
+}
+
+/// Nobody answers preschool: the caller is offered a callback, keeps the
+/// place, and the promise shows on the agents' desks with its deadline
+/// until an agent logs in and is offered it.
+async fn a_promised_callback(db: crate::helpers::Db) {
+    let app = crate::helpers::spawn_app_with_catalog(db, &always_open()).await;
+    let pbx = kontakt_app::tokens::issue(&app.store, "vaxel", &["phone_system"])
+        .await
+        .expect("token");
+    let (status, a) = cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "cb1", "from": "+46701112233", "to": "+46850800000", "keys": "11"})).await;
+    assert_eq!(status, 200, "{a}");
+    assert!(actions(&a).contains(&"offer_callback".to_owned()), "{a}");
+    let (status, a) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "callback_requested", "call_id": "cb1"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(actions(&a), ["callback_accepted"], "{a}");
+    let mut agda = logged_in(&app, "agda", &["agent_l1", "group:FSK"]).await;
+    let start = agda.get("/").await;
+    assert!(
+        start
+            .body
+            .contains("Utlovade återuppringningar som väntar: 1"),
+        "{}",
+        start.body
+    );
+    let csrf = csrf_of(&start.body);
+    let mut stream = app
+        .client
+        .get(app.url("/api/v1/cti/instructions"))
+        .bearer_auth(&pbx)
+        .send()
+        .await
+        .expect("stream");
+    agda.post(
+        "/phone/agent",
+        &[("csrf", csrf.as_str()), ("action", "login")],
+    )
+    .await;
+    let mut seen = String::new();
+    while !seen.contains("\"callback\":true") {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("the callback is offered")
+            .expect("read")
+            .expect("more");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("cb1") && seen.contains("agda"), "{seen}");
+}
+
+mod promised_callback {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_promised_callback(crate::helpers::Db::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_promised_callback(crate::helpers::Db::Postgres).await
+    }
 }

@@ -305,3 +305,5 @@ wallboard-answered = Answered today
 wallboard-abandoned = Abandoned today
 wallboard-availability = Availability today
 wallboard-within = Answered within { $seconds } s
+agent-callbacks = Promised callbacks waiting: { $count }. They come to you like calls when it is their turn.
+agent-callback-by = call back by { $time }

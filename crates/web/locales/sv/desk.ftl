@@ -305,3 +305,5 @@ wallboard-answered = Besvarade i dag
 wallboard-abandoned = Avbrutna i dag
 wallboard-availability = Tillgänglighet i dag
 wallboard-within = Besvarade inom { $seconds } s
+agent-callbacks = Utlovade återuppringningar som väntar: { $count }. De kopplas till er som samtal när det är deras tur.
+agent-callback-by = ring upp senast { $time }
