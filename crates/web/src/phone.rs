@@ -483,8 +483,16 @@ pub async fn call_pop(
                 @if !open.is_empty() {
                     ul {
                         @for c in &open {
-                            li { a href=(format!("/cases/{}", c.number)) { (c.number) } " – "
-                                (catalog.case_type(&c.case_type).map_or(c.case_type.as_str(), |t| crate::desk::type_name(lang, t))) }
+                            li {
+                                a href=(format!("/cases/{}", c.number)) { (c.number) } " – "
+                                (catalog.case_type(&c.case_type).map_or(c.case_type.as_str(), |t| crate::desk::type_name(lang, t)))
+                                " "
+                                form.inline method="post" action=(format!("/phone/calls/{}/link", url_part(&call))) {
+                                    input type="hidden" name="csrf" value=(staff.session.session.csrf_token);
+                                    input type="hidden" name="case" value=(c.number.to_string());
+                                    button type="submit" { (lang.ta("call-link", &[("case", &c.number.to_string())])) }
+                                }
+                            }
                         }
                     }
                 }
@@ -614,4 +622,41 @@ fn minutes(ms: u64) -> String {
 /// A call id as a URL part: phone systems choose the ids.
 fn url_part(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    case: String,
+}
+
+/// The call is about a case the resident already has: the call record
+/// names that case (every answered call ends as a case or linked to one),
+/// and the agent goes to its card.
+pub async fn link_call(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(call): Path<String>,
+    Form(f): Form<LinkForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &f.csrf).await?;
+    crate::desk::require_desk(&staff)?;
+    let number: kontakt_domain::case::CaseNumber = f.case.trim().parse().map_err(|_| {
+        PageError::Invalid(format!(
+            "'{}' är inget ärendenummer. (Not a case number.)",
+            f.case
+        ))
+    })?;
+    // The agent must be allowed to see the case (audited read).
+    state
+        .cases
+        .read(&number.to_string(), &staff.actor, Utc::now())
+        .await?;
+    board(&state)?
+        .link_case(&staff.actor, &call, number)
+        .await
+        .map_err(|e| PageError::Invalid(e.to_string()))?;
+    Ok(Redirect::to(&format!("/cases/{number}")).into_response())
 }

@@ -400,6 +400,56 @@ async fn a_call_through_the_queues(db: crate::helpers::Db) {
     )
     .await;
 
+    // Bo Berg calls again about his open case: agda links the call to it
+    // from the screen pop; a forged form and a stranger's case change nothing.
+    cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "c5", "from": "+46701234567", "to": "+46850800000", "keys": "11"})).await;
+    let old_number = old["number"].as_str().expect("number").to_owned();
+    let pop = agda.get("/phone/calls/c5").await;
+    assert!(pop.body.contains("/phone/calls/c5/link"), "{}", pop.body);
+    let forged = agda
+        .post(
+            "/phone/calls/c5/link",
+            &[("csrf", "forged"), ("case", old_number.as_str())],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let not_mine = other
+        .post(
+            "/phone/calls/c5/link",
+            &[("csrf", other_csrf.as_str()), ("case", old_number.as_str())],
+        )
+        .await;
+    assert_eq!(not_mine.status, 400, "otto did not take c5");
+    let linked = agda
+        .post(
+            "/phone/calls/c5/link",
+            &[("csrf", csrf.as_str()), ("case", old_number.as_str())],
+        )
+        .await;
+    assert_eq!(linked.status, 303, "{}", linked.body);
+    assert_eq!(linked.location, format!("/cases/{old_number}"));
+    cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "answered", "call_id": "c5", "agent": "agda"}),
+    )
+    .await;
+    cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "hangup", "call_id": "c5"}),
+    )
+    .await;
+    assert_eq!(
+        app.store
+            .call("c5")
+            .await
+            .expect("read")
+            .and_then(|c| c.case_number)
+            .map(|n| n.to_string()),
+        Some(old_number)
+    );
+
     let record = app.store.call("c1").await.expect("read").expect("record");
     assert_eq!(
         record.outcome,

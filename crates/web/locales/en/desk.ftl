@@ -307,3 +307,4 @@ wallboard-availability = Availability today
 wallboard-within = Answered within { $seconds } s
 agent-callbacks = Promised callbacks waiting: { $count }. They come to you like calls when it is their turn.
 agent-callback-by = call back by { $time }
+call-link = Link the call to { $case }

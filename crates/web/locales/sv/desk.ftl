@@ -307,3 +307,4 @@ wallboard-availability = Tillgänglighet i dag
 wallboard-within = Besvarade inom { $seconds } s
 agent-callbacks = Utlovade återuppringningar som väntar: { $count }. De kopplas till er som samtal när det är deras tur.
 agent-callback-by = ring upp senast { $time }
+call-link = Koppla samtalet till { $case }
