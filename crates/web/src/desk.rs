@@ -602,29 +602,7 @@ fn quick_page(state: &AppState, staff: &Staff, form: &QuickForm, errors: &[Field
                     input type="hidden" name="call" value=(form.call);
                     p.waiting role="status" { (lang.ta("quick-from-call", &[("phone", &form.phone)])) }
                 }
-                label for="case_type" { (lang.t("quick-case-type")) }
-                input #case_type name="case_type" list="case-types" value=(form.case_type) required autofocus
-                    autocomplete="off" aria-describedby=[err("case_type").map(|_| "case_type-error")];
-                @if let Some(e) = err("case_type") { p.field-error #case_type-error { (e) } }
-                datalist #case-types {
-                    @for t in &catalog.case_types {
-                        option value=(t.code) { (type_name(lang, t)) @if !t.synonyms.is_empty() { " – " (t.synonyms.join(", ")) } }
-                    }
-                }
-                label for="district" { (lang.t("col-district")) }
-                select #district name="district" {
-                    option value="" { "(" (lang.t("none")) ")" }
-                    @for d in &catalog.districts {
-                        option value=(d.code) selected[d.code == form.district] { (d.name) }
-                    }
-                }
-                @if let Some(e) = err("district") { p.field-error { (e) } }
-                label for="description" { (lang.t("quick-description")) }
-                textarea #description name="description" rows="4" required aria-describedby=[err("description").map(|_| "description-error")] { (form.description) }
-                @if let Some(e) = err("description") { p.field-error #description-error { (e) } }
-                div #type-fields data-fields="/cases/new/fields" aria-live="polite" {
-                    (type_fields(lang, catalog.case_type(form.case_type.trim()), &form.form, errors))
-                }
+                (case_fields(catalog, lang, form, errors, 4, true))
                 fieldset {
                     legend { (lang.t("quick-resident")) }
                     label for="personnummer" { (lang.t("personnummer")) }
@@ -652,6 +630,45 @@ fn quick_page(state: &AppState, staff: &Staff, form: &QuickForm, errors: &[Field
             }
         },
     )
+}
+
+/// The case's own fields, shared by quick registration and the
+/// registration of set-aside mail: the type (with its synonyms to search
+/// by), the district, the description and the type's form fields.
+pub(crate) fn case_fields(
+    catalog: &kontakt_domain::catalog::Catalog,
+    lang: Lang,
+    form: &QuickForm,
+    errors: &[FieldError],
+    description_rows: u8,
+    autofocus: bool,
+) -> Markup {
+    let err = |f: &str| field_error(errors, f).map(str::to_owned);
+    html! {
+        label for="case_type" { (lang.t("quick-case-type")) }
+        input #case_type name="case_type" list="case-types" value=(form.case_type) required autofocus[autofocus]
+            autocomplete="off" aria-describedby=[err("case_type").map(|_| "case_type-error")];
+        @if let Some(e) = err("case_type") { p.field-error #case_type-error { (e) } }
+        datalist #case-types {
+            @for t in &catalog.case_types {
+                option value=(t.code) { (type_name(lang, t)) @if !t.synonyms.is_empty() { " – " (t.synonyms.join(", ")) } }
+            }
+        }
+        label for="district" { (lang.t("col-district")) }
+        select #district name="district" {
+            option value="" { "(" (lang.t("none")) ")" }
+            @for d in &catalog.districts {
+                option value=(d.code) selected[d.code == form.district] { (d.name) }
+            }
+        }
+        @if let Some(e) = err("district") { p.field-error { (e) } }
+        label for="description" { (lang.t("quick-description")) }
+        textarea #description name="description" rows=(description_rows) required aria-describedby=[err("description").map(|_| "description-error")] { (form.description) }
+        @if let Some(e) = err("description") { p.field-error #description-error { (e) } }
+        div #type-fields data-fields="/cases/new/fields" aria-live="polite" {
+            (type_fields(lang, catalog.case_type(form.case_type.trim()), &form.form, errors))
+        }
+    }
 }
 
 /// Quick registration can start from a phone call (the screen pop): the

@@ -15,8 +15,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::desk::{
-    channel_name, field_error, human_size, non_empty, require_desk, type_fields, type_name,
-    QuickForm,
+    case_fields, channel_name, field_error, human_size, non_empty, require_desk, QuickForm,
 };
 use crate::pages::layout;
 use crate::problem::PageError;
@@ -127,29 +126,7 @@ fn page(
                 h2 #register { (lang.t("set-aside-register")) }
                 form method="post" action=(format!("{base}/register")) {
                     input type="hidden" name="csrf" value=(csrf);
-                    label for="case_type" { (lang.t("quick-case-type")) }
-                    input #case_type name="case_type" list="case-types" value=(form.case_type) required
-                        autocomplete="off" aria-describedby=[err("case_type").map(|_| "case_type-error")];
-                    @if let Some(e) = err("case_type") { p.field-error #case_type-error { (e) } }
-                    datalist #case-types {
-                        @for t in &catalog.case_types {
-                            option value=(t.code) { (type_name(lang, t)) }
-                        }
-                    }
-                    label for="district" { (lang.t("col-district")) }
-                    select #district name="district" {
-                        option value="" { "(" (lang.t("none")) ")" }
-                        @for d in &catalog.districts {
-                            option value=(d.code) selected[d.code == form.district] { (d.name) }
-                        }
-                    }
-                    @if let Some(e) = err("district") { p.field-error { (e) } }
-                    label for="description" { (lang.t("quick-description")) }
-                    textarea #description name="description" rows="10" required { (form.description) }
-                    @if let Some(e) = err("description") { p.field-error { (e) } }
-                    div #type-fields data-fields="/cases/new/fields" aria-live="polite" {
-                        (type_fields(lang, catalog.case_type(form.case_type.trim()), &form.form, errors))
-                    }
+                    (case_fields(catalog, lang, form, errors, 10, false))
                     fieldset {
                         legend { (lang.t("quick-resident")) }
                         label for="name" { (lang.t("name")) }
