@@ -263,7 +263,16 @@ async fn malformed_bodies(app: TestApp) {
             415,
             None,
         ),
-        (vec![b' '; 17 * 1024 * 1024], "application/json", 413, None),
+        // One byte over the limit: the server has read the whole body when
+        // it refuses it, so it closes cleanly and the client reads the 413.
+        // (A larger body left unread makes the server's close a reset that
+        // can reach the client before the answer does.)
+        (
+            vec![b' '; kontakt_web::BODY_LIMIT + 1],
+            "application/json",
+            413,
+            None,
+        ),
     ];
     for (body, content_type, status, field) in cases {
         let preview = String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
