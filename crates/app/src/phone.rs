@@ -10,8 +10,12 @@ use chrono::{DateTime, Utc};
 use kontakt_domain::access::Role;
 use kontakt_domain::audit::Outcome;
 use kontakt_domain::catalog::{Catalog, Group, GroupKind};
-use kontakt_domain::phone::{Closed, GroupPhoneSettings, SettingsInput};
-use kontakt_store::phone::{PhoneSettingsWrite, StoredPhoneSettings};
+use kontakt_domain::phone::{
+    Announcement, AnnouncementInput, Closed, GroupPhoneSettings, SettingsInput,
+};
+use kontakt_store::phone::{
+    AnnouncementWrite, PhoneSettingsWrite, StoredAnnouncement, StoredPhoneSettings,
+};
 use kontakt_store::{Store, StoreError};
 
 use crate::cases::{Actor, FieldError};
@@ -55,6 +59,8 @@ pub struct PhoneService {
     /// Each group's settings, read from the store once; read on every
     /// call, changed rarely (and only through this service).
     settings: tokio::sync::OnceCell<RwLock<HashMap<String, StoredPhoneSettings>>>,
+    /// Each entry number's announcement, the same way.
+    announcements: tokio::sync::OnceCell<RwLock<HashMap<String, StoredAnnouncement>>>,
     /// One change at a time, so the store and the cache agree.
     changing: tokio::sync::Mutex<()>,
 }
@@ -65,6 +71,7 @@ impl PhoneService {
             store,
             catalog,
             settings: tokio::sync::OnceCell::new(),
+            announcements: tokio::sync::OnceCell::new(),
             changing: tokio::sync::Mutex::new(()),
         }
     }
@@ -94,6 +101,109 @@ impl PhoneService {
             .read()
             .ok()
             .and_then(|s| s.get(group).cloned()))
+    }
+
+    async fn all_announcements(
+        &self,
+    ) -> Result<&RwLock<HashMap<String, StoredAnnouncement>>, StoreError> {
+        self.announcements
+            .get_or_try_init(|| async {
+                let all = self.store.phone_announcements().await?;
+                Ok(RwLock::new(
+                    all.into_iter().map(|a| (a.number.clone(), a)).collect(),
+                ))
+            })
+            .await
+    }
+
+    /// A number's announcement as last set or removed (None if never).
+    pub async fn stored_announcement(
+        &self,
+        number: &str,
+    ) -> Result<Option<StoredAnnouncement>, StoreError> {
+        Ok(self
+            .all_announcements()
+            .await?
+            .read()
+            .ok()
+            .and_then(|a| a.get(number).cloned()))
+    }
+
+    /// What callers of `number` hear before the menu at `at`, if anything.
+    pub async fn announcement(
+        &self,
+        number: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Announcement>, StoreError> {
+        Ok(self
+            .stored_announcement(number)
+            .await?
+            .and_then(|s| s.announcement)
+            .filter(|a| a.is_active(at)))
+    }
+
+    /// Whether the actor may set the announcements before the menus: they
+    /// reach every caller of the city, so administrators only.
+    pub fn may_announce(actor: &Actor) -> bool {
+        actor.principal.has(Role::Administrator)
+    }
+
+    /// Sets (or, with an empty text, removes) the announcement played to
+    /// every caller of `number` before its menu.
+    pub async fn change_announcement(
+        &self,
+        number: &str,
+        input: &AnnouncementInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Announcement>, PhoneError> {
+        let Some(entry) = self.catalog.phone.number(number) else {
+            return Err(PhoneError::NotFound(format!("entry number {number}")));
+        };
+        if !Self::may_announce(actor) {
+            let event = actor.event(
+                now,
+                "access.denied",
+                ("phone_number", &entry.number),
+                "",
+                Outcome::Denied,
+                serde_json::json!({"action": "phone.announcement.change"}),
+            );
+            self.store.audit(vec![event]).await?;
+            return Err(PhoneError::Forbidden(
+                "only an administrator changes what every caller hears before the menu".into(),
+            ));
+        }
+        let announcement = Announcement::from_input(input, now).map_err(invalid)?;
+        let _one_at_a_time = self.changing.lock().await;
+        let before = self
+            .stored_announcement(&entry.number)
+            .await?
+            .and_then(|s| s.announcement);
+        let event = actor.event(
+            now,
+            "phone.announcement.change",
+            ("phone_number", &entry.number),
+            "",
+            Outcome::Allowed,
+            serde_json::json!({"before": before, "after": announcement}),
+        );
+        let stored = StoredAnnouncement {
+            number: entry.number.clone(),
+            announcement: announcement.clone(),
+            changed_by: actor.id.clone(),
+            changed_at: now,
+        };
+        self.store
+            .save_phone_announcement(AnnouncementWrite {
+                stored: stored.clone(),
+                audit: vec![event],
+            })
+            .await?;
+        if let Ok(mut all) = self.all_announcements().await?.write() {
+            all.insert(entry.number.clone(), stored);
+        }
+        Ok(announcement)
     }
 
     /// The answer groups whose phone settings the actor may change: a team
@@ -227,14 +337,7 @@ impl PhoneService {
                 "only the team leaders of {group} (or an administrator) change its phone settings"
             )));
         }
-        let settings = GroupPhoneSettings::from_input(input, now).map_err(|problems| {
-            PhoneError::Invalid(
-                problems
-                    .into_iter()
-                    .map(|(field, reason)| FieldError { field, reason })
-                    .collect(),
-            )
-        })?;
+        let settings = GroupPhoneSettings::from_input(input, now).map_err(invalid)?;
         let _one_at_a_time = self.changing.lock().await;
         let before = self
             .settings(group)
@@ -266,6 +369,15 @@ impl PhoneService {
         }
         Ok(settings)
     }
+}
+
+fn invalid(problems: Vec<(String, String)>) -> PhoneError {
+    PhoneError::Invalid(
+        problems
+            .into_iter()
+            .map(|(field, reason)| FieldError { field, reason })
+            .collect(),
+    )
 }
 
 fn may_manage(actor: &Actor, group: &str) -> bool {

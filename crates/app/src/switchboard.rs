@@ -388,10 +388,25 @@ impl Switchboard {
                         queued: false,
                     },
                 );
+                // The crisis slot: what every caller hears before the menu.
+                let mut out: Vec<Instruction> = self
+                    .phone
+                    .announcement(&entry.number, now)
+                    .await?
+                    .map(|a| Instruction::Play {
+                        call: call.clone(),
+                        message: a.spoken(),
+                        hang_up: false,
+                    })
+                    .into_iter()
+                    .collect();
                 match keys {
-                    Some(keys) => self.route(&mut inner, &call, &keys, None, now).await,
-                    None => Ok(vec![Instruction::Menu { call, prompt }]),
+                    Some(keys) => {
+                        out.extend(self.route(&mut inner, &call, &keys, None, now).await?)
+                    }
+                    None => out.push(Instruction::Menu { call, prompt }),
                 }
+                Ok(out)
             }
             CtiEvent::Menu { call, keys } => {
                 if keys.len() > 16 || !keys.chars().all(|c| "0123456789*#".contains(c)) {

@@ -249,6 +249,104 @@ impl GroupPhoneSettings {
     }
 }
 
+/// An announcement every caller of a number hears before its menu: the
+/// crisis slot, so that in a storm or an outage the same information
+/// reaches everyone at once and fewer need to wait for an agent. It ends
+/// when it is removed or at `until`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub text_sv: String,
+    /// Played after the Swedish text (callers choose a language only later).
+    pub text_en: Option<String>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// The form that sets a number's announcement, as text; an empty Swedish
+/// text removes the announcement.
+#[derive(Debug, Clone, Default)]
+pub struct AnnouncementInput {
+    pub text_sv: String,
+    pub text_en: String,
+    /// Local Stockholm time `YYYY-MM-DDTHH:MM`, or empty: until removed.
+    pub until: String,
+}
+
+impl Announcement {
+    /// Checks a filled-in form: `Ok(None)` removes the announcement.
+    pub fn from_input(
+        input: &AnnouncementInput,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Self>, Vec<(String, String)>> {
+        let mut problems = Vec::new();
+        let text_sv = message(&mut problems, "text_sv", &input.text_sv, false);
+        let text_en = message(&mut problems, "text_en", &input.text_en, false);
+        if text_sv.is_none() && text_en.is_some() {
+            problems.push((
+                "text_sv".into(),
+                "is required with an English text: callers hear Swedish first".into(),
+            ));
+        }
+        let until = input.until.trim();
+        let until = if until.is_empty() {
+            None
+        } else {
+            match chrono::NaiveDateTime::parse_from_str(until, "%Y-%m-%dT%H:%M")
+                .ok()
+                .and_then(calendar::stockholm_to_utc)
+            {
+                None => {
+                    problems.push((
+                        "until".into(),
+                        format!("'{until}' is not a time YYYY-MM-DDTHH:MM"),
+                    ));
+                    None
+                }
+                Some(at) if at <= now => {
+                    problems.push(("until".into(), "is in the past".into()));
+                    None
+                }
+                Some(at) => Some(at),
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(text_sv.map(|text_sv| Announcement {
+            text_sv,
+            text_en,
+            until,
+        }))
+    }
+
+    /// The form filled in with this announcement.
+    pub fn to_input(&self) -> AnnouncementInput {
+        AnnouncementInput {
+            text_sv: self.text_sv.clone(),
+            text_en: self.text_en.clone().unwrap_or_default(),
+            until: self
+                .until
+                .map(|t| {
+                    calendar::stockholm_local(t)
+                        .format("%Y-%m-%dT%H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn is_active(&self, at: DateTime<Utc>) -> bool {
+        self.until.is_none_or(|until| at < until)
+    }
+
+    /// What is played: the Swedish text, then the English one.
+    pub fn spoken(&self) -> String {
+        match &self.text_en {
+            Some(en) => format!("{} {en}", self.text_sv),
+            None => self.text_sv.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +455,61 @@ mod tests {
             problems.len(),
             2,
             "both messages are required: {problems:?}"
+        );
+    }
+
+    #[test]
+    fn announcements_are_checked() {
+        let now = at("2026-12-07T08:00:00Z");
+        let input = |sv: &str, en: &str, until: &str| AnnouncementInput {
+            text_sv: sv.into(),
+            text_en: en.into(),
+            until: until.into(),
+        };
+        let a = Announcement::from_input(
+            &input(
+                "Stormen stänger färjorna.",
+                "The storm stops the ferries.",
+                "2026-12-07T18:00",
+            ),
+            now,
+        )
+        .expect("valid")
+        .expect("set");
+        assert_eq!(
+            a.spoken(),
+            "Stormen stänger färjorna. The storm stops the ferries."
+        );
+        assert!(a.is_active(now));
+        assert!(!a.is_active(at("2026-12-07T17:00:00Z")));
+        assert_eq!(Announcement::from_input(&a.to_input(), now), Ok(Some(a)));
+        assert_eq!(Announcement::from_input(&input(" ", "", ""), now), Ok(None));
+        let fields = |r: Result<Option<Announcement>, Vec<(String, String)>>| -> Vec<String> {
+            r.expect_err("invalid")
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect()
+        };
+        assert_eq!(
+            fields(Announcement::from_input(
+                &input("", "Only English", ""),
+                now
+            )),
+            ["text_sv"]
+        );
+        assert_eq!(
+            fields(Announcement::from_input(
+                &input("x", "", "2026-12-06T10:00"),
+                now
+            )),
+            ["until"]
+        );
+        assert_eq!(
+            fields(Announcement::from_input(
+                &input(&"å".repeat(601), "", "tomorrow"),
+                now
+            )),
+            ["text_sv", "until"]
         );
     }
 }

@@ -162,6 +162,10 @@ pub trait Store: Send + Sync {
     async fn phone_settings(&self) -> Result<Vec<phone::StoredPhoneSettings>>;
     /// Replaces one group's phone settings, with the audit entry.
     async fn save_phone_settings(&self, write: phone::PhoneSettingsWrite) -> Result<()>;
+    /// Every entry number's announcement that was ever set or removed.
+    async fn phone_announcements(&self) -> Result<Vec<phone::StoredAnnouncement>>;
+    /// Sets or removes one number's announcement, with the audit entry.
+    async fn save_phone_announcement(&self, write: phone::AnnouncementWrite) -> Result<()>;
 
     /// Keeps a mail that could not be registered (see `set_aside`); returns
     /// its id, the earlier one if the same mail was set aside before.

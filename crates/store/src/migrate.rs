@@ -78,6 +78,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "calls",
         include_str!("../migrations/sqlite/0015_calls.sql"),
     ),
+    (
+        16,
+        "phone_announcements",
+        include_str!("../migrations/sqlite/0016_phone_announcements.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -156,5 +161,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         15,
         "calls",
         include_str!("../migrations/postgres/0015_calls.sql"),
+    ),
+    (
+        16,
+        "phone_announcements",
+        include_str!("../migrations/postgres/0016_phone_announcements.sql"),
     ),
 ];

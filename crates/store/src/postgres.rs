@@ -15,6 +15,7 @@ use tokio::sync::mpsc;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::NoTls;
 
+use crate::phone::LineTable;
 use crate::rows::{
     self, CaseRow, EntryRow, ListDialect, ListValue, OrganisationRow, PersonRow, SummaryRow,
 };
@@ -81,6 +82,20 @@ impl PgStore {
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
         self.pool.get().await.map_err(db)
+    }
+
+    async fn line_rows(&self, table: LineTable) -> Result<Vec<crate::phone::LineRow>> {
+        let client = self.client().await?;
+        let rows = client.query(&table.select_sql(), &[]).await.map_err(db)?;
+        Ok(rows
+            .iter()
+            .map(|r| crate::phone::LineRow {
+                key: r.get(0),
+                json: r.get(1),
+                changed_by: r.get(2),
+                changed_at: r.get(3),
+            })
+            .collect())
     }
 }
 
@@ -371,13 +386,11 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
         }
         WriteOp::ClaimOutbound(c) => outbox::claim(tx, c).await.map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(tx, r).await.map(|()| Output::Done),
-        WriteOp::PhoneSettings(w) => {
-            let st = &w.stored;
+        WriteOp::PhoneLine(w) => {
+            let row = &w.row;
             tx.execute(
-                "INSERT INTO group_phone_settings (group_code, settings, changed_by, changed_at) \
-                 VALUES ($1, $2, $3, $4) ON CONFLICT (group_code) DO UPDATE SET \
-                 settings = excluded.settings, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
-                &[&st.group, &crate::phone::to_json(&st.settings), &st.changed_by, &st.changed_at],
+                &w.table.upsert_sql('$'),
+                &[&row.key, &row.json, &row.changed_by, &row.changed_at],
             )
             .await
             .map_err(db)?;
@@ -1017,30 +1030,19 @@ impl Store for PgStore {
     }
 
     async fn phone_settings(&self) -> Result<Vec<crate::phone::StoredPhoneSettings>> {
-        let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT group_code, settings, changed_by, changed_at FROM group_phone_settings ORDER BY group_code",
-                &[],
-            )
-            .await
-            .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                let group: String = r.get(0);
-                let json: String = r.get(1);
-                Ok(crate::phone::StoredPhoneSettings {
-                    settings: crate::phone::from_json(&group, &json)?,
-                    group,
-                    changed_by: r.get(2),
-                    changed_at: r.get(3),
-                })
-            })
-            .collect()
+        crate::phone::group_settings(self.line_rows(LineTable::GroupSettings).await?)
     }
 
     async fn save_phone_settings(&self, write: crate::phone::PhoneSettingsWrite) -> Result<()> {
-        self.writer.phone_settings(write).await
+        self.writer.phone_line(write.into()).await
+    }
+
+    async fn phone_announcements(&self) -> Result<Vec<crate::phone::StoredAnnouncement>> {
+        crate::phone::announcements(self.line_rows(LineTable::Announcements).await?)
+    }
+
+    async fn save_phone_announcement(&self, write: crate::phone::AnnouncementWrite) -> Result<()> {
+        self.writer.phone_line(write.into()).await
     }
 
     async fn set_aside(&self, mail: crate::set_aside::NewSetAside) -> Result<i64> {

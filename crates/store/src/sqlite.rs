@@ -17,6 +17,7 @@ use r2d2_sqlite::rusqlite::{
 use r2d2_sqlite::SqliteConnectionManager;
 use tokio::sync::mpsc;
 
+use crate::phone::LineTable;
 use crate::rows::{
     self, CaseRow, EntryRow, ListDialect, ListValue, OrganisationRow, PersonRow, SummaryRow,
 };
@@ -140,6 +141,29 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| StoreError::Database(format!("reader task failed: {e}")))?
+    }
+
+    async fn line_rows(&self, table: LineTable) -> Result<Vec<crate::phone::LineRow>> {
+        let rows: Vec<(String, String, String, i64)> = self
+            .read(move |c| {
+                c.prepare_cached(&table.select_sql())
+                    .and_then(|mut s| {
+                        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                            .collect()
+                    })
+                    .map_err(db)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(key, json, changed_by, at)| {
+                Ok(crate::phone::LineRow {
+                    key,
+                    json,
+                    changed_by,
+                    changed_at: time(at).map_err(db)?,
+                })
+            })
+            .collect()
     }
 }
 
@@ -359,22 +383,18 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
         }
         WriteOp::ClaimOutbound(c) => outbox::claim(conn, c).map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(conn, r).map(|()| Output::Done),
-        WriteOp::PhoneSettings(w) => {
-            let st = &w.stored;
-            conn.prepare_cached(
-                "INSERT INTO group_phone_settings (group_code, settings, changed_by, changed_at) \
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (group_code) DO UPDATE SET \
-                 settings = excluded.settings, changed_by = excluded.changed_by, changed_at = excluded.changed_at",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    st.group,
-                    crate::phone::to_json(&st.settings),
-                    st.changed_by,
-                    micros(st.changed_at)
-                ])
-            })
-            .map_err(db)?;
+        WriteOp::PhoneLine(w) => {
+            let row = &w.row;
+            conn.prepare_cached(&w.table.upsert_sql('?'))
+                .and_then(|mut s| {
+                    s.execute(params![
+                        row.key,
+                        row.json,
+                        row.changed_by,
+                        micros(row.changed_at)
+                    ])
+                })
+                .map_err(db)?;
             append_audit(conn, head, &w.audit)?;
             Ok(Output::Done)
         }
@@ -1003,32 +1023,19 @@ impl Store for SqliteStore {
     }
 
     async fn phone_settings(&self) -> Result<Vec<crate::phone::StoredPhoneSettings>> {
-        let rows: Vec<(String, String, String, i64)> = self
-            .read(|c| {
-                c.prepare_cached(
-                    "SELECT group_code, settings, changed_by, changed_at FROM group_phone_settings ORDER BY group_code",
-                )
-                .and_then(|mut s| {
-                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                        .collect()
-                })
-                .map_err(db)
-            })
-            .await?;
-        rows.into_iter()
-            .map(|(group, json, changed_by, at)| {
-                Ok(crate::phone::StoredPhoneSettings {
-                    settings: crate::phone::from_json(&group, &json)?,
-                    group,
-                    changed_by,
-                    changed_at: time(at).map_err(db)?,
-                })
-            })
-            .collect()
+        crate::phone::group_settings(self.line_rows(LineTable::GroupSettings).await?)
     }
 
     async fn save_phone_settings(&self, write: crate::phone::PhoneSettingsWrite) -> Result<()> {
-        self.writer.phone_settings(write).await
+        self.writer.phone_line(write.into()).await
+    }
+
+    async fn phone_announcements(&self) -> Result<Vec<crate::phone::StoredAnnouncement>> {
+        crate::phone::announcements(self.line_rows(LineTable::Announcements).await?)
+    }
+
+    async fn save_phone_announcement(&self, write: crate::phone::AnnouncementWrite) -> Result<()> {
+        self.writer.phone_line(write.into()).await
     }
 
     async fn set_aside(&self, mail: crate::set_aside::NewSetAside) -> Result<i64> {

@@ -32,7 +32,7 @@ pub(crate) enum WriteOp {
     RecordOutbound(crate::outbox::OutboundResult),
     SetAside(Box<crate::set_aside::NewSetAside>),
     ReleaseSetAside(crate::set_aside::Release),
-    PhoneSettings(Box<crate::phone::PhoneSettingsWrite>),
+    PhoneLine(Box<crate::phone::LineWrite>),
     SaveCall(Box<crate::calls::CallRow>),
     CloseOpenCalls(
         kontakt_domain::phone::CallOutcome,
@@ -154,8 +154,8 @@ impl WriterHandle {
         }
     }
 
-    pub async fn phone_settings(&self, write: crate::phone::PhoneSettingsWrite) -> Result<()> {
-        self.submit(WriteOp::PhoneSettings(Box::new(write)))
+    pub async fn phone_line(&self, write: crate::phone::LineWrite) -> Result<()> {
+        self.submit(WriteOp::PhoneLine(Box::new(write)))
             .await
             .map(|_| ())
     }

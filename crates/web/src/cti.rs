@@ -45,7 +45,8 @@ fn switchboard(state: &AppState) -> Result<&std::sync::Arc<Switchboard>, ApiErro
 pub enum CtiRequest {
     /// A call reached one of the city's numbers (`to`). `keys`: what the
     /// caller pressed, if the phone system ran the menu itself; without
-    /// them Kontakt answers with the menu to play.
+    /// them Kontakt answers with the menu to play. While the number has an
+    /// announcement (the crisis slot), a `play` comes first.
     NewCall {
         call_id: String,
         from: String,

@@ -10,11 +10,12 @@ use axum::Form;
 use chrono::Utc;
 use kontakt_app::cases::FieldError;
 use kontakt_app::phone::PhoneError;
+use kontakt_app::phone::PhoneService;
 use kontakt_app::switchboard::{AgentAction, Switchboard};
 use kontakt_domain::access::Role;
 use kontakt_domain::acd::AgentState;
 use kontakt_domain::catalog::{Group, GroupKind};
-use kontakt_domain::phone::SettingsInput;
+use kontakt_domain::phone::{AnnouncementInput, SettingsInput};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -55,12 +56,35 @@ pub async fn groups(State(state): State<AppState>, staff: Staff) -> Result<Marku
         rows.push((g, stored));
     }
     let now = Utc::now();
+    let mut numbers = Vec::new();
+    if PhoneService::may_announce(&staff.actor) {
+        for n in &state.phone.catalog().phone.numbers {
+            numbers.push((n, state.phone.announcement(&n.number, now).await?));
+        }
+    }
     Ok(layout(
         lang,
         &lang.t("phone-title"),
         Some(&staff),
         html! {
             h1 { (lang.t("phone-title")) }
+            @if !numbers.is_empty() {
+                table {
+                    caption { (lang.t("phone-announcements-caption")) }
+                    thead { tr {
+                        th scope="col" { (lang.t("phone-number")) }
+                        th scope="col" { (lang.t("phone-announcement")) }
+                    } }
+                    tbody {
+                        @for (n, a) in &numbers {
+                            tr {
+                                td { a href=(format!("/phone/numbers/{}", n.number)) { (pick(lang, &n.name_sv, &n.name_en)) " (" (n.number) ")" } }
+                                td { @match a { Some(a) => { (a.text_sv) } None => { (lang.t("phone-no-announcement")) } } }
+                            }
+                        }
+                    }
+                }
+            }
             p { (lang.t("phone-intro")) }
             table {
                 caption { (lang.t("phone-groups-caption")) }
@@ -283,6 +307,142 @@ pub async fn save(
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 page(&state, &staff, group, &input, &errors, false),
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn announcement_page(
+    staff: &Staff,
+    number: &kontakt_domain::catalog::phone::EntryPoint,
+    input: &AnnouncementInput,
+    errors: &[FieldError],
+    saved: bool,
+) -> Markup {
+    let lang = staff.lang;
+    let err = |f: &str| field_error(errors, f).map(str::to_owned);
+    let name = format!(
+        "{} ({})",
+        pick(lang, &number.name_sv, &number.name_en),
+        number.number
+    );
+    let text = |id: &'static str, label: String, value: &str| {
+        html! {
+            label for=(id) { (label) }
+            textarea id=(id) name=(id) rows="4" aria-describedby=[err(id).map(|_| format!("{id}-error"))] { (value) }
+            @if let Some(e) = err(id) { p.field-error id=(format!("{id}-error")) { (e) } }
+        }
+    };
+    layout(
+        lang,
+        &lang.ta("phone-announcement-title", &[("name", &name)]),
+        Some(staff),
+        html! {
+            p { a href="/phone" { "← " (lang.t("phone-title")) } }
+            h1 { (lang.ta("phone-announcement-title", &[("name", &name)])) }
+            @if saved { p.waiting role="status" { (lang.t("phone-saved")) } }
+            @if !errors.is_empty() {
+                div.error-summary role="alert" {
+                    p { (lang.t("phone-not-saved")) }
+                    ul { @for e in errors { li { (e.field) ": " (e.reason) } } }
+                }
+            }
+            p { (lang.t("phone-announcement-intro")) }
+            form method="post" action=(format!("/phone/numbers/{}", number.number)) {
+                input type="hidden" name="csrf" value=(staff.session.session.csrf_token);
+                fieldset {
+                    legend { (lang.t("phone-announcement")) }
+                    (text("text_sv", lang.t("phone-in-swedish"), &input.text_sv))
+                    (text("text_en", lang.t("phone-in-english"), &input.text_en))
+                    label for="until" { (lang.t("phone-announcement-until")) }
+                    input id="until" name="until" type="datetime-local" value=(input.until)
+                        aria-describedby=[err("until").map(|_| "until-error")];
+                    @if let Some(e) = err("until") { p.field-error id="until-error" { (e) } }
+                }
+                div.actions { button type="submit" { (lang.t("phone-announcement-save")) } }
+            }
+        },
+    )
+}
+
+fn entry_number<'a>(
+    state: &'a AppState,
+    staff: &Staff,
+    number: &str,
+) -> Result<&'a kontakt_domain::catalog::phone::EntryPoint, PageError> {
+    if !PhoneService::may_announce(&staff.actor) {
+        return Err(PageError::Forbidden(
+            "only an administrator changes what every caller hears before the menu".into(),
+        ));
+    }
+    state
+        .phone
+        .catalog()
+        .phone
+        .number(number)
+        .ok_or(PageError::NotFound)
+}
+
+pub async fn number(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<SavedQuery>,
+) -> Result<Markup, PageError> {
+    let entry = entry_number(&state, &staff, &number)?;
+    let input = state
+        .phone
+        .stored_announcement(&entry.number)
+        .await?
+        .and_then(|s| s.announcement)
+        .map(|a| a.to_input())
+        .unwrap_or_default();
+    Ok(announcement_page(
+        &staff,
+        entry,
+        &input,
+        &[],
+        q.saved.is_some(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct AnnouncementForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text_sv: String,
+    #[serde(default)]
+    text_en: String,
+    #[serde(default)]
+    until: String,
+}
+
+pub async fn save_number(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(number): Path<String>,
+    Form(f): Form<AnnouncementForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &f.csrf).await?;
+    let input = AnnouncementInput {
+        text_sv: f.text_sv,
+        text_en: f.text_en,
+        until: f.until,
+    };
+    match state
+        .phone
+        .change_announcement(&number, &input, &staff.actor, Utc::now())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/phone/numbers/{number}?saved=1")).into_response()),
+        Err(PhoneError::Invalid(errors)) => {
+            let entry = entry_number(&state, &staff, &number)?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                announcement_page(&staff, entry, &input, &errors, false),
             )
                 .into_response())
         }

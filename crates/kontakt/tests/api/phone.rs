@@ -801,3 +801,109 @@ mod promised_callback {
         super::a_promised_callback(crate::helpers::Db::Postgres).await
     }
 }
+
+/// The crisis slot: an administrator sets what every caller of a number
+/// hears before the menu — validated, audited with before and after — the
+/// next call hears it first, and removing it is one action.
+async fn an_announcement_before_the_menu(db: crate::helpers::Db) {
+    let app = crate::helpers::spawn_app_with_catalog(db, &always_open()).await;
+    let pbx = kontakt_app::tokens::issue(&app.store, "vaxel", &["phone_system"])
+        .await
+        .expect("token");
+    let city = "/phone/numbers/+46850800000";
+    let mut lead = logged_in(&app, "tina", &["supervisor", "group:FSK"]).await;
+    assert!(!lead.get("/phone").await.body.contains(city));
+    assert_eq!(lead.get(city).await.status, 403);
+    let mut admin = logged_in(&app, "ada", &["administrator"]).await;
+    let list = admin.get("/phone").await;
+    assert!(list.body.contains(city), "{}", list.body);
+    assert_eq!(admin.get("/phone/numbers/+4611111111").await.status, 404);
+    let form = admin.get(city).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let csrf = csrf_of(&form.body);
+
+    // English without Swedish, a time in the past: nothing saved, both named.
+    let bad = admin
+        .post(
+            city,
+            &[
+                ("csrf", csrf.as_str()),
+                ("text_en", "Storm"),
+                ("until", "2020-01-01T10:00"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("text_sv") && bad.body.contains("until"));
+    let forged = admin
+        .post(city, &[("csrf", "forged"), ("text_sv", "Storm")])
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(app
+        .store
+        .phone_announcements()
+        .await
+        .expect("read")
+        .is_empty());
+
+    let storm = "Stormen har stängt Slussen. Kollektivtrafiken går inte söder om Slussen.";
+    let ok = admin
+        .post(
+            city,
+            &[
+                ("csrf", csrf.as_str()),
+                ("text_sv", storm),
+                ("text_en", "The storm has closed Slussen."),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert!(admin.get(&ok.location).await.body.contains("Stormen"));
+    let log = app.audit_log().await;
+    let change = log
+        .iter()
+        .find(|r| r.event.action == "phone.announcement.change")
+        .expect("audited");
+    assert_eq!(change.event.object_id, "+46850800000");
+    assert!(change.event.detail["before"].is_null());
+    assert!(change.event.detail["after"]["text_sv"]
+        .as_str()
+        .is_some_and(|t| t.contains("Slussen")));
+
+    // Every caller of the city's number hears it first; Äldre Direkt's
+    // callers do not; with keys pressed already it still comes first.
+    let (status, a) = cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "k1", "from": "+46701234567", "to": "+46850800000"})).await;
+    assert_eq!(status, 200, "{a}");
+    assert_eq!(actions(&a), ["play", "menu"], "{a}");
+    assert_eq!(a["instructions"][0]["hang_up"], false);
+    assert!(a["instructions"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with(storm) && m.ends_with("closed Slussen.")));
+    let (_, a) = cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "k2", "from": "+46701234567", "to": "+46850836000"})).await;
+    assert_eq!(actions(&a), ["menu"], "{a}");
+    let (_, a) = cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "k3", "from": "+46701234567", "to": "+46850800000", "keys": "11"})).await;
+    assert_eq!(actions(&a).first().map(String::as_str), Some("play"), "{a}");
+
+    // The crisis is over: one action removes it.
+    let removed = admin
+        .post(city, &[("csrf", csrf.as_str()), ("text_sv", "")])
+        .await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    let (_, a) = cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": "k4", "from": "+46701234567", "to": "+46850800000"})).await;
+    assert_eq!(actions(&a), ["menu"], "{a}");
+    let stored = app.store.phone_announcements().await.expect("read");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].announcement, None);
+    assert_eq!(stored[0].changed_by, "user:ada");
+}
+
+mod announcement_before_the_menu {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::an_announcement_before_the_menu(crate::helpers::Db::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::an_announcement_before_the_menu(crate::helpers::Db::Postgres).await
+    }
+}
