@@ -163,14 +163,20 @@ pub fn acknowledgement(
         OutboundChannel::Email => ack_mail(catalog, settings, t, case, lang),
         OutboundChannel::Sms => ack_sms(settings, t, case, lang),
     };
+    // The acknowledgement of a mail answers that mail, so it lands in the
+    // resident's thread.
+    let resident_mail = (channel == OutboundChannel::Email)
+        .then(|| case.intake_key.as_deref()?.strip_prefix("mail:"))
+        .flatten()
+        .map(str::to_owned);
     Some(NewOutbound {
         channel,
         recipient,
         subject: subject(CASE_NUMBER, en),
         body,
         message_id: new_message_id(settings),
-        in_reply_to: None,
-        references: vec![],
+        references: resident_mail.iter().cloned().collect(),
+        in_reply_to: resident_mail,
     })
 }
 

@@ -62,15 +62,20 @@ pub fn check_grants(grants: &[&str], catalog: &Catalog) -> Result<(), String> {
     Ok(())
 }
 
+/// 256 random bits from the operating system, in hex.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 /// Creates a token and returns the secret; it cannot be recovered later.
 pub async fn issue(
     store: &Arc<dyn Store>,
     name: &str,
     grants: &[&str],
 ) -> Result<String, StoreError> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let secret = format!("{PREFIX}{}", hex::encode(bytes));
+    let secret = format!("{PREFIX}{}", random_secret());
     store
         .create_token(NewToken {
             name: name.to_owned(),

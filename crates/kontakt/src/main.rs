@@ -79,6 +79,9 @@ const DEMO_ACCOUNTS: &[(&str, &str, &[&str])] = &[
 ];
 const DEMO_PASSWORD: &str = "Stockholm-demo-2026";
 
+/// What an SMS that answers no case becomes in the demo.
+const DEMO_SMS_CASE_TYPE: &str = "ALLM-HANV";
+
 /// The demo catalog, compiled in so `kontakt demo` needs no files.
 const DEMO_CATALOG: &str = include_str!("../../../catalog/stockholm.toml");
 const DEMO_CATALOG_NAME: &str = "catalog/stockholm.toml";
@@ -107,6 +110,10 @@ enum Command {
         cases: u64,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Where the demo takes mail for the catalog's mailboxes over SMTP,
+        /// as the city's mail server would deliver it (loopback only).
+        #[arg(long, default_value = "127.0.0.1:2525")]
+        smtp_addr: SocketAddr,
     },
     /// Run the production server from a config file (secrets from the environment).
     Serve {
@@ -574,7 +581,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             data_dir,
             cases,
             seed,
-        } => demo(addr, &data_dir, cases, seed).await?,
+            smtp_addr,
+        } => demo(addr, smtp_addr, &data_dir, cases, seed).await?,
         Command::Serve { config } => serve(&config).await?,
         Command::Bench {
             command: bench_acd::AnyBench::Server(command),
@@ -656,7 +664,16 @@ async fn generate(
     Ok(n)
 }
 
-async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyhow::Result<()> {
+async fn demo(
+    addr: SocketAddr,
+    smtp_addr: SocketAddr,
+    data_dir: &Path,
+    cases: u64,
+    seed: u64,
+) -> anyhow::Result<()> {
+    if !smtp_addr.ip().is_loopback() {
+        bail!("--smtp-addr must be a loopback address: the demo takes mail from this machine only");
+    }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
     let db_path = data_dir.join("kontakt.db");
@@ -734,6 +751,40 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
             ),
         ],
     );
+    // Mail in: the city's mail server would relay mail for the catalog's
+    // mailboxes to this listener; here anyone on this machine can.
+    let intake = Arc::new(kontakt_app::mail_in::MailIntake::new(service.clone()));
+    let smtp_in = kontakt_app::mail_in::SmtpInConfig {
+        listen: smtp_addr,
+        allowed_clients: Vec::new(),
+        max_bytes: 40 * 1024 * 1024,
+    };
+    let smtp_line = match kontakt_app::mail_in::spawn_smtp_listener(intake, &smtp_in) {
+        Ok(at) => format!(
+            "smtp://{at}  (mail to {} becomes a case; e.g. curl smtp://{at} --mail-from you@example.se --mail-rcpt {} -T mail.eml)",
+            catalog
+                .mailboxes
+                .iter()
+                .map(|m| m.address.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            catalog.mailboxes.first().map_or("", |m| m.address.as_str()),
+        ),
+        Err(e) => format!("not started: {e} (choose another with --smtp-addr)"),
+    };
+    // SMS in: the gateway's callback, with a secret made for this start.
+    let sms_secret = tokens::random_secret();
+    let sms = kontakt_app::sms::KannelConfig {
+        // Outgoing SMS are written to files, so no gateway is called.
+        sendsms_url: String::new(),
+        username: String::new(),
+        password: String::new(),
+        from: catalog.city.name.clone(),
+        callback_base: format!("http://{local}"),
+        callback_secret: sms_secret.clone(),
+        case_type: DEMO_SMS_CASE_TYPE.into(),
+    };
+    sms.check(&catalog).map_err(|e| anyhow::anyhow!(e))?;
     println!("Kontakt demo");
     println!("  base URL:      http://{local}");
     println!("  API docs:      http://{local}/api/openapi.json");
@@ -744,6 +795,10 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     println!(
         "  outgoing SMS:  {}  (one .txt file each; nothing is sent)",
         sms_dir.display()
+    );
+    println!("  incoming mail: {smtp_line}");
+    println!(
+        "  incoming SMS:  curl 'http://{local}/sms/kannel/incoming?secret={sms_secret}&from=%2B46701234567&to=Stockholm&id=1&text=Hej'  (as the SMS gateway calls it)"
     );
     println!(
         "  data:          {} ({total} cases, embedded SQLite)",
@@ -763,6 +818,7 @@ async fn demo(addr: SocketAddr, data_dir: &Path, cases: u64, seed: u64) -> anyho
     println!("  try:           curl -H 'Authorization: Bearer <token>' http://{local}/api/v1/cases?limit=5");
     println!("api token: {token}");
     let state = kontakt_web::AppState::new(service, staff, None)
+        .with_sms(sms)
         .with_switchboard()
         .await
         .map_err(|e| anyhow::anyhow!("phone queues: {e}"))?;

@@ -241,3 +241,198 @@ async fn acknowledged_cases_survive_kill_dash_nine() {
     server.kill().expect("kill");
     let _ = server.wait();
 }
+
+/// Speaks just enough SMTP to hand one mail to a server, as a mail server
+/// relaying to Kontakt would; returns the server's last answer.
+async fn send_mail(addr: &str, from: &str, to: &str, mail: &str) -> String {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read).lines();
+    // A reply may have several lines ("250-…"); the last has a space.
+    async fn reply(
+        lines: &mut tokio::io::Lines<BufReader<tokio::net::tcp::OwnedReadHalf>>,
+    ) -> String {
+        loop {
+            let line = lines.next_line().await.expect("read").expect("a reply");
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return line;
+            }
+        }
+    }
+    assert!(reply(&mut lines).await.starts_with("220"));
+    let data = format!("{}\r\n.\r\n", mail.replace('\n', "\r\n"));
+    for command in [
+        "EHLO test.example\r\n".to_owned(),
+        format!("MAIL FROM:<{from}>\r\n"),
+        format!("RCPT TO:<{to}>\r\n"),
+        "DATA\r\n".to_owned(),
+        data,
+    ] {
+        write.write_all(command.as_bytes()).await.expect("write");
+        let answer = reply(&mut lines).await;
+        if !(answer.starts_with('2') || answer.starts_with('3')) {
+            return answer;
+        }
+        if command.starts_with(".") || command.ends_with("\r\n.\r\n") {
+            return answer;
+        }
+    }
+    unreachable!()
+}
+
+/// Waits for a file to appear in `dir` whose text contains `needle`.
+async fn file_containing(dir: &std::path::Path, needle: &str) -> String {
+    for _ in 0..200 {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            if text.contains(needle) {
+                return text;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no file in {} mentions {needle}", dir.display());
+}
+
+/// The demo takes mail over SMTP and SMS from the gateway's callback, as
+/// the city's mail server and SMS gateway would deliver them: each becomes
+/// a case, and the acknowledgement with its number lands in the demo's
+/// outgoing directories.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_takes_mail_and_sms() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (http, smtp) = (free_port(), free_port());
+    let mut demo = Command::new(BIN)
+        .args([
+            "demo",
+            "--addr",
+            &format!("127.0.0.1:{http}"),
+            "--smtp-addr",
+            &format!("127.0.0.1:{smtp}"),
+            "--data-dir",
+            dir.path().to_str().expect("utf-8"),
+            "--cases",
+            "30",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn demo");
+    // The demo prints its token last; read up to it.
+    let stdout = demo.stdout.take().expect("stdout");
+    let printed = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut printed = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.expect("line");
+            printed.push_str(&line);
+            printed.push('\n');
+            if line.starts_with("api token: ") {
+                break;
+            }
+        }
+        printed
+    })
+    .await
+    .expect("read demo output");
+    let token = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("api token: "))
+        .expect("token")
+        .to_owned();
+    let secret = printed
+        .split("secret=")
+        .nth(1)
+        .and_then(|s| s.split('&').next())
+        .expect("the SMS secret is printed")
+        .to_owned();
+    assert!(
+        printed.contains(&format!("smtp://127.0.0.1:{smtp}")),
+        "{printed}"
+    );
+    let base = format!("http://127.0.0.1:{http}");
+    let client = reqwest::Client::new();
+    wait_ready(&client, &base).await;
+
+    let mail = "From: Eva Ek <eva.ek@example.se>\nTo: kontaktcenter@stockholm.se\n\
+                Subject: =?utf-8?q?Tr=C3=A4d_som_har_fallit?=\nMessage-ID: <demo-1@example.se>\n\
+                Content-Type: text/plain; charset=utf-8\n\n\
+                Ett träd har fallit över gångvägen vid Kvistholmen.\n";
+    let answer = send_mail(
+        &format!("127.0.0.1:{smtp}"),
+        "eva.ek@example.se",
+        "kontaktcenter@stockholm.se",
+        mail,
+    )
+    .await;
+    assert!(answer.starts_with("250"), "{answer}");
+    // Not one of the catalog's mailboxes: refused, Kontakt is no relay.
+    let answer = send_mail(
+        &format!("127.0.0.1:{smtp}"),
+        "eva.ek@example.se",
+        "someone@example.com",
+        mail,
+    )
+    .await;
+    assert!(answer.starts_with('5'), "{answer}");
+    // Generated cases fill the demo too: find ours by a word only it has.
+    let cases = |channel: &'static str, word: &'static str| {
+        let (client, base, token) = (client.clone(), base.clone(), token.clone());
+        async move {
+            let list: Value = client
+                .get(format!("{base}/api/v1/cases?channel={channel}&q={word}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("list")
+                .json()
+                .await
+                .expect("json");
+            list["items"].as_array().cloned().unwrap_or_default()
+        }
+    };
+    let by_mail = cases("email", "kvistholmen").await;
+    assert_eq!(by_mail.len(), 1, "the mail is one case: {by_mail:?}");
+    let number = by_mail[0]["number"].as_str().expect("number").to_owned();
+    let ack = file_containing(&dir.path().join("outbox-mail"), &number).await;
+    assert!(
+        ack.contains("To: eva.ek@example.se") || ack.contains("eva.ek@example.se"),
+        "{ack}"
+    );
+    assert!(ack.contains("In-Reply-To: <demo-1@example.se>"), "{ack}");
+
+    // An SMS through the gateway's callback; a wrong secret is refused.
+    let sms = |secret: String, id: &'static str| {
+        let (client, base) = (client.clone(), base.clone());
+        async move {
+            client
+                .get(format!("{base}/sms/kannel/incoming"))
+                .query(&[
+                    ("secret", secret.as_str()),
+                    ("from", "+46701234567"),
+                    ("to", "Stockholm"),
+                    ("id", id),
+                    ("text", "Gatlampan på Kvarnholmsgränd är trasig"),
+                ])
+                .send()
+                .await
+                .expect("sms")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(sms("wrong-secret".into(), "s0").await, 403);
+    assert!(cases("sms", "kvarnholmsgränd").await.is_empty());
+    assert_eq!(sms(secret.clone(), "s1").await, 200);
+    let by_sms = cases("sms", "kvarnholmsgränd").await;
+    assert_eq!(by_sms.len(), 1, "{by_sms:?}");
+    let number = by_sms[0]["number"].as_str().expect("number").to_owned();
+    file_containing(&dir.path().join("outbox-sms"), &number).await;
+    // The gateway delivering the same SMS twice makes one case.
+    assert_eq!(sms(secret, "s1").await, 200);
+    assert_eq!(cases("sms", "kvarnholmsgränd").await.len(), 1);
+
+    demo.kill().expect("kill");
+    let _ = demo.wait();
+}
