@@ -44,4 +44,5 @@ pub mod message;
 pub mod personnummer;
 pub mod phone;
 pub mod sms;
+pub mod stats;
 pub mod text;
