@@ -17,5 +17,6 @@ pub mod simulate;
 pub mod sms;
 pub mod sso;
 pub mod staff;
+pub mod stats;
 pub mod switchboard;
 pub mod tokens;

@@ -21,6 +21,7 @@ use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneN
 use kontakt_domain::personnummer::Personnummer;
 
 pub mod calls;
+pub mod facts;
 mod migrate;
 pub mod outbox;
 pub mod phone;
@@ -156,6 +157,37 @@ pub trait Store: Send + Sync {
     async fn link_call_case(&self, call_id: &str, case: CaseNumber) -> Result<bool>;
     /// Call records that arrived at or after `since`, oldest first.
     async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<calls::CallRow>>;
+    /// Call records that arrived in `[from, to)`, oldest first.
+    async fn calls_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<calls::CallRow>>;
+
+    /// Cases changed after `after` and before `until`, oldest first: what
+    /// the next facts are made from.
+    async fn fact_sources(
+        &self,
+        after: facts::FactCursor,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<facts::CaseFactSource>>;
+    /// Stores facts and how far they reach, in one transaction.
+    async fn save_facts(&self, write: facts::FactsWrite) -> Result<()>;
+    /// How far the stored facts reach (None: no fact made yet).
+    async fn fact_cursor(&self) -> Result<Option<facts::FactCursor>> {
+        self.meta(facts::FactCursor::META_KEY)
+            .await?
+            .map(|text| facts::FactCursor::decode(&text))
+            .transpose()
+    }
+    /// The facts counted by day and dimension.
+    async fn fact_counts(&self, filter: facts::FactFilter) -> Result<Vec<facts::FactCounts>>;
+    /// How many days the cases closed in the period took, per type and board.
+    async fn resolution_buckets(
+        &self,
+        filter: facts::FactFilter,
+    ) -> Result<Vec<facts::ResolutionBucket>>;
     async fn call(&self, call_id: &str) -> Result<Option<calls::CallRow>>;
 
     /// Every answer group's own phone settings that were ever changed.

@@ -83,6 +83,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "phone_announcements",
         include_str!("../migrations/sqlite/0016_phone_announcements.sql"),
     ),
+    (
+        17,
+        "case_facts",
+        include_str!("../migrations/sqlite/0017_case_facts.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -166,5 +171,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         16,
         "phone_announcements",
         include_str!("../migrations/postgres/0016_phone_announcements.sql"),
+    ),
+    (
+        17,
+        "case_facts",
+        include_str!("../migrations/postgres/0017_case_facts.sql"),
     ),
 ];

@@ -27,6 +27,7 @@ use crate::{
 };
 
 mod calls;
+mod facts;
 mod outbox;
 mod rights;
 mod set_aside;
@@ -397,6 +398,7 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             append_audit(tx, head, &w.audit).await?;
             Ok(Output::Done)
         }
+        WriteOp::Facts(w) => facts::save(tx, w).await.map(|()| Output::Done),
         WriteOp::SaveCall(c) => calls::save(tx, c).await.map(Output::Count),
         WriteOp::CloseOpenCalls(outcome, at) => calls::close_open(tx, *outcome, *at)
             .await
@@ -1022,6 +1024,45 @@ impl Store for PgStore {
     async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::calls::CallRow>> {
         let client = self.client().await?;
         calls::since(&client, since).await
+    }
+
+    async fn calls_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<crate::calls::CallRow>> {
+        let client = self.client().await?;
+        calls::between(&client, from, to).await
+    }
+
+    async fn fact_sources(
+        &self,
+        after: crate::facts::FactCursor,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<crate::facts::CaseFactSource>> {
+        let client = self.client().await?;
+        facts::sources(&client, after, until, limit).await
+    }
+
+    async fn save_facts(&self, write: crate::facts::FactsWrite) -> Result<()> {
+        self.writer.facts(write).await
+    }
+
+    async fn fact_counts(
+        &self,
+        filter: crate::facts::FactFilter,
+    ) -> Result<Vec<crate::facts::FactCounts>> {
+        let client = self.client().await?;
+        facts::counts(&client, &filter).await
+    }
+
+    async fn resolution_buckets(
+        &self,
+        filter: crate::facts::FactFilter,
+    ) -> Result<Vec<crate::facts::ResolutionBucket>> {
+        let client = self.client().await?;
+        facts::resolution(&client, &filter).await
     }
 
     async fn call(&self, call_id: &str) -> Result<Option<crate::calls::CallRow>> {

@@ -29,6 +29,7 @@ use crate::{
 };
 
 mod calls;
+mod facts;
 mod outbox;
 mod rights;
 mod set_aside;
@@ -398,6 +399,7 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             append_audit(conn, head, &w.audit)?;
             Ok(Output::Done)
         }
+        WriteOp::Facts(w) => facts::save(conn, w).map(|()| Output::Done),
         WriteOp::SaveCall(c) => calls::save(conn, c).map(Output::Count),
         WriteOp::CloseOpenCalls(outcome, at) => {
             calls::close_open(conn, *outcome, micros(*at)).map(Output::Count)
@@ -1015,6 +1017,43 @@ impl Store for SqliteStore {
 
     async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<crate::calls::CallRow>> {
         self.read(move |c| calls::since(c, micros(since))).await
+    }
+
+    async fn calls_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<crate::calls::CallRow>> {
+        self.read(move |c| calls::between(c, micros(from), micros(to)))
+            .await
+    }
+
+    async fn fact_sources(
+        &self,
+        after: crate::facts::FactCursor,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<crate::facts::CaseFactSource>> {
+        self.read(move |c| facts::sources(c, after, micros(until), limit))
+            .await
+    }
+
+    async fn save_facts(&self, write: crate::facts::FactsWrite) -> Result<()> {
+        self.writer.facts(write).await
+    }
+
+    async fn fact_counts(
+        &self,
+        filter: crate::facts::FactFilter,
+    ) -> Result<Vec<crate::facts::FactCounts>> {
+        self.read(move |c| facts::counts(c, &filter)).await
+    }
+
+    async fn resolution_buckets(
+        &self,
+        filter: crate::facts::FactFilter,
+    ) -> Result<Vec<crate::facts::ResolutionBucket>> {
+        self.read(move |c| facts::resolution(c, &filter)).await
     }
 
     async fn call(&self, call_id: &str) -> Result<Option<crate::calls::CallRow>> {

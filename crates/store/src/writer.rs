@@ -33,6 +33,7 @@ pub(crate) enum WriteOp {
     SetAside(Box<crate::set_aside::NewSetAside>),
     ReleaseSetAside(crate::set_aside::Release),
     PhoneLine(Box<crate::phone::LineWrite>),
+    Facts(Box<crate::facts::FactsWrite>),
     SaveCall(Box<crate::calls::CallRow>),
     CloseOpenCalls(
         kontakt_domain::phone::CallOutcome,
@@ -152,6 +153,12 @@ impl WriterHandle {
             Output::Count(n) => Ok(n > 0),
             _ => Err(unexpected()),
         }
+    }
+
+    pub async fn facts(&self, write: crate::facts::FactsWrite) -> Result<()> {
+        self.submit(WriteOp::Facts(Box::new(write)))
+            .await
+            .map(|_| ())
     }
 
     pub async fn phone_line(&self, write: crate::phone::LineWrite) -> Result<()> {

@@ -34,6 +34,8 @@ pub mod session;
 mod set_aside;
 mod sms;
 pub mod sso;
+mod stats;
+pub mod stats_table;
 pub mod views;
 
 use problem::{ApiError, OPERATION_ID};
@@ -60,12 +62,17 @@ pub struct AppState {
     pub phone: Arc<kontakt_app::phone::PhoneService>,
     /// The phone queues, when this process runs them.
     pub switchboard: Option<Arc<kontakt_app::switchboard::Switchboard>>,
+    pub stats: Arc<kontakt_app::stats::StatsService>,
 }
 
 impl AppState {
     pub fn new(cases: Arc<CaseService>, staff: Arc<StaffService>, sso: Option<Arc<Sso>>) -> Self {
         AppState {
             phone: Arc::new(kontakt_app::phone::PhoneService::new(
+                cases.store().clone(),
+                cases.catalog_arc(),
+            )),
+            stats: Arc::new(kontakt_app::stats::StatsService::new(
                 cases.store().clone(),
                 cases.catalog_arc(),
             )),
@@ -113,7 +120,7 @@ impl AppState {
 #[openapi(
     info(title = "Kontakt API", description = "The case register of the city's contact centre."),
     modifiers(&BearerAuth),
-    tags((name = "cases", description = "Cases and their timelines"), (name = "catalog", description = "The catalog"), (name = "audit", description = "Log review"), (name = "persons", description = "Data subject rights"))
+    tags((name = "cases", description = "Cases and their timelines"), (name = "catalog", description = "The catalog"), (name = "audit", description = "Log review"), (name = "persons", description = "Data subject rights"), (name = "statistics", description = "Key figures from anonymous facts"))
 )]
 struct ApiDoc;
 
@@ -133,7 +140,10 @@ impl utoipa::Modify for BearerAuth {
 /// cannot exist without documentation.
 pub fn api_with_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .nest("/api/v1", api::routes().merge(cti::routes()))
+        .nest(
+            "/api/v1",
+            api::routes().merge(cti::routes()).merge(stats::routes()),
+        )
         .split_for_parts();
     (router, doc)
 }

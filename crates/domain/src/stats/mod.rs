@@ -47,10 +47,23 @@ pub enum StatsError {
 /// A part of a whole, e.g. answered of offered calls. The part is never
 /// larger than the whole; an empty whole is allowed (a week without calls)
 /// and has no percentage rather than a made-up 0 % or 100 %.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Share {
     numerator: u64,
     denominator: u64,
+}
+
+/// As `{"part": 190, "whole": 209, "percent": 90.9…}` (percent null for an
+/// empty whole), so a reader of the JSON need not divide.
+impl Serialize for Share {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Share", 3)?;
+        s.serialize_field("part", &self.numerator)?;
+        s.serialize_field("whole", &self.denominator)?;
+        s.serialize_field("percent", &self.percent())?;
+        s.end()
+    }
 }
 
 impl Share {

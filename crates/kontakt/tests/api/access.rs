@@ -96,6 +96,12 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
         &["phone_system"],
         &["phone_system"],
     ),
+    // Statistics: anonymous, for analysts and administrators (and team leaders).
+    ("get", "/api/v1/stats/calls", STATS, STATS),
+    ("get", "/api/v1/stats/calls/weekly", STATS, STATS),
+    ("get", "/api/v1/stats/cases", STATS, STATS),
+    ("get", "/api/v1/stats/deviations", STATS, STATS),
+    ("get", "/api/v1/stats/cost-allocation", STATS, STATS),
     // Not about a case: only a phone system reports calls.
     (
         "post",
@@ -117,6 +123,7 @@ const ALL: &[&str] = &[
     "none",
 ];
 const SEE: &[&str] = &["agent_l1", "agent_l2", "officer", "registrar"];
+const STATS: &[&str] = &["analyst", "administrator"];
 
 struct Target {
     board: &'static str,

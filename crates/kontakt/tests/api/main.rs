@@ -24,4 +24,5 @@ mod rights;
 mod sms;
 mod sso;
 mod staff;
+mod stats;
 mod timeline;

@@ -108,6 +108,23 @@ pub(super) async fn since(
     rows.iter().map(typed).collect()
 }
 
+pub(super) async fn between(
+    client: &impl GenericClient,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<CallRow>> {
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {COLUMNS} FROM calls WHERE arrived_at >= $1 AND arrived_at < $2 ORDER BY arrived_at, id"
+            ),
+            &[&from, &to],
+        )
+        .await
+        .map_err(db)?;
+    rows.iter().map(typed).collect()
+}
+
 pub(super) async fn one(client: &impl GenericClient, call_id: &str) -> Result<Option<CallRow>> {
     let row = client
         .query_opt(

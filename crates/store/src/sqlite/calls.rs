@@ -99,6 +99,16 @@ pub(super) fn since(conn: &Connection, since: i64) -> Result<Vec<CallRow>> {
     rows.into_iter().map(typed).collect()
 }
 
+pub(super) fn between(conn: &Connection, from: i64, to: i64) -> Result<Vec<CallRow>> {
+    let rows: Vec<_> = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM calls WHERE arrived_at >= ?1 AND arrived_at < ?2 ORDER BY arrived_at, id"
+        ))
+        .and_then(|mut s| s.query_map([from, to], row)?.collect())
+        .map_err(db)?;
+    rows.into_iter().map(typed).collect()
+}
+
 pub(super) fn one(conn: &Connection, call_id: &str) -> Result<Option<CallRow>> {
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM calls WHERE call_id = ?1"))
         .and_then(|mut s| s.query_row([call_id], row).optional())

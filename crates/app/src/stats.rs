@@ -1,0 +1,807 @@
+//! Statistics: the city's key figures, computed from anonymous facts only.
+//!
+//! Cases are turned into facts (`kontakt_store::facts`: type, board,
+//! district, channel, days and deadlines — never a number, a person or a
+//! text) by `refresh`, which every figure runs first, so a figure always
+//! includes what was acknowledged more than a few seconds ago. Calls are
+//! counted from the call records, which hold no caller number. Retention
+//! removes cases but neither facts nor call records, so statistics
+//! survive it. The rules of each figure (what counts as offered, answered,
+//! met) are in `kontakt_domain::stats`.
+//!
+//! Who may see statistics: analysts (who see nothing else), team leaders
+//! and administrators. Every figure is anonymous, so none is audited as a
+//! read of personal data.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use kontakt_domain::access::Role;
+use kontakt_domain::calendar;
+use kontakt_domain::catalog::{Catalog, GroupKind};
+use kontakt_domain::stats::{
+    allocate, call_figures_by_group, first_contact_resolution, weekly_deviations, Allocation,
+    AllocationKey, CallFact, CallFigures, Deviation, DeviationRule, PercentTarget, Period,
+    PeriodKind, Share, Suppression, WeightedComponent, DEFAULT_SERVICE_LEVEL_SECS,
+};
+use kontakt_store::facts::{
+    CaseFact, CaseFactSource, FactCounts, FactCursor, FactFilter, FactsWrite,
+};
+use kontakt_store::{Store, StoreError};
+use serde::Serialize;
+
+use crate::cases::{Actor, FieldError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StatsError {
+    #[error("the request has invalid fields")]
+    Invalid(Vec<FieldError>),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("storage failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// How the figures are computed; the city may set each.
+#[derive(Debug, Clone)]
+pub struct StatsSettings {
+    /// Share of cases to answer at first contact (70 %, 001:181).
+    pub first_contact_target: PercentTarget,
+    pub service_level_secs: Vec<u32>,
+    /// Counts below this are shown as "< N" in fine breakdowns.
+    pub suppression: Suppression,
+    pub deviations: DeviationRule,
+    /// Working days within which a written contact is to be answered (the
+    /// national municipal quality measure for e-mail: two).
+    pub response_working_days: u32,
+}
+
+impl Default for StatsSettings {
+    fn default() -> Self {
+        StatsSettings {
+            first_contact_target: PercentTarget::FIRST_CONTACT_RESOLUTION,
+            service_level_secs: DEFAULT_SERVICE_LEVEL_SECS.to_vec(),
+            suppression: Suppression::default(),
+            deviations: DeviationRule::default(),
+            response_working_days: 2,
+        }
+    }
+}
+
+/// Which contacts a figure counts: a period and optional dimensions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub period: Period,
+    pub board: Option<String>,
+    pub district: Option<String>,
+    pub case_type: Option<String>,
+    pub channel: Option<String>,
+    /// For phone figures: one answer group.
+    pub answer_group: Option<String>,
+}
+
+/// A scope as the web layer reads it from a query string.
+#[derive(Debug, Clone, Default)]
+pub struct ScopeInput {
+    /// `day`, `week`, `month` or `year` (default `week`).
+    pub period: Option<String>,
+    /// A period label (`2026-W49`, `2026-12`, `2026`, `2026-12-07`), or a
+    /// date within the period; default: the period holding today.
+    pub at: Option<String>,
+    pub board: Option<String>,
+    pub district: Option<String>,
+    pub case_type: Option<String>,
+    pub channel: Option<String>,
+    pub answer_group: Option<String>,
+}
+
+/// A figure for a period, the period before, and the same period last year.
+#[derive(Debug, Clone, Serialize)]
+pub struct Compared<T> {
+    pub current: T,
+    pub previous: T,
+    pub last_year: T,
+}
+
+/// Phone figures of one answer group.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupCalls {
+    pub group: String,
+    pub name_sv: String,
+    pub name_en: String,
+    pub figures: Compared<CallFigures>,
+}
+
+/// Counts of cases, their first-contact resolution and their deadlines.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CaseCounts {
+    pub cases: u64,
+    pub first_contact: u64,
+    pub handed_over: u64,
+    pub closed: u64,
+    pub deadline_due: u64,
+    pub deadline_met: u64,
+    pub response_due: u64,
+    pub response_met: u64,
+}
+
+impl CaseCounts {
+    fn add(&mut self, c: &FactCounts) {
+        self.cases += c.cases;
+        self.first_contact += c.first_contact;
+        self.handed_over += c.handed_over;
+        self.closed += c.closed;
+        self.deadline_due += c.deadline_due;
+        self.deadline_met += c.deadline_met;
+        self.response_due += c.response_due;
+        self.response_met += c.response_met;
+    }
+
+    pub fn first_contact_share(&self) -> Share {
+        share(self.first_contact, self.cases)
+    }
+
+    pub fn deadline_share(&self) -> Share {
+        share(self.deadline_met, self.deadline_due)
+    }
+
+    pub fn response_share(&self) -> Share {
+        share(self.response_met, self.response_due)
+    }
+}
+
+fn share(part: u64, whole: u64) -> Share {
+    Share::new(part.min(whole), whole).unwrap_or_default()
+}
+
+/// Case counts broken down by one dimension (a case type, board, district
+/// or channel code), largest first.
+pub type Breakdown = Vec<(String, CaseCounts)>;
+
+/// How long closed cases of a type took, in whole days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResolutionTime {
+    pub case_type: String,
+    pub closed: u64,
+    pub median_days: Option<u64>,
+    pub p90_days: Option<u64>,
+}
+
+/// The case figures of a scope.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseFigures {
+    pub total: Compared<CaseCounts>,
+    pub first_contact_target: u8,
+    pub by_channel: Breakdown,
+    pub by_case_type: Breakdown,
+    pub by_board: Breakdown,
+    pub by_district: Breakdown,
+    /// Complaints and comments (the catalog's service area `complaints`) per board.
+    pub complaints_by_board: Breakdown,
+    pub resolution: Vec<ResolutionTime>,
+}
+
+/// Which way a deviation goes, and for what.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviationRow {
+    /// `case_type` or `district`.
+    pub dimension: &'static str,
+    pub code: String,
+    pub up: bool,
+    pub baseline_mean: f64,
+    pub observed: u64,
+    pub score: f64,
+}
+
+/// How the centre's cost is split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CostKey {
+    /// By contacts registered for each board in the period.
+    Contacts,
+    /// By the catalog's children per district (the preschool key of
+    /// 000:50–69): `percent_0` % by 0-year-olds, the rest by 1–5-year-olds,
+    /// each district's share going to its board.
+    Children { percent_0: u32 },
+}
+
+pub struct StatsService {
+    store: Arc<dyn Store>,
+    catalog: Arc<Catalog>,
+    settings: StatsSettings,
+    /// One refresh at a time; a figure waits for the one running.
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+/// Facts are made from cases changed at least this long ago, so a write
+/// that was timed before another but committed after it is not skipped.
+const SETTLE: Duration = Duration::seconds(5);
+const REFRESH_BATCH: u32 = 5_000;
+
+fn stockholm_day_end(day: NaiveDate) -> DateTime<Utc> {
+    calendar::stockholm_midnight(day + Duration::days(1))
+}
+
+impl StatsService {
+    pub fn new(store: Arc<dyn Store>, catalog: Arc<Catalog>) -> Self {
+        StatsService {
+            store,
+            catalog,
+            settings: StatsSettings::default(),
+            refreshing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub fn with_settings(mut self, settings: StatsSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    pub fn settings(&self) -> &StatsSettings {
+        &self.settings
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Whether the actor may see statistics.
+    pub fn may_see(actor: &Actor) -> bool {
+        let p = &actor.principal;
+        p.has(Role::Analyst) || p.has(Role::Administrator) || p.has(Role::Supervisor)
+    }
+
+    /// Refuses an actor who may not see statistics.
+    pub fn check(&self, actor: &Actor) -> Result<(), StatsError> {
+        if Self::may_see(actor) {
+            Ok(())
+        } else {
+            Err(StatsError::Forbidden(
+                "statistics are for analysts, team leaders and administrators".into(),
+            ))
+        }
+    }
+
+    /// Makes the facts of every case changed since the last refresh (up to
+    /// a few seconds ago); returns how many.
+    pub async fn refresh(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let _one_at_a_time = self.refreshing.lock().await;
+        let mut cursor = self.store.fact_cursor().await?.unwrap_or(FactCursor {
+            updated_at: DateTime::UNIX_EPOCH,
+            case_id: 0,
+        });
+        let until = now - SETTLE;
+        let mut made = 0;
+        loop {
+            let sources = self
+                .store
+                .fact_sources(cursor, until, REFRESH_BATCH)
+                .await?;
+            let Some(last) = sources.last() else {
+                return Ok(made);
+            };
+            cursor = last.cursor();
+            let facts: Vec<CaseFact> = sources.iter().map(|s| self.fact(s)).collect();
+            made += facts.len() as u64;
+            self.store.save_facts(FactsWrite { facts, cursor }).await?;
+        }
+    }
+
+    /// A case's anonymous fact.
+    fn fact(&self, s: &CaseFactSource) -> CaseFact {
+        let created_day = calendar::stockholm_date(s.created_at);
+        let closed_day = s.closed_at.map(calendar::stockholm_date);
+        // Written contacts are owed an answer within working days; the
+        // first message out (or the closing, which answers) gives it.
+        let written = matches!(
+            s.channel.as_str(),
+            "email" | "sms" | "e_service" | "open311"
+        );
+        let response_due = written.then(|| {
+            stockholm_day_end(calendar::add_working_days(
+                created_day,
+                self.settings.response_working_days,
+            ))
+        });
+        let first_response = match (s.first_message_out, s.closed_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        CaseFact {
+            case_id: s.case_id,
+            created_day,
+            case_type: s.case_type.clone(),
+            board: s.board.clone(),
+            district: s.district.clone(),
+            channel: s.channel.clone(),
+            first_contact: s.resolution.as_deref() == Some("answered_at_first_contact"),
+            handed_over: s.handed_over,
+            closed_day,
+            resolution_days: closed_day.map(|d| (d - created_day).num_days().max(0)),
+            feedback_deadline: s.feedback_deadline,
+            response_due,
+            first_response: written.then_some(first_response).flatten(),
+        }
+    }
+
+    /// Reads a scope, naming every wrong field.
+    pub fn scope(&self, input: &ScopeInput, today: NaiveDate) -> Result<Scope, StatsError> {
+        let mut errors = Vec::new();
+        let mut field = |field: &str, reason: String| {
+            errors.push(FieldError {
+                field: field.into(),
+                reason,
+            })
+        };
+        let kind = match input.period.as_deref().map(str::trim) {
+            None | Some("") => PeriodKind::Week,
+            Some(k) => PeriodKind::parse(k).unwrap_or_else(|| {
+                field(
+                    "period",
+                    format!("'{k}' is not one of day, week, month, year"),
+                );
+                PeriodKind::Week
+            }),
+        };
+        let period = match input.at.as_deref().map(str::trim) {
+            None | Some("") => Period::of_date(kind, today),
+            Some(at) => match (Period::parse(at), at.parse::<NaiveDate>()) {
+                (_, Ok(date)) => Period::of_date(kind, date),
+                (Some(p), _) if p.kind() == kind => Some(p),
+                (Some(p), _) => Period::of_date(kind, p.first_day()),
+                (None, _) => {
+                    field(
+                        "at",
+                        format!("'{at}' is not a period (2026-W49, 2026-12, 2026) or a date"),
+                    );
+                    None
+                }
+            },
+        };
+        let mut code = |name: &str, value: &Option<String>, known: bool| -> Option<String> {
+            let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+            if !known {
+                field(name, format!("'{value}' is not in the catalog"));
+            }
+            Some(value.to_owned())
+        };
+        let c = &self.catalog;
+        let v = |o: &Option<String>| o.as_deref().map(str::trim).unwrap_or_default().to_owned();
+        let board = code("board", &input.board, c.board(&v(&input.board)).is_some());
+        let district = code(
+            "district",
+            &input.district,
+            c.district(&v(&input.district)).is_some(),
+        );
+        let case_type = code(
+            "case_type",
+            &input.case_type,
+            c.case_type(&v(&input.case_type)).is_some(),
+        );
+        let channel = code(
+            "channel",
+            &input.channel,
+            kontakt_domain::case::Channel::parse(&v(&input.channel)).is_some(),
+        );
+        let answer_group = code(
+            "answer_group",
+            &input.answer_group,
+            c.group(&v(&input.answer_group))
+                .is_some_and(|g| matches!(g.kind, GroupKind::Answer { .. })),
+        );
+        match period {
+            Some(period) if errors.is_empty() => Ok(Scope {
+                period,
+                board,
+                district,
+                case_type,
+                channel,
+                answer_group,
+            }),
+            _ => Err(StatsError::Invalid(errors)),
+        }
+    }
+
+    fn compared(&self, period: Period) -> [Period; 3] {
+        [
+            period,
+            period.previous().unwrap_or(period),
+            period.same_period_last_year().unwrap_or(period),
+        ]
+    }
+
+    /// Phone figures per answer group: availability (answered of offered),
+    /// service levels, queue times, callbacks kept; compared with the
+    /// period before and the same period last year.
+    pub async fn calls(&self, actor: &Actor, scope: &Scope) -> Result<Vec<GroupCalls>, StatsError> {
+        self.check(actor)?;
+        let mut by_period = Vec::new();
+        for period in self.compared(scope.period) {
+            let facts = self.call_facts(period, scope).await?;
+            by_period.push(call_figures_by_group(
+                &facts,
+                period.kind(),
+                &self.settings.service_level_secs,
+            ));
+        }
+        let empty = CallFigures::from_facts(&[], &self.settings.service_level_secs);
+        let groups = self
+            .catalog
+            .groups
+            .iter()
+            .filter(|g| matches!(g.kind, GroupKind::Answer { .. }))
+            .filter(|g| scope.answer_group.as_ref().is_none_or(|a| a == &g.code));
+        let mut out = Vec::new();
+        for g in groups {
+            let [current, previous, last_year] = [0, 1, 2].map(|i| {
+                by_period[i]
+                    .iter()
+                    .find(|((group, _), _)| group == &g.code)
+                    .map(|(_, f)| f.clone())
+                    .unwrap_or_else(|| empty.clone())
+            });
+            if current.offered + current.closed + previous.offered + last_year.offered == 0 {
+                continue;
+            }
+            out.push(GroupCalls {
+                group: g.code.clone(),
+                name_sv: g.name_sv.clone(),
+                name_en: g.name_en.clone(),
+                figures: Compared {
+                    current,
+                    previous,
+                    last_year,
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// Availability per answer group and week for the `weeks` weeks up to
+    /// the scope's: the table the city has always kept (001:265–268).
+    pub async fn weekly_availability(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        weeks: usize,
+    ) -> Result<(Vec<Period>, Vec<(String, Vec<CallFigures>)>), StatsError> {
+        self.check(actor)?;
+        let last =
+            Period::of_date(PeriodKind::Week, scope.period.last_day()).unwrap_or(scope.period);
+        let mut periods = vec![last];
+        while periods.len() < weeks.max(1) {
+            match periods.last().and_then(Period::previous) {
+                Some(p) => periods.push(p),
+                None => break,
+            }
+        }
+        periods.reverse();
+        let facts = self
+            .call_facts_between(periods[0].start(), last.end(), scope)
+            .await?;
+        let figures =
+            call_figures_by_group(&facts, PeriodKind::Week, &self.settings.service_level_secs);
+        let empty = CallFigures::from_facts(&[], &self.settings.service_level_secs);
+        let mut groups: BTreeMap<String, Vec<CallFigures>> = BTreeMap::new();
+        for (group, _) in figures.keys() {
+            groups.entry(group.clone()).or_insert_with(|| {
+                periods
+                    .iter()
+                    .map(|p| {
+                        figures
+                            .get(&(group.clone(), *p))
+                            .cloned()
+                            .unwrap_or_else(|| empty.clone())
+                    })
+                    .collect()
+            });
+        }
+        Ok((periods, groups.into_iter().collect()))
+    }
+
+    async fn call_facts(&self, period: Period, scope: &Scope) -> Result<Vec<CallFact>, StoreError> {
+        self.call_facts_between(period.start(), period.end(), scope)
+            .await
+    }
+
+    async fn call_facts_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        scope: &Scope,
+    ) -> Result<Vec<CallFact>, StoreError> {
+        let rows = self.store.calls_between(from, to).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let outcome = r.outcome?;
+                let group = r.answer_group?;
+                if scope.answer_group.as_ref().is_some_and(|a| a != &group) {
+                    return None;
+                }
+                Some(CallFact {
+                    arrived_at: r.arrived_at,
+                    answer_group: group,
+                    outcome,
+                    queue_ms: r.queue_ms,
+                    overflowed: r.overflowed,
+                    callback_deadline_met: r.callback_deadline.map(|deadline| {
+                        outcome == kontakt_domain::phone::CallOutcome::Callback
+                            && r.arrived_at + Duration::milliseconds(r.queue_ms as i64) <= deadline
+                    }),
+                })
+            })
+            .collect())
+    }
+
+    fn filter(&self, period: Period, scope: &Scope, now: DateTime<Utc>) -> FactFilter {
+        FactFilter {
+            from: period.first_day(),
+            to: period.last_day() + Duration::days(1),
+            case_type: scope.case_type.clone(),
+            board: scope.board.clone(),
+            district: scope.district.clone(),
+            channel: scope.channel.clone(),
+            today: calendar::stockholm_date(now),
+            now,
+        }
+    }
+
+    /// The case figures of a scope: volumes, first-contact resolution
+    /// against the target, deadlines met, written answers in time,
+    /// resolution times, complaints — compared where it matters.
+    pub async fn cases(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        now: DateTime<Utc>,
+    ) -> Result<CaseFigures, StatsError> {
+        self.check(actor)?;
+        self.refresh(now).await?;
+        let [current, previous, last_year] = self.compared(scope.period);
+        let rows = self
+            .store
+            .fact_counts(self.filter(current, scope, now))
+            .await?;
+        let mut totals = Vec::new();
+        for period in [previous, last_year] {
+            let mut t = CaseCounts::default();
+            for r in self
+                .store
+                .fact_counts(self.filter(period, scope, now))
+                .await?
+            {
+                t.add(&r);
+            }
+            totals.push(t);
+        }
+        let mut total = CaseCounts::default();
+        rows.iter().for_each(|r| total.add(r));
+        let by = |key: &dyn Fn(&FactCounts) -> Option<String>| -> Breakdown {
+            let mut map: BTreeMap<String, CaseCounts> = BTreeMap::new();
+            for r in &rows {
+                if let Some(k) = key(r) {
+                    map.entry(k).or_default().add(r);
+                }
+            }
+            let mut list: Breakdown = map.into_iter().collect();
+            list.sort_by(|a, b| b.1.cases.cmp(&a.1.cases).then(a.0.cmp(&b.0)));
+            list
+        };
+        let complaint_types: Vec<&str> = self
+            .catalog
+            .case_types
+            .iter()
+            .filter(|t| t.service_area == "complaints")
+            .map(|t| t.code.as_str())
+            .collect();
+        let resolution = self.resolution(current, scope, now).await?;
+        let [previous_total, last_year_total] = [totals[0].clone(), totals[1].clone()];
+        Ok(CaseFigures {
+            total: Compared {
+                current: total,
+                previous: previous_total,
+                last_year: last_year_total,
+            },
+            first_contact_target: self.settings.first_contact_target.percent(),
+            by_channel: by(&|r| Some(r.channel.clone())),
+            by_case_type: by(&|r| Some(r.case_type.clone())),
+            by_board: by(&|r| Some(r.board.clone())),
+            by_district: by(&|r| r.district.clone()),
+            complaints_by_board: by(&|r| {
+                complaint_types
+                    .contains(&r.case_type.as_str())
+                    .then(|| r.board.clone())
+            }),
+            resolution,
+        })
+    }
+
+    /// Whether the scope's first-contact resolution meets the target.
+    pub fn first_contact_met(&self, counts: &CaseCounts) -> Option<bool> {
+        first_contact_resolution(
+            counts.first_contact,
+            counts.cases,
+            self.settings.first_contact_target,
+        )
+        .ok()
+        .and_then(|f| f.target_met())
+    }
+
+    async fn resolution(
+        &self,
+        period: Period,
+        scope: &Scope,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ResolutionTime>, StoreError> {
+        let buckets = self
+            .store
+            .resolution_buckets(self.filter(period, scope, now))
+            .await?;
+        let mut by_type: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
+        for b in buckets {
+            by_type
+                .entry(b.case_type)
+                .or_default()
+                .push((b.days.max(0) as u64, b.count));
+        }
+        let mut out: Vec<ResolutionTime> = by_type
+            .into_iter()
+            .map(|(case_type, mut days)| {
+                days.sort_unstable();
+                let closed = days.iter().map(|(_, n)| n).sum();
+                ResolutionTime {
+                    case_type,
+                    closed,
+                    median_days: rank(&days, closed, 50),
+                    p90_days: rank(&days, closed, 90),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| b.closed.cmp(&a.closed).then(a.case_type.cmp(&b.case_type)));
+        Ok(out)
+    }
+
+    /// Case types and districts whose volume in the scope's week departs
+    /// from their own trailing weeks (method: `kontakt_domain::stats::deviation`).
+    pub async fn deviations(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<DeviationRow>, StatsError> {
+        self.check(actor)?;
+        self.refresh(now).await?;
+        let week =
+            Period::of_date(PeriodKind::Week, scope.period.last_day()).unwrap_or(scope.period);
+        let weeks = self.settings.deviations.baseline_weeks() + 1;
+        let mut first = week;
+        for _ in 1..weeks {
+            first = first.previous().unwrap_or(first);
+        }
+        let filter = FactFilter {
+            from: first.first_day(),
+            to: week.last_day() + Duration::days(1),
+            ..self.filter(week, scope, now)
+        };
+        let rows = self.store.fact_counts(filter).await?;
+        let index = |day: NaiveDate| -> Option<usize> {
+            let n = (day - first.first_day()).num_days() / 7;
+            usize::try_from(n).ok().filter(|&i| i < weeks)
+        };
+        let mut series: BTreeMap<(&'static str, String), Vec<u64>> = BTreeMap::new();
+        for r in &rows {
+            let Some(i) = index(r.day) else { continue };
+            let keys = [
+                Some(("case_type", r.case_type.clone())),
+                r.district.clone().map(|d| ("district", d)),
+            ];
+            for key in keys.into_iter().flatten() {
+                series.entry(key).or_insert_with(|| vec![0; weeks])[i] += r.cases;
+            }
+        }
+        Ok(weekly_deviations(&series, &self.settings.deviations)
+            .into_iter()
+            .map(|d: Deviation<(&'static str, String)>| DeviationRow {
+                dimension: d.key.0,
+                code: d.key.1,
+                up: matches!(d.direction, kontakt_domain::stats::Direction::Up),
+                baseline_mean: d.baseline_mean,
+                observed: d.observed,
+                score: d.score,
+            })
+            .collect())
+    }
+
+    /// Splits `total_ore` (the centre's cost for the period) between the
+    /// boards by `key`; the parts sum exactly to the total.
+    pub async fn cost_allocation(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        total_ore: i64,
+        key: &CostKey,
+        now: DateTime<Utc>,
+    ) -> Result<Allocation<String>, StatsError> {
+        self.check(actor)?;
+        let invalid = |field: &str, reason: String| {
+            StatsError::Invalid(vec![FieldError {
+                field: field.into(),
+                reason,
+            }])
+        };
+        let key = match key {
+            CostKey::Contacts => {
+                self.refresh(now).await?;
+                let mut weights: BTreeMap<String, u64> = BTreeMap::new();
+                for r in self
+                    .store
+                    .fact_counts(self.filter(scope.period, scope, now))
+                    .await?
+                {
+                    *weights.entry(r.board).or_default() += r.cases;
+                }
+                AllocationKey::HandledContacts(weights)
+            }
+            CostKey::Children { percent_0 } => {
+                if *percent_0 > 100 {
+                    return Err(invalid("percent_0", "is a percentage, 0–100".into()));
+                }
+                let (mut zero, mut older) = (BTreeMap::new(), BTreeMap::new());
+                for d in &self.catalog.districts {
+                    *zero.entry(d.board.clone()).or_insert(0) +=
+                        u64::from(d.children_0.unwrap_or(0));
+                    *older.entry(d.board.clone()).or_insert(0) +=
+                        u64::from(d.children_1_5.unwrap_or(0));
+                }
+                AllocationKey::Weighted(vec![
+                    WeightedComponent {
+                        percent: *percent_0,
+                        weights: zero,
+                    },
+                    WeightedComponent {
+                        percent: 100 - percent_0,
+                        weights: older,
+                    },
+                ])
+            }
+        };
+        allocate(total_ore, &key).map_err(|e| invalid("key", e.to_string()))
+    }
+}
+
+/// The value at nearest rank `percent` of a sorted histogram of `total`
+/// values (as `kontakt_domain::stats::percentile` on the values themselves).
+fn rank(sorted: &[(u64, u64)], total: u64, percent: u64) -> Option<u64> {
+    if total == 0 {
+        return None;
+    }
+    let wanted = (percent * total).div_ceil(100).max(1);
+    let mut seen = 0;
+    for (value, count) in sorted {
+        seen += count;
+        if seen >= wanted {
+            return Some(*value);
+        }
+    }
+    sorted.last().map(|(v, _)| *v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kontakt_domain::stats::{median, percentile_90};
+
+    #[test]
+    fn histogram_ranks_match_the_percentiles_of_the_values() {
+        let values = [0u64, 1, 1, 2, 3, 3, 3, 7, 10, 30];
+        let mut hist: BTreeMap<u64, u64> = BTreeMap::new();
+        for v in values {
+            *hist.entry(v).or_default() += 1;
+        }
+        let hist: Vec<(u64, u64)> = hist.into_iter().collect();
+        assert_eq!(rank(&hist, 10, 50), median(&values));
+        assert_eq!(rank(&hist, 10, 90), percentile_90(&values));
+        assert_eq!(rank(&[], 0, 50), None);
+    }
+}

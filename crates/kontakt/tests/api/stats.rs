@@ -1,0 +1,389 @@
+//! Statistics: each figure against hand-computed expectations on a small
+//! crafted week (2026-W10), over the JSON API as an analyst; no figure
+//! carries a personnummer, name, phone, e-mail or text from a case; the
+//! figures survive retention of the cases they came from.
+
+use chrono::{DateTime, Duration, Utc};
+use kontakt_app::cases::{
+    Actor, CaseService, ContactInput, HandoverRequest, HandoverResponseRequest, IntakeRequest,
+};
+use kontakt_domain::access::{Principal, Role};
+use kontakt_domain::phone::CallOutcome;
+use kontakt_store::calls::CallRow;
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("time")
+        .with_timezone(&Utc)
+}
+
+/// What the crafted cases say about their residents: none of it may
+/// appear in a statistic.
+const PERSONAL: &[&str] = &[
+    "19121212-1212",
+    "191212121212",
+    "Tolvan Tolvansson",
+    "0701234567",
+    "+46701234567",
+    "tolvan@example.se",
+    "Förskoleplats i Skärholmen",
+    "Lång väntetid",
+];
+
+fn request(case_type: &str, channel: &str, district: Option<&str>, close: bool) -> IntakeRequest {
+    IntakeRequest {
+        case_type: Some(case_type.into()),
+        channel: channel.into(),
+        description: if case_type.starts_with("FSK") {
+            "Förskoleplats i Skärholmen".into()
+        } else {
+            "Lång väntetid".into()
+        },
+        district: district.map(str::to_owned),
+        contact: Some(ContactInput {
+            name: Some("Tolvan Tolvansson".into()),
+            personnummer: Some("19121212-1212".into()),
+            phone: Some("0701234567".into()),
+            email: Some("tolvan@example.se".into()),
+            ..ContactInput::default()
+        }),
+        feedback_channel: Some(if channel == "email" { "email" } else { "phone" }.into()),
+        close_as: close.then(|| "answered_at_first_contact".into()),
+        ..IntakeRequest::default()
+    }
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
+    let r = app
+        .client
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("get");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
+fn call(id: &str, arrived: DateTime<Utc>, outcome: CallOutcome, queue_s: u64) -> CallRow {
+    CallRow {
+        call_id: id.into(),
+        entry_number: "+46850800000".into(),
+        menu_path: "11".into(),
+        answer_group: Some("FSK".into()),
+        language: "sv".into(),
+        arrived_at: arrived,
+        ended_at: Some(arrived + Duration::minutes(5)),
+        queue_ms: queue_s * 1000,
+        handle_ms: 120_000,
+        outcome: Some(outcome),
+        agent: (outcome == CallOutcome::Answered).then(|| "agda".into()),
+        overflowed: false,
+        callback_deadline: None,
+        case_number: None,
+    }
+}
+
+async fn key_figures_from_a_crafted_week(app: TestApp) {
+    let cases = CaseService::new(app.store.clone(), app.catalog.clone());
+    let mut registrar = Actor::new("user:reg");
+    registrar.principal = Principal {
+        roles: vec![Role::Registrar],
+        ..Principal::default()
+    };
+    // Tuesday of 2026-W10, 09:00 in Stockholm.
+    let tuesday = at("2026-03-03T08:00:00Z");
+    let mut n = 0;
+    let mut register = |req: IntakeRequest| {
+        n += 1;
+        let (cases, registrar) = (&cases, &registrar);
+        async move {
+            cases
+                .intake(req, registrar, tuesday + Duration::minutes(n))
+                .await
+                .expect("registered")
+                .number
+                .to_string()
+        }
+    };
+    // Four complaints by phone answered at once; two by e-mail, one
+    // answered at once and one never answered.
+    for _ in 0..4 {
+        register(request("SYNP-KCS", "phone", None, true)).await;
+    }
+    register(request("SYNP-KCS", "email", None, true)).await;
+    register(request("SYNP-KCS", "email", None, false)).await;
+    // Two preschool cases handed over to Skärholmen: one closed two days
+    // later, within its five working days; one never closed.
+    let mut handed = Vec::new();
+    for _ in 0..2 {
+        let number = register(request("FSK-ERB", "phone", Some("skarholmen"), false)).await;
+        cases
+            .hand_over(
+                &number,
+                HandoverRequest {
+                    group: "FSK-KO-SKH".into(),
+                    summary: "Sammanfattning".into(),
+                    expected_version: None,
+                },
+                &registrar,
+                tuesday + Duration::hours(1),
+            )
+            .await
+            .expect("handed over");
+        handed.push(number);
+    }
+    let mut officer = Actor::new("user:olle");
+    officer.principal = Principal {
+        roles: vec![Role::Officer],
+        groups: vec!["FSK-KO-SKH".into()],
+        ..Principal::default()
+    };
+    cases
+        .respond_to_handover(
+            &handed[0],
+            HandoverResponseRequest {
+                action: "answer_and_close".into(),
+                text: Some("Platsen är erbjuden.".into()),
+                channel: Some("phone".into()),
+                expected_version: None,
+            },
+            &officer,
+            at("2026-03-05T10:00:00Z"),
+        )
+        .await
+        .expect("closed");
+    // Calls to preschool that week: eight answered after 5–90 s, one
+    // abandoned, one out of hours; one the week before.
+    for (i, (outcome, queue)) in [
+        (CallOutcome::Answered, 5),
+        (CallOutcome::Answered, 10),
+        (CallOutcome::Answered, 15),
+        (CallOutcome::Answered, 20),
+        (CallOutcome::Answered, 30),
+        (CallOutcome::Answered, 45),
+        (CallOutcome::Answered, 60),
+        (CallOutcome::Answered, 90),
+        (CallOutcome::Abandoned, 120),
+        (CallOutcome::Closed, 0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let row = call(
+            &format!("w10-{i}"),
+            tuesday + Duration::minutes(i as i64),
+            outcome,
+            queue,
+        );
+        app.store.save_call(row).await.expect("call");
+    }
+    app.store
+        .save_call(call(
+            "w09",
+            at("2026-02-24T09:00:00Z"),
+            CallOutcome::Answered,
+            3,
+        ))
+        .await
+        .expect("call");
+
+    let analyst = kontakt_app::tokens::issue(&app.store, "analys", &["analyst"])
+        .await
+        .expect("token");
+    let mut seen = Vec::new();
+
+    // Only those who may see statistics.
+    let (status, _) = get(&app, &app.token, "/api/v1/stats/cases").await;
+    assert_eq!(status, 403);
+
+    let (status, body) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/cases?period=week&at=2026-W10",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    seen.push(body.to_string());
+    assert_eq!(body["period"]["label"], "2026-W10");
+    assert_eq!(body["period"]["previous"], "2026-W09");
+    assert_eq!(body["period"]["same_period_last_year"], "2025-W10");
+    let total = &body["figures"]["total"]["current"];
+    assert_eq!(total["cases"], 8, "{body}");
+    assert_eq!(total["first_contact"], 5);
+    assert_eq!(total["handed_over"], 2);
+    assert_eq!(total["closed"], 6);
+    // Written contacts owed an answer within two working days: the e-mail
+    // answered at once met it, the other missed it.
+    assert_eq!(total["response_due"], 2);
+    assert_eq!(total["response_met"], 1);
+    assert_eq!(body["figures"]["first_contact_target"], 70);
+    let row = |list: &str, code: &str| -> Value {
+        body["figures"][list]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|r| r[0] == code)
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("{code} in {list}: {body}"))
+    };
+    let skh = row("by_board", "SDN-SKH");
+    assert_eq!(skh["cases"], 2);
+    assert_eq!(skh["deadline_due"], 2);
+    assert_eq!(skh["deadline_met"], 1);
+    assert_eq!(row("by_channel", "email")["cases"], 2);
+    assert_eq!(row("by_district", "skarholmen")["cases"], 2);
+    let complaints = body["figures"]["complaints_by_board"]
+        .as_array()
+        .expect("complaints");
+    assert_eq!(complaints.len(), 1, "{body}");
+    assert_eq!(complaints[0][1]["cases"], 6);
+    let resolution = body["figures"]["resolution"]
+        .as_array()
+        .expect("resolution");
+    let fsk = resolution
+        .iter()
+        .find(|r| r["case_type"] == "FSK-ERB")
+        .expect("FSK-ERB resolution");
+    assert_eq!(fsk["closed"], 1);
+    assert_eq!(fsk["median_days"], 2);
+    // The week before had no cases: compared, not made up.
+    assert_eq!(body["figures"]["total"]["previous"]["cases"], 0);
+
+    // One board only.
+    let (_, only) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/cases?at=2026-W10&board=SDN-SKH",
+    )
+    .await;
+    assert_eq!(only["figures"]["total"]["current"]["cases"], 2, "{only}");
+
+    let (status, body) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/calls?at=2026-W10&answer_group=FSK",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    seen.push(body.to_string());
+    let fsk = &body["figures"][0];
+    assert_eq!(fsk["group"], "FSK", "{body}");
+    let week = &fsk["figures"]["current"];
+    assert_eq!(week["offered"], 9, "{body}");
+    assert_eq!(week["answered"], 8);
+    assert_eq!(week["abandoned"], 1);
+    assert_eq!(week["closed"], 1);
+    assert_eq!(week["availability"]["part"], 8);
+    assert_eq!(week["availability"]["whole"], 9);
+    assert_eq!(week["service_levels"][0]["within_secs"], 20);
+    assert_eq!(week["service_levels"][0]["share"]["part"], 4);
+    assert_eq!(week["service_levels"][1]["share"]["part"], 7);
+    assert_eq!(week["average_queue_ms"], 34_375);
+    assert_eq!(week["p90_queue_ms"], 90_000);
+    assert_eq!(fsk["figures"]["previous"]["answered"], 1);
+
+    let (_, weekly) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/calls/weekly?at=2026-W10&weeks=2",
+    )
+    .await;
+    seen.push(weekly.to_string());
+    assert_eq!(
+        weekly["figures"]["weeks"],
+        serde_json::json!(["2026-W09", "2026-W10"])
+    );
+    let group = &weekly["figures"]["groups"][0];
+    assert_eq!(group["group"], "FSK", "{weekly}");
+    assert_eq!(group["weeks"][0]["offered"], 1);
+    assert_eq!(group["weeks"][1]["offered"], 9);
+
+    let (status, deviations) = get(&app, &analyst, "/api/v1/stats/deviations?at=2026-W10").await;
+    assert_eq!(status, 200, "{deviations}");
+    seen.push(deviations.to_string());
+    // Too few weeks of history to call anything a deviation.
+    assert_eq!(deviations["figures"], serde_json::json!([]));
+
+    // The preschool key of 000:50–69: 70 % by 0-year-olds, 30 % by 1–5.
+    let (status, cost) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/cost-allocation?at=2026&period=year&key=children&total=4000000",
+    )
+    .await;
+    assert_eq!(status, 200, "{cost}");
+    seen.push(cost.to_string());
+    let parts = cost["figures"]["parts_ore"].as_object().expect("parts");
+    let sum: i64 = parts.values().map(|v| v.as_i64().expect("öre")).sum();
+    assert_eq!(sum, 400_000_000, "the parts sum to the total: {cost}");
+    let (_, contacts) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/cost-allocation?at=2026-W10&total=1000",
+    )
+    .await;
+    let parts = contacts["figures"]["parts_ore"].as_object().expect("parts");
+    assert_eq!(parts["SDN-SKH"], 25_000, "2 of 8 contacts: {contacts}");
+
+    // Bad input: every wrong field named, nothing computed.
+    let (status, problem) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/cases?period=fortnight&at=W10&board=NOPE&channel=pigeon",
+    )
+    .await;
+    assert_eq!(status, 400, "{problem}");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    for f in ["period", "at", "board", "channel"] {
+        assert!(fields.contains(&f), "{f} named: {problem}");
+    }
+    let (status, _) = get(&app, &analyst, "/api/v1/stats/cases?colour=red").await;
+    assert_eq!(status, 400);
+    let (status, problem) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/cost-allocation?total=-5&key=dice",
+    )
+    .await;
+    assert_eq!(status, 400, "{problem}");
+
+    // No statistic names a person or repeats what they said.
+    for text in &seen {
+        for personal in PERSONAL {
+            assert!(!text.contains(personal), "{personal} in {text}");
+        }
+    }
+
+    // Retention removes the cases; their statistics stay.
+    let before = app.case_count().await;
+    let report = kontakt_app::rights::run_retention(
+        &app.store,
+        &app.catalog,
+        &Actor::new("system:retention"),
+        chrono::NaiveDate::from_ymd_opt(2031, 1, 1).expect("date"),
+        false,
+    )
+    .await
+    .expect("retention");
+    assert!(app.case_count().await < before, "{report:?}");
+    let (_, after) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/cases?period=week&at=2026-W10",
+    )
+    .await;
+    assert_eq!(after["figures"]["total"]["current"]["cases"], 8, "{after}");
+    assert_eq!(after["figures"]["total"]["current"]["first_contact"], 5);
+}
+
+on_both_backends!(key_figures_from_a_crafted_week);

@@ -1,0 +1,209 @@
+//! Anonymous facts about cases, for statistics (migration 0017): made by
+//! the statistics service from the cases changed since its last look,
+//! counted here by day and dimension. No fact holds a number, a person, a
+//! contact or a text, and retention leaves them, so statistics survive
+//! the cases they came from.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Where the last refresh stopped: cases are taken in the order of
+/// (updated_at, id), so a refresh can stop anywhere and go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactCursor {
+    pub updated_at: DateTime<Utc>,
+    pub case_id: i64,
+}
+
+impl FactCursor {
+    pub(crate) const META_KEY: &'static str = "stats.facts_cursor";
+
+    pub(crate) fn encode(&self) -> String {
+        format!("{}:{}", self.updated_at.timestamp_micros(), self.case_id)
+    }
+
+    pub(crate) fn decode(text: &str) -> crate::Result<FactCursor> {
+        let corrupt = || crate::StoreError::Corrupt(format!("facts cursor '{text}'"));
+        let (at, id) = text.split_once(':').ok_or_else(corrupt)?;
+        Ok(FactCursor {
+            updated_at: at
+                .parse()
+                .ok()
+                .and_then(DateTime::from_timestamp_micros)
+                .ok_or_else(corrupt)?,
+            case_id: id.parse().map_err(|_| corrupt())?,
+        })
+    }
+}
+
+/// What a case's fact is made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFactSource {
+    pub case_id: i64,
+    pub case_type: String,
+    pub board: String,
+    pub district: Option<String>,
+    pub channel: String,
+    pub resolution: Option<String>,
+    pub handed_over: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub feedback_deadline: Option<NaiveDate>,
+    /// The first message the city sent the resident on the case.
+    pub first_message_out: Option<DateTime<Utc>>,
+}
+
+impl CaseFactSource {
+    pub fn cursor(&self) -> FactCursor {
+        FactCursor {
+            updated_at: self.updated_at,
+            case_id: self.case_id,
+        }
+    }
+}
+
+/// One case's anonymous fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFact {
+    pub case_id: i64,
+    /// Stockholm date of the contact.
+    pub created_day: NaiveDate,
+    pub case_type: String,
+    pub board: String,
+    pub district: Option<String>,
+    pub channel: String,
+    pub first_contact: bool,
+    pub handed_over: bool,
+    pub closed_day: Option<NaiveDate>,
+    /// Whole days from the contact to the closure.
+    pub resolution_days: Option<i64>,
+    pub feedback_deadline: Option<NaiveDate>,
+    /// On written channels: when the resident is owed an answer.
+    pub response_due: Option<DateTime<Utc>>,
+    pub first_response: Option<DateTime<Utc>>,
+}
+
+/// Facts to store, and how far they reach, in one transaction.
+#[derive(Debug, Clone)]
+pub struct FactsWrite {
+    pub facts: Vec<CaseFact>,
+    pub cursor: FactCursor,
+}
+
+/// Which facts to count: contacts on days in `[from, to)`, optionally of
+/// one case type, board, district or channel. `today` and `now` decide
+/// which deadlines have passed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactFilter {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub case_type: Option<String>,
+    pub board: Option<String>,
+    pub district: Option<String>,
+    pub channel: Option<String>,
+    pub today: NaiveDate,
+    pub now: DateTime<Utc>,
+}
+
+/// Counts of the facts of one day and one combination of dimensions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FactCounts {
+    pub day: NaiveDate,
+    pub case_type: String,
+    pub board: String,
+    pub district: Option<String>,
+    pub channel: String,
+    pub cases: u64,
+    pub first_contact: u64,
+    pub handed_over: u64,
+    pub closed: u64,
+    /// Cases with a feedback deadline that closed or whose deadline passed.
+    pub deadline_due: u64,
+    /// Of those, closed on or before the deadline.
+    pub deadline_met: u64,
+    /// Written contacts answered, or whose answer is overdue.
+    pub response_due: u64,
+    /// Of those, answered in time.
+    pub response_met: u64,
+}
+
+/// Closed cases of a type and board that took this many whole days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolutionBucket {
+    pub case_type: String,
+    pub board: String,
+    pub days: i64,
+    pub count: u64,
+}
+
+/// The dimension filters (case type, board, district, channel), bound as
+/// four parameters from `first` on; a NULL parameter does not filter.
+fn dimensions(mark: char, first: u8) -> String {
+    ["case_type", "board", "district", "channel"]
+        .iter()
+        .zip(first..)
+        .map(|(column, i)| format!("(CAST({mark}{i} AS TEXT) IS NULL OR {column} = {mark}{i})"))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The counting query, with `?N` (SQLite) or `$N` (PostgreSQL) parameters:
+/// from, to, today, now, then the four dimensions.
+pub(crate) fn counts_sql(mark: char) -> String {
+    format!(
+        "SELECT created_day, case_type, board, district, channel, count(*), \
+         count(*) FILTER (WHERE first_contact), \
+         count(*) FILTER (WHERE handed_over), \
+         count(*) FILTER (WHERE closed_day IS NOT NULL), \
+         count(*) FILTER (WHERE feedback_deadline IS NOT NULL AND (closed_day IS NOT NULL OR feedback_deadline < {m}3)), \
+         count(*) FILTER (WHERE closed_day IS NOT NULL AND closed_day <= feedback_deadline), \
+         count(*) FILTER (WHERE response_due IS NOT NULL AND (first_response IS NOT NULL OR response_due < {m}4)), \
+         count(*) FILTER (WHERE first_response IS NOT NULL AND first_response <= response_due) \
+         FROM case_facts WHERE created_day >= {m}1 AND created_day < {m}2 AND {dims} \
+         GROUP BY created_day, case_type, board, district, channel",
+        m = mark,
+        dims = dimensions(mark, 5),
+    )
+}
+
+/// Resolution days of the cases closed on days in `[from, to)`:
+/// parameters from, to, then the four dimensions.
+pub(crate) fn resolution_sql(mark: char) -> String {
+    format!(
+        "SELECT case_type, board, resolution_days, count(*) FROM case_facts \
+         WHERE closed_day >= {m}1 AND closed_day < {m}2 AND resolution_days IS NOT NULL AND {dims} \
+         GROUP BY case_type, board, resolution_days",
+        m = mark,
+        dims = dimensions(mark, 3),
+    )
+}
+
+pub(crate) const UPSERT_COLUMNS: &str = "case_id, created_day, case_type, board, district, channel, \
+    first_contact, handed_over, closed_day, resolution_days, feedback_deadline, response_due, first_response";
+
+/// The upsert of one fact, with `?N` or `$N` parameters in `UPSERT_COLUMNS` order.
+pub(crate) fn upsert_sql(mark: char) -> String {
+    let values: Vec<String> = (1..=13).map(|i| format!("{mark}{i}")).collect();
+    let updates: Vec<String> = UPSERT_COLUMNS
+        .split(", ")
+        .skip(1)
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO case_facts ({UPSERT_COLUMNS}) VALUES ({}) ON CONFLICT (case_id) DO UPDATE SET {}",
+        values.join(", "),
+        updates.join(", ")
+    )
+}
+
+/// The cases changed after the cursor and before `until`, oldest first.
+pub(crate) fn sources_sql(mark: char) -> String {
+    format!(
+        "SELECT c.id, c.case_type, c.board, c.district, c.channel, c.resolution, c.handed_over, \
+         c.created_at, c.updated_at, c.closed_at, c.feedback_deadline, \
+         (SELECT min(e.at) FROM case_entries e WHERE e.case_id = c.id AND e.kind = 'message_out') \
+         FROM cases c WHERE (c.updated_at > {m}1 OR (c.updated_at = {m}1 AND c.id > {m}2)) \
+         AND c.updated_at < {m}3 ORDER BY c.updated_at, c.id LIMIT {m}4",
+        m = mark
+    )
+}

@@ -1,0 +1,146 @@
+//! Case facts on PostgreSQL (see `crate::facts`).
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::{GenericClient, Transaction};
+
+use super::db;
+use crate::facts::{
+    counts_sql, resolution_sql, sources_sql, upsert_sql, CaseFactSource, FactCounts, FactCursor,
+    FactFilter, FactsWrite, ResolutionBucket,
+};
+use crate::Result;
+
+fn count(r: &tokio_postgres::Row, i: usize) -> u64 {
+    r.get::<_, i64>(i).max(0) as u64
+}
+
+pub(super) async fn sources(
+    client: &impl GenericClient,
+    after: FactCursor,
+    until: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<CaseFactSource>> {
+    let rows = client
+        .query(
+            &sources_sql('$'),
+            &[&after.updated_at, &after.case_id, &until, &i64::from(limit)],
+        )
+        .await
+        .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| CaseFactSource {
+            case_id: r.get(0),
+            case_type: r.get(1),
+            board: r.get(2),
+            district: r.get(3),
+            channel: r.get(4),
+            resolution: r.get(5),
+            handed_over: r.get(6),
+            created_at: r.get(7),
+            updated_at: r.get(8),
+            closed_at: r.get(9),
+            feedback_deadline: r.get(10),
+            first_message_out: r.get(11),
+        })
+        .collect())
+}
+
+pub(super) async fn save(tx: &Transaction<'_>, write: &FactsWrite) -> Result<()> {
+    let upsert = tx.prepare_cached(&upsert_sql('$')).await.map_err(db)?;
+    for f in &write.facts {
+        tx.execute(
+            &upsert,
+            &[
+                &f.case_id,
+                &f.created_day,
+                &f.case_type,
+                &f.board,
+                &f.district,
+                &f.channel,
+                &f.first_contact,
+                &f.handed_over,
+                &f.closed_day,
+                &f.resolution_days,
+                &f.feedback_deadline,
+                &f.response_due,
+                &f.first_response,
+            ],
+        )
+        .await
+        .map_err(db)?;
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &[&FactCursor::META_KEY, &write.cursor.encode()],
+    )
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(super) async fn counts(client: &impl GenericClient, f: &FactFilter) -> Result<Vec<FactCounts>> {
+    let rows = client
+        .query(
+            &counts_sql('$'),
+            &[
+                &f.from,
+                &f.to,
+                &f.today,
+                &f.now,
+                &f.case_type,
+                &f.board,
+                &f.district,
+                &f.channel,
+            ],
+        )
+        .await
+        .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| FactCounts {
+            day: r.get(0),
+            case_type: r.get(1),
+            board: r.get(2),
+            district: r.get(3),
+            channel: r.get(4),
+            cases: count(r, 5),
+            first_contact: count(r, 6),
+            handed_over: count(r, 7),
+            closed: count(r, 8),
+            deadline_due: count(r, 9),
+            deadline_met: count(r, 10),
+            response_due: count(r, 11),
+            response_met: count(r, 12),
+        })
+        .collect())
+}
+
+pub(super) async fn resolution(
+    client: &impl GenericClient,
+    f: &FactFilter,
+) -> Result<Vec<ResolutionBucket>> {
+    let rows = client
+        .query(
+            &resolution_sql('$'),
+            &[
+                &f.from,
+                &f.to,
+                &f.case_type,
+                &f.board,
+                &f.district,
+                &f.channel,
+            ],
+        )
+        .await
+        .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| ResolutionBucket {
+            case_type: r.get(0),
+            board: r.get(1),
+            days: r.get(2),
+            count: count(r, 3),
+        })
+        .collect())
+}

@@ -1,0 +1,144 @@
+//! Case facts on SQLite (see `crate::facts`).
+
+use chrono::NaiveDate;
+use r2d2_sqlite::rusqlite::{params, Connection};
+
+use super::{date, db, micros, opt_time, time};
+use crate::facts::{
+    counts_sql, resolution_sql, sources_sql, upsert_sql, CaseFactSource, FactCounts, FactCursor,
+    FactFilter, FactsWrite, ResolutionBucket,
+};
+use crate::Result;
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn required_day(s: String) -> r2d2_sqlite::rusqlite::Result<NaiveDate> {
+    date(Some(s))?.ok_or(r2d2_sqlite::rusqlite::Error::InvalidQuery)
+}
+
+pub(super) fn sources(
+    conn: &Connection,
+    after: FactCursor,
+    until: i64,
+    limit: u32,
+) -> Result<Vec<CaseFactSource>> {
+    conn.prepare_cached(&sources_sql('?'))
+        .and_then(|mut s| {
+            s.query_map(
+                params![micros(after.updated_at), after.case_id, until, limit],
+                |r| {
+                    Ok(CaseFactSource {
+                        case_id: r.get(0)?,
+                        case_type: r.get(1)?,
+                        board: r.get(2)?,
+                        district: r.get(3)?,
+                        channel: r.get(4)?,
+                        resolution: r.get(5)?,
+                        handed_over: r.get::<_, i64>(6)? != 0,
+                        created_at: time(r.get(7)?)?,
+                        updated_at: time(r.get(8)?)?,
+                        closed_at: opt_time(r.get(9)?)?,
+                        feedback_deadline: date(r.get(10)?)?,
+                        first_message_out: opt_time(r.get(11)?)?,
+                    })
+                },
+            )?
+            .collect()
+        })
+        .map_err(db)
+}
+
+pub(super) fn save(conn: &Connection, write: &FactsWrite) -> Result<()> {
+    let mut upsert = conn.prepare_cached(&upsert_sql('?')).map_err(db)?;
+    for f in &write.facts {
+        upsert
+            .execute(params![
+                f.case_id,
+                day(f.created_day),
+                f.case_type,
+                f.board,
+                f.district,
+                f.channel,
+                f.first_contact,
+                f.handed_over,
+                f.closed_day.map(day),
+                f.resolution_days,
+                f.feedback_deadline.map(day),
+                f.response_due.map(micros),
+                f.first_response.map(micros),
+            ])
+            .map_err(db)?;
+    }
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![FactCursor::META_KEY, write.cursor.encode()],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(super) fn counts(conn: &Connection, f: &FactFilter) -> Result<Vec<FactCounts>> {
+    conn.prepare_cached(&counts_sql('?'))
+        .and_then(|mut s| {
+            s.query_map(
+                params![
+                    day(f.from),
+                    day(f.to),
+                    day(f.today),
+                    micros(f.now),
+                    f.case_type,
+                    f.board,
+                    f.district,
+                    f.channel
+                ],
+                |r| {
+                    let n = |i: usize| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
+                    Ok(FactCounts {
+                        day: required_day(r.get(0)?)?,
+                        case_type: r.get(1)?,
+                        board: r.get(2)?,
+                        district: r.get(3)?,
+                        channel: r.get(4)?,
+                        cases: n(5)?,
+                        first_contact: n(6)?,
+                        handed_over: n(7)?,
+                        closed: n(8)?,
+                        deadline_due: n(9)?,
+                        deadline_met: n(10)?,
+                        response_due: n(11)?,
+                        response_met: n(12)?,
+                    })
+                },
+            )?
+            .collect()
+        })
+        .map_err(db)
+}
+
+pub(super) fn resolution(conn: &Connection, f: &FactFilter) -> Result<Vec<ResolutionBucket>> {
+    conn.prepare_cached(&resolution_sql('?'))
+        .and_then(|mut s| {
+            s.query_map(
+                params![
+                    day(f.from),
+                    day(f.to),
+                    f.case_type,
+                    f.board,
+                    f.district,
+                    f.channel
+                ],
+                |r| {
+                    Ok(ResolutionBucket {
+                        case_type: r.get(0)?,
+                        board: r.get(1)?,
+                        days: r.get(2)?,
+                        count: r.get::<_, i64>(3)?.max(0) as u64,
+                    })
+                },
+            )?
+            .collect()
+        })
+        .map_err(db)
+}
