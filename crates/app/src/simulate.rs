@@ -771,6 +771,8 @@ pub struct Traffic {
     events: u64,
     rejected: u64,
     first_rejection: Option<String>,
+    /// Every call's record, when the run keeps them (`simulate_records`).
+    records: Option<Vec<CallRecord>>,
 }
 
 impl Traffic {
@@ -882,6 +884,7 @@ impl Traffic {
             events: 0,
             rejected: 0,
             first_rejection: None,
+            records: None,
         };
         traffic.plan_shifts(config.days);
         if let Some(first) = traffic.next_arrival(0) {
@@ -1411,6 +1414,9 @@ impl Traffic {
             )));
         }
         self.figures[g].count(record);
+        if let Some(records) = &mut self.records {
+            records.push(record.clone());
+        }
         self.open_calls = self.open_calls.saturating_sub(1);
         Ok(())
     }
@@ -1552,6 +1558,62 @@ impl<C: CallCentre> Simulation<C> {
 
 /// An accelerated run of the real engine with the catalog's groups and staff.
 pub fn simulate(catalog: &Catalog, config: &SimConfig) -> Result<Report, SimError> {
+    run(catalog, config, false).map(|(report, _)| report)
+}
+
+/// As `simulate`, keeping every call's record (times in ms from the first
+/// Monday 00:00): call history for the demo, statistics and benchmarks.
+pub fn simulate_records(
+    catalog: &Catalog,
+    config: &SimConfig,
+) -> Result<(Report, Vec<CallRecord>), SimError> {
+    run(catalog, config, true)
+}
+
+/// The call records of a run that began on `monday` (Stockholm time), as
+/// the switchboard would have stored them; caller ids are the run's own,
+/// prefixed so runs on different weeks do not collide.
+pub fn call_rows(
+    records: &[CallRecord],
+    monday: chrono::NaiveDate,
+    prefix: &str,
+    catalog: &Catalog,
+) -> Vec<kontakt_store::calls::CallRow> {
+    let start = kontakt_domain::calendar::stockholm_midnight(monday);
+    let entry = catalog
+        .phone
+        .numbers
+        .first()
+        .map(|n| n.number.clone())
+        .unwrap_or_default();
+    let at =
+        |ms: u64| start + chrono::Duration::milliseconds(i64::try_from(ms).unwrap_or(i64::MAX));
+    records
+        .iter()
+        .map(|r| kontakt_store::calls::CallRow {
+            call_id: format!("{prefix}-{}", r.call),
+            entry_number: entry.clone(),
+            menu_path: String::new(),
+            answer_group: Some(r.group.clone()),
+            language: r.language.clone(),
+            arrived_at: at(r.arrived_ms),
+            ended_at: Some(at(r.ended_ms)),
+            queue_ms: r.queue_ms,
+            handle_ms: r.handle_ms,
+            outcome: Some(crate::switchboard::outcome(r.outcome)),
+            agent: r.agent.clone(),
+            overflowed: r.overflowed,
+            callback_deadline: r.callback_deadline_ms.map(at),
+            case_number: None,
+        })
+        .collect()
+}
+
+fn run(
+    catalog: &Catalog,
+    config: &SimConfig,
+    keep_records: bool,
+) -> Result<(Report, Vec<CallRecord>), SimError> {
     let agents_scale = match (config.agents_scale, config.calls) {
         (Some(x), _) => x,
         (None, Some(calls)) => {
@@ -1569,8 +1631,62 @@ pub fn simulate(catalog: &Catalog, config: &SimConfig) -> Result<Report, SimErro
     };
     let setup = Setup::from_catalog(catalog, agents_scale)?;
     let engine = setup.engine()?;
-    let traffic = Traffic::new(&setup, config)?;
-    Simulation::new(engine, traffic).run()
+    let mut traffic = Traffic::new(&setup, config)?;
+    if keep_records {
+        traffic.records = Some(Vec::new());
+    }
+    let mut simulation = Simulation::new(engine, traffic);
+    simulation.run_until(u64::MAX)?;
+    let records = simulation.traffic.records.take().unwrap_or_default();
+    Ok((simulation.traffic.report()?, records))
+}
+
+/// Call history up to `now`: the real engine run over a simulated week of
+/// about `calls_per_week` calls for each of the `weeks` weeks before this
+/// one, and for this week up to now, stored as call records (the demo's
+/// phone statistics). Returns how many calls were stored.
+pub async fn store_call_history(
+    store: &std::sync::Arc<dyn kontakt_store::Store>,
+    catalog: &Catalog,
+    weeks: u32,
+    calls_per_week: u64,
+    now: chrono::DateTime<chrono::Utc>,
+    seed: u64,
+) -> Result<u64, String> {
+    use chrono::Datelike;
+    let today = kontakt_domain::calendar::stockholm_date(now);
+    let this_monday =
+        today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let mut stored = 0;
+    for back in (0..=weeks).rev() {
+        let monday = this_monday - chrono::Duration::weeks(i64::from(back));
+        let days = if back == 0 {
+            today.weekday().num_days_from_monday() + 1
+        } else {
+            7
+        };
+        let config = SimConfig {
+            days,
+            calls: Some(calls_per_week * u64::from(days) / 7),
+            seed: seed.wrapping_add(u64::from(back)),
+            ..SimConfig::default()
+        };
+        let (_, records) = simulate_records(catalog, &config).map_err(|e| e.to_string())?;
+        // Nothing from the future: calls still going on at `now` are left out.
+        let rows: Vec<_> = call_rows(&records, monday, &format!("sim-{monday}"), catalog)
+            .into_iter()
+            .filter(|r| r.ended_at.is_some_and(|end| end <= now))
+            .collect();
+        // Many writes in flight at once, so the store commits them in batches.
+        for chunk in rows.chunks(512) {
+            let writes = chunk.iter().cloned().map(|row| store.save_call(row));
+            for result in futures_util::future::join_all(writes).await {
+                result.map_err(|e| e.to_string())?;
+            }
+        }
+        stored += rows.len() as u64;
+    }
+    Ok(stored)
 }
 
 #[cfg(test)]

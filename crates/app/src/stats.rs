@@ -662,18 +662,26 @@ impl StatsService {
         Ok(out)
     }
 
-    /// Case types and districts whose volume in the scope's week departs
-    /// from their own trailing weeks (method: `kontakt_domain::stats::deviation`).
+    /// Case types and districts whose volume in a week departs from their
+    /// own trailing weeks (method: `kontakt_domain::stats::deviation`): the
+    /// scope's last week, or the last whole week if that one is not over
+    /// (a week half gone always looks low). Returns the week compared.
     pub async fn deviations(
         &self,
         actor: &Actor,
         scope: &Scope,
         now: DateTime<Utc>,
-    ) -> Result<Vec<DeviationRow>, StatsError> {
+    ) -> Result<(Period, Vec<DeviationRow>), StatsError> {
         self.check(actor)?;
         self.refresh(now).await?;
-        let week =
+        let mut week =
             Period::of_date(PeriodKind::Week, scope.period.last_day()).unwrap_or(scope.period);
+        while week.end() > now {
+            match week.previous() {
+                Some(p) => week = p,
+                None => break,
+            }
+        }
         let weeks = self.settings.deviations.baseline_weeks() + 1;
         let mut first = week;
         for _ in 1..weeks {
@@ -700,7 +708,7 @@ impl StatsService {
                 series.entry(key).or_insert_with(|| vec![0; weeks])[i] += r.cases;
             }
         }
-        Ok(weekly_deviations(&series, &self.settings.deviations)
+        let rows = weekly_deviations(&series, &self.settings.deviations)
             .into_iter()
             .map(|d: Deviation<(&'static str, String)>| DeviationRow {
                 dimension: d.key.0,
@@ -710,7 +718,8 @@ impl StatsService {
                 observed: d.observed,
                 score: d.score,
             })
-            .collect())
+            .collect();
+        Ok((week, rows))
     }
 
     /// Splits `total_ore` (the centre's cost for the period) between the

@@ -210,7 +210,7 @@ fn time(ms: u64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(i64::try_from(ms).unwrap_or(i64::MAX)).unwrap_or_default()
 }
 
-fn outcome(o: Outcome) -> CallOutcome {
+pub(crate) fn outcome(o: Outcome) -> CallOutcome {
     match o {
         Outcome::Answered => CallOutcome::Answered,
         Outcome::Abandoned => CallOutcome::Abandoned,

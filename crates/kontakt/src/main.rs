@@ -79,6 +79,10 @@ const DEMO_ACCOUNTS: &[(&str, &str, &[&str])] = &[
 ];
 const DEMO_PASSWORD: &str = "Stockholm-demo-2026";
 
+/// Calls a week in the demo's simulated call history (the catalog's staff
+/// scaled to match, so queues behave as on a normal week).
+const DEMO_CALLS_PER_WEEK: u64 = 3_000;
+
 /// What an SMS that answers no case becomes in the demo.
 const DEMO_SMS_CASE_TYPE: &str = "ALLM-HANV";
 
@@ -707,6 +711,20 @@ async fn demo(
         eprintln!("Generating {cases} cases of a synthetic year in Stockholm (seed {seed}) …");
         let n = generate(&service, cases, seed, Utc::now()).await?;
         store.set_meta("demo.generated", &n.to_string()).await?;
+    }
+    if store.meta("demo.calls").await?.is_none() {
+        eprintln!("Simulating nine weeks of calls through the queues …");
+        let n = kontakt_app::simulate::store_call_history(
+            &store,
+            &catalog,
+            8,
+            DEMO_CALLS_PER_WEEK,
+            Utc::now(),
+            seed,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("call history: {e}"))?;
+        store.set_meta("demo.calls", &n.to_string()).await?;
     }
     let total = store.count_cases().await?;
     // Each start prints new tokens; the ones printed before stop working.

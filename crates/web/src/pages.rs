@@ -44,6 +44,8 @@ pub enum Guard {
     /// An answer group's wallboard: its agents and team leaders, and
     /// administrators.
     Wallboard,
+    /// Statistics: analysts, team leaders and administrators.
+    Stats,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -116,8 +118,9 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/phone", Guard::Phone),
     route("GET", "/phone/groups/{code}", Guard::Phone),
     route("POST", "/phone/groups/{code}", Guard::Phone),
-    route("GET", "/phone/numbers/{number}", Guard::Phone),
-    route("POST", "/phone/numbers/{number}", Guard::Phone),
+    route("GET", "/phone/numbers/{entry}", Guard::Phone),
+    route("GET", "/stats", Guard::Stats),
+    route("POST", "/phone/numbers/{entry}", Guard::Phone),
     route("GET", "/mail/set-aside", Guard::Desk),
     route("GET", "/mail/set-aside/{id}", Guard::Desk),
     route("POST", "/mail/set-aside/{id}/register", Guard::Desk),
@@ -174,8 +177,9 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/phone") => get(crate::phone::groups),
         ("GET", "/phone/groups/{code}") => get(crate::phone::group),
         ("POST", "/phone/groups/{code}") => post(crate::phone::save),
-        ("GET", "/phone/numbers/{number}") => get(crate::phone::number),
-        ("POST", "/phone/numbers/{number}") => post(crate::phone::save_number),
+        ("GET", "/phone/numbers/{entry}") => get(crate::phone::number),
+        ("GET", "/stats") => get(crate::stats::dashboard),
+        ("POST", "/phone/numbers/{entry}") => post(crate::phone::save_number),
         ("GET", "/mail/set-aside") => get(crate::set_aside::list),
         ("GET", "/mail/set-aside/{id}") => get(crate::set_aside::show),
         ("POST", "/mail/set-aside/{id}/register") => post(crate::set_aside::register),
@@ -247,6 +251,7 @@ pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Marku
                                 a href="/letters/new" { (lang.t("nav-letters")) }
                             }
                             @if s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/phone" { (lang.t("nav-phone")) } }
+                            @if s.has(Role::Analyst) || s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/stats" { (lang.t("nav-stats")) } }
                             @if s.has(Role::Administrator) { a href="/admin/accounts" { (lang.t("nav-accounts")) } }
                             @if s.has(Role::LogReviewer) { a href="/review" { (lang.t("nav-review")) } }
                             a #help-link href="/help" aria-keyshortcuts="?" { (lang.t("nav-help")) }

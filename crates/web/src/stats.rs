@@ -13,9 +13,17 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::desk::pick;
 use crate::extract::Caller;
+use crate::i18n::Lang;
+use crate::pages::layout;
 use crate::problem::{ApiError, PageError, Problem};
+use crate::session::Staff;
+use crate::stats_table::{BarChart, Column, Kind, Labels, StatsTable, Value};
 use crate::AppState;
+use kontakt_app::stats::{CaseCounts, CaseFigures, DeviationRow, GroupCalls};
+use kontakt_domain::stats::Share;
+use maud::{html, Markup};
 
 impl From<StatsError> for ApiError {
     fn from(e: StatsError) -> Self {
@@ -209,7 +217,7 @@ async fn cases(
     Ok(answer(&scope, figures))
 }
 
-/// Case types and districts whose volume in the period's last week
+/// Case types and districts whose volume in the period's last whole week
 /// departs from their own previous eight weeks (Anscombe-transformed
 /// counts, |z| ≥ 3, baseline at least 5 a week), for preventive action.
 #[utoipa::path(get, path = "/stats/deviations", tag = "statistics", params(ScopeQuery),
@@ -223,11 +231,14 @@ async fn deviations(
     state.stats.check(&caller.actor)?;
     let q = read_query(query)?;
     let scope = scope(&state, &q)?;
-    let rows = state
+    let (week, rows) = state
         .stats
         .deviations(&caller.actor, &scope, Utc::now())
         .await?;
-    Ok(answer(&scope, rows))
+    Ok(answer(
+        &scope,
+        serde_json::json!({"week": week.label(), "deviations": rows}),
+    ))
 }
 
 /// Reads kronor with at most two decimals ("1234,50", "1 234.5") as öre.
@@ -309,6 +320,598 @@ async fn cost_allocation(
             "by_component_ore": allocation.by_component,
         }),
     ))
+}
+
+// ---------------------------------------------------------------------------
+// The dashboard: the same figures as tables (with CSV and XLSX exports) and
+// charts drawn on the server, for the scope chosen in a form.
+// ---------------------------------------------------------------------------
+
+fn percent(share: &Share) -> Value {
+    Value::Percent(share.percent().map(|p| p / 100.0))
+}
+
+/// A count and share under the privacy rule: a hidden count hides its share.
+fn counted(n: u64, share: &Share, below: u64) -> (Value, Value) {
+    match Value::count_or_suppressed(n, below) {
+        hidden @ Value::Suppressed { .. } => (hidden, Value::Percent(None)),
+        shown => (shown, percent(share)),
+    }
+}
+
+struct Names<'a> {
+    state: &'a AppState,
+    lang: Lang,
+}
+
+impl Names<'_> {
+    fn board(&self, code: &str) -> String {
+        self.state.stats.catalog().board(code).map_or_else(
+            || code.to_owned(),
+            |b| pick(self.lang, &b.name_sv, &b.name_en).to_owned(),
+        )
+    }
+
+    fn case_type(&self, code: &str) -> String {
+        self.state.stats.catalog().case_type(code).map_or_else(
+            || code.to_owned(),
+            |t| format!("{} ({code})", pick(self.lang, &t.name_sv, &t.name_en)),
+        )
+    }
+
+    fn district(&self, code: &str) -> String {
+        self.state
+            .stats
+            .catalog()
+            .district(code)
+            .map_or_else(|| code.to_owned(), |d| d.name.clone())
+    }
+
+    fn channel(&self, code: &str) -> String {
+        let id = format!("channel-{}", code.replace('_', "-"));
+        let text = self.lang.t(&id);
+        if text == id {
+            code.to_owned()
+        } else {
+            text
+        }
+    }
+}
+
+fn availability_table(lang: Lang, groups: &[GroupCalls], levels: &[u32]) -> StatsTable {
+    let mut columns = vec![
+        Column::new(lang.t("stats-col-answer-group"), Kind::Text),
+        Column::new(lang.t("stats-col-offered"), Kind::Count),
+        Column::new(lang.t("stats-col-answered"), Kind::Count),
+        Column::new(lang.t("stats-col-abandoned"), Kind::Count),
+        Column::new(lang.t("stats-col-availability"), Kind::Percent),
+    ];
+    for s in levels {
+        columns.push(Column::new(
+            lang.ta("stats-col-within", &[("seconds", s)]),
+            Kind::Percent,
+        ));
+    }
+    columns.extend([
+        Column::new(lang.t("stats-col-average-queue"), Kind::Duration),
+        Column::new(lang.t("stats-col-p90-queue"), Kind::Duration),
+        Column::new(lang.t("stats-col-callbacks-kept"), Kind::Percent),
+        Column::new(lang.t("stats-col-availability-previous"), Kind::Percent),
+        Column::new(lang.t("stats-col-availability-last-year"), Kind::Percent),
+    ]);
+    let mut t = StatsTable::new(
+        "availability",
+        lang.t("stats-availability-caption"),
+        columns,
+    );
+    for g in groups {
+        let f = &g.figures.current;
+        let mut row = vec![
+            Value::text(format!(
+                "{} ({})",
+                pick(lang, &g.name_sv, &g.name_en),
+                g.group
+            )),
+            Value::Count(f.offered),
+            Value::Count(f.answered),
+            Value::Count(f.abandoned),
+            percent(&f.availability),
+        ];
+        row.extend(f.service_levels.iter().map(|l| percent(&l.share)));
+        row.extend([
+            f.average_queue_ms
+                .map_or(Value::Empty, |ms| Value::Seconds(ms.div_ceil(1000))),
+            f.p90_queue_ms
+                .map_or(Value::Empty, |ms| Value::Seconds(ms.div_ceil(1000))),
+            percent(&f.callbacks_within_deadline),
+            percent(&g.figures.previous.availability),
+            percent(&g.figures.last_year.availability),
+        ]);
+        t.push(row);
+    }
+    t
+}
+
+fn weekly_table(
+    lang: Lang,
+    weeks: &[kontakt_domain::stats::Period],
+    groups: &[(String, Vec<kontakt_domain::stats::CallFigures>)],
+    names: &Names,
+) -> StatsTable {
+    let mut columns = vec![Column::new(lang.t("stats-col-answer-group"), Kind::Text)];
+    columns.extend(weeks.iter().map(|w| Column::new(w.label(), Kind::Percent)));
+    let mut t = StatsTable::new(
+        "weekly-availability",
+        lang.t("stats-weekly-caption"),
+        columns,
+    );
+    for (group, figures) in groups {
+        let name = names.state.stats.catalog().group(group).map_or_else(
+            || group.clone(),
+            |g| pick(lang, &g.name_sv, &g.name_en).to_owned(),
+        );
+        let mut row = vec![Value::text(format!("{name} ({group})"))];
+        row.extend(figures.iter().map(|f| percent(&f.availability)));
+        t.push(row);
+    }
+    t
+}
+
+/// A table of case counts per code: its id, caption and first column's
+/// header (all three message ids but the id), and the other columns.
+struct Breakdown<'a> {
+    id: &'a str,
+    caption: &'a str,
+    first: &'a str,
+    columns: &'a [(&'a str, Kind)],
+}
+
+fn breakdown_table(
+    lang: Lang,
+    spec: Breakdown,
+    rows: &[(String, CaseCounts)],
+    name: &dyn Fn(&str) -> String,
+    cells: &dyn Fn(&CaseCounts) -> Vec<Value>,
+) -> StatsTable {
+    let mut cols = vec![Column::new(lang.t(spec.first), Kind::Text)];
+    cols.extend(
+        spec.columns
+            .iter()
+            .map(|(id, kind)| Column::new(lang.t(id), *kind)),
+    );
+    let mut t = StatsTable::new(spec.id, lang.t(spec.caption), cols);
+    for (code, counts) in rows {
+        let mut row = vec![Value::text(name(code))];
+        row.extend(cells(counts));
+        t.push(row);
+    }
+    t
+}
+
+fn deviation_table(
+    lang: Lang,
+    week: kontakt_domain::stats::Period,
+    rows: &[DeviationRow],
+    names: &Names,
+) -> StatsTable {
+    let mut t = StatsTable::new(
+        "deviations",
+        lang.ta("stats-deviations-caption", &[("week", &week.label())]),
+        vec![
+            Column::new(lang.t("stats-col-what"), Kind::Text),
+            Column::new(lang.t("stats-col-direction"), Kind::Text),
+            Column::new(lang.t("stats-col-this-week"), Kind::Count),
+            Column::new(lang.t("stats-col-baseline"), Kind::Text),
+            Column::new(lang.t("stats-col-score"), Kind::Text),
+        ],
+    );
+    for d in rows {
+        let what = match d.dimension {
+            "district" => format!("{}: {}", lang.t("stats-district"), names.district(&d.code)),
+            _ => format!(
+                "{}: {}",
+                lang.t("stats-case-type"),
+                names.case_type(&d.code)
+            ),
+        };
+        t.push(vec![
+            Value::text(what),
+            Value::text(lang.t(if d.up { "stats-up" } else { "stats-down" })),
+            Value::Count(d.observed),
+            Value::text(format!("{:.1}", d.baseline_mean).replace('.', ",")),
+            Value::text(format!("{:+.1}", d.score).replace('.', ",")),
+        ]);
+    }
+    t
+}
+
+/// Every table of the dashboard for a scope, in page order.
+async fn tables(
+    state: &AppState,
+    staff: &Staff,
+    scope: &Scope,
+) -> Result<(Vec<StatsTable>, CaseFigures), StatsError> {
+    let lang = staff.lang;
+    let names = Names { state, lang };
+    let stats = &state.stats;
+    let below = u64::from(stats.settings().suppression.min_count);
+    let now = Utc::now();
+    let calls = stats.calls(&staff.actor, scope).await?;
+    let (weeks, weekly) = stats.weekly_availability(&staff.actor, scope, 8).await?;
+    let cases = stats.cases(&staff.actor, scope, now).await?;
+    let (deviation_week, deviations) = stats.deviations(&staff.actor, scope, now).await?;
+    let fcr = |c: &CaseCounts| {
+        let (n, share) = counted(c.first_contact, &c.first_contact_share(), below);
+        vec![Value::count_or_suppressed(c.cases, below), n, share]
+    };
+    let mut by_channel = vec![(lang.t("stats-all-channels"), cases.total.current.clone())];
+    by_channel.extend(
+        cases
+            .by_channel
+            .iter()
+            .map(|(c, n)| (names.channel(c), n.clone())),
+    );
+    let written: Vec<(String, CaseCounts)> = cases
+        .by_channel
+        .iter()
+        .filter(|(_, c)| c.response_due > 0)
+        .map(|(c, n)| (names.channel(c), n.clone()))
+        .collect();
+    let fcr_cols = [
+        ("stats-col-cases", Kind::Count),
+        ("stats-col-first-contact", Kind::Count),
+        ("stats-col-share", Kind::Percent),
+    ];
+    let plain = |s: &str| s.to_owned();
+    let mut resolution = StatsTable::new(
+        "resolution",
+        lang.t("stats-resolution-caption"),
+        vec![
+            Column::new(lang.t("stats-case-type"), Kind::Text),
+            Column::new(lang.t("stats-col-closed"), Kind::Count),
+            Column::new(lang.t("stats-col-median-days"), Kind::Count),
+            Column::new(lang.t("stats-col-p90-days"), Kind::Count),
+        ],
+    );
+    for r in &cases.resolution {
+        let hidden = r.closed < below;
+        let days = |d: Option<u64>| match d {
+            Some(d) if !hidden => Value::Count(d),
+            _ => Value::Empty,
+        };
+        resolution.push(vec![
+            Value::text(names.case_type(&r.case_type)),
+            Value::count_or_suppressed(r.closed, below),
+            days(r.median_days),
+            days(r.p90_days),
+        ]);
+    }
+    let tables = vec![
+        availability_table(lang, &calls, &stats.settings().service_level_secs),
+        weekly_table(lang, &weeks, &weekly, &names),
+        breakdown_table(
+            lang,
+            Breakdown {
+                id: "first-contact",
+                caption: "stats-first-contact-caption",
+                first: "stats-channel",
+                columns: &fcr_cols,
+            },
+            &by_channel,
+            &plain,
+            &fcr,
+        ),
+        breakdown_table(
+            lang,
+            Breakdown {
+                id: "deadlines",
+                caption: "stats-deadlines-caption",
+                first: "stats-board",
+                columns: &[
+                    ("stats-col-cases", Kind::Count),
+                    ("stats-col-handed-over", Kind::Count),
+                    ("stats-col-deadline-due", Kind::Count),
+                    ("stats-col-deadline-met", Kind::Count),
+                    ("stats-col-share", Kind::Percent),
+                ],
+            },
+            &cases.by_board,
+            &|c| names.board(c),
+            &|c| {
+                let (met, share) = counted(c.deadline_met, &c.deadline_share(), below);
+                vec![
+                    Value::count_or_suppressed(c.cases, below),
+                    Value::count_or_suppressed(c.handed_over, below),
+                    Value::count_or_suppressed(c.deadline_due, below),
+                    met,
+                    share,
+                ]
+            },
+        ),
+        breakdown_table(
+            lang,
+            Breakdown {
+                id: "written-answers",
+                caption: "stats-written-caption",
+                first: "stats-channel",
+                columns: &[
+                    ("stats-col-response-due", Kind::Count),
+                    ("stats-col-response-met", Kind::Count),
+                    ("stats-col-share", Kind::Percent),
+                ],
+            },
+            &written,
+            &plain,
+            &|c| {
+                let (met, share) = counted(c.response_met, &c.response_share(), below);
+                vec![
+                    Value::count_or_suppressed(c.response_due, below),
+                    met,
+                    share,
+                ]
+            },
+        ),
+        resolution,
+        breakdown_table(
+            lang,
+            Breakdown {
+                id: "case-types",
+                caption: "stats-case-types-caption",
+                first: "stats-case-type",
+                columns: &fcr_cols,
+            },
+            &cases.by_case_type,
+            &|c| names.case_type(c),
+            &fcr,
+        ),
+        breakdown_table(
+            lang,
+            Breakdown {
+                id: "districts",
+                caption: "stats-districts-caption",
+                first: "stats-district",
+                columns: &fcr_cols,
+            },
+            &cases.by_district,
+            &|c| names.district(c),
+            &fcr,
+        ),
+        breakdown_table(
+            lang,
+            Breakdown {
+                id: "complaints",
+                caption: "stats-complaints-caption",
+                first: "stats-board",
+                columns: &[("stats-col-cases", Kind::Count)],
+            },
+            &cases.complaints_by_board,
+            &|c| names.board(c),
+            &|c| vec![Value::count_or_suppressed(c.cases, below)],
+        ),
+        deviation_table(lang, deviation_week, &deviations, &names),
+    ];
+    Ok((tables, cases))
+}
+
+/// The dashboard's query: the scope, and optionally one table to export.
+fn dashboard_query(raw: Option<&str>) -> Result<(ScopeQuery, Option<(String, String)>), PageError> {
+    let mut export = (None, None);
+    let mut rest = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "table" => export.0 = Some(v.into_owned()),
+            "format" => export.1 = Some(v.into_owned()),
+            // An empty form field means "not chosen".
+            _ if v.trim().is_empty() => {}
+            _ => {
+                rest.append_pair(&k, &v);
+            }
+        }
+    }
+    let uri: axum::http::Uri = format!("/?{}", rest.finish())
+        .parse()
+        .map_err(|_| PageError::Invalid("the query is not valid".into()))?;
+    let Query(q) =
+        Query::<ScopeQuery>::try_from_uri(&uri).map_err(|e| PageError::Invalid(e.body_text()))?;
+    Ok((q, export.0.zip(export.1)))
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    state.stats.check(&staff.actor)?;
+    let lang = staff.lang;
+    let (q, export) = dashboard_query(raw.as_deref())?;
+    let scope = match scope(&state, &q) {
+        Ok(scope) => scope,
+        // The form again, with what was wrong.
+        Err(StatsError::Invalid(errors)) => {
+            let title = lang.t("stats-title-plain");
+            let body = html! {
+                h1 { (title) }
+                div.error-summary role="alert" {
+                    p { (lang.t("stats-not-shown")) }
+                    ul { @for e in &errors { li { (e.field) ": " (e.reason) } } }
+                }
+                (filter_form(&state, lang, &q))
+            };
+            return Ok((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                layout(lang, &title, Some(&staff), body),
+            )
+                .into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (tables, cases) = tables(&state, &staff, &scope).await?;
+    if let Some((table, format)) = export {
+        let t = tables
+            .iter()
+            .find(|t| t.id == table)
+            .ok_or(PageError::NotFound)?;
+        return match format.as_str() {
+            "csv" => Ok(t.csv_response()),
+            "xlsx" => Ok(t.xlsx_response()?),
+            other => Err(PageError::Invalid(format!(
+                "format: '{other}' is not one of csv, xlsx"
+            ))),
+        };
+    }
+    let labels = Labels::new(lang);
+    let export_base = |id: &str| {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes()) {
+            if k != "table" && k != "format" {
+                s.append_pair(&k, &v);
+            }
+        }
+        s.append_pair("table", id);
+        format!("/stats?{}", s.finish())
+    };
+    let total = &cases.total.current;
+    let target = f64::from(cases.first_contact_target) / 100.0;
+    let fcr_met = state.stats.first_contact_met(total);
+    let title = lang.ta("stats-title", &[("period", &scope.period.label())]);
+    let charts: Vec<(usize, BarChart)> = vec![
+        (
+            0,
+            BarChart {
+                column: 4,
+                title: lang.t("stats-chart-availability"),
+                desc: lang.t("stats-chart-availability-desc"),
+                target: None,
+            },
+        ),
+        (
+            2,
+            BarChart {
+                column: 3,
+                title: lang.t("stats-chart-first-contact"),
+                desc: lang.t("stats-chart-first-contact-desc"),
+                target: Some(Value::Percent(Some(target))),
+            },
+        ),
+        (
+            3,
+            BarChart {
+                column: 5,
+                title: lang.t("stats-chart-deadlines"),
+                desc: lang.t("stats-chart-deadlines-desc"),
+                target: None,
+            },
+        ),
+    ];
+    let body = html! {
+        h1 { (title) }
+        p { (lang.t("stats-intro")) }
+        (filter_form(&state, lang, &q))
+        section aria-labelledby="stats-summary" {
+            h2 #stats-summary { (lang.t("stats-summary")) }
+            ul {
+                li { (lang.ta("stats-summary-cases", &[("cases", &total.cases), ("previous", &cases.total.previous.cases), ("last_year", &cases.total.last_year.cases)])) }
+                li {
+                    (lang.ta("stats-summary-first-contact", &[("share", &percent(&total.first_contact_share())), ("target", &cases.first_contact_target)]))
+                    " "
+                    @match fcr_met {
+                        Some(true) => strong { (lang.t("stats-target-met")) },
+                        Some(false) => strong { (lang.t("stats-target-missed")) },
+                        None => {},
+                    }
+                }
+                li { (lang.ta("stats-summary-deadlines", &[("share", &percent(&total.deadline_share()))])) }
+                li { (lang.ta("stats-summary-written", &[("share", &percent(&total.response_share()))])) }
+            }
+        }
+        @for (i, t) in tables.iter().enumerate() {
+            section {
+                @for (_, chart) in charts.iter().filter(|(at, c)| *at == i && has_values(t, c.column)) {
+                    (t.bar_chart(chart, &labels))
+                }
+                // Wide tables scroll on narrow screens, reachable by keyboard.
+                div.table-scroll tabindex="0" role="region" aria-labelledby=(format!("{}-caption", t.slug())) {
+                    (t.to_html(&export_base(&t.id), &labels))
+                }
+            }
+        }
+        p { (lang.t("stats-privacy")) }
+    };
+    Ok(layout(lang, &title, Some(&staff), body).into_response())
+}
+
+/// Whether a chart of this column would draw anything.
+fn has_values(t: &StatsTable, column: usize) -> bool {
+    t.rows
+        .iter()
+        .any(|r| r.get(column).and_then(Value::magnitude).is_some())
+}
+
+fn filter_form(state: &AppState, lang: Lang, q: &ScopeQuery) -> Markup {
+    let c = state.stats.catalog();
+    let chosen = |v: &Option<String>, code: &str| v.as_deref() == Some(code);
+    html! {
+        form.stats-filter method="get" action="/stats" {
+            fieldset {
+                legend { (lang.t("stats-filter")) }
+                div.field {
+                    label for="period" { (lang.t("stats-period-kind")) }
+                    select #period name="period" {
+                        @for (code, id) in [("week", "stats-week"), ("day", "stats-day"), ("month", "stats-month"), ("year", "stats-year")] {
+                            option value=(code) selected[chosen(&q.period, code)] { (lang.t(id)) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="at" { (lang.t("stats-at")) }
+                    input #at name="at" type="text" value=(q.at.clone().unwrap_or_default()) aria-describedby="at-hint";
+                    p.hint #at-hint { (lang.t("stats-at-hint")) }
+                }
+                div.field {
+                    label for="board" { (lang.t("stats-board")) }
+                    select #board name="board" {
+                        option value="" { (lang.t("stats-all")) }
+                        @for b in &c.boards {
+                            option value=(b.code) selected[chosen(&q.board, &b.code)] { (pick(lang, &b.name_sv, &b.name_en)) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="district" { (lang.t("stats-district")) }
+                    select #district name="district" {
+                        option value="" { (lang.t("stats-all")) }
+                        @for d in &c.districts {
+                            option value=(d.code) selected[chosen(&q.district, &d.code)] { (d.name) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="channel" { (lang.t("stats-channel")) }
+                    select #channel name="channel" {
+                        option value="" { (lang.t("stats-all")) }
+                        @for ch in kontakt_domain::case::Channel::ALL {
+                            option value=(ch.as_str()) selected[chosen(&q.channel, ch.as_str())] { (Names { state, lang }.channel(ch.as_str())) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="answer_group" { (lang.t("stats-col-answer-group")) }
+                    select #answer_group name="answer_group" {
+                        option value="" { (lang.t("stats-all")) }
+                        @for g in c.groups.iter().filter(|g| matches!(g.kind, kontakt_domain::catalog::GroupKind::Answer { .. })) {
+                            option value=(g.code) selected[chosen(&q.answer_group, &g.code)] { (pick(lang, &g.name_sv, &g.name_en)) }
+                        }
+                    }
+                }
+                div.field {
+                    label for="case_type" { (lang.t("stats-case-type")) }
+                    input #case_type name="case_type" type="text" value=(q.case_type.clone().unwrap_or_default());
+                }
+                div.actions { button type="submit" { (lang.t("stats-show")) } }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -40,11 +40,6 @@ pub const XLSX_CONTENT_TYPE: &str =
 /// The CSS class of numeric cells (right-aligned by the stylesheet).
 pub const NUMERIC_CLASS: &str = "num";
 
-/// The rules the stylesheet needs for these tables and charts.
-pub const CSS: &str = "td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }\n\
-.stats-downloads a { margin-right: 1rem; }\n\
-svg.stats-chart { max-width: 48rem; height: auto; }\n";
-
 /// What a column holds: how its cells are aligned, shown and exported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

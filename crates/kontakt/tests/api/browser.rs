@@ -650,6 +650,17 @@ async fn desk_in_a_real_browser() {
         .expect("phone settings");
     wait_for_text(&c, "Frånvaromeddelande").await;
     check_page(&c, "24-phone-settings", &mut violations).await;
+    c.goto(&format!("{}/phone/numbers/+46850800000", app.base))
+        .await
+        .expect("announcement");
+    wait_for_text(&c, "Meddelande före menyn").await;
+    check_page(&c, "25-phone-announcement", &mut violations).await;
+    // The statistics of this session's call and cases, tables and charts.
+    c.goto(&format!("{}/stats", app.base))
+        .await
+        .expect("statistics");
+    wait_for_text(&c, "Tillgänglighet per svarsgrupp").await;
+    check_page(&c, "26-statistics", &mut violations).await;
 
     // axe really checks: an image without a text alternative is caught.
     c.execute(

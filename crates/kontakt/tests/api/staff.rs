@@ -83,6 +83,19 @@ impl Browser {
         self.finish(r).await
     }
 
+    /// A GET of a file (an export): its bytes.
+    pub async fn get_bytes(&mut self, path: &str) -> Vec<u8> {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(reqwest::header::COOKIE, self.cookie_header())
+            .send()
+            .await
+            .expect("GET");
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.bytes().await.expect("body").to_vec()
+    }
+
     /// A GET whose body is not read (an event stream never ends).
     pub async fn get_head(&mut self, path: &str) -> Page {
         let r = self
@@ -704,7 +717,8 @@ async fn page_route_matrix(app: TestApp) {
             .replace("{number}", &number)
             .replace("{id}", &set_aside.to_string())
             .replace("{code}", "FSK")
-            .replace("{call}", "no-such-call");
+            .replace("{call}", "no-such-call")
+            .replace("{entry}", "+46850800000");
         for (who, browser) in [
             ("nobody", &mut nobody),
             ("agent", &mut agent),
@@ -718,7 +732,7 @@ async fn page_route_matrix(app: TestApp) {
                 Guard::Admin => who == "admin",
                 Guard::Reviewer => who == "reviewer",
                 Guard::Desk => who == "agent",
-                Guard::Phone => who == "admin",
+                Guard::Phone | Guard::Stats => who == "admin",
                 Guard::Wallboard => who == "admin" || who == "agent",
             };
             let streams = r.path.ends_with("/events");

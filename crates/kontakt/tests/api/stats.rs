@@ -307,7 +307,8 @@ async fn key_figures_from_a_crafted_week(app: TestApp) {
     assert_eq!(status, 200, "{deviations}");
     seen.push(deviations.to_string());
     // Too few weeks of history to call anything a deviation.
-    assert_eq!(deviations["figures"], serde_json::json!([]));
+    assert_eq!(deviations["figures"]["week"], "2026-W10");
+    assert_eq!(deviations["figures"]["deviations"], serde_json::json!([]));
 
     // The preschool key of 000:50–69: 70 % by 0-year-olds, 30 % by 1–5.
     let (status, cost) = get(
@@ -387,3 +388,95 @@ async fn key_figures_from_a_crafted_week(app: TestApp) {
 }
 
 on_both_backends!(key_figures_from_a_crafted_week);
+
+/// The dashboard: the same figures as the API, as tables with charts; each
+/// table exported as CSV and XLSX; only for those who may see statistics;
+/// no personal data on the page or in an export.
+async fn the_dashboard_and_its_exports(app: TestApp) {
+    let cases = CaseService::new(app.store.clone(), app.catalog.clone());
+    let mut registrar = Actor::new("user:reg");
+    registrar.principal = Principal {
+        roles: vec![Role::Registrar],
+        ..Principal::default()
+    };
+    let tuesday = at("2026-03-03T08:00:00Z");
+    for i in 0..6 {
+        cases
+            .intake(
+                request("SYNP-KCS", "phone", None, i < 5),
+                &registrar,
+                tuesday + Duration::minutes(i),
+            )
+            .await
+            .expect("registered");
+    }
+    for (i, outcome) in [
+        CallOutcome::Answered,
+        CallOutcome::Answered,
+        CallOutcome::Abandoned,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let row = call(
+            &format!("d-{i}"),
+            tuesday + Duration::minutes(i as i64),
+            outcome,
+            12,
+        );
+        app.store.save_call(row).await.expect("call");
+    }
+    let mut agent = crate::staff::logged_in(&app, "agda", &["agent_l1", "group:FSK"]).await;
+    assert_eq!(agent.get("/stats").await.status, 403);
+    let mut analyst = crate::staff::logged_in(&app, "anna", &["analyst"]).await;
+    let start = analyst.get("/").await;
+    assert!(start.body.contains("href=\"/stats\""), "{}", start.body);
+    let page = analyst.get("/stats?period=week&at=2026-W10").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for text in [
+        "Statistik 2026-W10",
+        "Tillgänglighet per svarsgrupp",
+        // 2 of 3 offered calls answered.
+        "66,7",
+        "Besvarade vid första kontakten",
+        // 5 of 6 cases: above the 70 % target.
+        "83,3",
+        "Målet nås.",
+        "<svg",
+        "format=csv",
+        "format=xlsx",
+    ] {
+        assert!(page.body.contains(text), "{text}: {}", page.body);
+    }
+    for personal in PERSONAL {
+        assert!(!page.body.contains(personal), "{personal} on the page");
+    }
+    // No message id shows instead of its text.
+    assert!(!page.body.contains(">stats-"), "{}", page.body);
+
+    let csv = analyst
+        .get("/stats?period=week&at=2026-W10&table=first-contact&format=csv")
+        .await;
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert!(csv.headers["content-type"]
+        .to_str()
+        .unwrap_or_default()
+        .starts_with("text/csv"));
+    assert!(csv.body.contains("Alla kanaler,6,5,"), "{}", csv.body);
+    let xlsx = analyst
+        .get_bytes("/stats?period=week&at=2026-W10&table=availability&format=xlsx")
+        .await;
+    assert_eq!(&xlsx[..2], b"PK", "an XLSX is a ZIP file");
+    assert_eq!(
+        analyst
+            .get("/stats?at=2026-W10&table=nope&format=csv")
+            .await
+            .status,
+        404
+    );
+    let bad = analyst.get("/stats?period=fortnight").await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("period"), "{}", bad.body);
+}
+
+on_both_backends!(the_dashboard_and_its_exports);
