@@ -21,9 +21,9 @@ use kontakt_domain::access::Role;
 use kontakt_domain::calendar;
 use kontakt_domain::catalog::{Catalog, GroupKind};
 use kontakt_domain::stats::{
-    allocate, call_figures_by_group, first_contact_resolution, weekly_deviations, Allocation,
-    AllocationKey, CallFact, CallFigures, Deviation, DeviationRule, PercentTarget, Period,
-    PeriodKind, Share, Suppression, WeightedComponent, DEFAULT_SERVICE_LEVEL_SECS,
+    allocate, first_contact_resolution, weekly_deviations, Allocation, AllocationKey, CallBucket,
+    CallFigures, Deviation, DeviationRule, PercentTarget, Period, PeriodKind, Share, Suppression,
+    WeightedComponent, DEFAULT_SERVICE_LEVEL_SECS,
 };
 use kontakt_store::facts::{
     CaseFact, CaseFactSource, FactCounts, FactCursor, FactFilter, FactsWrite,
@@ -417,14 +417,9 @@ impl StatsService {
         self.check(actor)?;
         let mut by_period = Vec::new();
         for period in self.compared(scope.period) {
-            let facts = self.call_facts(period, scope).await?;
-            by_period.push(call_figures_by_group(
-                &facts,
-                period.kind(),
-                &self.settings.service_level_secs,
-            ));
+            by_period.push(self.group_figures(period, scope).await?);
         }
-        let empty = CallFigures::from_facts(&[], &self.settings.service_level_secs);
+        let empty = CallFigures::from_buckets(&[], &self.settings.service_level_secs);
         let groups = self
             .catalog
             .groups
@@ -435,9 +430,8 @@ impl StatsService {
         for g in groups {
             let [current, previous, last_year] = [0, 1, 2].map(|i| {
                 by_period[i]
-                    .iter()
-                    .find(|((group, _), _)| group == &g.code)
-                    .map(|(_, f)| f.clone())
+                    .get(&g.code)
+                    .cloned()
                     .unwrap_or_else(|| empty.clone())
             });
             if current.offered + current.closed + previous.offered + last_year.offered == 0 {
@@ -476,60 +470,50 @@ impl StatsService {
             }
         }
         periods.reverse();
-        let facts = self
-            .call_facts_between(periods[0].start(), last.end(), scope)
-            .await?;
-        let figures =
-            call_figures_by_group(&facts, PeriodKind::Week, &self.settings.service_level_secs);
-        let empty = CallFigures::from_facts(&[], &self.settings.service_level_secs);
+        let mut by_week = Vec::new();
+        for week in &periods {
+            by_week.push(self.group_figures(*week, scope).await?);
+        }
+        let empty = CallFigures::from_buckets(&[], &self.settings.service_level_secs);
         let mut groups: BTreeMap<String, Vec<CallFigures>> = BTreeMap::new();
-        for (group, _) in figures.keys() {
+        for group in by_week.iter().flat_map(BTreeMap::keys) {
             groups.entry(group.clone()).or_insert_with(|| {
-                periods
+                by_week
                     .iter()
-                    .map(|p| {
-                        figures
-                            .get(&(group.clone(), *p))
-                            .cloned()
-                            .unwrap_or_else(|| empty.clone())
-                    })
+                    .map(|figures| figures.get(group).cloned().unwrap_or_else(|| empty.clone()))
                     .collect()
             });
         }
         Ok((periods, groups.into_iter().collect()))
     }
 
-    async fn call_facts(&self, period: Period, scope: &Scope) -> Result<Vec<CallFact>, StoreError> {
-        self.call_facts_between(period.start(), period.end(), scope)
-            .await
-    }
-
-    async fn call_facts_between(
+    /// The phone figures of a period per answer group (within the scope's
+    /// group, if it names one), from the store's counted calls.
+    async fn group_figures(
         &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        period: Period,
         scope: &Scope,
-    ) -> Result<Vec<CallFact>, StoreError> {
-        let rows = self.store.calls_between(from, to).await?;
-        Ok(rows
+    ) -> Result<BTreeMap<String, CallFigures>, StoreError> {
+        let mut by_group: BTreeMap<String, Vec<CallBucket>> = BTreeMap::new();
+        for b in self
+            .store
+            .call_buckets(period.start(), period.end())
+            .await?
+        {
+            if scope
+                .answer_group
+                .as_ref()
+                .is_none_or(|a| a == &b.answer_group)
+            {
+                by_group.entry(b.answer_group.clone()).or_default().push(b);
+            }
+        }
+        Ok(by_group
             .into_iter()
-            .filter_map(|r| {
-                let outcome = r.outcome?;
-                let group = r.answer_group?;
-                if scope.answer_group.as_ref().is_some_and(|a| a != &group) {
-                    return None;
-                }
-                Some(CallFact {
-                    arrived_at: r.arrived_at,
-                    answer_group: group,
-                    outcome,
-                    queue_ms: r.queue_ms,
-                    overflowed: r.overflowed,
-                    callback_deadline_met: r.callback_deadline.map(|deadline| {
-                        outcome == kontakt_domain::phone::CallOutcome::Callback
-                            && r.arrived_at + Duration::milliseconds(r.queue_ms as i64) <= deadline
-                    }),
-                })
+            .map(|(group, buckets)| {
+                let figures =
+                    CallFigures::from_buckets(&buckets, &self.settings.service_level_secs);
+                (group, figures)
             })
             .collect())
     }

@@ -67,6 +67,21 @@ pub enum BenchCommand {
         #[arg(long, default_value = "test")]
         password: String,
     },
+    /// The key figures (statistics) over a generated database, in process;
+    /// simulates and stores call history first if it has none.
+    Stats {
+        /// A demo or generated data directory (its kontakt.db).
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
+        /// Weeks of call history to simulate before this one.
+        #[arg(long, default_value_t = 52)]
+        call_weeks: u32,
+        #[arg(long, default_value_t = 40_000)]
+        calls_per_week: u64,
+        /// Timed runs of each figure.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Send every e-mail waiting in the outbox to a mail server.
     Outbox {
         #[arg(long)]
@@ -164,6 +179,22 @@ pub async fn run(
                 rate,
                 result,
             );
+        }
+        BenchCommand::Stats {
+            data_dir,
+            call_weeks,
+            calls_per_week,
+            runs,
+        } => {
+            let store = open_data_dir(&data_dir).await?;
+            crate::bench_stats::run(crate::bench_stats::StatsArgs {
+                store,
+                catalog: std::sync::Arc::new(catalog),
+                call_weeks,
+                calls_per_week,
+                runs: runs.max(1),
+            })
+            .await?;
         }
         BenchCommand::Mail { data_dir, mails } => {
             let store = open_data_dir(&data_dir).await?;

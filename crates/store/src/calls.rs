@@ -25,5 +25,17 @@ pub struct CallRow {
     pub case_number: Option<CaseNumber>,
 }
 
+/// The counting query behind `Store::call_buckets`; `callback_kept` is the
+/// one expression the backends write differently.
+pub(crate) fn buckets_sql(mark: char, callback_kept: &str) -> String {
+    format!(
+        "SELECT answer_group, outcome, (queue_ms + 999) / 1000, overflowed, \
+         CASE WHEN callback_deadline IS NULL THEN NULL ELSE {callback_kept} END, count(*) \
+         FROM calls WHERE arrived_at >= {mark}1 AND arrived_at < {mark}2 \
+         AND outcome IS NOT NULL AND answer_group IS NOT NULL \
+         GROUP BY 1, 2, 3, 4, 5"
+    )
+}
+
 pub(crate) const COLUMNS: &str = "call_id, entry_number, menu_path, answer_group, language, \
     arrived_at, ended_at, queue_ms, handle_ms, outcome, agent, overflowed, callback_deadline, case_number";

@@ -157,6 +157,15 @@ pub trait Store: Send + Sync {
     async fn link_call_case(&self, call_id: &str, case: CaseNumber) -> Result<bool>;
     /// Call records that arrived at or after `since`, oldest first.
     async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<calls::CallRow>>;
+    /// The closed calls that arrived in `[from, to)`, counted by answer
+    /// group, outcome, queue time (whole seconds, rounded up), overflow and
+    /// callback kept: what the phone figures need, without reading a
+    /// year's calls one by one.
+    async fn call_buckets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<kontakt_domain::stats::CallBucket>>;
     /// Call records that arrived in `[from, to)`, oldest first.
     async fn calls_between(
         &self,

@@ -1026,6 +1026,15 @@ impl Store for PgStore {
         calls::since(&client, since).await
     }
 
+    async fn call_buckets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<kontakt_domain::stats::CallBucket>> {
+        let client = self.client().await?;
+        calls::buckets(&client, from, to).await
+    }
+
     async fn calls_between(
         &self,
         from: DateTime<Utc>,

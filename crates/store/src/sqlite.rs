@@ -1019,6 +1019,15 @@ impl Store for SqliteStore {
         self.read(move |c| calls::since(c, micros(since))).await
     }
 
+    async fn call_buckets(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<kontakt_domain::stats::CallBucket>> {
+        self.read(move |c| calls::buckets(c, micros(from), micros(to)))
+            .await
+    }
+
     async fn calls_between(
         &self,
         from: DateTime<Utc>,

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{percentile_90, Period, PeriodKind, Share};
+use super::{percentile_of_counts, Period, PeriodKind, Share};
 use crate::phone::CallOutcome;
 
 /// Answered within 20 and within 60 seconds: the city's service levels.
@@ -44,6 +44,19 @@ pub struct CallFact {
     pub overflowed: bool,
     /// Some when a callback was promised: whether it was made by its deadline.
     pub callback_deadline_met: Option<bool>,
+}
+
+/// Calls alike in everything the figures count, and how many they are:
+/// how the store hands over a year of calls without reading them one by
+/// one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallBucket {
+    pub answer_group: String,
+    pub outcome: CallOutcome,
+    pub queue_ms: u64,
+    pub overflowed: bool,
+    pub callback_deadline_met: Option<bool>,
+    pub count: u64,
 }
 
 /// The share of offered calls answered within `within_secs` (inclusive).
@@ -83,6 +96,26 @@ impl CallFigures {
         facts: impl IntoIterator<Item = &'a CallFact>,
         service_level_secs: &[u32],
     ) -> CallFigures {
+        let buckets: Vec<CallBucket> = facts
+            .into_iter()
+            .map(|f| CallBucket {
+                answer_group: f.answer_group.clone(),
+                outcome: f.outcome,
+                queue_ms: f.queue_ms,
+                overflowed: f.overflowed,
+                callback_deadline_met: f.callback_deadline_met,
+                count: 1,
+            })
+            .collect();
+        CallFigures::from_buckets(&buckets, service_level_secs)
+    }
+
+    /// The figures of counted calls (see [`CallBucket`]), the same as of
+    /// the calls one by one.
+    pub fn from_buckets<'a>(
+        buckets: impl IntoIterator<Item = &'a CallBucket>,
+        service_level_secs: &[u32],
+    ) -> CallFigures {
         let mut figures = CallFigures {
             offered: 0,
             answered: 0,
@@ -97,27 +130,33 @@ impl CallFigures {
             p90_queue_ms: None,
             callbacks_within_deadline: Share::default(),
         };
-        let mut answered_queue_ms = Vec::new();
+        // (queue time, calls) of answered calls.
+        let mut answered_queue_ms: Vec<(u64, u64)> = Vec::new();
         let (mut callbacks_promised, mut callbacks_kept) = (0, 0);
-        for fact in facts {
-            match fact.outcome {
+        for b in buckets {
+            let n = b.count;
+            match b.outcome {
                 CallOutcome::Closed => {
-                    figures.closed += 1;
+                    figures.closed += n;
                     continue;
                 }
                 CallOutcome::Answered | CallOutcome::Transferred | CallOutcome::Callback => {
-                    figures.answered += 1;
-                    answered_queue_ms.push(fact.queue_ms);
+                    figures.answered += n;
+                    answered_queue_ms.push((b.queue_ms, n));
                 }
-                CallOutcome::Abandoned => figures.abandoned += 1,
-                CallOutcome::Refused => figures.refused += 1,
-                CallOutcome::Lost => figures.lost += 1,
+                CallOutcome::Abandoned => figures.abandoned += n,
+                CallOutcome::Refused => figures.refused += n,
+                CallOutcome::Lost => figures.lost += n,
             }
-            figures.offered += 1;
-            figures.overflowed += u64::from(fact.overflowed);
-            if let Some(kept) = fact.callback_deadline_met {
-                callbacks_promised += 1;
-                callbacks_kept += u64::from(kept);
+            figures.offered += n;
+            if b.overflowed {
+                figures.overflowed += n;
+            }
+            if let Some(kept) = b.callback_deadline_met {
+                callbacks_promised += n;
+                if kept {
+                    callbacks_kept += n;
+                }
             }
         }
         figures.availability = Share::counted(figures.answered, figures.offered);
@@ -125,19 +164,26 @@ impl CallFigures {
             .iter()
             .map(|&within_secs| {
                 let limit_ms = u64::from(within_secs) * 1000;
-                let within = answered_queue_ms.iter().filter(|&&q| q <= limit_ms).count();
+                let within: u64 = answered_queue_ms
+                    .iter()
+                    .filter(|(q, _)| *q <= limit_ms)
+                    .map(|(_, n)| n)
+                    .sum();
                 ServiceLevel {
                     within_secs,
-                    share: Share::counted(within as u64, figures.offered),
+                    share: Share::counted(within, figures.offered),
                 }
             })
             .collect();
-        let count = answered_queue_ms.len() as u128;
+        let count = u128::from(figures.answered);
         figures.average_queue_ms = (count > 0).then(|| {
-            let total: u128 = answered_queue_ms.iter().map(|&q| u128::from(q)).sum();
+            let total: u128 = answered_queue_ms
+                .iter()
+                .map(|&(q, n)| u128::from(q) * u128::from(n))
+                .sum();
             u64::try_from((total + count / 2) / count).unwrap_or(u64::MAX)
         });
-        figures.p90_queue_ms = percentile_90(&answered_queue_ms);
+        figures.p90_queue_ms = percentile_of_counts(&answered_queue_ms, 90);
         figures.callbacks_within_deadline = Share::counted(callbacks_kept, callbacks_promised);
         figures
     }

@@ -15,11 +15,12 @@ mod period;
 mod suppression;
 
 pub use calls::{
-    call_figures_by_group, CallFact, CallFigures, ServiceLevel, DEFAULT_SERVICE_LEVEL_SECS,
+    call_figures_by_group, CallBucket, CallFact, CallFigures, ServiceLevel,
+    DEFAULT_SERVICE_LEVEL_SECS,
 };
 pub use cost::{allocate, split_by_weights, Allocation, AllocationKey, WeightedComponent};
 pub use deviation::{weekly_deviations, Deviation, DeviationRule, Direction};
-pub use percentile::{median, percentile, percentile_90};
+pub use percentile::{median, percentile, percentile_90, percentile_of_counts};
 pub use period::{Period, PeriodKind};
 pub use suppression::{Cell, Suppression};
 

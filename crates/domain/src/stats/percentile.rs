@@ -22,6 +22,27 @@ pub fn percentile(values: &[u64], percent: u8) -> Option<u64> {
     Some(*value)
 }
 
+/// The `percent`-th percentile of values given as (value, how many times)
+/// — a histogram, as the store counts a year of calls — by the same
+/// nearest rank as [`percentile`] on the values themselves.
+pub fn percentile_of_counts(counts: &[(u64, u64)], percent: u8) -> Option<u64> {
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    if total == 0 || !(1..=100).contains(&percent) {
+        return None;
+    }
+    let rank = (u128::from(percent) * u128::from(total)).div_ceil(100);
+    let mut sorted: Vec<(u64, u64)> = counts.iter().copied().filter(|(_, n)| *n > 0).collect();
+    sorted.sort_unstable();
+    let mut seen: u128 = 0;
+    for (value, n) in &sorted {
+        seen += u128::from(*n);
+        if seen >= rank {
+            return Some(*value);
+        }
+    }
+    sorted.last().map(|(v, _)| *v)
+}
+
 /// The median by nearest rank (the lower middle value for an even count).
 pub fn median(values: &[u64]) -> Option<u64> {
     percentile(values, 50)
@@ -35,6 +56,25 @@ pub fn percentile_90(values: &[u64]) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_values_have_the_percentiles_of_the_values() {
+        let values = [0u64, 1, 1, 2, 3, 3, 3, 7, 10, 30];
+        let mut counts = std::collections::BTreeMap::new();
+        for v in values {
+            *counts.entry(v).or_insert(0u64) += 1;
+        }
+        let counts: Vec<(u64, u64)> = counts.into_iter().collect();
+        for p in [1, 10, 49, 50, 51, 90, 99, 100] {
+            assert_eq!(
+                percentile_of_counts(&counts, p),
+                percentile(&values, p),
+                "p{p}"
+            );
+        }
+        assert_eq!(percentile_of_counts(&[], 50), None);
+        assert_eq!(percentile_of_counts(&[(5, 0)], 50), None);
+    }
 
     #[test]
     fn empty_input_has_no_percentile() {

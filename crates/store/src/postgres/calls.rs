@@ -108,6 +108,36 @@ pub(super) async fn since(
     rows.iter().map(typed).collect()
 }
 
+pub(super) async fn buckets(
+    client: &impl GenericClient,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<kontakt_domain::stats::CallBucket>> {
+    let rows = client
+        .query(
+            &crate::calls::buckets_sql(
+                '$',
+                "(outcome = 'callback' AND arrived_at + queue_ms * interval '1 millisecond' <= callback_deadline)",
+            ),
+            &[&from, &to],
+        )
+        .await
+        .map_err(db)?;
+    rows.iter()
+        .map(|r| {
+            let outcome: String = r.get(1);
+            Ok(kontakt_domain::stats::CallBucket {
+                answer_group: r.get(0),
+                outcome: stored("call outcome", &outcome, CallOutcome::parse)?,
+                queue_ms: r.get::<_, i64>(2).max(0) as u64 * 1000,
+                overflowed: r.get(3),
+                callback_deadline_met: r.get(4),
+                count: r.get::<_, i64>(5).max(0) as u64,
+            })
+        })
+        .collect()
+}
+
 pub(super) async fn between(
     client: &impl GenericClient,
     from: DateTime<Utc>,

@@ -99,6 +99,44 @@ pub(super) fn since(conn: &Connection, since: i64) -> Result<Vec<CallRow>> {
     rows.into_iter().map(typed).collect()
 }
 
+pub(super) fn buckets(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+) -> Result<Vec<kontakt_domain::stats::CallBucket>> {
+    let rows: Vec<(String, String, i64, i64, Option<i64>, i64)> = conn
+        .prepare_cached(&crate::calls::buckets_sql(
+            '?',
+            "(outcome = 'callback' AND arrived_at + queue_ms * 1000 <= callback_deadline)",
+        ))
+        .and_then(|mut s| {
+            s.query_map([from, to], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect()
+        })
+        .map_err(db)?;
+    rows.into_iter()
+        .map(|(group, outcome, secs, overflowed, kept, count)| {
+            Ok(kontakt_domain::stats::CallBucket {
+                answer_group: group,
+                outcome: stored("call outcome", &outcome, CallOutcome::parse)?,
+                queue_ms: secs.max(0) as u64 * 1000,
+                overflowed: overflowed != 0,
+                callback_deadline_met: kept.map(|k| k != 0),
+                count: count.max(0) as u64,
+            })
+        })
+        .collect()
+}
+
 pub(super) fn between(conn: &Connection, from: i64, to: i64) -> Result<Vec<CallRow>> {
     let rows: Vec<_> = conn
         .prepare_cached(&format!(
