@@ -114,7 +114,7 @@ pub struct GroupCalls {
 }
 
 /// Counts of cases, their first-contact resolution and their deadlines.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CaseCounts {
     pub cases: u64,
     pub first_contact: u64,
@@ -778,6 +778,213 @@ fn rank(sorted: &[(u64, u64)], total: u64, percent: u64) -> Option<u64> {
         }
     }
     sorted.last().map(|(v, _)| *v)
+}
+
+/// The dimensions of a selection, as a baseline keeps them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Selection {
+    pub period: String,
+    pub board: Option<String>,
+    pub district: Option<String>,
+    pub case_type: Option<String>,
+    pub channel: Option<String>,
+    pub answer_group: Option<String>,
+}
+
+impl Selection {
+    fn of(scope: &Scope) -> Selection {
+        Selection {
+            period: scope.period.kind().as_str().to_owned(),
+            board: scope.board.clone(),
+            district: scope.district.clone(),
+            case_type: scope.case_type.clone(),
+            channel: scope.channel.clone(),
+            answer_group: scope.answer_group.clone(),
+        }
+    }
+
+    /// The same selection for the period at `at` (None: the current one).
+    pub fn input(&self, at: Option<String>) -> ScopeInput {
+        ScopeInput {
+            period: Some(self.period.clone()),
+            at,
+            board: self.board.clone(),
+            district: self.district.clone(),
+            case_type: self.case_type.clone(),
+            channel: self.channel.clone(),
+            answer_group: self.answer_group.clone(),
+        }
+    }
+}
+
+/// Offered, answered and abandoned calls of an answer group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct CallCounts {
+    pub offered: u64,
+    pub answered: u64,
+    pub abandoned: u64,
+}
+
+/// The key figures a baseline freezes: counts only, so shares are
+/// computed the same way then and now.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct KeyFigures {
+    pub cases: CaseCounts,
+    pub by_board: BTreeMap<String, CaseCounts>,
+    pub calls: BTreeMap<String, CallCounts>,
+}
+
+/// A baseline and the same selection in another period.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineComparison {
+    pub id: i64,
+    pub name: String,
+    pub selection: Selection,
+    pub baseline_period: String,
+    pub frozen_by: String,
+    pub frozen_at: DateTime<Utc>,
+    pub baseline: KeyFigures,
+    pub period: String,
+    pub now: KeyFigures,
+}
+
+impl StatsService {
+    /// The key figures of a selection, as a baseline keeps them.
+    pub async fn key_figures(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        now: DateTime<Utc>,
+    ) -> Result<KeyFigures, StatsError> {
+        let cases = self.cases(actor, scope, now).await?;
+        let calls = self.calls(actor, scope).await?;
+        Ok(KeyFigures {
+            cases: cases.total.current,
+            by_board: cases.by_board.into_iter().collect(),
+            calls: calls
+                .into_iter()
+                .map(|g| {
+                    let f = g.figures.current;
+                    (
+                        g.group,
+                        CallCounts {
+                            offered: f.offered,
+                            answered: f.answered,
+                            abandoned: f.abandoned,
+                        },
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    /// Freezes the key figures of a selection as a baseline (nollmätning)
+    /// under `name`; analysts and administrators only; audited.
+    pub async fn freeze_baseline(
+        &self,
+        actor: &Actor,
+        name: &str,
+        scope: &Scope,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StatsError> {
+        self.check(actor)?;
+        let p = &actor.principal;
+        if !(p.has(Role::Analyst) || p.has(Role::Administrator)) {
+            return Err(StatsError::Forbidden(
+                "analysts and administrators freeze baselines".into(),
+            ));
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+            return Err(StatsError::Invalid(vec![FieldError {
+                field: "name".into(),
+                reason: "is required: 1–200 characters without control characters".into(),
+            }]));
+        }
+        let figures = self.key_figures(actor, scope, now).await?;
+        let selection = Selection::of(scope);
+        let period = scope.period.label();
+        let event = actor.event(
+            now,
+            "stats.baseline.freeze",
+            ("baseline", ""),
+            scope.board.as_deref().unwrap_or(""),
+            kontakt_domain::audit::Outcome::Allowed,
+            serde_json::json!({"name": name, "period": period, "selection": selection}),
+        );
+        let id = self
+            .store
+            .freeze_baseline(kontakt_store::facts::NewBaseline {
+                baseline: kontakt_store::facts::Baseline {
+                    id: 0,
+                    name: name.to_owned(),
+                    scope: to_json(&selection),
+                    period,
+                    figures: to_json(&figures),
+                    frozen_by: actor.id.clone(),
+                    frozen_at: now,
+                },
+                audit: vec![event],
+            })
+            .await?;
+        Ok(id)
+    }
+
+    /// Every baseline, newest first: (id, name, period, selection, who, when).
+    pub async fn baselines(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<kontakt_store::facts::Baseline>, StatsError> {
+        self.check(actor)?;
+        Ok(self.store.baselines().await?)
+    }
+
+    /// A baseline beside the same selection in the period at `at` (the
+    /// current period of the same kind by default).
+    pub async fn compare_baseline(
+        &self,
+        actor: &Actor,
+        id: i64,
+        at: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<BaselineComparison>, StatsError> {
+        self.check(actor)?;
+        let Some(b) = self
+            .store
+            .baselines()
+            .await?
+            .into_iter()
+            .find(|b| b.id == id)
+        else {
+            return Ok(None);
+        };
+        let corrupt = |what: &str, e: serde_json::Error| {
+            StatsError::Store(StoreError::Corrupt(format!("baseline {id}: {what}: {e}")))
+        };
+        let selection: Selection =
+            serde_json::from_str(&b.scope).map_err(|e| corrupt("selection", e))?;
+        let baseline: KeyFigures =
+            serde_json::from_str(&b.figures).map_err(|e| corrupt("figures", e))?;
+        let scope = self.scope(&selection.input(at), calendar::stockholm_date(now))?;
+        let figures = self.key_figures(actor, &scope, now).await?;
+        Ok(Some(BaselineComparison {
+            id: b.id,
+            name: b.name,
+            selection,
+            baseline_period: b.period,
+            frozen_by: b.frozen_by,
+            frozen_at: b.frozen_at,
+            baseline,
+            period: scope.period.label(),
+            now: figures,
+        }))
+    }
+}
+
+/// JSON of what a baseline keeps (plain structs and maps of strings,
+/// which always serialize).
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
 #[cfg(test)]

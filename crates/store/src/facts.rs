@@ -136,6 +136,30 @@ pub struct ResolutionBucket {
     pub count: u64,
 }
 
+/// A baseline (nollmätning): figures frozen for a selection and period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    pub id: i64,
+    pub name: String,
+    /// The selection, as JSON the statistics service wrote.
+    pub scope: String,
+    /// The period's label, e.g. 2026-W49.
+    pub period: String,
+    /// The figures, as JSON the statistics service wrote.
+    pub figures: String,
+    pub frozen_by: String,
+    pub frozen_at: DateTime<Utc>,
+}
+
+/// A baseline to freeze (its id is the store's), with its audit entry.
+#[derive(Debug, Clone)]
+pub struct NewBaseline {
+    pub baseline: Baseline,
+    pub audit: Vec<kontakt_domain::audit::AuditEvent>,
+}
+
+pub(crate) const BASELINE_COLUMNS: &str = "id, name, scope, period, figures, frozen_by, frozen_at";
+
 /// The dimension filters (case type, board, district, channel), bound as
 /// four parameters from `first` on; a NULL parameter does not filter.
 fn dimensions(mark: char, first: u8) -> String {

@@ -190,6 +190,10 @@ pub trait Store: Send + Sync {
             .map(|text| facts::FactCursor::decode(&text))
             .transpose()
     }
+    /// Freezes a baseline with its audit entry; returns its id.
+    async fn freeze_baseline(&self, baseline: facts::NewBaseline) -> Result<i64>;
+    /// Every baseline, newest first.
+    async fn baselines(&self) -> Result<Vec<facts::Baseline>>;
     /// The facts counted by day and dimension.
     async fn fact_counts(&self, filter: facts::FactFilter) -> Result<Vec<facts::FactCounts>>;
     /// How many days the cases closed in the period took, per type and board.

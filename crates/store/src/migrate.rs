@@ -88,6 +88,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "case_facts",
         include_str!("../migrations/sqlite/0017_case_facts.sql"),
     ),
+    (
+        18,
+        "stats_baselines",
+        include_str!("../migrations/sqlite/0018_stats_baselines.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -176,5 +181,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         17,
         "case_facts",
         include_str!("../migrations/postgres/0017_case_facts.sql"),
+    ),
+    (
+        18,
+        "stats_baselines",
+        include_str!("../migrations/postgres/0018_stats_baselines.sql"),
     ),
 ];

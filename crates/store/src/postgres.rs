@@ -399,6 +399,11 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             Ok(Output::Done)
         }
         WriteOp::Facts(w) => facts::save(tx, w).await.map(|()| Output::Done),
+        WriteOp::Baseline(b) => {
+            let id = facts::insert_baseline(tx, &b.baseline).await?;
+            append_audit(tx, head, &b.audit).await?;
+            Ok(Output::Id(id))
+        }
         WriteOp::SaveCall(c) => calls::save(tx, c).await.map(Output::Count),
         WriteOp::CloseOpenCalls(outcome, at) => calls::close_open(tx, *outcome, *at)
             .await
@@ -1052,6 +1057,15 @@ impl Store for PgStore {
     ) -> Result<Vec<crate::facts::CaseFactSource>> {
         let client = self.client().await?;
         facts::sources(&client, after, until, limit).await
+    }
+
+    async fn freeze_baseline(&self, baseline: crate::facts::NewBaseline) -> Result<i64> {
+        self.writer.baseline(baseline).await
+    }
+
+    async fn baselines(&self) -> Result<Vec<crate::facts::Baseline>> {
+        let client = self.client().await?;
+        facts::baselines(&client).await
     }
 
     async fn save_facts(&self, write: crate::facts::FactsWrite) -> Result<()> {

@@ -400,6 +400,11 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             Ok(Output::Done)
         }
         WriteOp::Facts(w) => facts::save(conn, w).map(|()| Output::Done),
+        WriteOp::Baseline(b) => {
+            let id = facts::insert_baseline(conn, &b.baseline)?;
+            append_audit(conn, head, &b.audit)?;
+            Ok(Output::Id(id))
+        }
         WriteOp::SaveCall(c) => calls::save(conn, c).map(Output::Count),
         WriteOp::CloseOpenCalls(outcome, at) => {
             calls::close_open(conn, *outcome, micros(*at)).map(Output::Count)
@@ -1045,6 +1050,14 @@ impl Store for SqliteStore {
     ) -> Result<Vec<crate::facts::CaseFactSource>> {
         self.read(move |c| facts::sources(c, after, micros(until), limit))
             .await
+    }
+
+    async fn freeze_baseline(&self, baseline: crate::facts::NewBaseline) -> Result<i64> {
+        self.writer.baseline(baseline).await
+    }
+
+    async fn baselines(&self) -> Result<Vec<crate::facts::Baseline>> {
+        self.read(facts::baselines).await
     }
 
     async fn save_facts(&self, write: crate::facts::FactsWrite) -> Result<()> {

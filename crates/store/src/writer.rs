@@ -34,6 +34,7 @@ pub(crate) enum WriteOp {
     ReleaseSetAside(crate::set_aside::Release),
     PhoneLine(Box<crate::phone::LineWrite>),
     Facts(Box<crate::facts::FactsWrite>),
+    Baseline(Box<crate::facts::NewBaseline>),
     SaveCall(Box<crate::calls::CallRow>),
     CloseOpenCalls(
         kontakt_domain::phone::CallOutcome,
@@ -151,6 +152,13 @@ impl WriterHandle {
     pub async fn release_set_aside(&self, release: crate::set_aside::Release) -> Result<bool> {
         match self.submit(WriteOp::ReleaseSetAside(release)).await? {
             Output::Count(n) => Ok(n > 0),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn baseline(&self, baseline: crate::facts::NewBaseline) -> Result<i64> {
+        match self.submit(WriteOp::Baseline(Box::new(baseline))).await? {
+            Output::Id(id) => Ok(id),
             _ => Err(unexpected()),
         }
     }

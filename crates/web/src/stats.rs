@@ -58,6 +58,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cases))
         .routes(routes!(deviations))
         .routes(routes!(cost_allocation))
+        .routes(routes!(list_baselines, freeze_baseline))
+        .routes(routes!(compare_baseline))
 }
 
 /// Which contacts a figure counts.
@@ -747,6 +749,7 @@ pub async fn dashboard(
         Err(e) => return Err(e.into()),
     };
     let (tables, cases) = tables(&state, &staff, &scope).await?;
+    let baselines = state.stats.baselines(&staff.actor).await?;
     if let Some((table, format)) = export {
         let t = tables
             .iter()
@@ -836,6 +839,7 @@ pub async fn dashboard(
                 }
             }
         }
+        (baselines_section(lang, &staff, &baselines, &q))
         p { (lang.t("stats-privacy")) }
     };
     Ok(layout(lang, &title, Some(&staff), body).into_response())
@@ -913,6 +917,339 @@ fn filter_form(state: &AppState, lang: Lang, q: &ScopeQuery) -> Markup {
         }
     }
 }
+
+/// A baseline to freeze: its name and the selection (as for every figure).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineRequest {
+    /// What the baseline is, e.g. "Nollmätning förskolan före flytten".
+    pub name: String,
+    pub period: Option<String>,
+    pub at: Option<String>,
+    pub board: Option<String>,
+    pub district: Option<String>,
+    pub case_type: Option<String>,
+    pub channel: Option<String>,
+    pub answer_group: Option<String>,
+}
+
+/// Freeze the key figures of a selection as a baseline (nollmätning),
+/// before a service area moves to the centre; compare later periods with it.
+#[utoipa::path(post, path = "/stats/baselines", tag = "statistics", request_body = BaselineRequest,
+    responses((status = 201, body = Object), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+async fn freeze_baseline(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<crate::extract::ApiJson<BaselineRequest>, ApiError>,
+) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), ApiError> {
+    state.stats.check(&caller.actor)?;
+    let crate::extract::ApiJson(req) = body?;
+    let input = ScopeInput {
+        period: req.period,
+        at: req.at,
+        board: req.board,
+        district: req.district,
+        case_type: req.case_type,
+        channel: req.channel,
+        answer_group: req.answer_group,
+    };
+    let scope = state
+        .stats
+        .scope(&input, kontakt_domain::calendar::stockholm_today())?;
+    let id = state
+        .stats
+        .freeze_baseline(&caller.actor, &req.name, &scope, Utc::now())
+        .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(serde_json::json!({"id": id, "period": scope.period.label()})),
+    ))
+}
+
+/// The frozen baselines, newest first.
+#[utoipa::path(get, path = "/stats/baselines", tag = "statistics",
+    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+async fn list_baselines(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let list = state.stats.baselines(&caller.actor).await?;
+    Ok(Json(serde_json::json!({
+        "baselines": list.iter().map(|b| serde_json::json!({
+            "id": b.id, "name": b.name, "period": b.period,
+            "selection": serde_json::from_str::<serde_json::Value>(&b.scope).unwrap_or_default(),
+            "frozen_by": b.frozen_by, "frozen_at": b.frozen_at,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CompareQuery {
+    /// The period to compare with (default: the current one of the baseline's kind).
+    pub at: Option<String>,
+}
+
+/// A baseline beside the same selection in another period.
+#[utoipa::path(get, path = "/stats/baselines/{id}", tag = "statistics", params(("id" = i64, Path, description = "The baseline"), CompareQuery),
+    responses((status = 200, body = Object), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+async fn compare_baseline(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    query: Result<Query<CompareQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<kontakt_app::stats::BaselineComparison>, ApiError> {
+    state.stats.check(&caller.actor)?;
+    let Query(q) = query.map_err(|e| {
+        ApiError::BadQuery(vec![FieldError {
+            field: "(query)".into(),
+            reason: e.body_text(),
+        }])
+    })?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::NotFound("no such baseline".into()))?;
+    state
+        .stats
+        .compare_baseline(&caller.actor, id, q.at, Utc::now())
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound("no such baseline".into()))
+}
+
+// ---------------------------------------------------------------------------
+// Baselines on the pages: the list and the freeze form on the dashboard,
+// and the comparison page.
+// ---------------------------------------------------------------------------
+
+fn baselines_section(
+    lang: Lang,
+    staff: &Staff,
+    list: &[kontakt_store::facts::Baseline],
+    q: &ScopeQuery,
+) -> Markup {
+    let may_freeze = staff.has(kontakt_domain::access::Role::Analyst)
+        || staff.has(kontakt_domain::access::Role::Administrator);
+    let hidden = [
+        ("period", &q.period),
+        ("at", &q.at),
+        ("board", &q.board),
+        ("district", &q.district),
+        ("case_type", &q.case_type),
+        ("channel", &q.channel),
+        ("answer_group", &q.answer_group),
+    ];
+    html! {
+        section aria-labelledby="baselines-heading" {
+            h2 #baselines-heading { (lang.t("stats-baselines")) }
+            p { (lang.t("stats-baselines-intro")) }
+            @if list.is_empty() {
+                p { (lang.t("stats-no-baselines")) }
+            } @else {
+                ul {
+                    @for b in list {
+                        li { a href=(format!("/stats/baselines/{}", b.id)) { (b.name) } " (" (b.period) ")" }
+                    }
+                }
+            }
+            @if may_freeze {
+                form method="post" action="/stats/baselines" {
+                    input type="hidden" name="csrf" value=(staff.session.session.csrf_token);
+                    @for (name, value) in hidden {
+                        @if let Some(v) = value { input type="hidden" name=(name) value=(v); }
+                    }
+                    label for="baseline-name" { (lang.t("stats-baseline-name")) }
+                    input #baseline-name name="name" type="text" required maxlength="200";
+                    div.actions { button type="submit" { (lang.t("stats-baseline-freeze")) } }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct BaselineForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    period: Option<String>,
+    at: Option<String>,
+    board: Option<String>,
+    district: Option<String>,
+    case_type: Option<String>,
+    channel: Option<String>,
+    answer_group: Option<String>,
+}
+
+pub async fn freeze_baseline_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::Form(f): axum::Form<BaselineForm>,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    staff.check_csrf(&state, &f.csrf).await?;
+    let input = ScopeInput {
+        period: f.period,
+        at: f.at,
+        board: f.board,
+        district: f.district,
+        case_type: f.case_type,
+        channel: f.channel,
+        answer_group: f.answer_group,
+    };
+    let scope = state
+        .stats
+        .scope(&input, kontakt_domain::calendar::stockholm_today())?;
+    let id = state
+        .stats
+        .freeze_baseline(&staff.actor, &f.name, &scope, Utc::now())
+        .await?;
+    Ok(axum::response::Redirect::to(&format!("/stats/baselines/{id}")).into_response())
+}
+
+pub async fn baseline_page(
+    State(state): State<AppState>,
+    staff: Staff,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    state.stats.check(&staff.actor)?;
+    let lang = staff.lang;
+    let (mut at, mut table, mut format) = (None, None, None);
+    for (k, v) in form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "at" if !v.trim().is_empty() => at = Some(v.into_owned()),
+            "table" => table = Some(v.into_owned()),
+            "format" => format = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
+    let c = state
+        .stats
+        .compare_baseline(&staff.actor, id, at.clone(), Utc::now())
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let names = Names {
+        state: &state,
+        lang,
+    };
+    let columns = |kind: Kind| {
+        vec![
+            Column::new(lang.t("stats-col-what"), Kind::Text),
+            Column::new(
+                lang.ta("stats-baseline-then", &[("period", &c.baseline_period)]),
+                kind,
+            ),
+            Column::new(
+                lang.ta("stats-baseline-now", &[("period", &c.period)]),
+                kind,
+            ),
+        ]
+    };
+    let mut counts = StatsTable::new(
+        "baseline-counts",
+        lang.ta("stats-baseline-counts-caption", &[("name", &c.name)]),
+        columns(Kind::Count),
+    );
+    let mut shares = StatsTable::new(
+        "baseline-shares",
+        lang.ta("stats-baseline-shares-caption", &[("name", &c.name)]),
+        columns(Kind::Percent),
+    );
+    let (then, now) = (&c.baseline, &c.now);
+    counts.push(vec![
+        Value::text(lang.t("stats-col-cases")),
+        Value::Count(then.cases.cases),
+        Value::Count(now.cases.cases),
+    ]);
+    for (id, f) in [
+        (
+            "stats-col-first-contact",
+            CaseCounts::first_contact_share as fn(&CaseCounts) -> Share,
+        ),
+        ("stats-col-deadline-met", CaseCounts::deadline_share),
+        ("stats-col-response-met", CaseCounts::response_share),
+    ] {
+        shares.push(vec![
+            Value::text(lang.t(id)),
+            percent(&f(&then.cases)),
+            percent(&f(&now.cases)),
+        ]);
+    }
+    let groups: std::collections::BTreeSet<&String> =
+        then.calls.keys().chain(now.calls.keys()).collect();
+    for g in groups {
+        let name = names.state.stats.catalog().group(g).map_or_else(
+            || g.clone(),
+            |x| pick(lang, &x.name_sv, &x.name_en).to_owned(),
+        );
+        let offered = |k: &KeyFiguresRef| k.calls.get(g).map_or(0, |c| c.offered);
+        let availability = |k: &KeyFiguresRef| {
+            k.calls.get(g).map_or(Value::Percent(None), |c| {
+                percent(&Share::new(c.answered.min(c.offered), c.offered).unwrap_or_default())
+            })
+        };
+        counts.push(vec![
+            Value::text(lang.ta("stats-baseline-offered", &[("group", &name)])),
+            Value::Count(offered(then)),
+            Value::Count(offered(now)),
+        ]);
+        shares.push(vec![
+            Value::text(lang.ta("stats-baseline-availability", &[("group", &name)])),
+            availability(then),
+            availability(now),
+        ]);
+    }
+    if let Some(format) = format {
+        let table = [&shares, &counts]
+            .into_iter()
+            .find(|t| Some(&t.id) == table.as_ref())
+            .ok_or(PageError::NotFound)?;
+        return match format.as_str() {
+            "csv" => Ok(table.csv_response()),
+            "xlsx" => Ok(table.xlsx_response()?),
+            other => Err(PageError::Invalid(format!(
+                "format: '{other}' is not one of csv, xlsx"
+            ))),
+        };
+    }
+    let labels = Labels::new(lang);
+    let export_base = |table: &str| {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        if let Some(at) = &at {
+            s.append_pair("at", at);
+        }
+        s.append_pair("table", table);
+        format!("/stats/baselines/{id}?{}", s.finish())
+    };
+    let title = lang.ta("stats-baseline-title", &[("name", &c.name)]);
+    let body = html! {
+        p { a href="/stats" { "← " (lang.t("stats-title-plain")) } }
+        h1 { (title) }
+        p { (lang.ta("stats-baseline-frozen", &[("period", &c.baseline_period), ("by", &c.frozen_by), ("at", &c.frozen_at.format("%Y-%m-%d").to_string())])) }
+        form method="get" action=(format!("/stats/baselines/{id}")) {
+            label for="at" { (lang.t("stats-at")) }
+            input #at name="at" type="text" value=(at.clone().unwrap_or_default()) aria-describedby="at-hint";
+            p.hint #at-hint { (lang.t("stats-at-hint")) }
+            div.actions { button type="submit" { (lang.t("stats-show")) } }
+        }
+        @for t in [&shares, &counts] {
+            div.table-scroll tabindex="0" role="region" aria-labelledby=(format!("{}-caption", t.slug())) {
+                (t.to_html(&export_base(&t.id), &labels))
+            }
+        }
+    };
+    Ok(layout(lang, &title, Some(&staff), body).into_response())
+}
+
+type KeyFiguresRef = kontakt_app::stats::KeyFigures;
 
 #[cfg(test)]
 mod tests {

@@ -102,6 +102,9 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
     ("get", "/api/v1/stats/cases", STATS, STATS),
     ("get", "/api/v1/stats/deviations", STATS, STATS),
     ("get", "/api/v1/stats/cost-allocation", STATS, STATS),
+    ("get", "/api/v1/stats/baselines", STATS, STATS),
+    ("post", "/api/v1/stats/baselines", STATS, STATS),
+    ("get", "/api/v1/stats/baselines/{id}", STATS, STATS),
     // Not about a case: only a phone system reports calls.
     (
         "post",
@@ -133,6 +136,8 @@ struct Target {
     peer: String,
     handover_group: &'static str,
     create_body: Value,
+    /// A frozen statistics baseline's id.
+    baseline: String,
 }
 
 async fn target(
@@ -182,6 +187,7 @@ async fn target(
         peer: peer["number"].as_str().expect("peer").to_owned(),
         handover_group: group,
         create_body: body,
+        baseline: String::new(),
     }
 }
 
@@ -195,7 +201,8 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
         app.url(
             &path
                 .replace("{number}", &t.number)
-                .replace("{sha256}", &t.sha256),
+                .replace("{sha256}", &t.sha256)
+                .replace("{id}", &t.baseline),
         )
     };
     let future = (chrono::Utc::now() + chrono::Duration::days(30))
@@ -215,6 +222,7 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
             json!({"event": "new_call", "call_id": "matrix", "from": "+46701234567", "to": "+4611"})
         }
         "/api/v1/persons/extract" => json!({"personnummer": t.personnummer}),
+        "/api/v1/stats/baselines" => json!({"name": "Matrisens nollmätning"}),
         "/api/v1/persons/rectify" => json!({"personnummer": t.personnummer,
             "changes": {"phone": "070-765 43 21"}, "reason": "Matristest"}),
         _ => Value::Null,
@@ -266,7 +274,7 @@ async fn every_route_every_role(app: TestApp) {
         "every route must be in the authorization matrix"
     );
 
-    let covered = target(
+    let mut covered = target(
         &app,
         "SDN-SKH",
         "19121212-1212",
@@ -275,7 +283,7 @@ async fn every_route_every_role(app: TestApp) {
         "FSK-KO-SKH",
     )
     .await;
-    let uncovered = target(
+    let mut uncovered = target(
         &app,
         "OFN",
         "19811228-9874",
@@ -285,7 +293,7 @@ async fn every_route_every_role(app: TestApp) {
     )
     .await;
     // A confidential case type (social services) under a covering agreement.
-    let confidential = target(
+    let mut confidential = target(
         &app,
         "SDN-SKH",
         "20121212-1212",
@@ -294,6 +302,25 @@ async fn every_route_every_role(app: TestApp) {
         "FSK-KO-SKH",
     )
     .await;
+    // A statistics baseline, for the routes that show one.
+    let analyst = kontakt_app::tokens::issue(&app.store, "matrix-analyst", &["analyst"])
+        .await
+        .expect("token");
+    let frozen: Value = app
+        .client
+        .post(app.url("/api/v1/stats/baselines"))
+        .bearer_auth(&analyst)
+        .json(&json!({"name": "Matris"}))
+        .send()
+        .await
+        .expect("freeze")
+        .json()
+        .await
+        .expect("json");
+    let baseline = frozen["id"].to_string();
+    for t in [&mut covered, &mut uncovered, &mut confidential] {
+        t.baseline = baseline.clone();
+    }
     let mut tokens = Vec::new();
     for (role, grants) in ROLES {
         tokens.push((

@@ -709,6 +709,23 @@ async fn page_route_matrix(app: TestApp) {
         })
         .await
         .expect("set aside");
+    let baseline = app
+        .store
+        .freeze_baseline(kontakt_store::facts::NewBaseline {
+            baseline: kontakt_store::facts::Baseline {
+                id: 0,
+                name: "Matris".into(),
+                scope: r#"{"period":"week"}"#.into(),
+                period: "2026-W10".into(),
+                figures: serde_json::to_string(&kontakt_app::stats::KeyFigures::default())
+                    .expect("json"),
+                frozen_by: "user:admin".into(),
+                frozen_at: chrono::Utc::now(),
+            },
+            audit: Vec::new(),
+        })
+        .await
+        .expect("baseline");
     let mut cells = 0;
     for r in ROUTES {
         let path = r
@@ -718,7 +735,8 @@ async fn page_route_matrix(app: TestApp) {
             .replace("{id}", &set_aside.to_string())
             .replace("{code}", "FSK")
             .replace("{call}", "no-such-call")
-            .replace("{entry}", "+46850800000");
+            .replace("{entry}", "+46850800000")
+            .replace("{baseline}", &baseline.to_string());
         for (who, browser) in [
             ("nobody", &mut nobody),
             ("agent", &mut agent),

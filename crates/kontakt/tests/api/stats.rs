@@ -358,6 +358,60 @@ async fn key_figures_from_a_crafted_week(app: TestApp) {
     .await;
     assert_eq!(status, 400, "{problem}");
 
+    // A baseline (nollmätning) of the week, compared with the week before
+    // and with itself; freezing needs a name; only analysts freeze.
+    let post = |token: String, body: Value| {
+        let (client, url) = (app.client.clone(), app.url("/api/v1/stats/baselines"));
+        async move {
+            let r = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .expect("post");
+            (
+                r.status().as_u16(),
+                r.json::<Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let (status, problem) = post(
+        analyst.clone(),
+        serde_json::json!({"name": " ", "at": "2026-W10"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{problem}");
+    let (status, _) = post(app.token.clone(), serde_json::json!({"name": "x"})).await;
+    assert_eq!(status, 403);
+    let (status, frozen) = post(
+        analyst.clone(),
+        serde_json::json!({"name": "Förskolan före flytten", "at": "2026-W10", "board": "SDN-SKH"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{frozen}");
+    assert_eq!(frozen["period"], "2026-W10");
+    let id = frozen["id"].as_i64().expect("id");
+    let (_, list) = get(&app, &analyst, "/api/v1/stats/baselines").await;
+    assert_eq!(
+        list["baselines"][0]["name"], "Förskolan före flytten",
+        "{list}"
+    );
+    let (status, compared) = get(
+        &app,
+        &analyst,
+        &format!("/api/v1/stats/baselines/{id}?at=2026-W09"),
+    )
+    .await;
+    assert_eq!(status, 200, "{compared}");
+    seen.push(compared.to_string());
+    assert_eq!(compared["baseline"]["cases"]["cases"], 2, "{compared}");
+    assert_eq!(compared["baseline"]["cases"]["deadline_met"], 1);
+    assert_eq!(compared["period"], "2026-W09");
+    assert_eq!(compared["now"]["cases"]["cases"], 0);
+    let (status, _) = get(&app, &analyst, "/api/v1/stats/baselines/999999").await;
+    assert_eq!(status, 404);
+
     // No statistic names a person or repeats what they said.
     for text in &seen {
         for personal in PERSONAL {
@@ -474,6 +528,39 @@ async fn the_dashboard_and_its_exports(app: TestApp) {
             .status,
         404
     );
+    // Freeze the week as a baseline from the page and look at it.
+    let csrf = crate::staff::csrf_of(&page.body);
+    let frozen = analyst
+        .post(
+            "/stats/baselines",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "Synpunkter vecka 10"),
+                ("period", "week"),
+                ("at", "2026-W10"),
+            ],
+        )
+        .await;
+    assert_eq!(frozen.status, 303, "{}", frozen.body);
+    let shown = analyst
+        .get(&format!("{}?at=2026-W10", frozen.location))
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(shown.body.contains("Synpunkter vecka 10"), "{}", shown.body);
+    assert!(shown.body.contains("83,3"), "{}", shown.body);
+    let csv = analyst
+        .get(&format!(
+            "{}?at=2026-W10&table=baseline-counts&format=csv",
+            frozen.location
+        ))
+        .await;
+    assert!(csv.body.contains("Ärenden,6,6"), "{}", csv.body);
+    assert!(analyst
+        .get("/stats")
+        .await
+        .body
+        .contains("Synpunkter vecka 10"));
+
     let bad = analyst.get("/stats?period=fortnight").await;
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert!(bad.body.contains("period"), "{}", bad.body);

@@ -144,3 +144,50 @@ pub(super) async fn resolution(
         })
         .collect())
 }
+
+pub(super) async fn insert_baseline(
+    tx: &Transaction<'_>,
+    b: &crate::facts::Baseline,
+) -> Result<i64> {
+    let row = tx
+        .query_one(
+            "INSERT INTO stats_baselines (name, scope, period, figures, frozen_by, frozen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[
+                &b.name,
+                &b.scope,
+                &b.period,
+                &b.figures,
+                &b.frozen_by,
+                &b.frozen_at,
+            ],
+        )
+        .await
+        .map_err(db)?;
+    Ok(row.get(0))
+}
+
+pub(super) async fn baselines(client: &impl GenericClient) -> Result<Vec<crate::facts::Baseline>> {
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {} FROM stats_baselines ORDER BY frozen_at DESC, id DESC",
+                crate::facts::BASELINE_COLUMNS
+            ),
+            &[],
+        )
+        .await
+        .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| crate::facts::Baseline {
+            id: r.get(0),
+            name: r.get(1),
+            scope: r.get(2),
+            period: r.get(3),
+            figures: r.get(4),
+            frozen_by: r.get(5),
+            frozen_at: r.get(6),
+        })
+        .collect())
+}

@@ -142,3 +142,44 @@ pub(super) fn resolution(conn: &Connection, f: &FactFilter) -> Result<Vec<Resolu
         })
         .map_err(db)
 }
+
+pub(super) fn insert_baseline(conn: &Connection, b: &crate::facts::Baseline) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO stats_baselines (name, scope, period, figures, frozen_by, frozen_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            b.name,
+            b.scope,
+            b.period,
+            b.figures,
+            b.frozen_by,
+            micros(b.frozen_at)
+        ])
+    })
+    .map_err(db)?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub(super) fn baselines(conn: &Connection) -> Result<Vec<crate::facts::Baseline>> {
+    conn.prepare_cached(&format!(
+        "SELECT {} FROM stats_baselines ORDER BY frozen_at DESC, id DESC",
+        crate::facts::BASELINE_COLUMNS
+    ))
+    .and_then(|mut s| {
+        s.query_map([], |r| {
+            Ok(crate::facts::Baseline {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                scope: r.get(2)?,
+                period: r.get(3)?,
+                figures: r.get(4)?,
+                frozen_by: r.get(5)?,
+                frozen_at: time(r.get(6)?)?,
+            })
+        })?
+        .collect()
+    })
+    .map_err(db)
+}
