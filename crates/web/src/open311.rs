@@ -18,9 +18,9 @@ use axum::Form;
 use axum::Router;
 use chrono::DateTime;
 use chrono::Utc;
-use kontakt_app::cases::{Actor, CaseError, ContactInput, IntakeRequest};
+use kontakt_app::cases::{Actor, CaseError, ContactInput, FieldError, IntakeRequest};
 use kontakt_domain::case::{CaseNumber, Channel, Status};
-use kontakt_domain::catalog::{CaseType, FieldKind};
+use kontakt_domain::catalog::{CaseType, Catalog, FieldKind};
 use kontakt_store::{CaseFilter, CaseSummary};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -100,13 +100,18 @@ const MAX_IDS: usize = 100;
 /// A request for another jurisdiction is answered as the specification says:
 /// 404 with the reason.
 fn check_jurisdiction(state: &AppState, p: &Params, format: Format) -> Result<(), Open311Error> {
-    match p.jurisdiction_id.as_deref().map(str::trim) {
+    jurisdiction(state.cases.catalog(), p.jurisdiction_id.as_deref())
+        .map_err(|refusal| refusal.in_format(format))
+}
+
+fn jurisdiction(catalog: &Catalog, jurisdiction_id: Option<&str>) -> Result<(), Refusal> {
+    match jurisdiction_id.map(str::trim) {
         None | Some("") => Ok(()),
-        Some(j) if j == state.cases.catalog().city.code => Ok(()),
-        Some(j) => Err(Open311Error::not_found(
-            format,
-            format!("jurisdiction_id '{j}' not found"),
-        )),
+        Some(j) if j == catalog.city.code => Ok(()),
+        Some(j) => Err(Refusal {
+            status: StatusCode::NOT_FOUND,
+            description: format!("jurisdiction_id '{j}' not found"),
+        }),
     }
 }
 
@@ -234,28 +239,15 @@ async fn post_request(
             format!("no resource '{name}' to post to"),
         ));
     }
-    let get = |key: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
-    };
-    check_jurisdiction(
-        &state,
-        &Params {
-            jurisdiction_id: get("jurisdiction_id").map(str::to_owned),
-            ..Params::default()
-        },
-        format,
-    )?;
+    let catalog = state.cases.catalog();
+    let form = read_post_form(&pairs, catalog).map_err(|r| r.in_format(format))?;
     let refused = |status: StatusCode, description: String| Open311Error {
         format,
         status,
         description,
     };
     // The key is an API token that may register cases (role intake).
-    let token = match get("api_key") {
+    let token = match form.api_key.as_deref() {
         Some(key) => kontakt_app::tokens::verify(state.cases.store(), key)
             .await
             .map_err(|_| {
@@ -275,7 +267,116 @@ async fn post_request(
     actor.id = format!("token:{}", token.name);
     actor.principal = kontakt_app::tokens::principal(&token.scopes);
 
-    let catalog = state.cases.catalog();
+    let (t, request) = form.request.map_err(|r| r.in_format(format))?;
+    match state.cases.intake(request, &actor, Utc::now()).await {
+        Ok(intake) => {
+            // The acknowledgement: the number, what happens next for this
+            // type, and the deadline.
+            let mut notice = format!("Ärendet {} är registrerat.", intake.number);
+            if let Some(next) = &t.next_steps_sv {
+                notice.push_str(&format!(" {next}"));
+            }
+            if let Some(d) = intake.feedback_deadline {
+                notice.push_str(&format!(
+                    " Återkoppling senast {}.",
+                    kontakt_app::messages::long_date(d, false)
+                ));
+            }
+            Ok(answer(
+                format,
+                "service_requests",
+                json!([{"service_request_id": intake.number.to_string(), "token": intake.number.to_string(), "service_notice": notice, "account_id": null}]),
+            ))
+        }
+        Err(CaseError::Invalid(errors)) => {
+            let mut r = answer(format, "errors", invalid_fields(&errors));
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+        Err(CaseError::Rule(rule)) => Err(refused(StatusCode::BAD_REQUEST, rule.to_string())),
+        Err(CaseError::NotFound(_) | CaseError::Forbidden(_)) => Err(refused(
+            StatusCode::FORBIDDEN,
+            "this api_key may not report cases".into(),
+        )),
+        Err(_) => Err(refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the request could not be saved; nothing was registered".into(),
+        )),
+    }
+}
+
+/// Why a `POST requests` is refused before the intake sees it: the
+/// HTTP status and the description of the specification's error answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub description: String,
+}
+
+impl Refusal {
+    /// The specification's error list: `[{code, description}]`.
+    pub fn errors(&self) -> Value {
+        error_list(self.status, &self.description)
+    }
+
+    fn in_format(self, format: Format) -> Open311Error {
+        Open311Error {
+            format,
+            status: self.status,
+            description: self.description,
+        }
+    }
+}
+
+/// A `POST requests` form, read (see [`read_post_form`]).
+#[derive(Debug)]
+pub struct PostForm<'c> {
+    /// The API key, checked before anything else about the form is
+    /// answered (a missing or unknown key: 403).
+    pub api_key: Option<String>,
+    /// The service and the intake's input, or why the form names no
+    /// service (400).
+    pub request: Result<(&'c CaseType, IntakeRequest), Refusal>,
+}
+
+/// Reads the fields of a `POST requests` form (the decoded pairs of its
+/// `application/x-www-form-urlencoded` body, in order) into the intake's
+/// input, the way the handler does before it checks the key and calls
+/// the intake: the jurisdiction (404 if another), the API key, the
+/// service, its attributes (`attribute[code]`, `attribute[code][]`), the
+/// place and picture appended to the description, and the reporter.
+/// Pure: no store, no clock.
+pub fn read_post_form<'c>(
+    pairs: &[(String, String)],
+    catalog: &'c Catalog,
+) -> Result<PostForm<'c>, Refusal> {
+    let get = |key: &str| form_value(pairs, key);
+    jurisdiction(catalog, get("jurisdiction_id"))?;
+    Ok(PostForm {
+        api_key: get("api_key").map(str::to_owned),
+        request: post_request_input(pairs, catalog),
+    })
+}
+
+/// A field's first value, trimmed, if it is not empty.
+fn form_value<'p>(pairs: &'p [(String, String)], key: &str) -> Option<&'p str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// The service and the intake's input a `POST requests` form asks for.
+fn post_request_input<'c>(
+    pairs: &[(String, String)],
+    catalog: &'c Catalog,
+) -> Result<(&'c CaseType, IntakeRequest), Refusal> {
+    let get = |key: &str| form_value(pairs, key);
+    let refused = |status: StatusCode, description: String| Refusal {
+        status,
+        description,
+    };
     let Some(code) = get("service_code") else {
         return Err(refused(
             StatusCode::BAD_REQUEST,
@@ -291,7 +392,7 @@ async fn post_request(
     // Attributes: attribute[code] once, attribute[code][] for each of several.
     let mut form = serde_json::Map::new();
     let mut district = None;
-    for (k, v) in &pairs {
+    for (k, v) in pairs {
         let Some(rest) = k.strip_prefix("attribute[") else {
             continue;
         };
@@ -362,45 +463,19 @@ async fn post_request(
         close_as: None,
         received_at: None,
     };
-    match state.cases.intake(request, &actor, Utc::now()).await {
-        Ok(intake) => {
-            // The acknowledgement: the number, what happens next for this
-            // type, and the deadline.
-            let mut notice = format!("Ärendet {} är registrerat.", intake.number);
-            if let Some(next) = &t.next_steps_sv {
-                notice.push_str(&format!(" {next}"));
-            }
-            if let Some(d) = intake.feedback_deadline {
-                notice.push_str(&format!(
-                    " Återkoppling senast {}.",
-                    kontakt_app::messages::long_date(d, false)
-                ));
-            }
-            Ok(answer(
-                format,
-                "service_requests",
-                json!([{"service_request_id": intake.number.to_string(), "token": intake.number.to_string(), "service_notice": notice, "account_id": null}]),
-            ))
-        }
-        Err(CaseError::Invalid(errors)) => {
-            let list: Vec<Value> = errors
-                .iter()
-                .map(|e| json!({"code": 400, "description": format!("{}: {}", open311_field(&e.field), e.reason)}))
-                .collect();
-            let mut r = answer(format, "errors", Value::Array(list));
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            Ok(r)
-        }
-        Err(CaseError::Rule(rule)) => Err(refused(StatusCode::BAD_REQUEST, rule.to_string())),
-        Err(CaseError::NotFound(_) | CaseError::Forbidden(_)) => Err(refused(
-            StatusCode::FORBIDDEN,
-            "this api_key may not report cases".into(),
-        )),
-        Err(_) => Err(refused(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the request could not be saved; nothing was registered".into(),
-        )),
-    }
+    Ok((t, request))
+}
+
+/// The specification's error list for an intake that refused the
+/// request: one `{code: 400, description}` per problem, naming the field
+/// as the Open311 form does.
+pub fn invalid_fields(errors: &[FieldError]) -> Value {
+    Value::Array(
+        errors
+            .iter()
+            .map(|e| json!({"code": 400, "description": format!("{}: {}", open311_field(&e.field), e.reason)}))
+            .collect(),
+    )
 }
 
 /// Our intake's field names as the Open311 form names them.
@@ -675,10 +750,13 @@ fn discovery(state: &AppState) -> Value {
 
 /// The specification's error answer: a list of `{code, description}`.
 fn error(format: Format, status: StatusCode, description: &str) -> Response {
-    let body = json!([{"code": status.as_u16(), "description": description}]);
-    let mut r = answer(format, "errors", body);
+    let mut r = answer(format, "errors", error_list(status, description));
     *r.status_mut() = status;
     r
+}
+
+fn error_list(status: StatusCode, description: &str) -> Value {
+    json!([{"code": status.as_u16(), "description": description}])
 }
 
 fn answer(format: Format, root: &str, value: Value) -> Response {
@@ -745,6 +823,57 @@ fn to_xml(root: &str, value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pairs(body: &str) -> Vec<(String, String)> {
+        form_urlencoded::parse(body.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
+    }
+
+    fn catalog() -> Catalog {
+        Catalog::load(
+            "stockholm.toml",
+            include_str!("../../../catalog/stockholm.toml"),
+        )
+        .expect("catalog")
+    }
+
+    #[test]
+    fn a_post_form_becomes_the_intakes_input() {
+        let catalog = catalog();
+        let form = read_post_form(
+            &pairs("api_key=+k+&service_code=GRON-TRAD&description=Tr%C3%A4d&lat=59.3&long=18.0&attribute[district]=farsta&attribute[problem]=fallen&attribute[x][]=a&attribute[x][]=b&email=a%40example.se&phone=070"),
+            &catalog,
+        )
+        .expect("our jurisdiction");
+        assert_eq!(form.api_key.as_deref(), Some("k"));
+        let (t, request) = form.request.expect("a service");
+        assert_eq!(t.code, "GRON-TRAD");
+        assert_eq!(request.description, "Träd\n\nPlats: 59.3, 18.0");
+        assert_eq!(request.district.as_deref(), Some("farsta"));
+        assert_eq!(request.form["problem"], json!("fallen"));
+        assert_eq!(request.form["x"], json!(["a", "b"]));
+        assert_eq!(request.feedback_channel.as_deref(), Some("email"));
+        assert!(!request.anonymous);
+
+        // Another city's jurisdiction is refused before anything else; a
+        // missing service only after the key has been checked.
+        let other = read_post_form(&pairs("jurisdiction_id=goteborg"), &catalog)
+            .expect_err("another jurisdiction");
+        assert_eq!(other.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            other.errors(),
+            json!([{"code": 404, "description": "jurisdiction_id 'goteborg' not found"}])
+        );
+        let form = read_post_form(&pairs("service_code=AVF-ATERV"), &catalog).expect("form");
+        assert_eq!(form.api_key, None);
+        let refusal = form.request.expect_err("not a service");
+        assert_eq!(refusal.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            refusal.description,
+            "service_code 'AVF-ATERV' is not a service"
+        );
+    }
 
     #[test]
     fn xml_follows_the_georeport_shape_and_escapes() {

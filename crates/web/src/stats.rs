@@ -695,6 +695,90 @@ async fn tables(
     Ok((tables, cases))
 }
 
+/// The centre's cost for the period split between the boards, as asked in
+/// the dashboard's cost form.
+async fn cost_table(
+    state: &AppState,
+    staff: &Staff,
+    scope: &Scope,
+    q: &ScopeQuery,
+    total: &str,
+) -> Result<StatsTable, PageError> {
+    let lang = staff.lang;
+    let ore = kronor_to_ore(total).ok_or_else(|| {
+        PageError::Invalid(format!(
+            "total: '{total}' is not an amount in kronor, e.g. 4000000 or 1234,50"
+        ))
+    })?;
+    let key = cost_key(q).map_err(|e| PageError::Invalid(format!("{}: {}", e.field, e.reason)))?;
+    let allocation = state
+        .stats
+        .cost_allocation(&staff.actor, scope, ore, &key, Utc::now())
+        .await?;
+    let names = Names { state, lang };
+    let mut columns = vec![
+        Column::new(lang.t("stats-board"), Kind::Text),
+        Column::new(lang.t("stats-col-cost"), Kind::Money),
+    ];
+    if let kontakt_app::stats::CostKey::Children { percent_0 } = key {
+        columns.push(Column::new(
+            lang.ta("stats-col-cost-0", &[("percent", &percent_0)]),
+            Kind::Money,
+        ));
+        columns.push(Column::new(
+            lang.ta("stats-col-cost-1-5", &[("percent", &(100 - percent_0))]),
+            Kind::Money,
+        ));
+    }
+    let mut t = StatsTable::new("cost-allocation", lang.t("stats-cost-caption"), columns);
+    for (board, part) in &allocation.parts {
+        let mut row = vec![Value::text(names.board(board)), Value::Ore(*part)];
+        if allocation.by_component.len() > 1 {
+            row.extend(
+                allocation
+                    .by_component
+                    .iter()
+                    .map(|c| Value::Ore(c.get(board).copied().unwrap_or(0))),
+            );
+        }
+        t.push(row);
+    }
+    Ok(t)
+}
+
+fn cost_form(lang: Lang, q: &ScopeQuery) -> Markup {
+    let kept = [
+        ("period", &q.period),
+        ("at", &q.at),
+        ("board", &q.board),
+        ("district", &q.district),
+        ("case_type", &q.case_type),
+        ("channel", &q.channel),
+        ("answer_group", &q.answer_group),
+    ];
+    html! {
+        section aria-labelledby="cost-heading" {
+            h2 #cost-heading { (lang.t("stats-cost")) }
+            p { (lang.t("stats-cost-intro")) }
+            form method="get" action="/stats" {
+                @for (name, value) in kept {
+                    @if let Some(v) = value { input type="hidden" name=(name) value=(v); }
+                }
+                label for="total" { (lang.t("stats-cost-total")) }
+                input #total name="total" type="text" inputmode="decimal" value=(q.total.clone().unwrap_or_default());
+                label for="key" { (lang.t("stats-cost-key")) }
+                select #key name="key" {
+                    option value="contacts" selected[q.key.as_deref() != Some("children")] { (lang.t("stats-cost-key-contacts")) }
+                    option value="children" selected[q.key.as_deref() == Some("children")] { (lang.t("stats-cost-key-children")) }
+                }
+                label for="percent_0" { (lang.t("stats-cost-percent-0")) }
+                input #percent_0 name="percent_0" type="number" min="0" max="100" value=(q.percent_0.unwrap_or(70));
+                div.actions { button type="submit" { (lang.t("stats-cost-split")) } }
+            }
+        }
+    }
+}
+
 /// The dashboard's query: the scope, and optionally one table to export.
 fn dashboard_query(raw: Option<&str>) -> Result<(ScopeQuery, Option<(String, String)>), PageError> {
     let mut export = (None, None);
@@ -748,7 +832,10 @@ pub async fn dashboard(
         }
         Err(e) => return Err(e.into()),
     };
-    let (tables, cases) = tables(&state, &staff, &scope).await?;
+    let (mut tables, cases) = tables(&state, &staff, &scope).await?;
+    if let Some(total) = q.total.as_deref().filter(|t| !t.trim().is_empty()) {
+        tables.push(cost_table(&state, &staff, &scope, &q, total).await?);
+    }
     let baselines = state.stats.baselines(&staff.actor).await?;
     if let Some((table, format)) = export {
         let t = tables
@@ -839,6 +926,7 @@ pub async fn dashboard(
                 }
             }
         }
+        (cost_form(lang, &q))
         (baselines_section(lang, &staff, &baselines, &q))
         p { (lang.t("stats-privacy")) }
     };

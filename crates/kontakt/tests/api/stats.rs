@@ -528,6 +528,20 @@ async fn the_dashboard_and_its_exports(app: TestApp) {
             .status,
         404
     );
+    // The cost for the week split by contacts: all six are complaints.
+    let cost = analyst
+        .get("/stats?period=week&at=2026-W10&total=1000&key=contacts")
+        .await;
+    assert_eq!(cost.status, 200, "{}", cost.body);
+    assert!(
+        cost.body.contains("Kostnadsfördelning per nämnd"),
+        "{}",
+        cost.body
+    );
+    assert!(cost.body.contains("1\u{a0}000,00\u{a0}kr"), "{}", cost.body);
+    let bad_cost = analyst.get("/stats?at=2026-W10&total=mycket").await;
+    assert_eq!(bad_cost.status, 400, "{}", bad_cost.body);
+
     // Freeze the week as a baseline from the page and look at it.
     let csrf = crate::staff::csrf_of(&page.body);
     let frozen = analyst
