@@ -282,6 +282,20 @@ fn angle(id: &str) -> String {
 
 /// The e-mail a queued message becomes, whichever way it goes out: from
 /// Kontakt's address to the resident, its subject, its Message-ID and the
+/// RFC 3834's Auto-Submitted for a message: a person's reply follows one
+/// of Kontakt's own messages ("no"); the acknowledgement of a resident's
+/// mail answers theirs ("auto-replied"); any other message Kontakt makes by
+/// itself is "auto-generated". Either automatic value keeps vacation
+/// responders from answering, so no loop can start.
+fn auto_submitted(m: &OutboundMessage) -> &'static str {
+    let domain = |id: &str| id.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase());
+    match &m.in_reply_to {
+        None => "auto-generated",
+        Some(parent) if domain(parent) == domain(&m.message_id) => "no",
+        Some(_) => "auto-replied",
+    }
+}
+
 /// In-Reply-To and References that thread it after the case's earlier
 /// messages (so the resident's answer finds its case), `Auto-Submitted`,
 /// plain UTF-8 text.
@@ -299,12 +313,7 @@ fn email(from: &Mailbox, m: &OutboundMessage) -> Result<lettre::Message, SendErr
         // reply to it is threaded by its Message-ID.
         .raw_header(HeaderValue::new(
             HeaderName::new_from_ascii_str("Auto-Submitted"),
-            if m.in_reply_to.is_some() {
-                "no"
-            } else {
-                "auto-generated"
-            }
-            .to_owned(),
+            auto_submitted(m).to_owned(),
         ))
         .header(ContentType::TEXT_PLAIN);
     if let Some(parent) = &m.in_reply_to {

@@ -157,14 +157,11 @@ impl PhoneService {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Option<Announcement>, PhoneError> {
-        let Some(entry) = self.catalog.phone.number(number) else {
-            return Err(PhoneError::NotFound(format!("entry number {number}")));
-        };
         if !Self::may_announce(actor) {
             let event = actor.event(
                 now,
                 "access.denied",
-                ("phone_number", &entry.number),
+                ("phone_number", &number.chars().take(32).collect::<String>()),
                 "",
                 Outcome::Denied,
                 serde_json::json!({"action": "phone.announcement.change"}),
@@ -174,6 +171,9 @@ impl PhoneService {
                 "only an administrator changes what every caller hears before the menu".into(),
             ));
         }
+        let Some(entry) = self.catalog.phone.number(number) else {
+            return Err(PhoneError::NotFound(format!("entry number {number}")));
+        };
         let announcement = Announcement::from_input(input, now).map_err(invalid)?;
         let _one_at_a_time = self.changing.lock().await;
         let before = self

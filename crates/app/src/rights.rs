@@ -170,6 +170,12 @@ pub async fn run_retention(
             "retention is run by an administrator".into(),
         ));
     }
+    if !dry_run {
+        // Statistics outlive the cases: their latest facts are made first.
+        crate::stats::StatsService::new(store.clone(), std::sync::Arc::new(catalog.clone()))
+            .refresh()
+            .await?;
+    }
     let mut report = RetentionReport {
         today,
         dry_run,

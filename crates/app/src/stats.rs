@@ -25,9 +25,7 @@ use kontakt_domain::stats::{
     CallFigures, Deviation, DeviationRule, PercentTarget, Period, PeriodKind, Share, Suppression,
     WeightedComponent, DEFAULT_SERVICE_LEVEL_SECS,
 };
-use kontakt_store::facts::{
-    CaseFact, CaseFactSource, FactCounts, FactCursor, FactFilter, FactsWrite,
-};
+use kontakt_store::facts::{CaseFact, CaseFactSource, FactCounts, FactFilter, FactsWrite};
 use kontakt_store::{Store, StoreError};
 use serde::Serialize;
 
@@ -213,9 +211,7 @@ pub struct StatsService {
     refreshing: tokio::sync::Mutex<()>,
 }
 
-/// Facts are made from cases changed at least this long ago, so a write
-/// that was timed before another but committed after it is not skipped.
-const SETTLE: Duration = Duration::seconds(5);
+/// Cases made into facts per transaction.
 const REFRESH_BATCH: u32 = 5_000;
 
 fn stockholm_day_end(day: NaiveDate) -> DateTime<Utc> {
@@ -262,28 +258,31 @@ impl StatsService {
         }
     }
 
-    /// Makes the facts of every case changed since the last refresh (up to
-    /// a few seconds ago); returns how many.
-    pub async fn refresh(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    /// Makes the facts of every case changed since the last refresh (the
+    /// store queues each change with the change itself); returns how many
+    /// cases left the queue.
+    pub async fn refresh(&self) -> Result<u64, StoreError> {
         let _one_at_a_time = self.refreshing.lock().await;
-        let mut cursor = self.store.fact_cursor().await?.unwrap_or(FactCursor {
-            updated_at: DateTime::UNIX_EPOCH,
-            case_id: 0,
-        });
-        let until = now - SETTLE;
         let mut made = 0;
         loop {
-            let sources = self
-                .store
-                .fact_sources(cursor, until, REFRESH_BATCH)
-                .await?;
-            let Some(last) = sources.last() else {
+            let queued = self.store.queued_for_facts(REFRESH_BATCH).await?;
+            if queued.is_empty() {
                 return Ok(made);
-            };
-            cursor = last.cursor();
-            let facts: Vec<CaseFact> = sources.iter().map(|s| self.fact(s)).collect();
-            made += facts.len() as u64;
-            self.store.save_facts(FactsWrite { facts, cursor }).await?;
+            }
+            let full = queued.len() == REFRESH_BATCH as usize;
+            let facts: Vec<CaseFact> = queued
+                .iter()
+                .filter_map(|q| q.source.as_ref())
+                .map(|s| self.fact(s))
+                .collect();
+            let done = queued.iter().map(|q| (q.case_id, q.changes)).collect();
+            let dequeued = self.store.save_facts(FactsWrite { facts, done }).await?;
+            made += dequeued;
+            // A batch that emptied nothing means its cases change faster
+            // than they are read: stop, the next figure goes on.
+            if !full || dequeued == 0 {
+                return Ok(made);
+            }
         }
     }
 
@@ -541,7 +540,7 @@ impl StatsService {
         now: DateTime<Utc>,
     ) -> Result<CaseFigures, StatsError> {
         self.check(actor)?;
-        self.refresh(now).await?;
+        self.refresh().await?;
         let [current, previous, last_year] = self.compared(scope.period);
         let rows = self
             .store
@@ -657,7 +656,7 @@ impl StatsService {
         now: DateTime<Utc>,
     ) -> Result<(Period, Vec<DeviationRow>), StatsError> {
         self.check(actor)?;
-        self.refresh(now).await?;
+        self.refresh().await?;
         let mut week =
             Period::of_date(PeriodKind::Week, scope.period.last_day()).unwrap_or(scope.period);
         while week.end() > now {
@@ -725,11 +724,21 @@ impl StatsService {
         };
         let key = match key {
             CostKey::Contacts => {
-                self.refresh(now).await?;
+                self.refresh().await?;
+                // The whole centre's contacts in the period, whatever the
+                // selection: a board's part depends on the others' too.
+                let whole = Scope {
+                    period: scope.period,
+                    board: None,
+                    district: None,
+                    case_type: None,
+                    channel: None,
+                    answer_group: None,
+                };
                 let mut weights: BTreeMap<String, u64> = BTreeMap::new();
                 for r in self
                     .store
-                    .fact_counts(self.filter(scope.period, scope, now))
+                    .fact_counts(self.filter(whole.period, &whole, now))
                     .await?
                 {
                     *weights.entry(r.board).or_default() += r.cases;
@@ -841,7 +850,6 @@ pub struct BaselineComparison {
     pub name: String,
     pub selection: Selection,
     pub baseline_period: String,
-    pub frozen_by: String,
     pub frozen_at: DateTime<Utc>,
     pub baseline: KeyFigures,
     pub period: String,
@@ -878,6 +886,19 @@ impl StatsService {
         })
     }
 
+    /// Refuses an actor who may not freeze baselines: analysts and
+    /// administrators may.
+    pub fn check_freeze(&self, actor: &Actor) -> Result<(), StatsError> {
+        let p = &actor.principal;
+        if p.has(Role::Analyst) || p.has(Role::Administrator) {
+            Ok(())
+        } else {
+            Err(StatsError::Forbidden(
+                "analysts and administrators freeze baselines".into(),
+            ))
+        }
+    }
+
     /// Freezes the key figures of a selection as a baseline (nollmätning)
     /// under `name`; analysts and administrators only; audited.
     pub async fn freeze_baseline(
@@ -887,13 +908,7 @@ impl StatsService {
         scope: &Scope,
         now: DateTime<Utc>,
     ) -> Result<i64, StatsError> {
-        self.check(actor)?;
-        let p = &actor.principal;
-        if !(p.has(Role::Analyst) || p.has(Role::Administrator)) {
-            return Err(StatsError::Forbidden(
-                "analysts and administrators freeze baselines".into(),
-            ));
-        }
+        self.check_freeze(actor)?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
             return Err(StatsError::Invalid(vec![FieldError {
@@ -972,7 +987,6 @@ impl StatsService {
             name: b.name,
             selection,
             baseline_period: b.period,
-            frozen_by: b.frozen_by,
             frozen_at: b.frozen_at,
             baseline,
             period: scope.period.label(),

@@ -352,6 +352,20 @@ impl Switchboard {
                 if inner.calls.contains_key(&call) || self.store.call(&call).await?.is_some() {
                     return Err(CtiError::Queue(AcdError::DuplicateCall(call)));
                 }
+                // The crisis slot: what every caller hears before the menu
+                // (read before the call is recorded, so a failed read
+                // leaves no call open).
+                let mut out: Vec<Instruction> = self
+                    .phone
+                    .announcement(&entry.number, now)
+                    .await?
+                    .map(|a| Instruction::Play {
+                        call: call.clone(),
+                        message: a.spoken(),
+                        hang_up: false,
+                    })
+                    .into_iter()
+                    .collect();
                 let row = CallRow {
                     call_id: call.clone(),
                     entry_number: entry.number.clone(),
@@ -388,18 +402,6 @@ impl Switchboard {
                         queued: false,
                     },
                 );
-                // The crisis slot: what every caller hears before the menu.
-                let mut out: Vec<Instruction> = self
-                    .phone
-                    .announcement(&entry.number, now)
-                    .await?
-                    .map(|a| Instruction::Play {
-                        call: call.clone(),
-                        message: a.spoken(),
-                        hang_up: false,
-                    })
-                    .into_iter()
-                    .collect();
                 match keys {
                     Some(keys) => {
                         out.extend(self.route(&mut inner, &call, &keys, None, now).await?)

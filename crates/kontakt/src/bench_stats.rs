@@ -74,7 +74,7 @@ pub async fn run(args: StatsArgs) -> anyhow::Result<()> {
     }
     let stats = StatsService::new(store.clone(), catalog.clone());
     let t = Instant::now();
-    let made = stats.refresh(now).await?;
+    let made = stats.refresh().await?;
     println!(
         "refresh: {made} case facts made in {:.1} s",
         millis(t) / 1000.0

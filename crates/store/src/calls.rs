@@ -30,7 +30,8 @@ pub struct CallRow {
 pub(crate) fn buckets_sql(mark: char, callback_kept: &str) -> String {
     format!(
         "SELECT answer_group, outcome, (queue_ms + 999) / 1000, overflowed, \
-         CASE WHEN callback_deadline IS NULL THEN NULL ELSE {callback_kept} END, count(*) \
+         CASE WHEN callback_deadline IS NULL THEN NULL ELSE {callback_kept} END, count(*), \
+         CAST(sum(queue_ms) AS BIGINT) \
          FROM calls WHERE arrived_at >= {mark}1 AND arrived_at < {mark}2 \
          AND outcome IS NOT NULL AND answer_group IS NOT NULL \
          GROUP BY 1, 2, 3, 4, 5"

@@ -1,39 +1,11 @@
-//! Anonymous facts about cases, for statistics (migration 0017): made by
-//! the statistics service from the cases changed since its last look,
-//! counted here by day and dimension. No fact holds a number, a person, a
+//! Anonymous facts about cases, for statistics (migration 0017): every
+//! change of a case queues it (database triggers), the statistics service
+//! makes the facts of the queued cases, and they are counted here by day
+//! and dimension. No fact holds a number, a person, a
 //! contact or a text, and retention leaves them, so statistics survive
 //! the cases they came from.
 
 use chrono::{DateTime, NaiveDate, Utc};
-
-/// Where the last refresh stopped: cases are taken in the order of
-/// (updated_at, id), so a refresh can stop anywhere and go on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FactCursor {
-    pub updated_at: DateTime<Utc>,
-    pub case_id: i64,
-}
-
-impl FactCursor {
-    pub(crate) const META_KEY: &'static str = "stats.facts_cursor";
-
-    pub(crate) fn encode(&self) -> String {
-        format!("{}:{}", self.updated_at.timestamp_micros(), self.case_id)
-    }
-
-    pub(crate) fn decode(text: &str) -> crate::Result<FactCursor> {
-        let corrupt = || crate::StoreError::Corrupt(format!("facts cursor '{text}'"));
-        let (at, id) = text.split_once(':').ok_or_else(corrupt)?;
-        Ok(FactCursor {
-            updated_at: at
-                .parse()
-                .ok()
-                .and_then(DateTime::from_timestamp_micros)
-                .ok_or_else(corrupt)?,
-            case_id: id.parse().map_err(|_| corrupt())?,
-        })
-    }
-}
 
 /// What a case's fact is made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,20 +18,19 @@ pub struct CaseFactSource {
     pub resolution: Option<String>,
     pub handed_over: bool,
     pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
     pub feedback_deadline: Option<NaiveDate>,
     /// The first message the city sent the resident on the case.
     pub first_message_out: Option<DateTime<Utc>>,
 }
 
-impl CaseFactSource {
-    pub fn cursor(&self) -> FactCursor {
-        FactCursor {
-            updated_at: self.updated_at,
-            case_id: self.case_id,
-        }
-    }
+/// A case waiting in the facts queue: how many changes it had when read,
+/// and what it is now (None if it was removed meanwhile).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedCase {
+    pub case_id: i64,
+    pub changes: i64,
+    pub source: Option<CaseFactSource>,
 }
 
 /// One case's anonymous fact.
@@ -83,11 +54,13 @@ pub struct CaseFact {
     pub first_response: Option<DateTime<Utc>>,
 }
 
-/// Facts to store, and how far they reach, in one transaction.
+/// Facts to store, and the queued cases they were made from (case id,
+/// changes when read), in one transaction: a case changed again since it
+/// was read stays queued.
 #[derive(Debug, Clone)]
 pub struct FactsWrite {
     pub facts: Vec<CaseFact>,
-    pub cursor: FactCursor,
+    pub done: Vec<(i64, i64)>,
 }
 
 /// Which facts to count: contacts on days in `[from, to)`, optionally of
@@ -220,14 +193,17 @@ pub(crate) fn upsert_sql(mark: char) -> String {
     )
 }
 
-/// The cases changed after the cursor and before `until`, oldest first.
-pub(crate) fn sources_sql(mark: char) -> String {
+/// The queued cases, by id, with what their facts are made from.
+pub(crate) fn queued_sql(mark: char) -> String {
     format!(
-        "SELECT c.id, c.case_type, c.board, c.district, c.channel, c.resolution, c.handed_over, \
-         c.created_at, c.updated_at, c.closed_at, c.feedback_deadline, \
-         (SELECT min(e.at) FROM case_entries e WHERE e.case_id = c.id AND e.kind = 'message_out') \
-         FROM cases c WHERE (c.updated_at > {m}1 OR (c.updated_at = {m}1 AND c.id > {m}2)) \
-         AND c.updated_at < {m}3 ORDER BY c.updated_at, c.id LIMIT {m}4",
-        m = mark
+        "SELECT q.case_id, q.changes, c.id, c.case_type, c.board, c.district, c.channel, c.resolution, \
+         c.handed_over, c.created_at, c.closed_at, c.feedback_deadline, \
+         (SELECT min(e.at) FROM case_entries e WHERE e.case_id = q.case_id AND e.kind = 'message_out') \
+         FROM case_facts_queue q LEFT JOIN cases c ON c.id = q.case_id ORDER BY q.case_id LIMIT {mark}1"
     )
+}
+
+/// Takes a case off the queue unless it changed again since it was read.
+pub(crate) fn dequeue_sql(mark: char) -> String {
+    format!("DELETE FROM case_facts_queue WHERE case_id = {mark}1 AND changes = {mark}2")
 }

@@ -173,23 +173,12 @@ pub trait Store: Send + Sync {
         to: DateTime<Utc>,
     ) -> Result<Vec<calls::CallRow>>;
 
-    /// Cases changed after `after` and before `until`, oldest first: what
-    /// the next facts are made from.
-    async fn fact_sources(
-        &self,
-        after: facts::FactCursor,
-        until: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<facts::CaseFactSource>>;
-    /// Stores facts and how far they reach, in one transaction.
-    async fn save_facts(&self, write: facts::FactsWrite) -> Result<()>;
-    /// How far the stored facts reach (None: no fact made yet).
-    async fn fact_cursor(&self) -> Result<Option<facts::FactCursor>> {
-        self.meta(facts::FactCursor::META_KEY)
-            .await?
-            .map(|text| facts::FactCursor::decode(&text))
-            .transpose()
-    }
+    /// Up to `limit` cases waiting in the facts queue, with what their
+    /// facts are made from.
+    async fn queued_for_facts(&self, limit: u32) -> Result<Vec<facts::QueuedCase>>;
+    /// Stores facts and takes their cases off the queue (unless changed
+    /// again), in one transaction; returns how many left the queue.
+    async fn save_facts(&self, write: facts::FactsWrite) -> Result<u64>;
     /// Freezes a baseline with its audit entry; returns its id.
     async fn freeze_baseline(&self, baseline: facts::NewBaseline) -> Result<i64>;
     /// Every baseline, newest first.

@@ -398,7 +398,7 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             append_audit(tx, head, &w.audit).await?;
             Ok(Output::Done)
         }
-        WriteOp::Facts(w) => facts::save(tx, w).await.map(|()| Output::Done),
+        WriteOp::Facts(w) => facts::save(tx, w).await.map(Output::Count),
         WriteOp::Baseline(b) => {
             let id = facts::insert_baseline(tx, &b.baseline).await?;
             append_audit(tx, head, &b.audit).await?;
@@ -1049,14 +1049,9 @@ impl Store for PgStore {
         calls::between(&client, from, to).await
     }
 
-    async fn fact_sources(
-        &self,
-        after: crate::facts::FactCursor,
-        until: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<crate::facts::CaseFactSource>> {
+    async fn queued_for_facts(&self, limit: u32) -> Result<Vec<crate::facts::QueuedCase>> {
         let client = self.client().await?;
-        facts::sources(&client, after, until, limit).await
+        facts::queued(&client, limit).await
     }
 
     async fn freeze_baseline(&self, baseline: crate::facts::NewBaseline) -> Result<i64> {
@@ -1068,7 +1063,7 @@ impl Store for PgStore {
         facts::baselines(&client).await
     }
 
-    async fn save_facts(&self, write: crate::facts::FactsWrite) -> Result<()> {
+    async fn save_facts(&self, write: crate::facts::FactsWrite) -> Result<u64> {
         self.writer.facts(write).await
     }
 

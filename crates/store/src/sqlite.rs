@@ -399,7 +399,7 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             append_audit(conn, head, &w.audit)?;
             Ok(Output::Done)
         }
-        WriteOp::Facts(w) => facts::save(conn, w).map(|()| Output::Done),
+        WriteOp::Facts(w) => facts::save(conn, w).map(Output::Count),
         WriteOp::Baseline(b) => {
             let id = facts::insert_baseline(conn, &b.baseline)?;
             append_audit(conn, head, &b.audit)?;
@@ -1042,14 +1042,8 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn fact_sources(
-        &self,
-        after: crate::facts::FactCursor,
-        until: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<crate::facts::CaseFactSource>> {
-        self.read(move |c| facts::sources(c, after, micros(until), limit))
-            .await
+    async fn queued_for_facts(&self, limit: u32) -> Result<Vec<crate::facts::QueuedCase>> {
+        self.read(move |c| facts::queued(c, limit)).await
     }
 
     async fn freeze_baseline(&self, baseline: crate::facts::NewBaseline) -> Result<i64> {
@@ -1060,7 +1054,7 @@ impl Store for SqliteStore {
         self.read(facts::baselines).await
     }
 
-    async fn save_facts(&self, write: crate::facts::FactsWrite) -> Result<()> {
+    async fn save_facts(&self, write: crate::facts::FactsWrite) -> Result<u64> {
         self.writer.facts(write).await
     }
 

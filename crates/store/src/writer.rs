@@ -163,10 +163,11 @@ impl WriterHandle {
         }
     }
 
-    pub async fn facts(&self, write: crate::facts::FactsWrite) -> Result<()> {
-        self.submit(WriteOp::Facts(Box::new(write)))
-            .await
-            .map(|_| ())
+    pub async fn facts(&self, write: crate::facts::FactsWrite) -> Result<u64> {
+        match self.submit(WriteOp::Facts(Box::new(write))).await? {
+            Output::Count(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
     }
 
     pub async fn phone_line(&self, write: crate::phone::LineWrite) -> Result<()> {

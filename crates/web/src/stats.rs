@@ -1031,7 +1031,7 @@ async fn freeze_baseline(
     caller: Caller,
     body: Result<crate::extract::ApiJson<BaselineRequest>, ApiError>,
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), ApiError> {
-    state.stats.check(&caller.actor)?;
+    state.stats.check_freeze(&caller.actor)?;
     let crate::extract::ApiJson(req) = body?;
     let input = ScopeInput {
         period: req.period,
@@ -1068,7 +1068,7 @@ async fn list_baselines(
         "baselines": list.iter().map(|b| serde_json::json!({
             "id": b.id, "name": b.name, "period": b.period,
             "selection": serde_json::from_str::<serde_json::Value>(&b.scope).unwrap_or_default(),
-            "frozen_by": b.frozen_by, "frozen_at": b.frozen_at,
+            "frozen_at": b.frozen_at,
         })).collect::<Vec<_>>(),
     })))
 }
@@ -1181,6 +1181,7 @@ pub async fn freeze_baseline_page(
 ) -> Result<axum::response::Response, PageError> {
     use axum::response::IntoResponse;
     staff.check_csrf(&state, &f.csrf).await?;
+    state.stats.check_freeze(&staff.actor)?;
     let input = ScopeInput {
         period: f.period,
         at: f.at,
@@ -1321,7 +1322,7 @@ pub async fn baseline_page(
     let body = html! {
         p { a href="/stats" { "← " (lang.t("stats-title-plain")) } }
         h1 { (title) }
-        p { (lang.ta("stats-baseline-frozen", &[("period", &c.baseline_period), ("by", &c.frozen_by), ("at", &c.frozen_at.format("%Y-%m-%d").to_string())])) }
+        p { (lang.ta("stats-baseline-frozen", &[("period", &c.baseline_period), ("at", &c.frozen_at.format("%Y-%m-%d").to_string())])) }
         form method="get" action=(format!("/stats/baselines/{id}")) {
             label for="at" { (lang.t("stats-at")) }
             input #at name="at" type="text" value=(at.clone().unwrap_or_default()) aria-describedby="at-hint";

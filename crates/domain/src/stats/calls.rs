@@ -53,7 +53,11 @@ pub struct CallFact {
 pub struct CallBucket {
     pub answer_group: String,
     pub outcome: CallOutcome,
+    /// The calls' queue time (the store counts it in whole seconds,
+    /// rounded up, so a call at 20.4 s is not within 20 s).
     pub queue_ms: u64,
+    /// The calls' exact queue times added up, for the average.
+    pub total_queue_ms: u64,
     pub overflowed: bool,
     pub callback_deadline_met: Option<bool>,
     pub count: u64,
@@ -102,6 +106,7 @@ impl CallFigures {
                 answer_group: f.answer_group.clone(),
                 outcome: f.outcome,
                 queue_ms: f.queue_ms,
+                total_queue_ms: f.queue_ms,
                 overflowed: f.overflowed,
                 callback_deadline_met: f.callback_deadline_met,
                 count: 1,
@@ -130,8 +135,9 @@ impl CallFigures {
             p90_queue_ms: None,
             callbacks_within_deadline: Share::default(),
         };
-        // (queue time, calls) of answered calls.
+        // (queue time, calls) of answered calls, and their exact total.
         let mut answered_queue_ms: Vec<(u64, u64)> = Vec::new();
+        let mut answered_total_ms: u128 = 0;
         let (mut callbacks_promised, mut callbacks_kept) = (0, 0);
         for b in buckets {
             let n = b.count;
@@ -143,6 +149,7 @@ impl CallFigures {
                 CallOutcome::Answered | CallOutcome::Transferred | CallOutcome::Callback => {
                     figures.answered += n;
                     answered_queue_ms.push((b.queue_ms, n));
+                    answered_total_ms += u128::from(b.total_queue_ms);
                 }
                 CallOutcome::Abandoned => figures.abandoned += n,
                 CallOutcome::Refused => figures.refused += n,
@@ -176,13 +183,8 @@ impl CallFigures {
             })
             .collect();
         let count = u128::from(figures.answered);
-        figures.average_queue_ms = (count > 0).then(|| {
-            let total: u128 = answered_queue_ms
-                .iter()
-                .map(|&(q, n)| u128::from(q) * u128::from(n))
-                .sum();
-            u64::try_from((total + count / 2) / count).unwrap_or(u64::MAX)
-        });
+        figures.average_queue_ms = (count > 0)
+            .then(|| u64::try_from((answered_total_ms + count / 2) / count).unwrap_or(u64::MAX));
         figures.p90_queue_ms = percentile_of_counts(&answered_queue_ms, 90);
         figures.callbacks_within_deadline = Share::counted(callbacks_kept, callbacks_promised);
         figures

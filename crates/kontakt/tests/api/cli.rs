@@ -321,7 +321,7 @@ async fn the_demo_takes_mail_and_sms() {
         .expect("spawn demo");
     // The demo prints its token last; read up to it.
     let stdout = demo.stdout.take().expect("stdout");
-    let printed = tokio::task::spawn_blocking(move || {
+    let reading = tokio::task::spawn_blocking(move || {
         use std::io::BufRead;
         let mut printed = String::new();
         for line in std::io::BufReader::new(stdout).lines() {
@@ -333,9 +333,13 @@ async fn the_demo_takes_mail_and_sms() {
             }
         }
         printed
-    })
-    .await
-    .expect("read demo output");
+    });
+    // The first start generates cases and simulates calls: allow it time,
+    // but a demo that never gets ready fails the test instead of hanging it.
+    let printed = tokio::time::timeout(Duration::from_secs(300), reading)
+        .await
+        .expect("the demo started within 5 minutes")
+        .expect("read demo output");
     let token = printed
         .lines()
         .find_map(|l| l.strip_prefix("api token: "))
@@ -401,6 +405,8 @@ async fn the_demo_takes_mail_and_sms() {
         "{ack}"
     );
     assert!(ack.contains("In-Reply-To: <demo-1@example.se>"), "{ack}");
+    // An automatic answer: vacation responders must not answer it back.
+    assert!(ack.contains("Auto-Submitted: auto-replied"), "{ack}");
 
     // An SMS through the gateway's callback; a wrong secret is refused.
     let sms = |secret: String, id: &'static str| {

@@ -439,6 +439,25 @@ async fn key_figures_from_a_crafted_week(app: TestApp) {
     .await;
     assert_eq!(after["figures"]["total"]["current"]["cases"], 8, "{after}");
     assert_eq!(after["figures"]["total"]["current"]["first_contact"], 5);
+
+    // A contact registered now but dated in that week (a letter by its
+    // postmark) still reaches the week's figures, although they were
+    // computed before.
+    cases
+        .intake(
+            request("SYNP-KCS", "letter", None, true),
+            &registrar,
+            tuesday + Duration::hours(3),
+        )
+        .await
+        .expect("registered");
+    let (_, later) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/cases?period=week&at=2026-W10",
+    )
+    .await;
+    assert_eq!(later["figures"]["total"]["current"]["cases"], 9, "{later}");
 }
 
 on_both_backends!(key_figures_from_a_crafted_week);

@@ -130,6 +130,7 @@ pub(super) async fn buckets(
                 answer_group: r.get(0),
                 outcome: stored("call outcome", &outcome, CallOutcome::parse)?,
                 queue_ms: r.get::<_, i64>(2).max(0) as u64 * 1000,
+                total_queue_ms: r.get::<_, i64>(6).max(0) as u64,
                 overflowed: r.get(3),
                 callback_deadline_met: r.get(4),
                 count: r.get::<_, i64>(5).max(0) as u64,

@@ -1,12 +1,11 @@
 //! Case facts on PostgreSQL (see `crate::facts`).
 
-use chrono::{DateTime, Utc};
 use deadpool_postgres::{GenericClient, Transaction};
 
 use super::db;
 use crate::facts::{
-    counts_sql, resolution_sql, sources_sql, upsert_sql, CaseFactSource, FactCounts, FactCursor,
-    FactFilter, FactsWrite, ResolutionBucket,
+    counts_sql, dequeue_sql, queued_sql, resolution_sql, upsert_sql, CaseFactSource, FactCounts,
+    FactFilter, FactsWrite, QueuedCase, ResolutionBucket,
 };
 use crate::Result;
 
@@ -14,39 +13,37 @@ fn count(r: &tokio_postgres::Row, i: usize) -> u64 {
     r.get::<_, i64>(i).max(0) as u64
 }
 
-pub(super) async fn sources(
-    client: &impl GenericClient,
-    after: FactCursor,
-    until: DateTime<Utc>,
-    limit: u32,
-) -> Result<Vec<CaseFactSource>> {
+pub(super) async fn queued(client: &impl GenericClient, limit: u32) -> Result<Vec<QueuedCase>> {
     let rows = client
-        .query(
-            &sources_sql('$'),
-            &[&after.updated_at, &after.case_id, &until, &i64::from(limit)],
-        )
+        .query(&queued_sql('$'), &[&i64::from(limit)])
         .await
         .map_err(db)?;
     Ok(rows
         .iter()
-        .map(|r| CaseFactSource {
-            case_id: r.get(0),
-            case_type: r.get(1),
-            board: r.get(2),
-            district: r.get(3),
-            channel: r.get(4),
-            resolution: r.get(5),
-            handed_over: r.get(6),
-            created_at: r.get(7),
-            updated_at: r.get(8),
-            closed_at: r.get(9),
-            feedback_deadline: r.get(10),
-            first_message_out: r.get(11),
+        .map(|r| {
+            let present: Option<i64> = r.get(2);
+            QueuedCase {
+                case_id: r.get(0),
+                changes: r.get(1),
+                source: present.map(|case_id| CaseFactSource {
+                    case_id,
+                    case_type: r.get(3),
+                    board: r.get(4),
+                    district: r.get(5),
+                    channel: r.get(6),
+                    resolution: r.get(7),
+                    handed_over: r.get(8),
+                    created_at: r.get(9),
+                    closed_at: r.get(10),
+                    feedback_deadline: r.get(11),
+                    first_message_out: r.get(12),
+                }),
+            }
         })
         .collect())
 }
 
-pub(super) async fn save(tx: &Transaction<'_>, write: &FactsWrite) -> Result<()> {
+pub(super) async fn save(tx: &Transaction<'_>, write: &FactsWrite) -> Result<u64> {
     let upsert = tx.prepare_cached(&upsert_sql('$')).await.map_err(db)?;
     for f in &write.facts {
         tx.execute(
@@ -70,13 +67,15 @@ pub(super) async fn save(tx: &Transaction<'_>, write: &FactsWrite) -> Result<()>
         .await
         .map_err(db)?;
     }
-    tx.execute(
-        "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        &[&FactCursor::META_KEY, &write.cursor.encode()],
-    )
-    .await
-    .map_err(db)?;
-    Ok(())
+    let dequeue = tx.prepare_cached(&dequeue_sql('$')).await.map_err(db)?;
+    let mut done = 0;
+    for (case_id, changes) in &write.done {
+        done += tx
+            .execute(&dequeue, &[case_id, changes])
+            .await
+            .map_err(db)?;
+    }
+    Ok(done)
 }
 
 pub(super) async fn counts(client: &impl GenericClient, f: &FactFilter) -> Result<Vec<FactCounts>> {

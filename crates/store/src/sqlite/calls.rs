@@ -104,7 +104,8 @@ pub(super) fn buckets(
     from: i64,
     to: i64,
 ) -> Result<Vec<kontakt_domain::stats::CallBucket>> {
-    let rows: Vec<(String, String, i64, i64, Option<i64>, i64)> = conn
+    type Row = (String, String, i64, i64, Option<i64>, i64, i64);
+    let rows: Vec<Row> = conn
         .prepare_cached(&crate::calls::buckets_sql(
             '?',
             "(outcome = 'callback' AND arrived_at + queue_ms * 1000 <= callback_deadline)",
@@ -118,17 +119,19 @@ pub(super) fn buckets(
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get(6)?,
                 ))
             })?
             .collect()
         })
         .map_err(db)?;
     rows.into_iter()
-        .map(|(group, outcome, secs, overflowed, kept, count)| {
+        .map(|(group, outcome, secs, overflowed, kept, count, total)| {
             Ok(kontakt_domain::stats::CallBucket {
                 answer_group: group,
                 outcome: stored("call outcome", &outcome, CallOutcome::parse)?,
                 queue_ms: secs.max(0) as u64 * 1000,
+                total_queue_ms: total.max(0) as u64,
                 overflowed: overflowed != 0,
                 callback_deadline_met: kept.map(|k| k != 0),
                 count: count.max(0) as u64,

@@ -5,8 +5,8 @@ use r2d2_sqlite::rusqlite::{params, Connection};
 
 use super::{date, db, micros, opt_time, time};
 use crate::facts::{
-    counts_sql, resolution_sql, sources_sql, upsert_sql, CaseFactSource, FactCounts, FactCursor,
-    FactFilter, FactsWrite, ResolutionBucket,
+    counts_sql, dequeue_sql, queued_sql, resolution_sql, upsert_sql, CaseFactSource, FactCounts,
+    FactFilter, FactsWrite, QueuedCase, ResolutionBucket,
 };
 use crate::Result;
 
@@ -18,39 +18,39 @@ fn required_day(s: String) -> r2d2_sqlite::rusqlite::Result<NaiveDate> {
     date(Some(s))?.ok_or(r2d2_sqlite::rusqlite::Error::InvalidQuery)
 }
 
-pub(super) fn sources(
-    conn: &Connection,
-    after: FactCursor,
-    until: i64,
-    limit: u32,
-) -> Result<Vec<CaseFactSource>> {
-    conn.prepare_cached(&sources_sql('?'))
+pub(super) fn queued(conn: &Connection, limit: u32) -> Result<Vec<QueuedCase>> {
+    conn.prepare_cached(&queued_sql('?'))
         .and_then(|mut s| {
-            s.query_map(
-                params![micros(after.updated_at), after.case_id, until, limit],
-                |r| {
-                    Ok(CaseFactSource {
-                        case_id: r.get(0)?,
-                        case_type: r.get(1)?,
-                        board: r.get(2)?,
-                        district: r.get(3)?,
-                        channel: r.get(4)?,
-                        resolution: r.get(5)?,
-                        handed_over: r.get::<_, i64>(6)? != 0,
-                        created_at: time(r.get(7)?)?,
-                        updated_at: time(r.get(8)?)?,
-                        closed_at: opt_time(r.get(9)?)?,
-                        feedback_deadline: date(r.get(10)?)?,
-                        first_message_out: opt_time(r.get(11)?)?,
-                    })
-                },
-            )?
+            s.query_map(params![limit], |r| {
+                let present: Option<i64> = r.get(2)?;
+                let source = match present {
+                    None => None,
+                    Some(case_id) => Some(CaseFactSource {
+                        case_id,
+                        case_type: r.get(3)?,
+                        board: r.get(4)?,
+                        district: r.get(5)?,
+                        channel: r.get(6)?,
+                        resolution: r.get(7)?,
+                        handed_over: r.get::<_, i64>(8)? != 0,
+                        created_at: time(r.get(9)?)?,
+                        closed_at: opt_time(r.get(10)?)?,
+                        feedback_deadline: date(r.get(11)?)?,
+                        first_message_out: opt_time(r.get(12)?)?,
+                    }),
+                };
+                Ok(QueuedCase {
+                    case_id: r.get(0)?,
+                    changes: r.get(1)?,
+                    source,
+                })
+            })?
             .collect()
         })
         .map_err(db)
 }
 
-pub(super) fn save(conn: &Connection, write: &FactsWrite) -> Result<()> {
+pub(super) fn save(conn: &Connection, write: &FactsWrite) -> Result<u64> {
     let mut upsert = conn.prepare_cached(&upsert_sql('?')).map_err(db)?;
     for f in &write.facts {
         upsert
@@ -71,12 +71,12 @@ pub(super) fn save(conn: &Connection, write: &FactsWrite) -> Result<()> {
             ])
             .map_err(db)?;
     }
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![FactCursor::META_KEY, write.cursor.encode()],
-    )
-    .map_err(db)?;
-    Ok(())
+    let mut dequeue = conn.prepare_cached(&dequeue_sql('?')).map_err(db)?;
+    let mut done = 0;
+    for (case_id, changes) in &write.done {
+        done += dequeue.execute(params![case_id, changes]).map_err(db)? as u64;
+    }
+    Ok(done)
 }
 
 pub(super) fn counts(conn: &Connection, f: &FactFilter) -> Result<Vec<FactCounts>> {
