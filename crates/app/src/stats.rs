@@ -22,8 +22,8 @@ use kontakt_domain::calendar;
 use kontakt_domain::catalog::{Catalog, GroupKind};
 use kontakt_domain::stats::{
     allocate, first_contact_resolution, weekly_deviations, Allocation, AllocationKey, CallBucket,
-    CallFigures, Deviation, DeviationRule, PercentTarget, Period, PeriodKind, Share, Suppression,
-    WeightedComponent, DEFAULT_SERVICE_LEVEL_SECS,
+    CallFigures, Cell, Deviation, DeviationRule, PercentTarget, Period, PeriodKind, Share,
+    Suppression, WeightedComponent, DEFAULT_SERVICE_LEVEL_SECS,
 };
 use kontakt_store::facts::{CaseFact, CaseFactSource, FactCounts, FactFilter, FactsWrite};
 use kontakt_store::{Store, StoreError};
@@ -153,23 +153,86 @@ fn share(part: u64, whole: u64) -> Share {
     Share::new(part.min(whole), whole).unwrap_or_default()
 }
 
-/// Case counts broken down by one dimension (a case type, board, district
-/// or channel code), largest first.
-pub type Breakdown = Vec<(String, CaseCounts)>;
+/// `CaseCounts` as they may be published: each count a cell under the
+/// privacy rule, so a small count is "< 5" wherever it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ShownCounts {
+    pub cases: Cell,
+    pub first_contact: Cell,
+    pub handed_over: Cell,
+    pub closed: Cell,
+    pub deadline_due: Cell,
+    pub deadline_met: Cell,
+    pub response_due: Cell,
+    pub response_met: Cell,
+}
 
-/// How long closed cases of a type took, in whole days.
+impl ShownCounts {
+    fn from_cells(c: &[Cell]) -> ShownCounts {
+        let at = |i: usize| c.get(i).copied().unwrap_or(Cell::Hidden);
+        ShownCounts {
+            cases: at(0),
+            first_contact: at(1),
+            handed_over: at(2),
+            closed: at(3),
+            deadline_due: at(4),
+            deadline_met: at(5),
+            response_due: at(6),
+            response_met: at(7),
+        }
+    }
+
+    /// A share of two shown counts; None if either is hidden.
+    fn share_of(part: Cell, whole: Cell) -> Option<Share> {
+        Some(share(part.count()?, whole.count()?))
+    }
+
+    pub fn first_contact_share(&self) -> Option<Share> {
+        Self::share_of(self.first_contact, self.cases)
+    }
+
+    pub fn deadline_share(&self) -> Option<Share> {
+        Self::share_of(self.deadline_met, self.deadline_due)
+    }
+
+    pub fn response_share(&self) -> Option<Share> {
+        Self::share_of(self.response_met, self.response_due)
+    }
+}
+
+impl CaseCounts {
+    fn as_row(&self) -> Vec<u64> {
+        vec![
+            self.cases,
+            self.first_contact,
+            self.handed_over,
+            self.closed,
+            self.deadline_due,
+            self.deadline_met,
+            self.response_due,
+            self.response_met,
+        ]
+    }
+}
+
+/// Case counts broken down by one dimension (a case type, board, district
+/// or channel code), largest first, as they may be published.
+pub type Breakdown = Vec<(String, ShownCounts)>;
+
+/// How long closed cases of a type took, in whole days (hidden with a
+/// small count of closed cases).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResolutionTime {
     pub case_type: String,
-    pub closed: u64,
+    pub closed: Cell,
     pub median_days: Option<u64>,
     pub p90_days: Option<u64>,
 }
 
-/// The case figures of a scope.
+/// The case figures of a scope, as they may be published.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseFigures {
-    pub total: Compared<CaseCounts>,
+    pub total: Compared<ShownCounts>,
     pub first_contact_target: u8,
     pub by_channel: Breakdown,
     pub by_case_type: Breakdown,
@@ -188,7 +251,7 @@ pub struct DeviationRow {
     pub code: String,
     pub up: bool,
     pub baseline_mean: f64,
-    pub observed: u64,
+    pub observed: Cell,
     pub score: f64,
 }
 
@@ -567,9 +630,9 @@ impl StatsService {
                     map.entry(k).or_default().add(r);
                 }
             }
-            let mut list: Breakdown = map.into_iter().collect();
+            let mut list: Vec<(String, CaseCounts)> = map.into_iter().collect();
             list.sort_by(|a, b| b.1.cases.cmp(&a.1.cases).then(a.0.cmp(&b.0)));
-            list
+            self.protect(list)
         };
         let complaint_types: Vec<&str> = self
             .catalog
@@ -582,9 +645,9 @@ impl StatsService {
         let [previous_total, last_year_total] = [totals[0].clone(), totals[1].clone()];
         Ok(CaseFigures {
             total: Compared {
-                current: total,
-                previous: previous_total,
-                last_year: last_year_total,
+                current: self.shown(&total),
+                previous: self.shown(&previous_total),
+                last_year: self.shown(&last_year_total),
             },
             first_contact_target: self.settings.first_contact_target.percent(),
             by_channel: by(&|r| Some(r.channel.clone())),
@@ -600,11 +663,44 @@ impl StatsService {
         })
     }
 
-    /// Whether the scope's first-contact resolution meets the target.
-    pub fn first_contact_met(&self, counts: &CaseCounts) -> Option<bool> {
+    /// Counts by the privacy rule alone (one row, such as a total).
+    pub fn shown(&self, counts: &CaseCounts) -> ShownCounts {
+        let cells: Vec<Cell> = counts
+            .as_row()
+            .into_iter()
+            .map(|n| self.settings.suppression.cell(n))
+            .collect();
+        ShownCounts::from_cells(&cells)
+    }
+
+    /// A breakdown by the privacy rule: small counts hidden, and in each
+    /// count's column the next smallest too, so none can be worked out
+    /// from the published total. (The counts of one row are no parts of a
+    /// whole, so a row needs no second hidden cell.)
+    fn protect(&self, rows: Vec<(String, CaseCounts)>) -> Breakdown {
+        let table: Vec<Vec<u64>> = rows.iter().map(|(_, c)| c.as_row()).collect();
+        let fields = table.first().map_or(0, Vec::len);
+        let mut cells: Vec<Vec<Cell>> = vec![Vec::with_capacity(fields); table.len()];
+        for field in 0..fields {
+            // The field's counts down the breakdown, as one line of the rule.
+            let line = vec![table.iter().map(|row| row[field]).collect::<Vec<u64>>()];
+            let protected = self.settings.suppression.protect(&line);
+            for (row, cell) in cells.iter_mut().zip(protected.into_iter().flatten()) {
+                row.push(cell);
+            }
+        }
+        rows.into_iter()
+            .zip(cells)
+            .map(|((code, _), cells)| (code, ShownCounts::from_cells(&cells)))
+            .collect()
+    }
+
+    /// Whether the scope's first-contact resolution meets the target (None
+    /// when its counts are hidden or there are none).
+    pub fn first_contact_met(&self, counts: &ShownCounts) -> Option<bool> {
         first_contact_resolution(
-            counts.first_contact,
-            counts.cases,
+            counts.first_contact.count()?,
+            counts.cases.count()?,
             self.settings.first_contact_target,
         )
         .ok()
@@ -633,15 +729,27 @@ impl StatsService {
             .map(|(case_type, mut days)| {
                 days.sort_unstable();
                 let closed = days.iter().map(|(_, n)| n).sum();
+                (closed, case_type, days)
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|(closed, case_type, days)| {
+                let shown = self.settings.suppression.cell(closed);
+                let hidden = shown.count().is_none();
                 ResolutionTime {
                     case_type,
-                    closed,
-                    median_days: rank(&days, closed, 50),
-                    p90_days: rank(&days, closed, 90),
+                    closed: shown,
+                    median_days: rank(&days, closed, 50).filter(|_| !hidden),
+                    p90_days: rank(&days, closed, 90).filter(|_| !hidden),
                 }
             })
             .collect();
-        out.sort_by(|a, b| b.closed.cmp(&a.closed).then(a.case_type.cmp(&b.case_type)));
+        out.sort_by(|a, b| {
+            b.closed
+                .count()
+                .cmp(&a.closed.count())
+                .then(a.case_type.cmp(&b.case_type))
+        });
         Ok(out)
     }
 
@@ -698,7 +806,7 @@ impl StatsService {
                 code: d.key.1,
                 up: matches!(d.direction, kontakt_domain::stats::Direction::Up),
                 baseline_mean: d.baseline_mean,
-                observed: d.observed,
+                observed: self.settings.suppression.cell(d.observed),
                 score: d.score,
             })
             .collect();
@@ -839,7 +947,13 @@ pub struct CallCounts {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct KeyFigures {
     pub cases: CaseCounts,
-    pub by_board: BTreeMap<String, CaseCounts>,
+    pub calls: BTreeMap<String, CallCounts>,
+}
+
+/// Key figures as they may be published.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShownKeyFigures {
+    pub cases: ShownCounts,
     pub calls: BTreeMap<String, CallCounts>,
 }
 
@@ -851,9 +965,9 @@ pub struct BaselineComparison {
     pub selection: Selection,
     pub baseline_period: String,
     pub frozen_at: DateTime<Utc>,
-    pub baseline: KeyFigures,
+    pub baseline: ShownKeyFigures,
     pub period: String,
-    pub now: KeyFigures,
+    pub now: ShownKeyFigures,
 }
 
 impl StatsService {
@@ -864,11 +978,19 @@ impl StatsService {
         scope: &Scope,
         now: DateTime<Utc>,
     ) -> Result<KeyFigures, StatsError> {
-        let cases = self.cases(actor, scope, now).await?;
+        self.check(actor)?;
+        self.refresh().await?;
+        let mut cases = CaseCounts::default();
+        for r in self
+            .store
+            .fact_counts(self.filter(scope.period, scope, now))
+            .await?
+        {
+            cases.add(&r);
+        }
         let calls = self.calls(actor, scope).await?;
         Ok(KeyFigures {
-            cases: cases.total.current,
-            by_board: cases.by_board.into_iter().collect(),
+            cases,
             calls: calls
                 .into_iter()
                 .map(|g| {
@@ -988,10 +1110,17 @@ impl StatsService {
             selection,
             baseline_period: b.period,
             frozen_at: b.frozen_at,
-            baseline,
+            baseline: self.shown_key_figures(baseline),
             period: scope.period.label(),
-            now: figures,
+            now: self.shown_key_figures(figures),
         }))
+    }
+
+    fn shown_key_figures(&self, k: KeyFigures) -> ShownKeyFigures {
+        ShownKeyFigures {
+            cases: self.shown(&k.cases),
+            calls: k.calls,
+        }
     }
 }
 

@@ -21,7 +21,8 @@ use crate::problem::{ApiError, PageError, Problem};
 use crate::session::Staff;
 use crate::stats_table::{BarChart, Column, Kind, Labels, StatsTable, Value};
 use crate::AppState;
-use kontakt_app::stats::{CaseCounts, CaseFigures, DeviationRow, GroupCalls};
+use kontakt_app::stats::{CaseFigures, DeviationRow, GroupCalls, ShownCounts};
+use kontakt_domain::stats::Cell;
 use kontakt_domain::stats::Share;
 use maud::{html, Markup};
 
@@ -334,11 +335,21 @@ fn percent(share: &Share) -> Value {
 }
 
 /// A count and share under the privacy rule: a hidden count hides its share.
-fn counted(n: u64, share: &Share, below: u64) -> (Value, Value) {
-    match Value::count_or_suppressed(n, below) {
-        hidden @ Value::Suppressed { .. } => (hidden, Value::Percent(None)),
-        shown => (shown, percent(share)),
+/// A published cell as a table value: a count, "< 5", or ".." (hidden
+/// so that a small count cannot be worked out).
+fn cell(c: Cell) -> Value {
+    match c {
+        Cell::Count(n) => Value::Count(n),
+        Cell::Below(below) => Value::Suppressed {
+            below: u64::from(below),
+        },
+        Cell::Hidden => Value::text(".."),
     }
+}
+
+/// A share that may be hidden with its counts.
+fn maybe_percent(share: Option<Share>) -> Value {
+    share.map_or(Value::Percent(None), |s| percent(&s))
 }
 
 struct Names<'a> {
@@ -471,9 +482,9 @@ struct Breakdown<'a> {
 fn breakdown_table(
     lang: Lang,
     spec: Breakdown,
-    rows: &[(String, CaseCounts)],
+    rows: &[(String, ShownCounts)],
     name: &dyn Fn(&str) -> String,
-    cells: &dyn Fn(&CaseCounts) -> Vec<Value>,
+    cells: &dyn Fn(&ShownCounts) -> Vec<Value>,
 ) -> StatsTable {
     let mut cols = vec![Column::new(lang.t(spec.first), Kind::Text)];
     cols.extend(
@@ -519,7 +530,7 @@ fn deviation_table(
         t.push(vec![
             Value::text(what),
             Value::text(lang.t(if d.up { "stats-up" } else { "stats-down" })),
-            Value::Count(d.observed),
+            cell(d.observed),
             Value::text(format!("{:.1}", d.baseline_mean).replace('.', ",")),
             Value::text(format!("{:+.1}", d.score).replace('.', ",")),
         ]);
@@ -536,28 +547,25 @@ async fn tables(
     let lang = staff.lang;
     let names = Names { state, lang };
     let stats = &state.stats;
-    let below = u64::from(stats.settings().suppression.min_count);
     let now = Utc::now();
     let calls = stats.calls(&staff.actor, scope).await?;
     let (weeks, weekly) = stats.weekly_availability(&staff.actor, scope, 8).await?;
     let cases = stats.cases(&staff.actor, scope, now).await?;
     let (deviation_week, deviations) = stats.deviations(&staff.actor, scope, now).await?;
-    let fcr = |c: &CaseCounts| {
-        let (n, share) = counted(c.first_contact, &c.first_contact_share(), below);
-        vec![Value::count_or_suppressed(c.cases, below), n, share]
+    let fcr = |c: &ShownCounts| {
+        vec![
+            cell(c.cases),
+            cell(c.first_contact),
+            maybe_percent(c.first_contact_share()),
+        ]
     };
-    let mut by_channel = vec![(lang.t("stats-all-channels"), cases.total.current.clone())];
-    by_channel.extend(
-        cases
-            .by_channel
-            .iter()
-            .map(|(c, n)| (names.channel(c), n.clone())),
-    );
-    let written: Vec<(String, CaseCounts)> = cases
+    let mut by_channel = vec![(lang.t("stats-all-channels"), cases.total.current)];
+    by_channel.extend(cases.by_channel.iter().map(|(c, n)| (names.channel(c), *n)));
+    let written: Vec<(String, ShownCounts)> = cases
         .by_channel
         .iter()
-        .filter(|(_, c)| c.response_due > 0)
-        .map(|(c, n)| (names.channel(c), n.clone()))
+        .filter(|(_, c)| c.response_due != Cell::Count(0))
+        .map(|(c, n)| (names.channel(c), *n))
         .collect();
     let fcr_cols = [
         ("stats-col-cases", Kind::Count),
@@ -576,14 +584,10 @@ async fn tables(
         ],
     );
     for r in &cases.resolution {
-        let hidden = r.closed < below;
-        let days = |d: Option<u64>| match d {
-            Some(d) if !hidden => Value::Count(d),
-            _ => Value::Empty,
-        };
+        let days = |d: Option<u64>| d.map_or(Value::Empty, Value::Count);
         resolution.push(vec![
             Value::text(names.case_type(&r.case_type)),
-            Value::count_or_suppressed(r.closed, below),
+            cell(r.closed),
             days(r.median_days),
             days(r.p90_days),
         ]);
@@ -620,13 +624,12 @@ async fn tables(
             &cases.by_board,
             &|c| names.board(c),
             &|c| {
-                let (met, share) = counted(c.deadline_met, &c.deadline_share(), below);
                 vec![
-                    Value::count_or_suppressed(c.cases, below),
-                    Value::count_or_suppressed(c.handed_over, below),
-                    Value::count_or_suppressed(c.deadline_due, below),
-                    met,
-                    share,
+                    cell(c.cases),
+                    cell(c.handed_over),
+                    cell(c.deadline_due),
+                    cell(c.deadline_met),
+                    maybe_percent(c.deadline_share()),
                 ]
             },
         ),
@@ -645,11 +648,10 @@ async fn tables(
             &written,
             &plain,
             &|c| {
-                let (met, share) = counted(c.response_met, &c.response_share(), below);
                 vec![
-                    Value::count_or_suppressed(c.response_due, below),
-                    met,
-                    share,
+                    cell(c.response_due),
+                    cell(c.response_met),
+                    maybe_percent(c.response_share()),
                 ]
             },
         ),
@@ -688,7 +690,7 @@ async fn tables(
             },
             &cases.complaints_by_board,
             &|c| names.board(c),
-            &|c| vec![Value::count_or_suppressed(c.cases, below)],
+            &|c| vec![cell(c.cases)],
         ),
         deviation_table(lang, deviation_week, &deviations, &names),
     ];
@@ -901,9 +903,9 @@ pub async fn dashboard(
         section aria-labelledby="stats-summary" {
             h2 #stats-summary { (lang.t("stats-summary")) }
             ul {
-                li { (lang.ta("stats-summary-cases", &[("cases", &total.cases), ("previous", &cases.total.previous.cases), ("last_year", &cases.total.last_year.cases)])) }
+                li { (lang.ta("stats-summary-cases", &[("cases", &cell(total.cases)), ("previous", &cell(cases.total.previous.cases)), ("last_year", &cell(cases.total.last_year.cases))])) }
                 li {
-                    (lang.ta("stats-summary-first-contact", &[("share", &percent(&total.first_contact_share())), ("target", &cases.first_contact_target)]))
+                    (lang.ta("stats-summary-first-contact", &[("share", &maybe_percent(total.first_contact_share())), ("target", &cases.first_contact_target)]))
                     " "
                     @match fcr_met {
                         Some(true) => strong { (lang.t("stats-target-met")) },
@@ -911,8 +913,8 @@ pub async fn dashboard(
                         None => {},
                     }
                 }
-                li { (lang.ta("stats-summary-deadlines", &[("share", &percent(&total.deadline_share()))])) }
-                li { (lang.ta("stats-summary-written", &[("share", &percent(&total.response_share()))])) }
+                li { (lang.ta("stats-summary-deadlines", &[("share", &maybe_percent(total.deadline_share()))])) }
+                li { (lang.ta("stats-summary-written", &[("share", &maybe_percent(total.response_share()))])) }
             }
         }
         @for (i, t) in tables.iter().enumerate() {
@@ -1255,21 +1257,21 @@ pub async fn baseline_page(
     let (then, now) = (&c.baseline, &c.now);
     counts.push(vec![
         Value::text(lang.t("stats-col-cases")),
-        Value::Count(then.cases.cases),
-        Value::Count(now.cases.cases),
+        cell(then.cases.cases),
+        cell(now.cases.cases),
     ]);
     for (id, f) in [
         (
             "stats-col-first-contact",
-            CaseCounts::first_contact_share as fn(&CaseCounts) -> Share,
+            ShownCounts::first_contact_share as fn(&ShownCounts) -> Option<Share>,
         ),
-        ("stats-col-deadline-met", CaseCounts::deadline_share),
-        ("stats-col-response-met", CaseCounts::response_share),
+        ("stats-col-deadline-met", ShownCounts::deadline_share),
+        ("stats-col-response-met", ShownCounts::response_share),
     ] {
         shares.push(vec![
             Value::text(lang.t(id)),
-            percent(&f(&then.cases)),
-            percent(&f(&now.cases)),
+            maybe_percent(f(&then.cases)),
+            maybe_percent(f(&now.cases)),
         ]);
     }
     let groups: std::collections::BTreeSet<&String> =
@@ -1338,7 +1340,7 @@ pub async fn baseline_page(
     Ok(layout(lang, &title, Some(&staff), body).into_response())
 }
 
-type KeyFiguresRef = kontakt_app::stats::KeyFigures;
+type KeyFiguresRef = kontakt_app::stats::ShownKeyFigures;
 
 #[cfg(test)]
 mod tests {

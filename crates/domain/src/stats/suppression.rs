@@ -30,15 +30,34 @@ impl Default for Suppression {
     }
 }
 
-/// One cell of a published table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// One cell of a published table; in JSON a number, or the text shown
+/// ("< 5", "..").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Cell {
     Count(u64),
     /// A small count: 1 to `below − 1`. Shown as "< 5".
     Below(u32),
     /// A count hidden so that a small one cannot be worked out. Shown as "..".
     Hidden,
+}
+
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Count(count) => serializer.serialize_u64(*count),
+            other => serializer.collect_str(other),
+        }
+    }
+}
+
+impl Cell {
+    /// The count, if shown.
+    pub fn count(self) -> Option<u64> {
+        match self {
+            Cell::Count(n) => Some(n),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Cell {
