@@ -787,6 +787,31 @@ impl Switchboard {
         list
     }
 
+    /// This agent's calls answered since `since` that are neither a case
+    /// nor linked to one (every answered call should end as one): call id
+    /// and arrival, oldest first.
+    pub async fn unlinked_calls(
+        &self,
+        actor: &Actor,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>, CtiError> {
+        let me = agent_id(actor);
+        Ok(self
+            .store
+            .calls_since(since)
+            .await?
+            .into_iter()
+            .filter(|c| c.agent.as_deref() == Some(me.as_str()) && c.case_number.is_none())
+            .filter(|c| {
+                matches!(
+                    c.outcome,
+                    Some(CallOutcome::Answered | CallOutcome::Transferred | CallOutcome::Callback)
+                )
+            })
+            .map(|c| (c.call_id, c.arrived_at))
+            .collect())
+    }
+
     pub async fn agent_state(&self, actor: &Actor) -> Option<AgentState> {
         self.inner.lock().await.acd.agent_state(&agent_id(actor))
     }

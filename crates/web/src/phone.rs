@@ -478,6 +478,13 @@ pub async fn agent_panel(state: &AppState, staff: &Staff) -> Markup {
     let csrf = &staff.session.session.csrf_token;
     let state_now = board.agent_state(&staff.actor).await;
     let callbacks = board.callbacks(&staff.session.principal.groups).await;
+    let today =
+        kontakt_domain::calendar::stockholm_midnight(kontakt_domain::calendar::stockholm_today());
+    // Best effort on the start page: a store hiccup hides the list, not the page.
+    let unlinked = board
+        .unlinked_calls(&staff.actor, today)
+        .await
+        .unwrap_or_default();
     let button = |action: &str, label: String| {
         html! {
             form.inline method="post" action="/phone/agent" {
@@ -510,6 +517,14 @@ pub async fn agent_panel(state: &AppState, staff: &Staff) -> Markup {
                 ul.callbacks {
                     @for (group, deadline) in callbacks.iter().take(5) {
                         li { (group) ": " (lang.ta("agent-callback-by", &[("time", &local(*deadline))])) }
+                    }
+                }
+            }
+            @if !unlinked.is_empty() {
+                p { (lang.ta("agent-unlinked", &[("count", &unlinked.len().to_string())])) }
+                ul.unlinked-calls {
+                    @for (call, at) in &unlinked {
+                        li { a href=(format!("/cases/new?call={}", url_part(call))) { (lang.ta("agent-unlinked-call", &[("time", &local(*at))])) } }
                     }
                 }
             }

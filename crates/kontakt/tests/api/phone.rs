@@ -447,7 +447,7 @@ async fn a_call_through_the_queues(db: crate::helpers::Db) {
             .expect("read")
             .and_then(|c| c.case_number)
             .map(|n| n.to_string()),
-        Some(old_number)
+        Some(old_number.clone())
     );
 
     let record = app.store.call("c1").await.expect("read").expect("record");
@@ -489,6 +489,39 @@ async fn a_call_through_the_queues(db: crate::helpers::Db) {
             .and_then(|c| c.outcome),
         Some(kontakt_domain::phone::CallOutcome::Abandoned)
     );
+
+    // An answered call that became no case waits on the agent's start page
+    // until it is registered or linked.
+    let now = chrono::Utc::now();
+    app.store
+        .save_call(kontakt_store::calls::CallRow {
+            call_id: "c9".into(),
+            entry_number: "+46850800000".into(),
+            menu_path: "11".into(),
+            answer_group: Some("FSK".into()),
+            language: "sv".into(),
+            arrived_at: now - chrono::Duration::minutes(3),
+            ended_at: Some(now - chrono::Duration::minutes(1)),
+            queue_ms: 4_000,
+            handle_ms: 90_000,
+            outcome: Some(kontakt_domain::phone::CallOutcome::Answered),
+            agent: Some("agda".into()),
+            overflowed: false,
+            callback_deadline: None,
+            case_number: None,
+        })
+        .await
+        .expect("call");
+    let start = agda.get("/").await;
+    assert!(start.body.contains("/cases/new?call=c9"), "{}", start.body);
+    let linked = agda
+        .post(
+            "/phone/calls/c9/link",
+            &[("csrf", csrf.as_str()), ("case", old_number.as_str())],
+        )
+        .await;
+    assert_eq!(linked.status, 303, "{}", linked.body);
+    assert!(!agda.get("/").await.body.contains("/cases/new?call=c9"));
 }
 
 mod call_through_the_queues {

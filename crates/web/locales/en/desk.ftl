@@ -419,3 +419,5 @@ stats-cost-caption = Cost allocation per board
 stats-col-cost = To charge
 stats-col-cost-0 = Of which by 0-year-olds ({ $percent } %)
 stats-col-cost-1-5 = Of which by 1–5-year-olds ({ $percent } %)
+agent-unlinked = Calls you answered today without a case: { $count }. Register them, so every call becomes a case.
+agent-unlinked-call = The call at { $time }: register

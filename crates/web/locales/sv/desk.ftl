@@ -419,3 +419,5 @@ stats-cost-caption = Kostnadsfördelning per nämnd
 stats-col-cost = Att debitera
 stats-col-cost-0 = Varav efter barn 0 år ({ $percent } %)
 stats-col-cost-1-5 = Varav efter barn 1–5 år ({ $percent } %)
+agent-unlinked = Besvarade samtal i dag utan ärende: { $count }. Registrera dem, så att varje samtal blir ett ärende.
+agent-unlinked-call = Samtalet { $time }: registrera
