@@ -130,66 +130,38 @@ impl MailIntake {
         envelope: &[String],
         now: DateTime<Utc>,
     ) -> Result<Received, MailError> {
-        let Some(mail) = MessageParser::default().parse(raw) else {
-            return Err(MailError::Refused("not a mail message".into()));
-        };
         let store = self.cases.store();
-        let domain = self.cases.message_settings().domain.clone();
-        let ours = |id: &str| id.starts_with("kontakt.") && id.ends_with(&format!("@{domain}"));
-
-        if is_bounce(&mail) {
-            // The report names the failed message: in its threading
-            // headers, or in the returned original's headers. A report of
-            // a delay (not a failure), or one about no message of ours, is
-            // only recorded as machine mail.
-            let text = String::from_utf8_lossy(raw);
-            let lower = text.to_ascii_lowercase();
-            let delayed = lower.contains("action: delayed") && !lower.contains("action: failed");
-            let reason = diagnostic(&text);
-            let mut failed = 0;
-            let named: Vec<String> = message_ids_in(&text)
-                .into_iter()
-                .filter(|id| ours(id))
-                .collect();
-            if delayed || named.is_empty() {
-                return Ok(Received::Automatic);
-            }
-            for id in named {
-                if let Ok(Some(m)) = store.outbound_by_message_id(&id).await {
-                    store
-                        .record_outbound(OutboundResult {
-                            id: m.id,
-                            at: now,
-                            outcome: Outcome::Failed {
-                                error: format!("bounced: {reason}"),
-                            },
-                        })
-                        .await
-                        .map_err(|e| MailError::Store(e.to_string()))?;
-                    failed += 1;
+        let domain = &self.cases.message_settings().domain;
+        let mail = match parse_mail(raw, domain)? {
+            ParsedMail::Bounce {
+                message_ids,
+                reason,
+            } => {
+                let mut failed = 0;
+                for id in message_ids {
+                    if let Ok(Some(m)) = store.outbound_by_message_id(&id).await {
+                        store
+                            .record_outbound(OutboundResult {
+                                id: m.id,
+                                at: now,
+                                outcome: Outcome::Failed {
+                                    error: format!("bounced: {reason}"),
+                                },
+                            })
+                            .await
+                            .map_err(|e| MailError::Store(e.to_string()))?;
+                        failed += 1;
+                    }
                 }
+                return Ok(Received::Bounce { failed });
             }
-            return Ok(Received::Bounce { failed });
-        }
-        if is_automatic(&mail) {
-            return Ok(Received::Automatic);
-        }
-
-        let content = MailContent::read(raw, &mail);
+            ParsedMail::Automatic => return Ok(Received::Automatic),
+            ParsedMail::Person(mail) => *mail,
+        };
 
         // The case it answers, if any.
-        let mut thread_ids: Vec<String> = Vec::new();
-        for header in [mail.in_reply_to(), mail.references()] {
-            match header {
-                HeaderValue::Text(t) => thread_ids.push(t.to_string()),
-                HeaderValue::TextList(list) => {
-                    thread_ids.extend(list.iter().map(|t| t.to_string()))
-                }
-                _ => {}
-            }
-        }
         let mut answers = None;
-        for id in thread_ids.iter().rev().filter(|id| ours(id)) {
+        for id in &mail.thread_ids {
             if let Ok(Some(m)) = store.outbound_by_message_id(id).await {
                 answers = Some(m.case);
                 break;
@@ -201,12 +173,8 @@ impl MailIntake {
         // not be able to write into someone else's case. A stranger's mail
         // becomes a case of its own, its subject naming the number.
         if answers.is_none() {
-            if let Some(n) = case_number_in(&content.subject) {
-                let from = mail
-                    .from()
-                    .and_then(|a| a.first())
-                    .and_then(|a| a.address())
-                    .map(str::to_lowercase);
+            if let Some(n) = mail.subject_case {
+                let from = mail.sender_address().map(str::to_lowercase);
                 if let (Ok(Some(case)), Some(from)) = (store.case(n).await, from) {
                     let contact = match &case.contact {
                         kontakt_store::ContactRecord::Person(p) => {
@@ -228,18 +196,13 @@ impl MailIntake {
             }
         }
 
-        let (description, files) = content.description(answers.is_some(), raw);
+        let (description, files) = mail.description(answers.is_some());
         let arrival = Arrival {
             files,
-            intake_key: Some(content.intake_key.clone()),
+            intake_key: Some(mail.intake_key().to_owned()),
             // Matched above by Kontakt's own Message-ID or the resident's address.
             resident_reply: answers.is_some(),
         };
-        let MailContent {
-            sender_address,
-            sender_name,
-            ..
-        } = content;
 
         let reply = answers.map(|number| {
             (
@@ -254,31 +217,20 @@ impl MailIntake {
         });
 
         let catalog = self.cases.catalog();
-        let mut recipients: Vec<String> = mail
-            .to()
-            .into_iter()
-            .chain(mail.cc())
-            .flat_map(|a| a.iter())
-            .filter_map(|a| a.address().map(str::to_owned))
-            .collect();
-        if let Some(d) = mail.header_raw("Delivered-To") {
-            recipients.insert(0, d.trim().to_owned());
-        }
+        let mut recipients = mail.recipients;
         for (i, r) in envelope.iter().enumerate() {
             recipients.insert(i, r.trim().trim_matches(['<', '>']).to_owned());
         }
         let Some(mailbox) = catalog.mailbox_for(recipients.iter().map(String::as_str)) else {
             return Err(MailError::Refused("the catalog lists no mailboxes".into()));
         };
-        let valid_sender = sender_address
-            .as_deref()
-            .filter(|a| kontakt_domain::contact::EmailAddress::parse(a).is_ok());
+        let valid_sender = mail.valid_sender.as_deref();
         let request = IntakeRequest {
             case_type: Some(mailbox.case_type.clone()),
             channel: Channel::Email.as_str().into(),
             description,
             contact: valid_sender.map(|email| ContactInput {
-                name: sender_name,
+                name: mail.content.sender_name,
                 email: Some(email.to_owned()),
                 ..ContactInput::default()
             }),
@@ -297,6 +249,175 @@ impl MailIntake {
             ChannelIntake::AlreadyRegistered(n) => Ok(Received::AlreadyRegistered(n)),
         }
     }
+}
+
+/// A mail as the intake reads it before it looks anything up in the store:
+/// what kind of mail it is and, for a person's mail, everything the case
+/// is made from.
+#[derive(Debug)]
+pub enum ParsedMail<'a> {
+    /// A delivery report of a failure, naming messages of ours (their
+    /// Message-IDs), with the mail server's reason.
+    Bounce {
+        message_ids: Vec<String>,
+        reason: String,
+    },
+    /// An automatic reply, bulk mail, or a delivery report of a delay or
+    /// about no message of ours: nothing is registered.
+    Automatic,
+    /// A person's mail: a new case, or a reply to one.
+    Person(Box<PersonMail<'a>>),
+}
+
+/// A person's mail, read.
+pub struct PersonMail<'a> {
+    raw: &'a [u8],
+    content: MailContent,
+    /// Message-IDs of ours this mail answers (`References` and
+    /// `In-Reply-To`), the most recent first.
+    pub thread_ids: Vec<String>,
+    /// The case number in the subject, if any (trusted only from the
+    /// case's own resident).
+    pub subject_case: Option<CaseNumber>,
+    /// The addresses it was sent to: `Delivered-To`, then `To` and `Cc`.
+    pub recipients: Vec<String>,
+    /// The sender's address, if it is a valid e-mail address.
+    pub valid_sender: Option<String>,
+}
+
+impl std::fmt::Debug for PersonMail<'_> {
+    /// Without the text or the sender: a mail is personal data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonMail")
+            .field("bytes", &self.raw.len())
+            .field("files", &self.content.files.len())
+            .field("thread_ids", &self.thread_ids)
+            .field("subject_case", &self.subject_case)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PersonMail<'_> {
+    /// `mail:<Message-ID>`, or a hash of the mail if it has none.
+    pub fn intake_key(&self) -> &str {
+        &self.content.intake_key
+    }
+
+    pub fn subject(&self) -> &str {
+        &self.content.subject
+    }
+
+    /// The sender's address as written (valid or not).
+    pub fn sender_address(&self) -> Option<&str> {
+        self.content.sender_address.as_deref()
+    }
+
+    pub fn sender_name(&self) -> Option<&str> {
+        self.content.sender_name.as_deref()
+    }
+
+    /// Attachments, inline images and forwarded mails, with the types the
+    /// mail declares (the intake stores them as
+    /// [`crate::cases::stored_content_type`] sniffs them).
+    pub fn files(&self) -> &[InboundFile] {
+        &self.content.files
+    }
+
+    /// The text for the timeline and the files to keep: a reply loses its
+    /// quoted history; a text too long is cut and the mail kept as a file.
+    pub fn description(&self, is_reply: bool) -> (String, Vec<InboundFile>) {
+        self.content.description(is_reply, self.raw)
+    }
+}
+
+/// `MessageParser::default().parse(raw)`, except that a panic inside the
+/// parser counts as no mail at all, so one malformed mail cannot take the
+/// intake (the IMAP poller's task, an SMTP worker thread) down with it.
+/// mail-parser 0.11.9 has such a panic: built with debug assertions (tests,
+/// `cargo run`), it asserts on a multipart whose `message/rfc822` part holds
+/// only another `message/rfc822` header (found by fuzzing, see
+/// `docs/fuzzing.md`); a release build reads that mail.
+pub fn parse_message(raw: &[u8]) -> Option<mail_parser::Message<'_>> {
+    std::panic::catch_unwind(|| MessageParser::default().parse(raw)).unwrap_or_else(|_| {
+        tracing::warn!(bytes = raw.len(), "the mail parser failed on a mail");
+        None
+    })
+}
+
+/// Reads a mail as the intake does before it touches the store: the MIME
+/// structure, whether a machine sent it (a delivery report, an automatic
+/// reply, bulk mail), the messages of ours it answers (Message-IDs
+/// `kontakt.…@our_domain`), the case number in its subject, its
+/// recipients, sender, text and attachments. Pure: the same bytes give
+/// the same answer, and no input panics.
+pub fn parse_mail<'a>(raw: &'a [u8], our_domain: &str) -> Result<ParsedMail<'a>, MailError> {
+    let Some(mail) = parse_message(raw) else {
+        return Err(MailError::Refused("not a mail message".into()));
+    };
+    let ours = |id: &str| id.starts_with("kontakt.") && id.ends_with(&format!("@{our_domain}"));
+
+    if is_bounce(&mail) {
+        // The report names the failed message: in its threading
+        // headers, or in the returned original's headers. A report of
+        // a delay (not a failure), or one about no message of ours, is
+        // only recorded as machine mail.
+        let text = String::from_utf8_lossy(raw);
+        let lower = text.to_ascii_lowercase();
+        let delayed = lower.contains("action: delayed") && !lower.contains("action: failed");
+        let reason = diagnostic(&text);
+        let named: Vec<String> = message_ids_in(&text)
+            .into_iter()
+            .filter(|id| ours(id))
+            .collect();
+        if delayed || named.is_empty() {
+            return Ok(ParsedMail::Automatic);
+        }
+        return Ok(ParsedMail::Bounce {
+            message_ids: named,
+            reason,
+        });
+    }
+    if is_automatic(&mail) {
+        return Ok(ParsedMail::Automatic);
+    }
+
+    let content = MailContent::read(raw, &mail);
+
+    // The case it answers, if any: the most recent of ours first.
+    let mut thread_ids: Vec<String> = Vec::new();
+    for header in [mail.in_reply_to(), mail.references()] {
+        match header {
+            HeaderValue::Text(t) => thread_ids.push(t.to_string()),
+            HeaderValue::TextList(list) => thread_ids.extend(list.iter().map(|t| t.to_string())),
+            _ => {}
+        }
+    }
+    let thread_ids: Vec<String> = thread_ids.into_iter().rev().filter(|id| ours(id)).collect();
+    let subject_case = case_number_in(&content.subject);
+
+    let mut recipients: Vec<String> = mail
+        .to()
+        .into_iter()
+        .chain(mail.cc())
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address().map(str::to_owned))
+        .collect();
+    if let Some(d) = mail.header_raw("Delivered-To") {
+        recipients.insert(0, d.trim().to_owned());
+    }
+    let valid_sender = content
+        .sender_address
+        .as_deref()
+        .filter(|a| kontakt_domain::contact::EmailAddress::parse(a).is_ok())
+        .map(str::to_owned);
+    Ok(ParsedMail::Person(Box::new(PersonMail {
+        raw,
+        content,
+        thread_ids,
+        subject_case,
+        recipients,
+        valid_sender,
+    })))
 }
 
 fn classify(e: CaseError) -> MailError {
@@ -601,6 +722,74 @@ mod tests {
         assert!(is_bounce(&daemon));
         let dsn = parse("From: a@b.se\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n");
         assert!(is_bounce(&dsn));
+    }
+
+    /// Found by `cargo fuzz run mail_parse` (docs/fuzzing.md): mail-parser
+    /// 0.11.9 trips its `debug_assert!` "Invalid part ID, could not find
+    /// multipart." on this mail. With debug assertions the intake refuses
+    /// it (an agent gets it) instead of panicking; a release build reads it.
+    #[test]
+    fn a_mail_that_trips_the_parser_is_refused_not_a_panic() {
+        let raw = b"Content-Type: multipart/mixed; boundary=fw\r\n\r\n--fw\r\nContent-Type: message/rfc822\r\n\r\nContent-Type: message/rfc822\r\n\r\n\r\n--fw--\r\n";
+        let parsed = parse_mail(raw, "stad.se");
+        if cfg!(debug_assertions) {
+            assert!(matches!(parsed, Err(MailError::Refused(_))), "{parsed:?}");
+        } else {
+            assert!(matches!(parsed, Ok(ParsedMail::Person(_))), "{parsed:?}");
+        }
+    }
+
+    #[test]
+    fn a_mail_is_read_without_the_store() {
+        let reply = "From: Anna <Anna@Example.se>\r\nTo: kc@stad.se, b@stad.se\r\nCc: c@stad.se\r\nDelivered-To: kontakt@stad.se\r\nSubject: Sv: KC-2026-000123\r\nIn-Reply-To: <kontakt.b@stad.se>\r\nReferences: <kontakt.a@stad.se> <x@example.se> <kontakt.b@stad.se>\r\nMessage-ID: <m1@example.se>\r\n\r\nTack!\r\n\r\nDen 1 dec. 2026 skrev Kontaktcenter:\r\n> Hej\r\n";
+        let Ok(ParsedMail::Person(mail)) = parse_mail(reply.as_bytes(), "stad.se") else {
+            panic!("a person's mail");
+        };
+        // Ours only, the most recent first (References after In-Reply-To).
+        assert_eq!(
+            mail.thread_ids,
+            [
+                "kontakt.b@stad.se",
+                "kontakt.a@stad.se",
+                "kontakt.b@stad.se"
+            ]
+        );
+        assert_eq!(
+            mail.subject_case.map(|n| n.to_string()).as_deref(),
+            Some("KC-2026-000123")
+        );
+        assert_eq!(
+            mail.recipients,
+            ["kontakt@stad.se", "kc@stad.se", "b@stad.se", "c@stad.se"]
+        );
+        assert_eq!(mail.valid_sender.as_deref(), Some("Anna@Example.se"));
+        assert_eq!(mail.intake_key(), "mail:m1@example.se");
+        assert_eq!(
+            mail.description(true).0,
+            "Ämne: Sv: KC-2026-000123\n\nTack!"
+        );
+        assert!(mail.description(false).0.contains("> Hej"));
+
+        let bounce = "From: MAILER-DAEMON@mx.example.se\r\nSubject: Undelivered\r\n\r\nAction: failed\r\nDiagnostic-Code: smtp; 550 User unknown\r\nMessage-ID: <kontakt.a@stad.se>\r\n";
+        match parse_mail(bounce.as_bytes(), "stad.se") {
+            Ok(ParsedMail::Bounce {
+                message_ids,
+                reason,
+            }) => {
+                assert_eq!(message_ids, ["kontakt.a@stad.se"]);
+                assert_eq!(reason, "smtp; 550 User unknown");
+            }
+            other => panic!("a bounce, not {other:?}"),
+        }
+        // A report about no message of ours is only machine mail.
+        assert!(matches!(
+            parse_mail(bounce.as_bytes(), "annan.se"),
+            Ok(ParsedMail::Automatic)
+        ));
+        assert!(matches!(
+            parse_mail(b"", "stad.se"),
+            Err(MailError::Refused(_))
+        ));
     }
 }
 

@@ -13,7 +13,6 @@ use kontakt_domain::audit::Outcome;
 use kontakt_domain::case::CaseNumber;
 use kontakt_store::set_aside::{NewSetAside, Release, SetAsideSummary};
 use kontakt_store::{Store, StoreError};
-use mail_parser::MessageParser;
 use sha2::{Digest, Sha256};
 
 use crate::cases::{limits, Actor, Arrival, CaseError, CaseService, FieldError, IntakeRequest};
@@ -31,7 +30,7 @@ pub const LIST_MAX: u32 = 500;
 /// The key a mail is registered under: its Message-ID, or a hash of the
 /// mail if it has none (or is no mail at all).
 pub fn intake_key(raw: &[u8]) -> String {
-    match MessageParser::default().parse(raw) {
+    match crate::mail_in::parse_message(raw) {
         Some(mail) => MailContent::read(raw, &mail).intake_key,
         None => format!("mail-sha256:{}", hex::encode(Sha256::digest(raw))),
     }
@@ -45,7 +44,7 @@ pub async fn keep(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
-    let parsed = MessageParser::default().parse(raw);
+    let parsed = crate::mail_in::parse_message(raw);
     let (key, sender, subject) = match &parsed {
         Some(mail) => {
             let content = MailContent::read(raw, mail);
@@ -172,7 +171,7 @@ impl SetAsideMail {
             serde_json::json!({}),
         );
         self.cases.store().audit(vec![event]).await?;
-        let view = match MessageParser::default().parse(&mail.raw) {
+        let view = match crate::mail_in::parse_message(&mail.raw) {
             Some(parsed) => {
                 let content = MailContent::read(&mail.raw, &parsed);
                 let (text, files) = content.description(false, &mail.raw);
@@ -227,7 +226,7 @@ impl SetAsideMail {
             .set_aside_mail(id)
             .await?
             .ok_or_else(|| CaseError::NotFound(format!("set-aside mail {id}")))?;
-        let parsed = MessageParser::default().parse(&mail.raw);
+        let parsed = crate::mail_in::parse_message(&mail.raw);
         let arrival = match &parsed {
             Some(parsed) => {
                 let content = MailContent::read(&mail.raw, parsed);

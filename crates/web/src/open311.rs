@@ -788,6 +788,22 @@ fn item_name(list: &str) -> &str {
 /// JSON to GeoReport v2 XML: objects become elements named by their keys
 /// (in key order: readers of the format go by name, not position), lists
 /// repeat their item element; text is escaped by quick-xml.
+/// `text` with the characters XML 1.0 cannot carry (control characters
+/// but tab and line breaks, U+FFFE, U+FFFF) replaced: an error answer
+/// repeats what the caller sent, and must stay well-formed.
+fn xml_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}')
+    };
+    if text.chars().any(bad) {
+        text.chars()
+            .map(|c| if bad(c) { '\u{fffd}' } else { c })
+            .collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 fn to_xml(root: &str, value: &Value) -> String {
     use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
     fn write(w: &mut quick_xml::Writer<Vec<u8>>, name: &str, value: &Value) {
@@ -804,7 +820,7 @@ fn to_xml(root: &str, value: &Value) -> String {
                 }
             }
             Value::String(s) => {
-                let _ = w.write_event(Event::Text(BytesText::new(s)));
+                let _ = w.write_event(Event::Text(BytesText::new(&xml_chars(s))));
             }
             Value::Null => {}
             other => {
@@ -885,5 +901,23 @@ mod tests {
             xml,
             "<?xml version=\"1.0\" encoding=\"utf-8\"?><services><service><keywords>&lt;x&gt;</keywords><metadata>true</metadata><service_code>A&amp;B</service_code></service></services>"
         );
+    }
+
+    #[test]
+    fn xml_answers_stay_well_formed() {
+        let xml = to_xml(
+            "errors",
+            &serde_json::json!([{"code": 400, "description": "service_code '\u{1}\u{fffe}x' is not known\n"}]),
+        );
+        assert!(!xml.contains('\u{1}') && !xml.contains('\u{fffe}'), "{xml}");
+        assert!(xml.contains("\u{fffd}\u{fffd}x"), "{xml}");
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(_) => {}
+                Err(e) => panic!("not well-formed: {e}: {xml}"),
+            }
+        }
     }
 }
