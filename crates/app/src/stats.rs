@@ -22,8 +22,8 @@ use kontakt_domain::calendar;
 use kontakt_domain::catalog::{Catalog, GroupKind};
 use kontakt_domain::stats::{
     allocate, first_contact_resolution, weekly_deviations, Allocation, AllocationKey, CallBucket,
-    CallFigures, Cell, Deviation, DeviationRule, PercentTarget, Period, PeriodKind, Share,
-    Suppression, WeightedComponent, DEFAULT_SERVICE_LEVEL_SECS,
+    CallFigures, CaseCounts, Cell, Deviation, DeviationRule, PercentTarget, Period, PeriodKind,
+    Share, Suppression, WeightedComponent, DEFAULT_SERVICE_LEVEL_SECS,
 };
 use kontakt_store::facts::{CaseFact, CaseFactSource, FactCounts, FactFilter, FactsWrite};
 use kontakt_store::{Store, StoreError};
@@ -111,44 +111,6 @@ pub struct GroupCalls {
     pub figures: Compared<CallFigures>,
 }
 
-/// Counts of cases, their first-contact resolution and their deadlines.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct CaseCounts {
-    pub cases: u64,
-    pub first_contact: u64,
-    pub handed_over: u64,
-    pub closed: u64,
-    pub deadline_due: u64,
-    pub deadline_met: u64,
-    pub response_due: u64,
-    pub response_met: u64,
-}
-
-impl CaseCounts {
-    fn add(&mut self, c: &FactCounts) {
-        self.cases += c.cases;
-        self.first_contact += c.first_contact;
-        self.handed_over += c.handed_over;
-        self.closed += c.closed;
-        self.deadline_due += c.deadline_due;
-        self.deadline_met += c.deadline_met;
-        self.response_due += c.response_due;
-        self.response_met += c.response_met;
-    }
-
-    pub fn first_contact_share(&self) -> Share {
-        share(self.first_contact, self.cases)
-    }
-
-    pub fn deadline_share(&self) -> Share {
-        share(self.deadline_met, self.deadline_due)
-    }
-
-    pub fn response_share(&self) -> Share {
-        share(self.response_met, self.response_due)
-    }
-}
-
 fn share(part: u64, whole: u64) -> Share {
     Share::new(part.min(whole), whole).unwrap_or_default()
 }
@@ -197,21 +159,6 @@ impl ShownCounts {
 
     pub fn response_share(&self) -> Option<Share> {
         Self::share_of(self.response_met, self.response_due)
-    }
-}
-
-impl CaseCounts {
-    fn as_row(&self) -> Vec<u64> {
-        vec![
-            self.cases,
-            self.first_contact,
-            self.handed_over,
-            self.closed,
-            self.deadline_due,
-            self.deadline_met,
-            self.response_due,
-            self.response_met,
-        ]
     }
 }
 
@@ -617,17 +564,17 @@ impl StatsService {
                 .fact_counts(self.filter(period, scope, now))
                 .await?
             {
-                t.add(&r);
+                t.add(&r.counts);
             }
             totals.push(t);
         }
         let mut total = CaseCounts::default();
-        rows.iter().for_each(|r| total.add(r));
+        rows.iter().for_each(|r| total.add(&r.counts));
         let by = |key: &dyn Fn(&FactCounts) -> Option<String>| -> Breakdown {
             let mut map: BTreeMap<String, CaseCounts> = BTreeMap::new();
             for r in &rows {
                 if let Some(k) = key(r) {
-                    map.entry(k).or_default().add(r);
+                    map.entry(k).or_default().add(&r.counts);
                 }
             }
             let mut list: Vec<(String, CaseCounts)> = map.into_iter().collect();
@@ -642,7 +589,7 @@ impl StatsService {
             .map(|t| t.code.as_str())
             .collect();
         let resolution = self.resolution(current, scope, now).await?;
-        let [previous_total, last_year_total] = [totals[0].clone(), totals[1].clone()];
+        let [previous_total, last_year_total] = [totals[0], totals[1]];
         Ok(CaseFigures {
             total: Compared {
                 current: self.shown(&total),
@@ -678,8 +625,8 @@ impl StatsService {
     /// from the published total. (The counts of one row are no parts of a
     /// whole, so a row needs no second hidden cell.)
     fn protect(&self, rows: Vec<(String, CaseCounts)>) -> Breakdown {
-        let table: Vec<Vec<u64>> = rows.iter().map(|(_, c)| c.as_row()).collect();
-        let fields = table.first().map_or(0, Vec::len);
+        let table: Vec<[u64; 8]> = rows.iter().map(|(_, c)| c.as_row()).collect();
+        let fields = 8;
         let mut cells: Vec<Vec<Cell>> = vec![Vec::with_capacity(fields); table.len()];
         for field in 0..fields {
             // The field's counts down the breakdown, as one line of the rule.
@@ -796,7 +743,7 @@ impl StatsService {
                 r.district.clone().map(|d| ("district", d)),
             ];
             for key in keys.into_iter().flatten() {
-                series.entry(key).or_insert_with(|| vec![0; weeks])[i] += r.cases;
+                series.entry(key).or_insert_with(|| vec![0; weeks])[i] += r.counts.cases;
             }
         }
         let rows = weekly_deviations(&series, &self.settings.deviations)
@@ -849,7 +796,7 @@ impl StatsService {
                     .fact_counts(self.filter(whole.period, &whole, now))
                     .await?
                 {
-                    *weights.entry(r.board).or_default() += r.cases;
+                    *weights.entry(r.board).or_default() += r.counts.cases;
                 }
                 AllocationKey::HandledContacts(weights)
             }
@@ -986,7 +933,7 @@ impl StatsService {
             .fact_counts(self.filter(scope.period, scope, now))
             .await?
         {
-            cases.add(&r);
+            cases.add(&r.counts);
         }
         let calls = self.calls(actor, scope).await?;
         Ok(KeyFigures {

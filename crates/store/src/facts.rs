@@ -86,18 +86,7 @@ pub struct FactCounts {
     pub board: String,
     pub district: Option<String>,
     pub channel: String,
-    pub cases: u64,
-    pub first_contact: u64,
-    pub handed_over: u64,
-    pub closed: u64,
-    /// Cases with a feedback deadline that closed or whose deadline passed.
-    pub deadline_due: u64,
-    /// Of those, closed on or before the deadline.
-    pub deadline_met: u64,
-    /// Written contacts answered, or whose answer is overdue.
-    pub response_due: u64,
-    /// Of those, answered in time.
-    pub response_met: u64,
+    pub counts: kontakt_domain::stats::CaseCounts,
 }
 
 /// Closed cases of a type and board that took this many whole days.

@@ -113,6 +113,20 @@ fn read_query(query: ScopeResult) -> Result<ScopeQuery, ApiError> {
     })
 }
 
+/// What every figure's handler does first: refuse a caller who may not
+/// see statistics (before reading anything), then read the query and the
+/// scope it names.
+async fn checked_scope(
+    state: &AppState,
+    caller: &Caller,
+    query: ScopeResult,
+) -> Result<(ScopeQuery, Scope), ApiError> {
+    state.stats.check(&caller.actor)?;
+    let q = read_query(query)?;
+    let scope = scope(state, &q)?;
+    Ok((q, scope))
+}
+
 pub(crate) fn scope(state: &AppState, q: &ScopeQuery) -> Result<Scope, StatsError> {
     state.stats.scope(
         &q.scope_input(),
@@ -161,9 +175,7 @@ async fn calls(
     caller: Caller,
     query: ScopeResult,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    state.stats.check(&caller.actor)?;
-    let q = read_query(query)?;
-    let scope = scope(&state, &q)?;
+    let (_, scope) = checked_scope(&state, &caller, query).await?;
     let figures = state.stats.calls(&caller.actor, &scope).await?;
     Ok(answer(&scope, figures))
 }
@@ -178,9 +190,7 @@ async fn weekly_availability(
     caller: Caller,
     query: ScopeResult,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    state.stats.check(&caller.actor)?;
-    let q = read_query(query)?;
-    let scope = scope(&state, &q)?;
+    let (q, scope) = checked_scope(&state, &caller, query).await?;
     let weeks = q.weeks.unwrap_or(8);
     if !(1..=53).contains(&weeks) {
         return Err(ApiError::BadQuery(vec![FieldError {
@@ -213,9 +223,7 @@ async fn cases(
     caller: Caller,
     query: ScopeResult,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    state.stats.check(&caller.actor)?;
-    let q = read_query(query)?;
-    let scope = scope(&state, &q)?;
+    let (_, scope) = checked_scope(&state, &caller, query).await?;
     let figures = state.stats.cases(&caller.actor, &scope, Utc::now()).await?;
     Ok(answer(&scope, figures))
 }
@@ -231,9 +239,7 @@ async fn deviations(
     caller: Caller,
     query: ScopeResult,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    state.stats.check(&caller.actor)?;
-    let q = read_query(query)?;
-    let scope = scope(&state, &q)?;
+    let (_, scope) = checked_scope(&state, &caller, query).await?;
     let (week, rows) = state
         .stats
         .deviations(&caller.actor, &scope, Utc::now())
@@ -292,9 +298,7 @@ async fn cost_allocation(
     caller: Caller,
     query: ScopeResult,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    state.stats.check(&caller.actor)?;
-    let q = read_query(query)?;
-    let scope = scope(&state, &q)?;
+    let (q, scope) = checked_scope(&state, &caller, query).await?;
     let mut errors = Vec::new();
     let total = match q.total.as_deref().map(kronor_to_ore) {
         Some(Some(ore)) => ore,

@@ -9,6 +9,7 @@
 
 mod calls;
 mod cost;
+mod counts;
 mod deviation;
 mod percentile;
 mod period;
@@ -19,6 +20,7 @@ pub use calls::{
     DEFAULT_SERVICE_LEVEL_SECS,
 };
 pub use cost::{allocate, split_by_weights, Allocation, AllocationKey, WeightedComponent};
+pub use counts::CaseCounts;
 pub use deviation::{weekly_deviations, Deviation, DeviationRule, Direction};
 pub use percentile::{median, percentile, percentile_90, percentile_of_counts};
 pub use period::{Period, PeriodKind};

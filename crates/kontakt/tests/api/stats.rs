@@ -88,13 +88,21 @@ fn call(id: &str, arrived: DateTime<Utc>, outcome: CallOutcome, queue_s: u64) ->
     }
 }
 
-async fn key_figures_from_a_crafted_week(app: TestApp) {
-    let cases = CaseService::new(app.store.clone(), app.catalog.clone());
+/// The case service as a registrar uses it, to register cases at any time.
+fn registrar_service(app: &TestApp) -> (CaseService, Actor) {
     let mut registrar = Actor::new("user:reg");
     registrar.principal = Principal {
         roles: vec![Role::Registrar],
         ..Principal::default()
     };
+    (
+        CaseService::new(app.store.clone(), app.catalog.clone()),
+        registrar,
+    )
+}
+
+async fn key_figures_from_a_crafted_week(app: TestApp) {
+    let (cases, registrar) = registrar_service(&app);
     // Tuesday of 2026-W10, 09:00 in Stockholm.
     let tuesday = at("2026-03-03T08:00:00Z");
     let mut n = 0;
@@ -471,12 +479,7 @@ on_both_backends!(key_figures_from_a_crafted_week);
 /// table exported as CSV and XLSX; only for those who may see statistics;
 /// no personal data on the page or in an export.
 async fn the_dashboard_and_its_exports(app: TestApp) {
-    let cases = CaseService::new(app.store.clone(), app.catalog.clone());
-    let mut registrar = Actor::new("user:reg");
-    registrar.principal = Principal {
-        roles: vec![Role::Registrar],
-        ..Principal::default()
-    };
+    let (cases, registrar) = registrar_service(&app);
     let tuesday = at("2026-03-03T08:00:00Z");
     for i in 0..6 {
         cases

@@ -103,14 +103,16 @@ pub(super) async fn counts(client: &impl GenericClient, f: &FactFilter) -> Resul
             board: r.get(2),
             district: r.get(3),
             channel: r.get(4),
-            cases: count(r, 5),
-            first_contact: count(r, 6),
-            handed_over: count(r, 7),
-            closed: count(r, 8),
-            deadline_due: count(r, 9),
-            deadline_met: count(r, 10),
-            response_due: count(r, 11),
-            response_met: count(r, 12),
+            counts: kontakt_domain::stats::CaseCounts {
+                cases: count(r, 5),
+                first_contact: count(r, 6),
+                handed_over: count(r, 7),
+                closed: count(r, 8),
+                deadline_due: count(r, 9),
+                deadline_met: count(r, 10),
+                response_due: count(r, 11),
+                response_met: count(r, 12),
+            },
         })
         .collect())
 }
