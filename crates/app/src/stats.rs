@@ -556,17 +556,14 @@ impl StatsService {
             .store
             .fact_counts(self.filter(current, scope, now))
             .await?;
+        // The periods compared with need only their totals.
         let mut totals = Vec::new();
         for period in [previous, last_year] {
-            let mut t = CaseCounts::default();
-            for r in self
-                .store
-                .fact_counts(self.filter(period, scope, now))
-                .await?
-            {
-                t.add(&r.counts);
-            }
-            totals.push(t);
+            totals.push(
+                self.store
+                    .fact_totals(self.filter(period, scope, now))
+                    .await?,
+            );
         }
         let mut total = CaseCounts::default();
         rows.iter().for_each(|r| total.add(&r.counts));
@@ -927,14 +924,10 @@ impl StatsService {
     ) -> Result<KeyFigures, StatsError> {
         self.check(actor)?;
         self.refresh().await?;
-        let mut cases = CaseCounts::default();
-        for r in self
+        let cases = self
             .store
-            .fact_counts(self.filter(scope.period, scope, now))
-            .await?
-        {
-            cases.add(&r.counts);
-        }
+            .fact_totals(self.filter(scope.period, scope, now))
+            .await?;
         let calls = self.calls(actor, scope).await?;
         Ok(KeyFigures {
             cases,

@@ -135,9 +135,17 @@ fn dimensions(mark: char, first: u8) -> String {
 
 /// The counting query, with `?N` (SQLite) or `$N` (PostgreSQL) parameters:
 /// from, to, today, now, then the four dimensions.
-pub(crate) fn counts_sql(mark: char) -> String {
+pub(crate) fn counts_sql(mark: char, by_day_and_dimension: bool) -> String {
+    let (columns, group) = if by_day_and_dimension {
+        (
+            "created_day, case_type, board, district, channel, ",
+            " GROUP BY created_day, case_type, board, district, channel",
+        )
+    } else {
+        ("", "")
+    };
     format!(
-        "SELECT created_day, case_type, board, district, channel, count(*), \
+        "SELECT {columns}count(*), \
          count(*) FILTER (WHERE first_contact), \
          count(*) FILTER (WHERE handed_over), \
          count(*) FILTER (WHERE closed_day IS NOT NULL), \
@@ -145,8 +153,7 @@ pub(crate) fn counts_sql(mark: char) -> String {
          count(*) FILTER (WHERE closed_day IS NOT NULL AND closed_day <= feedback_deadline), \
          count(*) FILTER (WHERE response_due IS NOT NULL AND (first_response IS NOT NULL OR response_due < {m}4)), \
          count(*) FILTER (WHERE first_response IS NOT NULL AND first_response <= response_due) \
-         FROM case_facts WHERE created_day >= {m}1 AND created_day < {m}2 AND {dims} \
-         GROUP BY created_day, case_type, board, district, channel",
+         FROM case_facts WHERE created_day >= {m}1 AND created_day < {m}2 AND {dims}{group}",
         m = mark,
         dims = dimensions(mark, 5),
     )

@@ -183,6 +183,11 @@ pub trait Store: Send + Sync {
     async fn freeze_baseline(&self, baseline: facts::NewBaseline) -> Result<i64>;
     /// Every baseline, newest first.
     async fn baselines(&self) -> Result<Vec<facts::Baseline>>;
+    /// The facts counted together (a period's totals).
+    async fn fact_totals(
+        &self,
+        filter: facts::FactFilter,
+    ) -> Result<kontakt_domain::stats::CaseCounts>;
     /// The facts counted by day and dimension.
     async fn fact_counts(&self, filter: facts::FactFilter) -> Result<Vec<facts::FactCounts>>;
     /// How many days the cases closed in the period took, per type and board.

@@ -1075,6 +1075,14 @@ impl Store for PgStore {
         facts::counts(&client, &filter).await
     }
 
+    async fn fact_totals(
+        &self,
+        filter: crate::facts::FactFilter,
+    ) -> Result<kontakt_domain::stats::CaseCounts> {
+        let client = self.client().await?;
+        facts::totals(&client, &filter).await
+    }
+
     async fn resolution_buckets(
         &self,
         filter: crate::facts::FactFilter,

@@ -1065,6 +1065,13 @@ impl Store for SqliteStore {
         self.read(move |c| facts::counts(c, &filter)).await
     }
 
+    async fn fact_totals(
+        &self,
+        filter: crate::facts::FactFilter,
+    ) -> Result<kontakt_domain::stats::CaseCounts> {
+        self.read(move |c| facts::totals(c, &filter)).await
+    }
+
     async fn resolution_buckets(
         &self,
         filter: crate::facts::FactFilter,

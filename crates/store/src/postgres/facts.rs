@@ -1,6 +1,7 @@
 //! Case facts on PostgreSQL (see `crate::facts`).
 
 use deadpool_postgres::{GenericClient, Transaction};
+use kontakt_domain::stats::CaseCounts;
 
 use super::db;
 use crate::facts::{
@@ -78,10 +79,28 @@ pub(super) async fn save(tx: &Transaction<'_>, write: &FactsWrite) -> Result<u64
     Ok(done)
 }
 
-pub(super) async fn counts(client: &impl GenericClient, f: &FactFilter) -> Result<Vec<FactCounts>> {
-    let rows = client
+/// The eight counts of a counting row, from column `at` on.
+fn counts_at(r: &tokio_postgres::Row, at: usize) -> CaseCounts {
+    CaseCounts {
+        cases: count(r, at),
+        first_contact: count(r, at + 1),
+        handed_over: count(r, at + 2),
+        closed: count(r, at + 3),
+        deadline_due: count(r, at + 4),
+        deadline_met: count(r, at + 5),
+        response_due: count(r, at + 6),
+        response_met: count(r, at + 7),
+    }
+}
+
+async fn count_rows(
+    client: &impl GenericClient,
+    f: &FactFilter,
+    by_day_and_dimension: bool,
+) -> Result<Vec<tokio_postgres::Row>> {
+    client
         .query(
-            &counts_sql('$'),
+            &counts_sql('$', by_day_and_dimension),
             &[
                 &f.from,
                 &f.to,
@@ -94,8 +113,12 @@ pub(super) async fn counts(client: &impl GenericClient, f: &FactFilter) -> Resul
             ],
         )
         .await
-        .map_err(db)?;
-    Ok(rows
+        .map_err(db)
+}
+
+pub(super) async fn counts(client: &impl GenericClient, f: &FactFilter) -> Result<Vec<FactCounts>> {
+    Ok(count_rows(client, f, true)
+        .await?
         .iter()
         .map(|r| FactCounts {
             day: r.get(0),
@@ -103,18 +126,17 @@ pub(super) async fn counts(client: &impl GenericClient, f: &FactFilter) -> Resul
             board: r.get(2),
             district: r.get(3),
             channel: r.get(4),
-            counts: kontakt_domain::stats::CaseCounts {
-                cases: count(r, 5),
-                first_contact: count(r, 6),
-                handed_over: count(r, 7),
-                closed: count(r, 8),
-                deadline_due: count(r, 9),
-                deadline_met: count(r, 10),
-                response_due: count(r, 11),
-                response_met: count(r, 12),
-            },
+            counts: counts_at(r, 5),
         })
         .collect())
+}
+
+pub(super) async fn totals(client: &impl GenericClient, f: &FactFilter) -> Result<CaseCounts> {
+    Ok(count_rows(client, f, false)
+        .await?
+        .first()
+        .map(|r| counts_at(r, 0))
+        .unwrap_or_default())
 }
 
 pub(super) async fn resolution(

@@ -1,7 +1,8 @@
 //! Case facts on SQLite (see `crate::facts`).
 
 use chrono::NaiveDate;
-use r2d2_sqlite::rusqlite::{params, Connection};
+use kontakt_domain::stats::CaseCounts;
+use r2d2_sqlite::rusqlite::{params, Connection, Row};
 
 use super::{date, db, micros, opt_time, time};
 use crate::facts::{
@@ -79,8 +80,28 @@ pub(super) fn save(conn: &Connection, write: &FactsWrite) -> Result<u64> {
     Ok(done)
 }
 
-pub(super) fn counts(conn: &Connection, f: &FactFilter) -> Result<Vec<FactCounts>> {
-    conn.prepare_cached(&counts_sql('?'))
+/// The eight counts of a counting row, from column `at` on.
+fn counts_at(r: &Row, at: usize) -> r2d2_sqlite::rusqlite::Result<CaseCounts> {
+    let n = |i: usize| r.get::<_, i64>(at + i).map(|v| v.max(0) as u64);
+    Ok(CaseCounts {
+        cases: n(0)?,
+        first_contact: n(1)?,
+        handed_over: n(2)?,
+        closed: n(3)?,
+        deadline_due: n(4)?,
+        deadline_met: n(5)?,
+        response_due: n(6)?,
+        response_met: n(7)?,
+    })
+}
+
+fn count_rows<T>(
+    conn: &Connection,
+    f: &FactFilter,
+    by_day_and_dimension: bool,
+    row: impl FnMut(&Row) -> r2d2_sqlite::rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    conn.prepare_cached(&counts_sql('?', by_day_and_dimension))
         .and_then(|mut s| {
             s.query_map(
                 params![
@@ -93,30 +114,31 @@ pub(super) fn counts(conn: &Connection, f: &FactFilter) -> Result<Vec<FactCounts
                     f.district,
                     f.channel
                 ],
-                |r| {
-                    let n = |i: usize| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
-                    Ok(FactCounts {
-                        day: required_day(r.get(0)?)?,
-                        case_type: r.get(1)?,
-                        board: r.get(2)?,
-                        district: r.get(3)?,
-                        channel: r.get(4)?,
-                        counts: kontakt_domain::stats::CaseCounts {
-                            cases: n(5)?,
-                            first_contact: n(6)?,
-                            handed_over: n(7)?,
-                            closed: n(8)?,
-                            deadline_due: n(9)?,
-                            deadline_met: n(10)?,
-                            response_due: n(11)?,
-                            response_met: n(12)?,
-                        },
-                    })
-                },
+                row,
             )?
             .collect()
         })
         .map_err(db)
+}
+
+pub(super) fn counts(conn: &Connection, f: &FactFilter) -> Result<Vec<FactCounts>> {
+    count_rows(conn, f, true, |r| {
+        Ok(FactCounts {
+            day: required_day(r.get(0)?)?,
+            case_type: r.get(1)?,
+            board: r.get(2)?,
+            district: r.get(3)?,
+            channel: r.get(4)?,
+            counts: counts_at(r, 5)?,
+        })
+    })
+}
+
+pub(super) fn totals(conn: &Connection, f: &FactFilter) -> Result<CaseCounts> {
+    Ok(count_rows(conn, f, false, |r| counts_at(r, 0))?
+        .into_iter()
+        .next()
+        .unwrap_or_default())
 }
 
 pub(super) fn resolution(conn: &Connection, f: &FactFilter) -> Result<Vec<ResolutionBucket>> {
