@@ -1548,12 +1548,6 @@ impl<C: CallCentre> Simulation<C> {
             }
         }
     }
-
-    /// As fast as possible to the end, then the report.
-    pub fn run(mut self) -> Result<Report, SimError> {
-        self.run_until(u64::MAX)?;
-        self.traffic.report()
-    }
 }
 
 /// An accelerated run of the real engine with the catalog's groups and staff.

@@ -21,9 +21,10 @@ use kontakt_domain::access::Role;
 use kontakt_domain::calendar;
 use kontakt_domain::catalog::{Catalog, GroupKind};
 use kontakt_domain::stats::{
-    allocate, first_contact_resolution, weekly_deviations, Allocation, AllocationKey, CallBucket,
-    CallFigures, CaseCounts, Cell, Deviation, DeviationRule, PercentTarget, Period, PeriodKind,
-    Share, Suppression, WeightedComponent, DEFAULT_SERVICE_LEVEL_SECS,
+    allocate, first_contact_resolution, percentile_of_counts, weekly_deviations, Allocation,
+    AllocationKey, CallBucket, CallFigures, CaseCounts, Cell, Deviation, DeviationRule,
+    PercentTarget, Period, PeriodKind, Share, Suppression, WeightedComponent,
+    DEFAULT_SERVICE_LEVEL_SECS,
 };
 use kontakt_store::facts::{CaseFact, CaseFactSource, FactCounts, FactFilter, FactsWrite};
 use kontakt_store::{Store, StoreError};
@@ -79,8 +80,9 @@ pub struct Scope {
     pub answer_group: Option<String>,
 }
 
-/// A scope as the web layer reads it from a query string.
-#[derive(Debug, Clone, Default)]
+/// A scope as the web layer reads it from a query string; a baseline
+/// keeps one (without `at`) as its selection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ScopeInput {
     /// `day`, `week`, `month` or `year` (default `week`).
     pub period: Option<String>,
@@ -683,8 +685,8 @@ impl StatsService {
                 ResolutionTime {
                     case_type,
                     closed: shown,
-                    median_days: rank(&days, closed, 50).filter(|_| !hidden),
-                    p90_days: rank(&days, closed, 90).filter(|_| !hidden),
+                    median_days: percentile_of_counts(&days, 50).filter(|_| !hidden),
+                    p90_days: percentile_of_counts(&days, 90).filter(|_| !hidden),
                 }
             })
             .collect();
@@ -824,56 +826,17 @@ impl StatsService {
     }
 }
 
-/// The value at nearest rank `percent` of a sorted histogram of `total`
-/// values (as `kontakt_domain::stats::percentile` on the values themselves).
-fn rank(sorted: &[(u64, u64)], total: u64, percent: u64) -> Option<u64> {
-    if total == 0 {
-        return None;
-    }
-    let wanted = (percent * total).div_ceil(100).max(1);
-    let mut seen = 0;
-    for (value, count) in sorted {
-        seen += count;
-        if seen >= wanted {
-            return Some(*value);
-        }
-    }
-    sorted.last().map(|(v, _)| *v)
-}
-
-/// The dimensions of a selection, as a baseline keeps them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Selection {
-    pub period: String,
-    pub board: Option<String>,
-    pub district: Option<String>,
-    pub case_type: Option<String>,
-    pub channel: Option<String>,
-    pub answer_group: Option<String>,
-}
-
-impl Selection {
-    fn of(scope: &Scope) -> Selection {
-        Selection {
-            period: scope.period.kind().as_str().to_owned(),
+impl ScopeInput {
+    /// The selection of a scope, for any period of its kind.
+    fn selection_of(scope: &Scope) -> ScopeInput {
+        ScopeInput {
+            period: Some(scope.period.kind().as_str().to_owned()),
+            at: None,
             board: scope.board.clone(),
             district: scope.district.clone(),
             case_type: scope.case_type.clone(),
             channel: scope.channel.clone(),
             answer_group: scope.answer_group.clone(),
-        }
-    }
-
-    /// The same selection for the period at `at` (None: the current one).
-    pub fn input(&self, at: Option<String>) -> ScopeInput {
-        ScopeInput {
-            period: Some(self.period.clone()),
-            at,
-            board: self.board.clone(),
-            district: self.district.clone(),
-            case_type: self.case_type.clone(),
-            channel: self.channel.clone(),
-            answer_group: self.answer_group.clone(),
         }
     }
 }
@@ -906,7 +869,7 @@ pub struct ShownKeyFigures {
 pub struct BaselineComparison {
     pub id: i64,
     pub name: String,
-    pub selection: Selection,
+    pub selection: ScopeInput,
     pub baseline_period: String,
     pub frozen_at: DateTime<Utc>,
     pub baseline: ShownKeyFigures,
@@ -928,15 +891,15 @@ impl StatsService {
             .store
             .fact_totals(self.filter(scope.period, scope, now))
             .await?;
-        let calls = self.calls(actor, scope).await?;
+        // The period itself only: a baseline compares nothing further.
+        let calls = self.group_figures(scope.period, scope).await?;
         Ok(KeyFigures {
             cases,
             calls: calls
                 .into_iter()
-                .map(|g| {
-                    let f = g.figures.current;
+                .map(|(group, f)| {
                     (
-                        g.group,
+                        group,
                         CallCounts {
                             offered: f.offered,
                             answered: f.answered,
@@ -979,7 +942,7 @@ impl StatsService {
             }]));
         }
         let figures = self.key_figures(actor, scope, now).await?;
-        let selection = Selection::of(scope);
+        let selection = ScopeInput::selection_of(scope);
         let period = scope.period.label();
         let event = actor.event(
             now,
@@ -1038,11 +1001,17 @@ impl StatsService {
         let corrupt = |what: &str, e: serde_json::Error| {
             StatsError::Store(StoreError::Corrupt(format!("baseline {id}: {what}: {e}")))
         };
-        let selection: Selection =
+        let selection: ScopeInput =
             serde_json::from_str(&b.scope).map_err(|e| corrupt("selection", e))?;
         let baseline: KeyFigures =
             serde_json::from_str(&b.figures).map_err(|e| corrupt("figures", e))?;
-        let scope = self.scope(&selection.input(at), calendar::stockholm_date(now))?;
+        let scope = self.scope(
+            &ScopeInput {
+                at,
+                ..selection.clone()
+            },
+            calendar::stockholm_date(now),
+        )?;
         let figures = self.key_figures(actor, &scope, now).await?;
         Ok(Some(BaselineComparison {
             id: b.id,
@@ -1068,23 +1037,4 @@ impl StatsService {
 /// which always serialize).
 fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use kontakt_domain::stats::{median, percentile_90};
-
-    #[test]
-    fn histogram_ranks_match_the_percentiles_of_the_values() {
-        let values = [0u64, 1, 1, 2, 3, 3, 3, 7, 10, 30];
-        let mut hist: BTreeMap<u64, u64> = BTreeMap::new();
-        for v in values {
-            *hist.entry(v).or_default() += 1;
-        }
-        let hist: Vec<(u64, u64)> = hist.into_iter().collect();
-        assert_eq!(rank(&hist, 10, 50), median(&values));
-        assert_eq!(rank(&hist, 10, 90), percentile_90(&values));
-        assert_eq!(rank(&[], 0, 50), None);
-    }
 }

@@ -795,21 +795,7 @@ impl Switchboard {
         actor: &Actor,
         since: DateTime<Utc>,
     ) -> Result<Vec<(String, DateTime<Utc>)>, CtiError> {
-        let me = agent_id(actor);
-        Ok(self
-            .store
-            .calls_since(since)
-            .await?
-            .into_iter()
-            .filter(|c| c.agent.as_deref() == Some(me.as_str()) && c.case_number.is_none())
-            .filter(|c| {
-                matches!(
-                    c.outcome,
-                    Some(CallOutcome::Answered | CallOutcome::Transferred | CallOutcome::Callback)
-                )
-            })
-            .map(|c| (c.call_id, c.arrived_at))
-            .collect())
+        Ok(self.store.unlinked_calls(&agent_id(actor), since).await?)
     }
 
     pub async fn agent_state(&self, actor: &Actor) -> Option<AgentState> {

@@ -38,5 +38,14 @@ pub(crate) fn buckets_sql(mark: char, callback_kept: &str) -> String {
     )
 }
 
+/// The query behind `Store::unlinked_calls`: since, agent.
+pub(crate) fn unlinked_sql(mark: char) -> String {
+    format!(
+        "SELECT call_id, arrived_at FROM calls WHERE arrived_at >= {mark}1 AND agent = {mark}2 \
+         AND case_number IS NULL AND outcome IN ('answered', 'transferred', 'callback') \
+         ORDER BY arrived_at, id"
+    )
+}
+
 pub(crate) const COLUMNS: &str = "call_id, entry_number, menu_path, answer_group, language, \
     arrived_at, ended_at, queue_ms, handle_ms, outcome, agent, overflowed, callback_deadline, case_number";

@@ -166,12 +166,13 @@ pub trait Store: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<kontakt_domain::stats::CallBucket>>;
-    /// Call records that arrived in `[from, to)`, oldest first.
-    async fn calls_between(
+    /// Calls `agent` answered since `since` that are no case and linked
+    /// to none: call id and arrival, oldest first.
+    async fn unlinked_calls(
         &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<calls::CallRow>>;
+        agent: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>>;
 
     /// Up to `limit` cases waiting in the facts queue, with what their
     /// facts are made from.

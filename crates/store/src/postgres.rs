@@ -1040,13 +1040,13 @@ impl Store for PgStore {
         calls::buckets(&client, from, to).await
     }
 
-    async fn calls_between(
+    async fn unlinked_calls(
         &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<crate::calls::CallRow>> {
+        agent: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>> {
         let client = self.client().await?;
-        calls::between(&client, from, to).await
+        calls::unlinked(&client, agent, since).await
     }
 
     async fn queued_for_facts(&self, limit: u32) -> Result<Vec<crate::facts::QueuedCase>> {

@@ -1033,12 +1033,13 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn calls_between(
+    async fn unlinked_calls(
         &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<crate::calls::CallRow>> {
-        self.read(move |c| calls::between(c, micros(from), micros(to)))
+        agent: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>> {
+        let agent = agent.to_owned();
+        self.read(move |c| calls::unlinked(c, &agent, micros(since)))
             .await
     }
 

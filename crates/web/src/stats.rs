@@ -21,7 +21,7 @@ use crate::problem::{ApiError, PageError, Problem};
 use crate::session::Staff;
 use crate::stats_table::{BarChart, Column, Kind, Labels, StatsTable, Value};
 use crate::AppState;
-use kontakt_app::stats::{CaseFigures, DeviationRow, GroupCalls, ShownCounts};
+use kontakt_app::stats::{CaseFigures, DeviationRow, GroupCalls, ShownCounts, ShownKeyFigures};
 use kontakt_domain::stats::Cell;
 use kontakt_domain::stats::Share;
 use maud::{html, Markup};
@@ -89,6 +89,19 @@ pub struct ScopeQuery {
 }
 
 impl ScopeQuery {
+    /// The selection's fields by name, for forms that carry it on.
+    fn selection(&self) -> [(&'static str, &Option<String>); 7] {
+        [
+            ("period", &self.period),
+            ("at", &self.at),
+            ("board", &self.board),
+            ("district", &self.district),
+            ("case_type", &self.case_type),
+            ("channel", &self.channel),
+            ("answer_group", &self.answer_group),
+        ]
+    }
+
     pub fn scope_input(&self) -> ScopeInput {
         ScopeInput {
             period: self.period.clone(),
@@ -753,15 +766,7 @@ async fn cost_table(
 }
 
 fn cost_form(lang: Lang, q: &ScopeQuery) -> Markup {
-    let kept = [
-        ("period", &q.period),
-        ("at", &q.at),
-        ("board", &q.board),
-        ("district", &q.district),
-        ("case_type", &q.case_type),
-        ("channel", &q.channel),
-        ("answer_group", &q.answer_group),
-    ];
+    let kept = q.selection();
     html! {
         section aria-labelledby="cost-heading" {
             h2 #cost-heading { (lang.t("stats-cost")) }
@@ -1128,15 +1133,7 @@ fn baselines_section(
 ) -> Markup {
     let may_freeze = staff.has(kontakt_domain::access::Role::Analyst)
         || staff.has(kontakt_domain::access::Role::Administrator);
-    let hidden = [
-        ("period", &q.period),
-        ("at", &q.at),
-        ("board", &q.board),
-        ("district", &q.district),
-        ("case_type", &q.case_type),
-        ("channel", &q.channel),
-        ("answer_group", &q.answer_group),
-    ];
+    let hidden = q.selection();
     html! {
         section aria-labelledby="baselines-heading" {
             h2 #baselines-heading { (lang.t("stats-baselines")) }
@@ -1285,8 +1282,8 @@ pub async fn baseline_page(
             || g.clone(),
             |x| pick(lang, &x.name_sv, &x.name_en).to_owned(),
         );
-        let offered = |k: &KeyFiguresRef| k.calls.get(g).map_or(0, |c| c.offered);
-        let availability = |k: &KeyFiguresRef| {
+        let offered = |k: &ShownKeyFigures| k.calls.get(g).map_or(0, |c| c.offered);
+        let availability = |k: &ShownKeyFigures| {
             k.calls.get(g).map_or(Value::Percent(None), |c| {
                 percent(&Share::new(c.answered.min(c.offered), c.offered).unwrap_or_default())
             })
@@ -1343,8 +1340,6 @@ pub async fn baseline_page(
     };
     Ok(layout(lang, &title, Some(&staff), body).into_response())
 }
-
-type KeyFiguresRef = kontakt_app::stats::ShownKeyFigures;
 
 #[cfg(test)]
 mod tests {

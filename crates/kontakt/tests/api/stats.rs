@@ -553,6 +553,9 @@ async fn the_dashboard_and_its_exports(app: TestApp) {
         .unwrap_or_default()
         .starts_with("text/csv"));
     assert!(csv.body.contains("Alla kanaler,7,5,"), "{}", csv.body);
+    for personal in PERSONAL {
+        assert!(!csv.body.contains(personal), "{personal} in the export");
+    }
     // Farsta's one case is a small count, and the next smallest district
     // count is hidden too, so it cannot be worked out from the total.
     let token = kontakt_app::tokens::issue(&app.store, "analys", &["analyst"])

@@ -139,21 +139,16 @@ pub(super) async fn buckets(
         .collect()
 }
 
-pub(super) async fn between(
+pub(super) async fn unlinked(
     client: &impl GenericClient,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<Vec<CallRow>> {
+    agent: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<(String, DateTime<Utc>)>> {
     let rows = client
-        .query(
-            &format!(
-                "SELECT {COLUMNS} FROM calls WHERE arrived_at >= $1 AND arrived_at < $2 ORDER BY arrived_at, id"
-            ),
-            &[&from, &to],
-        )
+        .query(&crate::calls::unlinked_sql('$'), &[&since, &agent])
         .await
         .map_err(db)?;
-    rows.iter().map(typed).collect()
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
 pub(super) async fn one(client: &impl GenericClient, call_id: &str) -> Result<Option<CallRow>> {

@@ -140,14 +140,17 @@ pub(super) fn buckets(
         .collect()
 }
 
-pub(super) fn between(conn: &Connection, from: i64, to: i64) -> Result<Vec<CallRow>> {
-    let rows: Vec<_> = conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM calls WHERE arrived_at >= ?1 AND arrived_at < ?2 ORDER BY arrived_at, id"
-        ))
-        .and_then(|mut s| s.query_map([from, to], row)?.collect())
-        .map_err(db)?;
-    rows.into_iter().map(typed).collect()
+pub(super) fn unlinked(
+    conn: &Connection,
+    agent: &str,
+    since: i64,
+) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
+    conn.prepare_cached(&crate::calls::unlinked_sql('?'))
+        .and_then(|mut s| {
+            s.query_map(params![since, agent], |r| Ok((r.get(0)?, time(r.get(1)?)?)))?
+                .collect()
+        })
+        .map_err(db)
 }
 
 pub(super) fn one(conn: &Connection, call_id: &str) -> Result<Option<CallRow>> {
