@@ -26,6 +26,7 @@ use kontakt_domain::stats::{
     PercentTarget, Period, PeriodKind, Share, Suppression, WeightedComponent,
     DEFAULT_SERVICE_LEVEL_SECS,
 };
+use kontakt_store::calls::{CallCount, CallCountsWrite, CallRow};
 use kontakt_store::facts::{CaseFact, CaseFactSource, FactCounts, FactFilter, FactsWrite};
 use kontakt_store::{Store, StoreError};
 use serde::Serialize;
@@ -78,6 +79,24 @@ pub struct Scope {
     pub channel: Option<String>,
     /// For phone figures: one answer group.
     pub answer_group: Option<String>,
+    /// One contact centre: the calls of its answer groups, and the cases
+    /// of the case types they answer.
+    pub centre: Option<String>,
+}
+
+impl Scope {
+    /// Everything in the scope's period and centre, nothing else selected.
+    fn whole(&self) -> Scope {
+        Scope {
+            period: self.period,
+            board: None,
+            district: None,
+            case_type: None,
+            channel: None,
+            answer_group: None,
+            centre: self.centre.clone(),
+        }
+    }
 }
 
 /// A scope as the web layer reads it from a query string; a baseline
@@ -94,6 +113,7 @@ pub struct ScopeInput {
     pub case_type: Option<String>,
     pub channel: Option<String>,
     pub answer_group: Option<String>,
+    pub centre: Option<String>,
 }
 
 /// A figure for a period, the period before, and the same period last year.
@@ -209,6 +229,11 @@ pub struct DeviationRow {
 pub enum CostKey {
     /// By contacts registered for each board in the period.
     Contacts,
+    /// By the minutes agents spent on calls for each board in the period:
+    /// an answer group's handling time goes to its board, or, for a group
+    /// answering for several boards, to the boards of its case types in
+    /// proportion to their cases in the period.
+    Minutes,
     /// By the catalog's children per district (the preschool key of
     /// 000:50–69): `percent_0` % by 0-year-olds, the rest by 1–5-year-olds,
     /// each district's share going to its board.
@@ -271,10 +296,11 @@ impl StatsService {
     }
 
     /// Makes the facts of every case changed since the last refresh (the
-    /// store queues each change with the change itself); returns how many
-    /// cases left the queue.
+    /// store queues each change with the change itself) and counts the
+    /// calls closed since; returns how many cases left the queue.
     pub async fn refresh(&self) -> Result<u64, StoreError> {
         let _one_at_a_time = self.refreshing.lock().await;
+        self.count_calls().await?;
         let mut made = 0;
         loop {
             let queued = self.store.queued_for_facts(REFRESH_BATCH).await?;
@@ -294,6 +320,50 @@ impl StatsService {
             // than they are read: stop, the next figure goes on.
             if !full || dequeued == 0 {
                 return Ok(made);
+            }
+        }
+    }
+
+    /// Adds the calls closed since the last refresh to the daily and
+    /// monthly counts (a closed call never changes again).
+    async fn count_calls(&self) -> Result<u64, StoreError> {
+        let mut counted = 0;
+        loop {
+            let calls = self.store.uncounted_calls(REFRESH_BATCH).await?;
+            if calls.is_empty() {
+                return Ok(counted);
+            }
+            let full = calls.len() == REFRESH_BATCH as usize;
+            let mut counts: BTreeMap<_, CallCount> = BTreeMap::new();
+            for call in &calls {
+                let Some(c) = call_count(call) else { continue };
+                let key = (
+                    c.day,
+                    c.answer_group.clone(),
+                    c.outcome.as_str(),
+                    c.queue_secs,
+                    c.overflowed,
+                    c.callback_kept,
+                );
+                match counts.get_mut(&key) {
+                    Some(n) => {
+                        n.calls += c.calls;
+                        n.queue_ms += c.queue_ms;
+                        n.handle_ms += c.handle_ms;
+                    }
+                    None => {
+                        counts.insert(key, c);
+                    }
+                }
+            }
+            let write = CallCountsWrite {
+                counts: counts.into_values().collect(),
+                counted: calls.into_iter().map(|c| c.call_id).collect(),
+            };
+            let marked = self.store.count_calls(write).await?;
+            counted += marked;
+            if !full || marked == 0 {
+                return Ok(counted);
             }
         }
     }
@@ -400,6 +470,11 @@ impl StatsService {
             c.group(&v(&input.answer_group))
                 .is_some_and(|g| matches!(g.kind, GroupKind::Answer { .. })),
         );
+        let centre = code(
+            "centre",
+            &input.centre,
+            c.centres.iter().any(|x| x.code == v(&input.centre)),
+        );
         match period {
             Some(period) if errors.is_empty() => Ok(Scope {
                 period,
@@ -408,6 +483,7 @@ impl StatsService {
                 case_type,
                 channel,
                 answer_group,
+                centre,
             }),
             _ => Err(StatsError::Invalid(errors)),
         }
@@ -426,6 +502,7 @@ impl StatsService {
     /// period before and the same period last year.
     pub async fn calls(&self, actor: &Actor, scope: &Scope) -> Result<Vec<GroupCalls>, StatsError> {
         self.check(actor)?;
+        self.refresh().await?;
         let mut by_period = Vec::new();
         for period in self.compared(scope.period) {
             by_period.push(self.group_figures(period, scope).await?);
@@ -436,7 +513,8 @@ impl StatsService {
             .groups
             .iter()
             .filter(|g| matches!(g.kind, GroupKind::Answer { .. }))
-            .filter(|g| scope.answer_group.as_ref().is_none_or(|a| a == &g.code));
+            .filter(|g| scope.answer_group.as_ref().is_none_or(|a| a == &g.code))
+            .filter(|g| self.group_in_centre(scope, &g.code));
         let mut out = Vec::new();
         for g in groups {
             let [current, previous, last_year] = [0, 1, 2].map(|i| {
@@ -471,6 +549,7 @@ impl StatsService {
         weeks: usize,
     ) -> Result<(Vec<Period>, Vec<(String, Vec<CallFigures>)>), StatsError> {
         self.check(actor)?;
+        self.refresh().await?;
         let last =
             Period::of_date(PeriodKind::Week, scope.period.last_day()).unwrap_or(scope.period);
         let mut periods = vec![last];
@@ -508,13 +587,14 @@ impl StatsService {
         let mut by_group: BTreeMap<String, Vec<CallBucket>> = BTreeMap::new();
         for b in self
             .store
-            .call_buckets(period.start(), period.end())
+            .call_buckets(period.first_day(), period.last_day() + Duration::days(1))
             .await?
         {
             if scope
                 .answer_group
                 .as_ref()
                 .is_none_or(|a| a == &b.answer_group)
+                && self.group_in_centre(scope, &b.answer_group)
             {
                 by_group.entry(b.answer_group.clone()).or_default().push(b);
             }
@@ -527,6 +607,67 @@ impl StatsService {
                 (group, figures)
             })
             .collect())
+    }
+
+    /// Whether an answer group belongs to the scope's centre (any group
+    /// without one).
+    fn group_in_centre(&self, scope: &Scope, group: &str) -> bool {
+        let Some(centre) = &scope.centre else {
+            return true;
+        };
+        self.catalog
+            .group(group)
+            .is_some_and(|g| matches!(&g.kind, GroupKind::Answer { centre: c, .. } if c == centre))
+    }
+
+    /// Whether a case type's cases count in the scope's centre: those its
+    /// answer group answers there (any type without a centre selected).
+    fn in_centre(&self, scope: &Scope, case_type: &str) -> bool {
+        scope.centre.is_none()
+            || self
+                .catalog
+                .case_type(case_type)
+                .and_then(|t| t.answer_group.as_deref())
+                .is_some_and(|g| self.group_in_centre(scope, g))
+    }
+
+    /// The facts of a period counted by dimension (or by day and
+    /// dimension), within the scope's centre.
+    async fn counts(
+        &self,
+        period: Period,
+        scope: &Scope,
+        now: DateTime<Utc>,
+        by_day: bool,
+    ) -> Result<Vec<FactCounts>, StoreError> {
+        let rows = self
+            .store
+            .fact_counts(self.filter(period, scope, now), by_day)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| self.in_centre(scope, &r.case_type))
+            .collect())
+    }
+
+    /// The facts of a period counted together, within the scope's centre.
+    async fn totals(
+        &self,
+        period: Period,
+        scope: &Scope,
+        now: DateTime<Utc>,
+    ) -> Result<CaseCounts, StoreError> {
+        if scope.centre.is_none() {
+            return self
+                .store
+                .fact_totals(self.filter(period, scope, now))
+                .await;
+        }
+        let mut total = CaseCounts::default();
+        for r in self.counts(period, scope, now, false).await? {
+            total.add(&r.counts);
+        }
+        Ok(total)
     }
 
     fn filter(&self, period: Period, scope: &Scope, now: DateTime<Utc>) -> FactFilter {
@@ -554,18 +695,11 @@ impl StatsService {
         self.check(actor)?;
         self.refresh().await?;
         let [current, previous, last_year] = self.compared(scope.period);
-        let rows = self
-            .store
-            .fact_counts(self.filter(current, scope, now))
-            .await?;
+        let rows = self.counts(current, scope, now, false).await?;
         // The periods compared with need only their totals.
         let mut totals = Vec::new();
         for period in [previous, last_year] {
-            totals.push(
-                self.store
-                    .fact_totals(self.filter(period, scope, now))
-                    .await?,
-            );
+            totals.push(self.totals(period, scope, now).await?);
         }
         let mut total = CaseCounts::default();
         rows.iter().for_each(|r| total.add(&r.counts));
@@ -665,6 +799,9 @@ impl StatsService {
             .await?;
         let mut by_type: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
         for b in buckets {
+            if !self.in_centre(scope, &b.case_type) {
+                continue;
+            }
             by_type
                 .entry(b.case_type)
                 .or_default()
@@ -729,14 +866,22 @@ impl StatsService {
             to: week.last_day() + Duration::days(1),
             ..self.filter(week, scope, now)
         };
-        let rows = self.store.fact_counts(filter).await?;
+        let rows: Vec<FactCounts> = self
+            .store
+            .fact_counts(filter, true)
+            .await?
+            .into_iter()
+            .filter(|r| self.in_centre(scope, &r.case_type))
+            .collect();
         let index = |day: NaiveDate| -> Option<usize> {
             let n = (day - first.first_day()).num_days() / 7;
             usize::try_from(n).ok().filter(|&i| i < weeks)
         };
         let mut series: BTreeMap<(&'static str, String), Vec<u64>> = BTreeMap::new();
         for r in &rows {
-            let Some(i) = index(r.day) else { continue };
+            let Some(i) = r.day.and_then(index) else {
+                continue;
+            };
             let keys = [
                 Some(("case_type", r.case_type.clone())),
                 r.district.clone().map(|d| ("district", d)),
@@ -779,25 +924,21 @@ impl StatsService {
         let key = match key {
             CostKey::Contacts => {
                 self.refresh().await?;
-                // The whole centre's contacts in the period, whatever the
-                // selection: a board's part depends on the others' too.
-                let whole = Scope {
-                    period: scope.period,
-                    board: None,
-                    district: None,
-                    case_type: None,
-                    channel: None,
-                    answer_group: None,
-                };
+                // The whole centre's contacts in the period (or all
+                // centres'), whatever else is selected: a board's part
+                // depends on the others' too.
+                let whole = scope.whole();
                 let mut weights: BTreeMap<String, u64> = BTreeMap::new();
-                for r in self
-                    .store
-                    .fact_counts(self.filter(whole.period, &whole, now))
-                    .await?
-                {
+                for r in self.counts(whole.period, &whole, now, false).await? {
                     *weights.entry(r.board).or_default() += r.counts.cases;
                 }
                 AllocationKey::HandledContacts(weights)
+            }
+            CostKey::Minutes => {
+                self.refresh().await?;
+                AllocationKey::HandledMinutes(
+                    self.handled_ms_by_board(scope, scope.period, now).await?,
+                )
             }
             CostKey::Children { percent_0 } => {
                 if *percent_0 > 100 {
@@ -826,6 +967,95 @@ impl StatsService {
     }
 }
 
+/// A closed call as the statistics count it, or None for a call that
+/// reached no answer group (it is in no group's figures). Its queue time
+/// is counted in whole seconds rounded up, so 20.4 s is not within 20 s;
+/// a promised callback is kept if made by its deadline.
+fn call_count(call: &CallRow) -> Option<CallCount> {
+    let outcome = call.outcome?;
+    let answer_group = call.answer_group.clone()?;
+    let queue = Duration::milliseconds(i64::try_from(call.queue_ms).unwrap_or(i64::MAX));
+    Some(CallCount {
+        day: calendar::stockholm_date(call.arrived_at),
+        answer_group,
+        outcome,
+        queue_secs: call.queue_ms.div_ceil(1000),
+        overflowed: call.overflowed,
+        callback_kept: call.callback_deadline.map(|deadline| {
+            outcome == kontakt_domain::phone::CallOutcome::Callback
+                && call.arrived_at + queue <= deadline
+        }),
+        calls: 1,
+        queue_ms: call.queue_ms,
+        handle_ms: call.handle_ms,
+    })
+}
+
+impl StatsService {
+    /// Milliseconds agents handled calls for each board in `period` (see
+    /// [`CostKey::Minutes`]); the time of a group whose case types had no
+    /// cases in the period goes to no board.
+    async fn handled_ms_by_board(
+        &self,
+        scope: &Scope,
+        period: Period,
+        now: DateTime<Utc>,
+    ) -> Result<BTreeMap<String, u64>, StoreError> {
+        let mut handled: BTreeMap<String, u64> = BTreeMap::new();
+        for b in self
+            .store
+            .call_buckets(period.first_day(), period.last_day() + Duration::days(1))
+            .await?
+        {
+            if self.group_in_centre(scope, &b.answer_group) {
+                *handled.entry(b.answer_group).or_default() += b.total_handle_ms;
+            }
+        }
+        let whole = Scope {
+            period,
+            ..scope.whole()
+        };
+        // Each group's cases per board, through its case types.
+        let group_of: BTreeMap<&str, &str> = self
+            .catalog
+            .case_types
+            .iter()
+            .filter_map(|t| Some((t.code.as_str(), t.answer_group.as_deref()?)))
+            .collect();
+        let mut cases: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for r in self.counts(period, &whole, now, false).await? {
+            if let Some(group) = group_of.get(r.case_type.as_str()) {
+                *cases
+                    .entry((*group).to_owned())
+                    .or_default()
+                    .entry(r.board)
+                    .or_default() += r.counts.cases;
+            }
+        }
+        let mut weights: BTreeMap<String, u64> = BTreeMap::new();
+        for (group, ms) in handled {
+            let own_board = self.catalog.groups.iter().find_map(|g| match &g.kind {
+                GroupKind::Answer { board, .. } if g.code == group => board.clone(),
+                _ => None,
+            });
+            if let Some(board) = own_board {
+                *weights.entry(board).or_default() += ms;
+                continue;
+            }
+            let Some(boards) = cases.get(&group) else {
+                continue;
+            };
+            let total: u64 = boards.values().sum();
+            for (board, n) in boards {
+                let part = u128::from(ms) * u128::from(*n) / u128::from(total.max(1));
+                *weights.entry(board.clone()).or_default() +=
+                    u64::try_from(part).unwrap_or(u64::MAX);
+            }
+        }
+        Ok(weights)
+    }
+}
+
 impl ScopeInput {
     /// The selection of a scope, for any period of its kind.
     fn selection_of(scope: &Scope) -> ScopeInput {
@@ -837,6 +1067,7 @@ impl ScopeInput {
             case_type: scope.case_type.clone(),
             channel: scope.channel.clone(),
             answer_group: scope.answer_group.clone(),
+            centre: scope.centre.clone(),
         }
     }
 }
@@ -887,10 +1118,7 @@ impl StatsService {
     ) -> Result<KeyFigures, StatsError> {
         self.check(actor)?;
         self.refresh().await?;
-        let cases = self
-            .store
-            .fact_totals(self.filter(scope.period, scope, now))
-            .await?;
+        let cases = self.totals(scope.period, scope, now).await?;
         // The period itself only: a baseline compares nothing further.
         let calls = self.group_figures(scope.period, scope).await?;
         Ok(KeyFigures {

@@ -2,7 +2,7 @@
 //! closed once with its outcome. A closed record is never changed again,
 //! so a duplicated or late event cannot count a call twice.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kontakt_domain::case::CaseNumber;
 use kontakt_domain::phone::CallOutcome;
 
@@ -25,17 +25,128 @@ pub struct CallRow {
     pub case_number: Option<CaseNumber>,
 }
 
-/// The counting query behind `Store::call_buckets`; `callback_kept` is the
-/// one expression the backends write differently.
-pub(crate) fn buckets_sql(mark: char, callback_kept: &str) -> String {
+/// Calls counted together for the statistics (migration 0019): those of
+/// one Stockholm day with the same answer group, outcome, queue time in
+/// whole seconds, overflow and callback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallCount {
+    pub day: NaiveDate,
+    pub answer_group: String,
+    pub outcome: CallOutcome,
+    pub queue_secs: u64,
+    pub overflowed: bool,
+    /// For callbacks with a deadline: whether it was kept.
+    pub callback_kept: Option<bool>,
+    pub calls: u64,
+    pub queue_ms: u64,
+    pub handle_ms: u64,
+}
+
+/// Counts to add, and the call records they count (by call id), marked
+/// counted in the same transaction, so no call is counted twice.
+#[derive(Debug, Clone, Default)]
+pub struct CallCountsWrite {
+    pub counts: Vec<CallCount>,
+    pub counted: Vec<String>,
+}
+
+/// How a callback is kept in the counts' key.
+pub(crate) fn callback_key(kept: Option<bool>) -> &'static str {
+    match kept {
+        None => "",
+        Some(true) => "kept",
+        Some(false) => "missed",
+    }
+}
+
+pub(crate) fn callback_of_key(key: &str) -> Option<bool> {
+    match key {
+        "kept" => Some(true),
+        "missed" => Some(false),
+        _ => None,
+    }
+}
+
+/// The upsert of one count into `call_counts_day` or `call_counts_month`
+/// (`key` = `day` or `month`); parameters in `CallCount` order.
+pub(crate) fn count_upsert_sql(mark: char, table: &str, key: &str) -> String {
+    let values: Vec<String> = (1..=9).map(|i| format!("{mark}{i}")).collect();
     format!(
-        "SELECT answer_group, outcome, (queue_ms + 999) / 1000, overflowed, \
-         CASE WHEN callback_deadline IS NULL THEN NULL ELSE {callback_kept} END, count(*), \
-         CAST(sum(queue_ms) AS BIGINT) \
-         FROM calls WHERE arrived_at >= {mark}1 AND arrived_at < {mark}2 \
-         AND outcome IS NOT NULL AND answer_group IS NOT NULL \
-         GROUP BY 1, 2, 3, 4, 5"
+        "INSERT INTO {table} ({key}, answer_group, outcome, queue_secs, overflowed, callback, calls, queue_ms, handle_ms) \
+         VALUES ({}) ON CONFLICT ({key}, answer_group, outcome, queue_secs, overflowed, callback) DO UPDATE SET \
+         calls = {table}.calls + excluded.calls, queue_ms = {table}.queue_ms + excluded.queue_ms, \
+         handle_ms = {table}.handle_ms + excluded.handle_ms",
+        values.join(", ")
     )
+}
+
+/// Closed calls not yet counted, oldest first: parameter the limit.
+pub(crate) fn uncounted_sql(mark: char) -> String {
+    format!(
+        "SELECT {COLUMNS} FROM calls WHERE NOT counted AND outcome IS NOT NULL ORDER BY id LIMIT {mark}1"
+    )
+}
+
+/// The queries that count the calls of the Stockholm days `[from, to)`:
+/// the monthly counts for whole months, the daily for the days around
+/// them. Parameters from, to; rows: answer group, outcome, queue seconds,
+/// overflowed, callback, calls, queue ms, handle ms.
+pub(crate) fn bucket_queries(
+    mark: char,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(String, NaiveDate, NaiveDate)> {
+    let query = |table: &str, key: &str| {
+        format!(
+            "SELECT answer_group, outcome, queue_secs, overflowed, callback, CAST(sum(calls) AS BIGINT), \
+             CAST(sum(queue_ms) AS BIGINT), CAST(sum(handle_ms) AS BIGINT) FROM {table} \
+             WHERE {key} >= {mark}1 AND {key} < {mark}2 \
+             GROUP BY answer_group, outcome, queue_secs, overflowed, callback"
+        )
+    };
+    let (months, days) = crate::facts::spans(from, to);
+    months
+        .map(|(a, b)| (query("call_counts_month", "month"), a, b))
+        .into_iter()
+        .chain(
+            days.into_iter()
+                .map(|(a, b)| (query("call_counts_day", "day"), a, b)),
+        )
+        .collect()
+}
+
+/// Buckets of several queries added up.
+pub(crate) fn merge_buckets(
+    buckets: Vec<kontakt_domain::stats::CallBucket>,
+) -> Vec<kontakt_domain::stats::CallBucket> {
+    let mut merged: std::collections::BTreeMap<_, kontakt_domain::stats::CallBucket> =
+        std::collections::BTreeMap::new();
+    for b in buckets {
+        let key = (
+            b.answer_group.clone(),
+            b.outcome.as_str(),
+            b.queue_ms,
+            b.overflowed,
+            b.callback_deadline_met,
+        );
+        match merged.get_mut(&key) {
+            Some(m) => {
+                m.count += b.count;
+                m.total_queue_ms += b.total_queue_ms;
+                m.total_handle_ms += b.total_handle_ms;
+            }
+            None => {
+                merged.insert(key, b);
+            }
+        }
+    }
+    merged.into_values().collect()
+}
+
+/// The first day of `day`'s month, the key of the monthly counts.
+pub(crate) fn month_of(day: NaiveDate) -> NaiveDate {
+    use chrono::Datelike;
+    day.with_day(1).unwrap_or(day)
 }
 
 /// The query behind `Store::unlinked_calls`: since, agent.

@@ -157,15 +157,20 @@ pub trait Store: Send + Sync {
     async fn link_call_case(&self, call_id: &str, case: CaseNumber) -> Result<bool>;
     /// Call records that arrived at or after `since`, oldest first.
     async fn calls_since(&self, since: DateTime<Utc>) -> Result<Vec<calls::CallRow>>;
-    /// The closed calls that arrived in `[from, to)`, counted by answer
-    /// group, outcome, queue time (whole seconds, rounded up), overflow and
-    /// callback kept: what the phone figures need, without reading a
-    /// year's calls one by one.
+    /// The counted calls that arrived on the Stockholm days `[from, to)`,
+    /// by answer group, outcome, queue time (whole seconds, rounded up),
+    /// overflow and callback kept: what the phone figures need, read from
+    /// the daily and monthly counts rather than call by call.
     async fn call_buckets(
         &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> Result<Vec<kontakt_domain::stats::CallBucket>>;
+    /// Up to `limit` closed calls not yet counted for the statistics, oldest first.
+    async fn uncounted_calls(&self, limit: u32) -> Result<Vec<calls::CallRow>>;
+    /// Adds counts and marks their calls counted, in one transaction;
+    /// returns how many calls were marked.
+    async fn count_calls(&self, write: calls::CallCountsWrite) -> Result<u64>;
     /// Calls `agent` answered since `since` that are no case and linked
     /// to none: call id and arrival, oldest first.
     async fn unlinked_calls(
@@ -189,8 +194,13 @@ pub trait Store: Send + Sync {
         &self,
         filter: facts::FactFilter,
     ) -> Result<kontakt_domain::stats::CaseCounts>;
-    /// The facts counted by day and dimension.
-    async fn fact_counts(&self, filter: facts::FactFilter) -> Result<Vec<facts::FactCounts>>;
+    /// The facts counted by dimension over the filter's days, or by day
+    /// and dimension.
+    async fn fact_counts(
+        &self,
+        filter: facts::FactFilter,
+        by_day: bool,
+    ) -> Result<Vec<facts::FactCounts>>;
     /// How many days the cases closed in the period took, per type and board.
     async fn resolution_buckets(
         &self,

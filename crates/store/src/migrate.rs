@@ -93,6 +93,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "stats_baselines",
         include_str!("../migrations/sqlite/0018_stats_baselines.sql"),
     ),
+    (
+        19,
+        "stats_counts",
+        include_str!("../migrations/sqlite/0019_stats_counts.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -186,5 +191,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         18,
         "stats_baselines",
         include_str!("../migrations/postgres/0018_stats_baselines.sql"),
+    ),
+    (
+        19,
+        "stats_counts",
+        include_str!("../migrations/postgres/0019_stats_counts.sql"),
     ),
 ];

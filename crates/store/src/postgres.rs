@@ -7,7 +7,7 @@
 use std::str::FromStr;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Transaction};
 use kontakt_domain::audit::{AuditEvent, AuditRecord, Outcome};
 use kontakt_domain::case::{CaseNumber, EntryBody};
@@ -399,6 +399,7 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             Ok(Output::Done)
         }
         WriteOp::Facts(w) => facts::save(tx, w).await.map(Output::Count),
+        WriteOp::CountCalls(w) => calls::count(tx, w).await.map(Output::Count),
         WriteOp::Baseline(b) => {
             let id = facts::insert_baseline(tx, &b.baseline).await?;
             append_audit(tx, head, &b.audit).await?;
@@ -1033,11 +1034,20 @@ impl Store for PgStore {
 
     async fn call_buckets(
         &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> Result<Vec<kontakt_domain::stats::CallBucket>> {
         let client = self.client().await?;
         calls::buckets(&client, from, to).await
+    }
+
+    async fn uncounted_calls(&self, limit: u32) -> Result<Vec<crate::calls::CallRow>> {
+        let client = self.client().await?;
+        calls::uncounted(&client, limit).await
+    }
+
+    async fn count_calls(&self, write: crate::calls::CallCountsWrite) -> Result<u64> {
+        self.writer.count_calls(write).await
     }
 
     async fn unlinked_calls(
@@ -1070,9 +1080,10 @@ impl Store for PgStore {
     async fn fact_counts(
         &self,
         filter: crate::facts::FactFilter,
+        by_day: bool,
     ) -> Result<Vec<crate::facts::FactCounts>> {
         let client = self.client().await?;
-        facts::counts(&client, &filter).await
+        facts::counts(&client, &filter, by_day).await
     }
 
     async fn fact_totals(

@@ -400,6 +400,7 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             Ok(Output::Done)
         }
         WriteOp::Facts(w) => facts::save(conn, w).map(Output::Count),
+        WriteOp::CountCalls(w) => calls::count(conn, w).map(Output::Count),
         WriteOp::Baseline(b) => {
             let id = facts::insert_baseline(conn, &b.baseline)?;
             append_audit(conn, head, &b.audit)?;
@@ -1026,11 +1027,18 @@ impl Store for SqliteStore {
 
     async fn call_buckets(
         &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> Result<Vec<kontakt_domain::stats::CallBucket>> {
-        self.read(move |c| calls::buckets(c, micros(from), micros(to)))
-            .await
+        self.read(move |c| calls::buckets(c, from, to)).await
+    }
+
+    async fn uncounted_calls(&self, limit: u32) -> Result<Vec<crate::calls::CallRow>> {
+        self.read(move |c| calls::uncounted(c, limit)).await
+    }
+
+    async fn count_calls(&self, write: crate::calls::CallCountsWrite) -> Result<u64> {
+        self.writer.count_calls(write).await
     }
 
     async fn unlinked_calls(
@@ -1062,8 +1070,9 @@ impl Store for SqliteStore {
     async fn fact_counts(
         &self,
         filter: crate::facts::FactFilter,
+        by_day: bool,
     ) -> Result<Vec<crate::facts::FactCounts>> {
-        self.read(move |c| facts::counts(c, &filter)).await
+        self.read(move |c| facts::counts(c, &filter, by_day)).await
     }
 
     async fn fact_totals(

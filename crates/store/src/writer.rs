@@ -34,6 +34,7 @@ pub(crate) enum WriteOp {
     ReleaseSetAside(crate::set_aside::Release),
     PhoneLine(Box<crate::phone::LineWrite>),
     Facts(Box<crate::facts::FactsWrite>),
+    CountCalls(Box<crate::calls::CallCountsWrite>),
     Baseline(Box<crate::facts::NewBaseline>),
     SaveCall(Box<crate::calls::CallRow>),
     CloseOpenCalls(
@@ -159,6 +160,13 @@ impl WriterHandle {
     pub async fn baseline(&self, baseline: crate::facts::NewBaseline) -> Result<i64> {
         match self.submit(WriteOp::Baseline(Box::new(baseline))).await? {
             Output::Id(id) => Ok(id),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn count_calls(&self, write: crate::calls::CallCountsWrite) -> Result<u64> {
+        match self.submit(WriteOp::CountCalls(Box::new(write))).await? {
+            Output::Count(n) => Ok(n),
             _ => Err(unexpected()),
         }
     }

@@ -78,11 +78,14 @@ pub struct ScopeQuery {
     pub channel: Option<String>,
     /// Phone figures of one answer group.
     pub answer_group: Option<String>,
+    /// One contact centre: its answer groups' calls, and the cases of the
+    /// case types they answer.
+    pub centre: Option<String>,
     /// Weeks in the weekly availability table (1–53, default 8).
     pub weeks: Option<usize>,
     /// Cost allocation: the amount in kronor (up to two decimals).
     pub total: Option<String>,
-    /// Cost allocation: `contacts` or `children`.
+    /// Cost allocation: `contacts`, `minutes` or `children`.
     pub key: Option<String>,
     /// Cost allocation by children: the percent weighed by 0-year-olds (default 70).
     pub percent_0: Option<u32>,
@@ -90,7 +93,7 @@ pub struct ScopeQuery {
 
 impl ScopeQuery {
     /// The selection's fields by name, for forms that carry it on.
-    fn selection(&self) -> [(&'static str, &Option<String>); 7] {
+    fn selection(&self) -> [(&'static str, &Option<String>); 8] {
         [
             ("period", &self.period),
             ("at", &self.at),
@@ -99,6 +102,7 @@ impl ScopeQuery {
             ("case_type", &self.case_type),
             ("channel", &self.channel),
             ("answer_group", &self.answer_group),
+            ("centre", &self.centre),
         ]
     }
 
@@ -111,6 +115,7 @@ impl ScopeQuery {
             case_type: self.case_type.clone(),
             channel: self.channel.clone(),
             answer_group: self.answer_group.clone(),
+            centre: self.centre.clone(),
         }
     }
 }
@@ -289,18 +294,20 @@ pub(crate) fn kronor_to_ore(text: &str) -> Option<i64> {
 pub(crate) fn cost_key(q: &ScopeQuery) -> Result<CostKey, FieldError> {
     match q.key.as_deref().unwrap_or("contacts") {
         "contacts" => Ok(CostKey::Contacts),
+        "minutes" => Ok(CostKey::Minutes),
         "children" => Ok(CostKey::Children {
             percent_0: q.percent_0.unwrap_or(70),
         }),
         other => Err(FieldError {
             field: "key".into(),
-            reason: format!("'{other}' is not one of contacts, children"),
+            reason: format!("'{other}' is not one of contacts, minutes, children"),
         }),
     }
 }
 
 /// The centre's cost for the period split between the boards
-/// (debiteringsunderlag): by contacts registered for each board, or by the
+/// (debiteringsunderlag): by contacts registered for each board, by the
+/// minutes agents handled calls for each board, or by the
 /// catalog's children per district (`percent_0` % by 0-year-olds, the rest
 /// by 1–5-year-olds). Amounts in öre; the parts sum exactly to the total.
 #[utoipa::path(get, path = "/stats/cost-allocation", tag = "statistics", params(ScopeQuery),
@@ -779,7 +786,8 @@ fn cost_form(lang: Lang, q: &ScopeQuery) -> Markup {
                 input #total name="total" type="text" inputmode="decimal" value=(q.total.clone().unwrap_or_default());
                 label for="key" { (lang.t("stats-cost-key")) }
                 select #key name="key" {
-                    option value="contacts" selected[q.key.as_deref() != Some("children")] { (lang.t("stats-cost-key-contacts")) }
+                    option value="contacts" selected[q.key.as_deref().is_none_or(|k| k == "contacts")] { (lang.t("stats-cost-key-contacts")) }
+                    option value="minutes" selected[q.key.as_deref() == Some("minutes")] { (lang.t("stats-cost-key-minutes")) }
                     option value="children" selected[q.key.as_deref() == Some("children")] { (lang.t("stats-cost-key-children")) }
                 }
                 label for="percent_0" { (lang.t("stats-cost-percent-0")) }
@@ -999,6 +1007,15 @@ fn filter_form(state: &AppState, lang: Lang, q: &ScopeQuery) -> Markup {
                     }
                 }
                 div.field {
+                    label for="centre" { (lang.t("stats-centre")) }
+                    select #centre name="centre" {
+                        option value="" { (lang.t("stats-all")) }
+                        @for centre in &c.centres {
+                            option value=(centre.code) selected[chosen(&q.centre, &centre.code)] { (pick(lang, &centre.name_sv, &centre.name_en)) }
+                        }
+                    }
+                }
+                div.field {
                     label for="answer_group" { (lang.t("stats-col-answer-group")) }
                     select #answer_group name="answer_group" {
                         option value="" { (lang.t("stats-all")) }
@@ -1030,6 +1047,7 @@ pub struct BaselineRequest {
     pub case_type: Option<String>,
     pub channel: Option<String>,
     pub answer_group: Option<String>,
+    pub centre: Option<String>,
 }
 
 /// Freeze the key figures of a selection as a baseline (nollmätning),
@@ -1052,6 +1070,7 @@ async fn freeze_baseline(
         case_type: req.case_type,
         channel: req.channel,
         answer_group: req.answer_group,
+        centre: req.centre,
     };
     let scope = state
         .stats
@@ -1175,6 +1194,7 @@ pub struct BaselineForm {
     case_type: Option<String>,
     channel: Option<String>,
     answer_group: Option<String>,
+    centre: Option<String>,
 }
 
 pub async fn freeze_baseline_page(
@@ -1193,6 +1213,7 @@ pub async fn freeze_baseline_page(
         case_type: f.case_type,
         channel: f.channel,
         answer_group: f.answer_group,
+        centre: f.centre,
     };
     let scope = state
         .stats

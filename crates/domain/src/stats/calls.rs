@@ -58,6 +58,9 @@ pub struct CallBucket {
     pub queue_ms: u64,
     /// The calls' exact queue times added up, for the average.
     pub total_queue_ms: u64,
+    /// The agents' handling time (talk and wrap-up) added up, for the
+    /// cost key by handled minutes.
+    pub total_handle_ms: u64,
     pub overflowed: bool,
     pub callback_deadline_met: Option<bool>,
     pub count: u64,
@@ -107,6 +110,7 @@ impl CallFigures {
                 outcome: f.outcome,
                 queue_ms: f.queue_ms,
                 total_queue_ms: f.queue_ms,
+                total_handle_ms: 0,
                 overflowed: f.overflowed,
                 callback_deadline_met: f.callback_deadline_met,
                 count: 1,

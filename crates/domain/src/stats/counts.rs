@@ -34,6 +34,22 @@ impl CaseCounts {
         self.response_met += other.response_met;
     }
 
+    /// Counts from a row in field order (as `as_row` gives it).
+    pub fn from_row(row: [u64; 8]) -> CaseCounts {
+        let [cases, first_contact, handed_over, closed, deadline_due, deadline_met, response_due, response_met] =
+            row;
+        CaseCounts {
+            cases,
+            first_contact,
+            handed_over,
+            closed,
+            deadline_due,
+            deadline_met,
+            response_due,
+            response_met,
+        }
+    }
+
     /// The counts in field order, as one row of a published table.
     pub fn as_row(&self) -> [u64; 8] {
         [

@@ -267,6 +267,36 @@ async fn key_figures_from_a_crafted_week(app: TestApp) {
     // The week before had no cases: compared, not made up.
     assert_eq!(body["figures"]["total"]["previous"]["cases"], 0);
 
+    // A month and a year are read from the monthly counts, a week from the
+    // daily ones; both are kept through every change above (hand-over,
+    // closing, answers) and agree, as the month and the year hold no other
+    // case.
+    for (period, label) in [("month", "2026-03"), ("year", "2026")] {
+        let (status, wide) = get(
+            &app,
+            &analyst,
+            &format!("/api/v1/stats/cases?period={period}&at={label}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{wide}");
+        for part in [
+            "by_board",
+            "by_channel",
+            "by_case_type",
+            "by_district",
+            "resolution",
+        ] {
+            assert_eq!(
+                wide["figures"][part], body["figures"][part],
+                "{period}: {part}"
+            );
+        }
+        assert_eq!(
+            wide["figures"]["total"]["current"], body["figures"]["total"]["current"],
+            "{period}"
+        );
+    }
+
     // One board only.
     let (_, only) = get(
         &app,
@@ -275,6 +305,33 @@ async fn key_figures_from_a_crafted_week(app: TestApp) {
     )
     .await;
     assert_eq!(only["figures"]["total"]["current"]["cases"], 10, "{only}");
+    // One contact centre: the cases of the types its answer groups answer
+    // (preschool at Välfärd och utbildning, complaints at the main centre),
+    // and its groups' calls only.
+    for (centre, cases, groups) in [("KCS-VO", 10, 1), ("KCS", 30, 0)] {
+        let (status, one) = get(
+            &app,
+            &analyst,
+            &format!("/api/v1/stats/cases?at=2026-W10&centre={centre}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{one}");
+        assert_eq!(
+            one["figures"]["total"]["current"]["cases"], cases,
+            "{centre}: {one}"
+        );
+        let (_, calls) = get(
+            &app,
+            &analyst,
+            &format!("/api/v1/stats/calls?at=2026-W10&centre={centre}"),
+        )
+        .await;
+        assert_eq!(
+            calls["figures"].as_array().map(Vec::len),
+            Some(groups),
+            "{centre}: {calls}"
+        );
+    }
 
     let (status, body) = get(
         &app,
@@ -299,6 +356,32 @@ async fn key_figures_from_a_crafted_week(app: TestApp) {
     assert_eq!(week["average_queue_ms"], 34_375);
     assert_eq!(week["p90_queue_ms"], 90_000);
     assert_eq!(fsk["figures"]["previous"]["answered"], 1);
+    // The month holds that week's calls only; the year also the week
+    // before's one.
+    for (period, label, offered) in [("month", "2026-03", 9), ("year", "2026", 10)] {
+        let (_, wide) = get(
+            &app,
+            &analyst,
+            &format!("/api/v1/stats/calls?period={period}&at={label}&answer_group=FSK"),
+        )
+        .await;
+        assert_eq!(
+            wide["figures"][0]["figures"]["current"]["offered"], offered,
+            "{wide}"
+        );
+    }
+    let (_, march) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/calls?period=month&at=2026-03&answer_group=FSK",
+    )
+    .await;
+    let mut month = march["figures"][0]["figures"]["current"].clone();
+    let mut week = week.clone();
+    for figures in [&mut month, &mut week] {
+        figures.as_object_mut().expect("figures").remove("period");
+    }
+    assert_eq!(month, week);
 
     let (_, weekly) = get(
         &app,
@@ -343,12 +426,25 @@ async fn key_figures_from_a_crafted_week(app: TestApp) {
     .await;
     let parts = contacts["figures"]["parts_ore"].as_object().expect("parts");
     assert_eq!(parts["SDN-SKH"], 25_000, "10 of 40 contacts: {contacts}");
+    // By handled minutes: every call that week went to the preschool
+    // group, which answers for the district boards; its only cases that
+    // week were Skärholmen's, so Skärholmen carries the whole cost.
+    let (status, minutes) = get(
+        &app,
+        &analyst,
+        "/api/v1/stats/cost-allocation?at=2026-W10&total=1000&key=minutes",
+    )
+    .await;
+    assert_eq!(status, 200, "{minutes}");
+    let parts = minutes["figures"]["parts_ore"].as_object().expect("parts");
+    assert_eq!(parts.len(), 1, "{minutes}");
+    assert_eq!(parts["SDN-SKH"], 100_000, "{minutes}");
 
     // Bad input: every wrong field named, nothing computed.
     let (status, problem) = get(
         &app,
         &analyst,
-        "/api/v1/stats/cases?period=fortnight&at=W10&board=NOPE&channel=pigeon",
+        "/api/v1/stats/cases?period=fortnight&at=W10&board=NOPE&channel=pigeon&centre=MARS",
     )
     .await;
     assert_eq!(status, 400, "{problem}");
@@ -358,7 +454,7 @@ async fn key_figures_from_a_crafted_week(app: TestApp) {
         .iter()
         .filter_map(|e| e["field"].as_str())
         .collect();
-    for f in ["period", "at", "board", "channel"] {
+    for f in ["period", "at", "board", "channel", "centre"] {
         assert!(fields.contains(&f), "{f} named: {problem}");
     }
     let (status, _) = get(&app, &analyst, "/api/v1/stats/cases?colour=red").await;

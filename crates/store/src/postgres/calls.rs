@@ -1,6 +1,6 @@
 //! Call records on PostgreSQL.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::GenericClient;
 use deadpool_postgres::Transaction;
 use tokio_postgres::Row;
@@ -110,33 +110,83 @@ pub(super) async fn since(
 
 pub(super) async fn buckets(
     client: &impl GenericClient,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<kontakt_domain::stats::CallBucket>> {
-    let rows = client
-        .query(
-            &crate::calls::buckets_sql(
-                '$',
-                "(outcome = 'callback' AND arrived_at + queue_ms * interval '1 millisecond' <= callback_deadline)",
-            ),
-            &[&from, &to],
-        )
-        .await
-        .map_err(db)?;
-    rows.iter()
-        .map(|r| {
+    let mut buckets = Vec::new();
+    for (sql, from, to) in crate::calls::bucket_queries('$', from, to) {
+        let rows = client.query(&sql, &[&from, &to]).await.map_err(db)?;
+        for r in &rows {
             let outcome: String = r.get(1);
-            Ok(kontakt_domain::stats::CallBucket {
+            let callback: String = r.get(4);
+            buckets.push(kontakt_domain::stats::CallBucket {
                 answer_group: r.get(0),
                 outcome: stored("call outcome", &outcome, CallOutcome::parse)?,
                 queue_ms: r.get::<_, i64>(2).max(0) as u64 * 1000,
                 total_queue_ms: r.get::<_, i64>(6).max(0) as u64,
+                total_handle_ms: r.get::<_, i64>(7).max(0) as u64,
                 overflowed: r.get(3),
-                callback_deadline_met: r.get(4),
+                callback_deadline_met: crate::calls::callback_of_key(&callback),
                 count: r.get::<_, i64>(5).max(0) as u64,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    Ok(crate::calls::merge_buckets(buckets))
+}
+
+pub(super) async fn uncounted(client: &impl GenericClient, limit: u32) -> Result<Vec<CallRow>> {
+    let rows = client
+        .query(&crate::calls::uncounted_sql('$'), &[&i64::from(limit)])
+        .await
+        .map_err(db)?;
+    rows.iter().map(typed).collect()
+}
+
+pub(super) async fn count(
+    tx: &Transaction<'_>,
+    write: &crate::calls::CallCountsWrite,
+) -> Result<u64> {
+    let big = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    for (table, key) in [("call_counts_day", "day"), ("call_counts_month", "month")] {
+        let upsert = tx
+            .prepare_cached(&crate::calls::count_upsert_sql('$', table, key))
+            .await
+            .map_err(db)?;
+        for c in &write.counts {
+            let at = if key == "day" {
+                c.day
+            } else {
+                crate::calls::month_of(c.day)
+            };
+            tx.execute(
+                &upsert,
+                &[
+                    &at,
+                    &c.answer_group,
+                    &c.outcome.as_str(),
+                    &big(c.queue_secs),
+                    &c.overflowed,
+                    &crate::calls::callback_key(c.callback_kept),
+                    &big(c.calls),
+                    &big(c.queue_ms),
+                    &big(c.handle_ms),
+                ],
+            )
+            .await
+            .map_err(db)?;
+        }
+    }
+    let mark = tx
+        .prepare_cached(
+            "UPDATE calls SET counted = true WHERE call_id = $1 AND outcome IS NOT NULL",
+        )
+        .await
+        .map_err(db)?;
+    let mut marked = 0;
+    for call_id in &write.counted {
+        marked += tx.execute(&mark, &[call_id]).await.map_err(db)?;
+    }
+    Ok(marked)
 }
 
 pub(super) async fn unlinked(

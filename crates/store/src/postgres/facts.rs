@@ -5,8 +5,9 @@ use kontakt_domain::stats::CaseCounts;
 
 use super::db;
 use crate::facts::{
-    counts_sql, dequeue_sql, queued_sql, resolution_sql, upsert_sql, CaseFactSource, FactCounts,
-    FactFilter, FactsWrite, QueuedCase, ResolutionBucket,
+    count_queries, dequeue_sql, merge_counts, merge_resolution, queued_sql, resolution_queries,
+    upsert_sql, CaseFactSource, CountRow, FactCounts, FactFilter, FactsWrite, Grouping, QueuedCase,
+    ResolutionBucket,
 };
 use crate::Result;
 
@@ -79,93 +80,123 @@ pub(super) async fn save(tx: &Transaction<'_>, write: &FactsWrite) -> Result<u64
     Ok(done)
 }
 
-/// The eight counts of a counting row, from column `at` on.
-fn counts_at(r: &tokio_postgres::Row, at: usize) -> CaseCounts {
-    CaseCounts {
-        cases: count(r, at),
-        first_contact: count(r, at + 1),
-        handed_over: count(r, at + 2),
-        closed: count(r, at + 3),
-        deadline_due: count(r, at + 4),
-        deadline_met: count(r, at + 5),
-        response_due: count(r, at + 6),
-        response_met: count(r, at + 7),
-    }
-}
-
 async fn count_rows(
     client: &impl GenericClient,
     f: &FactFilter,
-    by_day_and_dimension: bool,
-) -> Result<Vec<tokio_postgres::Row>> {
-    client
-        .query(
-            &counts_sql('$', by_day_and_dimension),
-            &[
-                &f.from,
-                &f.to,
-                &f.today,
-                &f.now,
-                &f.case_type,
-                &f.board,
-                &f.district,
-                &f.channel,
-            ],
-        )
-        .await
-        .map_err(db)
+    grouping: Grouping,
+) -> Result<Vec<CountRow>> {
+    let (by_day, by_dimension) = match grouping {
+        Grouping::Total => (false, false),
+        Grouping::Dimensions => (false, true),
+        Grouping::DaysAndDimensions => (true, true),
+    };
+    let mut out = Vec::new();
+    for q in count_queries('$', f, grouping) {
+        let rows = if q.pending {
+            client
+                .query(
+                    &q.sql,
+                    &[
+                        &q.from,
+                        &q.to,
+                        &f.today,
+                        &f.now,
+                        &f.case_type,
+                        &f.board,
+                        &f.district,
+                        &f.channel,
+                    ],
+                )
+                .await
+        } else {
+            client
+                .query(
+                    &q.sql,
+                    &[
+                        &q.from,
+                        &q.to,
+                        &f.case_type,
+                        &f.board,
+                        &f.district,
+                        &f.channel,
+                    ],
+                )
+                .await
+        }
+        .map_err(db)?;
+        for r in &rows {
+            let mut at = 0;
+            let day = by_day.then(|| {
+                at += 1;
+                r.get(0)
+            });
+            let mut dims = [String::new(), String::new(), String::new(), String::new()];
+            if by_dimension {
+                for d in &mut dims {
+                    *d = r.get(at);
+                    at += 1;
+                }
+            }
+            let mut counts = [0u64; 8];
+            for (i, c) in counts.iter_mut().enumerate() {
+                *c = count(r, at + i);
+            }
+            let [case_type, board, district, channel] = dims;
+            out.push(CountRow {
+                day,
+                case_type,
+                board,
+                district,
+                channel,
+                counts: CaseCounts::from_row(counts),
+            });
+        }
+    }
+    Ok(out)
 }
 
-pub(super) async fn counts(client: &impl GenericClient, f: &FactFilter) -> Result<Vec<FactCounts>> {
-    Ok(count_rows(client, f, true)
-        .await?
-        .iter()
-        .map(|r| FactCounts {
-            day: r.get(0),
-            case_type: r.get(1),
-            board: r.get(2),
-            district: r.get(3),
-            channel: r.get(4),
-            counts: counts_at(r, 5),
-        })
-        .collect())
+pub(super) async fn counts(
+    client: &impl GenericClient,
+    f: &FactFilter,
+    by_day: bool,
+) -> Result<Vec<FactCounts>> {
+    let grouping = if by_day {
+        Grouping::DaysAndDimensions
+    } else {
+        Grouping::Dimensions
+    };
+    Ok(merge_counts(count_rows(client, f, grouping).await?))
 }
 
 pub(super) async fn totals(client: &impl GenericClient, f: &FactFilter) -> Result<CaseCounts> {
-    Ok(count_rows(client, f, false)
-        .await?
-        .first()
-        .map(|r| counts_at(r, 0))
-        .unwrap_or_default())
+    let mut total = CaseCounts::default();
+    for r in count_rows(client, f, Grouping::Total).await? {
+        total.add(&r.counts);
+    }
+    Ok(total)
 }
 
 pub(super) async fn resolution(
     client: &impl GenericClient,
     f: &FactFilter,
 ) -> Result<Vec<ResolutionBucket>> {
-    let rows = client
-        .query(
-            &resolution_sql('$'),
-            &[
-                &f.from,
-                &f.to,
-                &f.case_type,
-                &f.board,
-                &f.district,
-                &f.channel,
-            ],
-        )
-        .await
-        .map_err(db)?;
-    Ok(rows
-        .iter()
-        .map(|r| ResolutionBucket {
+    let mut out = Vec::new();
+    for (sql, from, to) in resolution_queries('$', f) {
+        let rows = client
+            .query(
+                &sql,
+                &[&from, &to, &f.case_type, &f.board, &f.district, &f.channel],
+            )
+            .await
+            .map_err(db)?;
+        out.extend(rows.iter().map(|r| ResolutionBucket {
             case_type: r.get(0),
             board: r.get(1),
             days: r.get(2),
             count: count(r, 3),
-        })
-        .collect())
+        }));
+    }
+    Ok(merge_resolution(out))
 }
 
 pub(super) async fn insert_baseline(

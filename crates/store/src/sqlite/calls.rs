@@ -5,6 +5,7 @@ use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 use super::{db, micros, opt_time, time};
 use crate::calls::{CallRow, COLUMNS};
 use crate::{stored, Result};
+use chrono::NaiveDate;
 use kontakt_domain::case::CaseNumber;
 use kontakt_domain::phone::CallOutcome;
 
@@ -101,43 +102,92 @@ pub(super) fn since(conn: &Connection, since: i64) -> Result<Vec<CallRow>> {
 
 pub(super) fn buckets(
     conn: &Connection,
-    from: i64,
-    to: i64,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<kontakt_domain::stats::CallBucket>> {
-    type Row = (String, String, i64, i64, Option<i64>, i64, i64);
-    let rows: Vec<Row> = conn
-        .prepare_cached(&crate::calls::buckets_sql(
-            '?',
-            "(outcome = 'callback' AND arrived_at + queue_ms * 1000 <= callback_deadline)",
-        ))
-        .and_then(|mut s| {
-            s.query_map([from, to], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })?
-            .collect()
-        })
-        .map_err(db)?;
-    rows.into_iter()
-        .map(|(group, outcome, secs, overflowed, kept, count, total)| {
-            Ok(kontakt_domain::stats::CallBucket {
+    type Row = (String, String, i64, i64, String, i64, i64, i64);
+    let mut buckets = Vec::new();
+    for (sql, from, to) in crate::calls::bucket_queries('?', from, to) {
+        let rows: Vec<Row> = conn
+            .prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_map([day(from), day(to)], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ))
+                })?
+                .collect()
+            })
+            .map_err(db)?;
+        for (group, outcome, secs, overflowed, callback, count, queue, handle) in rows {
+            buckets.push(kontakt_domain::stats::CallBucket {
                 answer_group: group,
                 outcome: stored("call outcome", &outcome, CallOutcome::parse)?,
                 queue_ms: secs.max(0) as u64 * 1000,
-                total_queue_ms: total.max(0) as u64,
+                total_queue_ms: queue.max(0) as u64,
+                total_handle_ms: handle.max(0) as u64,
                 overflowed: overflowed != 0,
-                callback_deadline_met: kept.map(|k| k != 0),
+                callback_deadline_met: crate::calls::callback_of_key(&callback),
                 count: count.max(0) as u64,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    Ok(crate::calls::merge_buckets(buckets))
+}
+
+pub(super) fn uncounted(conn: &Connection, limit: u32) -> Result<Vec<CallRow>> {
+    let rows: Vec<_> = conn
+        .prepare_cached(&crate::calls::uncounted_sql('?'))
+        .and_then(|mut s| s.query_map([limit], row)?.collect())
+        .map_err(db)?;
+    rows.into_iter().map(typed).collect()
+}
+
+pub(super) fn count(conn: &Connection, write: &crate::calls::CallCountsWrite) -> Result<u64> {
+    for (table, key) in [("call_counts_day", "day"), ("call_counts_month", "month")] {
+        let mut upsert = conn
+            .prepare_cached(&crate::calls::count_upsert_sql('?', table, key))
+            .map_err(db)?;
+        for c in &write.counts {
+            let at = if key == "day" {
+                c.day
+            } else {
+                crate::calls::month_of(c.day)
+            };
+            upsert
+                .execute(params![
+                    day(at),
+                    c.answer_group,
+                    c.outcome.as_str(),
+                    i64::try_from(c.queue_secs).unwrap_or(i64::MAX),
+                    i64::from(c.overflowed),
+                    crate::calls::callback_key(c.callback_kept),
+                    i64::try_from(c.calls).unwrap_or(i64::MAX),
+                    i64::try_from(c.queue_ms).unwrap_or(i64::MAX),
+                    i64::try_from(c.handle_ms).unwrap_or(i64::MAX),
+                ])
+                .map_err(db)?;
+        }
+    }
+    let mut mark = conn
+        .prepare_cached("UPDATE calls SET counted = 1 WHERE call_id = ?1 AND outcome IS NOT NULL")
+        .map_err(db)?;
+    let mut marked = 0;
+    for call_id in &write.counted {
+        marked += mark.execute([call_id]).map_err(db)? as u64;
+    }
+    Ok(marked)
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 pub(super) fn unlinked(

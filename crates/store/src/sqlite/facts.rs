@@ -6,8 +6,9 @@ use r2d2_sqlite::rusqlite::{params, Connection, Row};
 
 use super::{date, db, micros, opt_time, time};
 use crate::facts::{
-    counts_sql, dequeue_sql, queued_sql, resolution_sql, upsert_sql, CaseFactSource, FactCounts,
-    FactFilter, FactsWrite, QueuedCase, ResolutionBucket,
+    count_queries, dequeue_sql, merge_counts, merge_resolution, queued_sql, resolution_queries,
+    upsert_sql, CaseFactSource, CountRow, FactCounts, FactFilter, FactsWrite, Grouping, QueuedCase,
+    ResolutionBucket,
 };
 use crate::Result;
 
@@ -80,91 +81,119 @@ pub(super) fn save(conn: &Connection, write: &FactsWrite) -> Result<u64> {
     Ok(done)
 }
 
-/// The eight counts of a counting row, from column `at` on.
-fn counts_at(r: &Row, at: usize) -> r2d2_sqlite::rusqlite::Result<CaseCounts> {
-    let n = |i: usize| r.get::<_, i64>(at + i).map(|v| v.max(0) as u64);
-    Ok(CaseCounts {
-        cases: n(0)?,
-        first_contact: n(1)?,
-        handed_over: n(2)?,
-        closed: n(3)?,
-        deadline_due: n(4)?,
-        deadline_met: n(5)?,
-        response_due: n(6)?,
-        response_met: n(7)?,
-    })
+fn count_rows(conn: &Connection, f: &FactFilter, grouping: Grouping) -> Result<Vec<CountRow>> {
+    let (by_day, by_dimension) = match grouping {
+        Grouping::Total => (false, false),
+        Grouping::Dimensions => (false, true),
+        Grouping::DaysAndDimensions => (true, true),
+    };
+    let read = |r: &Row| -> r2d2_sqlite::rusqlite::Result<CountRow> {
+        let mut at = 0;
+        let day = if by_day {
+            at += 1;
+            Some(required_day(r.get(0)?)?)
+        } else {
+            None
+        };
+        let mut dims = [String::new(), String::new(), String::new(), String::new()];
+        if by_dimension {
+            for d in &mut dims {
+                *d = r.get(at)?;
+                at += 1;
+            }
+        }
+        let mut counts = [0u64; 8];
+        for (i, c) in counts.iter_mut().enumerate() {
+            *c = r.get::<_, i64>(at + i)?.max(0) as u64;
+        }
+        let [case_type, board, district, channel] = dims;
+        Ok(CountRow {
+            day,
+            case_type,
+            board,
+            district,
+            channel,
+            counts: CaseCounts::from_row(counts),
+        })
+    };
+    let mut rows = Vec::new();
+    for q in count_queries('?', f, grouping) {
+        let mut statement = conn.prepare_cached(&q.sql).map_err(db)?;
+        let dims = [&f.case_type, &f.board, &f.district, &f.channel];
+        let read_rows: r2d2_sqlite::rusqlite::Result<Vec<CountRow>> = if q.pending {
+            statement
+                .query_map(
+                    params![
+                        day(q.from),
+                        day(q.to),
+                        day(f.today),
+                        micros(f.now),
+                        dims[0],
+                        dims[1],
+                        dims[2],
+                        dims[3]
+                    ],
+                    read,
+                )
+                .and_then(|m| m.collect())
+        } else {
+            statement
+                .query_map(
+                    params![day(q.from), day(q.to), dims[0], dims[1], dims[2], dims[3]],
+                    read,
+                )
+                .and_then(|m| m.collect())
+        };
+        rows.extend(read_rows.map_err(db)?);
+    }
+    Ok(rows)
 }
 
-fn count_rows<T>(
-    conn: &Connection,
-    f: &FactFilter,
-    by_day_and_dimension: bool,
-    row: impl FnMut(&Row) -> r2d2_sqlite::rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    conn.prepare_cached(&counts_sql('?', by_day_and_dimension))
-        .and_then(|mut s| {
-            s.query_map(
-                params![
-                    day(f.from),
-                    day(f.to),
-                    day(f.today),
-                    micros(f.now),
-                    f.case_type,
-                    f.board,
-                    f.district,
-                    f.channel
-                ],
-                row,
-            )?
-            .collect()
-        })
-        .map_err(db)
-}
-
-pub(super) fn counts(conn: &Connection, f: &FactFilter) -> Result<Vec<FactCounts>> {
-    count_rows(conn, f, true, |r| {
-        Ok(FactCounts {
-            day: required_day(r.get(0)?)?,
-            case_type: r.get(1)?,
-            board: r.get(2)?,
-            district: r.get(3)?,
-            channel: r.get(4)?,
-            counts: counts_at(r, 5)?,
-        })
-    })
+pub(super) fn counts(conn: &Connection, f: &FactFilter, by_day: bool) -> Result<Vec<FactCounts>> {
+    let grouping = if by_day {
+        Grouping::DaysAndDimensions
+    } else {
+        Grouping::Dimensions
+    };
+    Ok(merge_counts(count_rows(conn, f, grouping)?))
 }
 
 pub(super) fn totals(conn: &Connection, f: &FactFilter) -> Result<CaseCounts> {
-    Ok(count_rows(conn, f, false, |r| counts_at(r, 0))?
-        .into_iter()
-        .next()
-        .unwrap_or_default())
+    let mut total = CaseCounts::default();
+    for r in count_rows(conn, f, Grouping::Total)? {
+        total.add(&r.counts);
+    }
+    Ok(total)
 }
 
 pub(super) fn resolution(conn: &Connection, f: &FactFilter) -> Result<Vec<ResolutionBucket>> {
-    conn.prepare_cached(&resolution_sql('?'))
-        .and_then(|mut s| {
-            s.query_map(
-                params![
-                    day(f.from),
-                    day(f.to),
-                    f.case_type,
-                    f.board,
-                    f.district,
-                    f.channel
-                ],
-                |r| {
-                    Ok(ResolutionBucket {
-                        case_type: r.get(0)?,
-                        board: r.get(1)?,
-                        days: r.get(2)?,
-                        count: r.get::<_, i64>(3)?.max(0) as u64,
-                    })
-                },
-            )?
-            .collect()
-        })
-        .map_err(db)
+    let mut rows = Vec::new();
+    for (sql, from, to) in resolution_queries('?', f) {
+        let read: r2d2_sqlite::rusqlite::Result<Vec<ResolutionBucket>> =
+            conn.prepare_cached(&sql).and_then(|mut s| {
+                s.query_map(
+                    params![
+                        day(from),
+                        day(to),
+                        f.case_type,
+                        f.board,
+                        f.district,
+                        f.channel
+                    ],
+                    |r| {
+                        Ok(ResolutionBucket {
+                            case_type: r.get(0)?,
+                            board: r.get(1)?,
+                            days: r.get(2)?,
+                            count: r.get::<_, i64>(3)?.max(0) as u64,
+                        })
+                    },
+                )?
+                .collect()
+            });
+        rows.extend(read.map_err(db)?);
+    }
+    Ok(merge_resolution(rows))
 }
 
 pub(super) fn insert_baseline(conn: &Connection, b: &crate::facts::Baseline) -> Result<i64> {
