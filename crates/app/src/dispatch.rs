@@ -155,13 +155,13 @@ impl Dispatcher {
             Ok(provider_ref) => Outcome::Sent { provider_ref },
             Err(e) if e.permanent || message.attempts >= self.retry.max_attempts => {
                 // The mail server's words may name the address: not logged.
-                tracing::warn!(id = message.id, case = %message.case, "message failed");
+                tracing::warn!(id = message.id, case = %message.case_label(), "message failed");
                 Outcome::Failed { error: e.message }
             }
             Err(e) => {
                 let pause = chrono::Duration::from_std(self.retry.pause(message.attempts))
                     .unwrap_or_default();
-                tracing::info!(id = message.id, case = %message.case, "message will be retried");
+                tracing::info!(id = message.id, case = %message.case_label(), "message will be retried");
                 Outcome::Retry {
                     at: Utc::now() + pause,
                     error: e.message,
@@ -401,7 +401,8 @@ impl DirectoryTransport {
         }
     }
 
-    /// The file a message is written to: `<case>_<message id>.eml|.txt`,
+    /// The file a message is written to: `<case>_<message id>.eml|.txt`
+    /// (`report_…` for a message about no case),
     /// anything but letters, digits and `._@+-` in the id replaced by `_`.
     pub fn path_of(&self, m: &OutboundMessage) -> PathBuf {
         let id: String = m
@@ -419,7 +420,8 @@ impl DirectoryTransport {
             FileKind::Email { .. } => "eml",
             FileKind::Sms => "txt",
         };
-        self.dir.join(format!("{}_{id}.{extension}", m.case))
+        self.dir
+            .join(format!("{}_{id}.{extension}", m.case_label()))
     }
 }
 
@@ -429,7 +431,12 @@ impl Transport for DirectoryTransport {
         let bytes = match &self.kind {
             FileKind::Email { from } => email(from, m)?.formatted(),
             FileKind::Sms => {
-                let mut text = format!("To: {}\nCase: {}\n\n{}", m.recipient, m.case, m.body);
+                let mut text = format!(
+                    "To: {}\nCase: {}\n\n{}",
+                    m.recipient,
+                    m.case_label(),
+                    m.body
+                );
                 if !text.ends_with('\n') {
                     text.push('\n');
                 }
@@ -512,7 +519,7 @@ mod tests {
     fn queued(channel: OutboundChannel, recipient: &str, message_id: &str) -> OutboundMessage {
         OutboundMessage {
             id: 1,
-            case: "KC-2026-000042".parse().expect("case number"),
+            case: Some("KC-2026-000042".parse().expect("case number")),
             channel,
             recipient: recipient.into(),
             subject: "Ditt ärende KC-2026-000042".into(),

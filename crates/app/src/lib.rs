@@ -10,6 +10,7 @@ pub mod letters;
 pub mod mail_in;
 pub mod messages;
 pub mod phone;
+pub mod reports;
 pub mod review;
 pub mod rights;
 pub mod set_aside;

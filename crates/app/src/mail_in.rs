@@ -162,9 +162,12 @@ impl MailIntake {
         // The case it answers, if any.
         let mut answers = None;
         for id in &mail.thread_ids {
+            // A message about no case (a board's report) threads nothing.
             if let Ok(Some(m)) = store.outbound_by_message_id(id).await {
-                answers = Some(m.case);
-                break;
+                if let Some(case) = m.case {
+                    answers = Some(case);
+                    break;
+                }
             }
         }
         // A case number in the subject is trusted only from the case's own

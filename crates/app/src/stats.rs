@@ -334,31 +334,11 @@ impl StatsService {
                 return Ok(counted);
             }
             let full = calls.len() == REFRESH_BATCH as usize;
-            let mut counts: BTreeMap<_, CallCount> = BTreeMap::new();
-            for call in &calls {
-                let Some(c) = call_count(call) else { continue };
-                let key = (
-                    c.day,
-                    c.answer_group.clone(),
-                    c.outcome.as_str(),
-                    c.queue_secs,
-                    c.overflowed,
-                    c.callback_kept,
-                );
-                match counts.get_mut(&key) {
-                    Some(n) => {
-                        n.calls += c.calls;
-                        n.queue_ms += c.queue_ms;
-                        n.handle_ms += c.handle_ms;
-                    }
-                    None => {
-                        counts.insert(key, c);
-                    }
-                }
-            }
             let write = CallCountsWrite {
-                counts: counts.into_values().collect(),
-                counted: calls.into_iter().map(|c| c.call_id).collect(),
+                calls: calls
+                    .iter()
+                    .map(|call| (call.call_id.clone(), call_count(call)))
+                    .collect(),
             };
             let marked = self.store.count_calls(write).await?;
             counted += marked;
@@ -967,10 +947,10 @@ impl StatsService {
     }
 }
 
-/// A closed call as the statistics count it, or None for a call that
-/// reached no answer group (it is in no group's figures). Its queue time
-/// is counted in whole seconds rounded up, so 20.4 s is not within 20 s;
-/// a promised callback is kept if made by its deadline.
+/// A closed call as the statistics count it; a call that reached no
+/// answer group is in no group's figures and counts nothing. Its queue
+/// time is counted in whole seconds rounded up, so 20.4 s is not within
+/// 20 s; a promised callback is kept if made by its deadline.
 fn call_count(call: &CallRow) -> Option<CallCount> {
     let outcome = call.outcome?;
     let answer_group = call.answer_group.clone()?;

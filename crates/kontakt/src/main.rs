@@ -326,6 +326,17 @@ struct Config {
     /// live in that process, and starting them closes the call records a
     /// previous run left open.
     phone: Option<PhoneConfig>,
+    /// Each board's monthly statistics report by e-mail to its address in
+    /// the catalog (optional; off when absent).
+    monthly_reports: Option<ReportsConfig>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportsConfig {
+    /// Where staff reach Kontakt, for the report's link to the printable
+    /// dashboard, e.g. "https://kontakt.stockholm.se".
+    link_base: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -836,11 +847,12 @@ async fn demo(
     }
     println!("  try:           curl -H 'Authorization: Bearer <token>' http://{local}/api/v1/cases?limit=5");
     println!("api token: {token}");
-    let state = kontakt_web::AppState::new(service, staff, None)
+    let state = kontakt_web::AppState::new(service.clone(), staff, None)
         .with_sms(sms)
         .with_switchboard()
         .await
         .map_err(|e| anyhow::anyhow!("phone queues: {e}"))?;
+    start_monthly_reports(&service, &state, Some(format!("http://{local}")));
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
@@ -914,7 +926,7 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
             imap,
         );
     }
-    let mut state = kontakt_web::AppState::new(cases, staff, sso)
+    let mut state = kontakt_web::AppState::new(cases.clone(), staff, sso)
         .with_trusted_proxies(config.trusted_proxies.clone());
     if let Some(sms) = config.sms.clone() {
         state = state.with_sms(sms);
@@ -924,6 +936,9 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
             .with_switchboard()
             .await
             .map_err(|e| anyhow::anyhow!("phone queues: {e}"))?;
+    }
+    if let Some(reports) = &config.monthly_reports {
+        start_monthly_reports(&cases, &state, reports.link_base.clone());
     }
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
@@ -990,6 +1005,35 @@ async fn retention_schedule(
             }
         }
     }
+}
+
+/// Hourly: queues the last month's report for every board that has not had
+/// it (the outbox's dispatcher sends them); queuing is once per board and
+/// month, so a restart or a second process sends nothing twice.
+fn start_monthly_reports(
+    cases: &CaseService,
+    state: &kontakt_web::AppState,
+    link_base: Option<String>,
+) {
+    let reports = kontakt_app::reports::MonthlyReports::new(
+        state.stats.clone(),
+        cases.store().clone(),
+        cases.catalog_arc(),
+        cases.message_settings().clone(),
+        link_base,
+    );
+    tokio::spawn(async move {
+        loop {
+            match reports.queue_due(Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(queued = n, "monthly reports"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "monthly reports failed; trying again in an hour")
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
 }
 
 /// Hourly: deletes staff sessions that are over.

@@ -42,12 +42,44 @@ pub struct CallCount {
     pub handle_ms: u64,
 }
 
-/// Counts to add, and the call records they count (by call id), marked
-/// counted in the same transaction, so no call is counted twice.
+/// Closed calls to count, each with its call id: the store marks each
+/// call counted and adds only those it marked, in one transaction, so a
+/// call is counted once even if two processes count at the same time.
 #[derive(Debug, Clone, Default)]
 pub struct CallCountsWrite {
-    pub counts: Vec<CallCount>,
-    pub counted: Vec<String>,
+    /// Each call's id and what it adds (None: nothing, e.g. a call that
+    /// reached no answer group; it is marked counted all the same).
+    pub calls: Vec<(String, Option<CallCount>)>,
+}
+
+impl CallCountsWrite {
+    /// The counts of the marked calls, added up per key (day, group,
+    /// outcome, queue second, overflow, callback).
+    pub(crate) fn merged<'a>(counts: impl IntoIterator<Item = &'a CallCount>) -> Vec<CallCount> {
+        let mut merged: std::collections::BTreeMap<_, CallCount> =
+            std::collections::BTreeMap::new();
+        for c in counts {
+            let key = (
+                c.day,
+                c.answer_group.clone(),
+                c.outcome.as_str(),
+                c.queue_secs,
+                c.overflowed,
+                c.callback_kept,
+            );
+            match merged.get_mut(&key) {
+                Some(m) => {
+                    m.calls += c.calls;
+                    m.queue_ms += c.queue_ms;
+                    m.handle_ms += c.handle_ms;
+                }
+                None => {
+                    merged.insert(key, c.clone());
+                }
+            }
+        }
+        merged.into_values().collect()
+    }
 }
 
 /// How a callback is kept in the counts' key.

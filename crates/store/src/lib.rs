@@ -168,6 +168,9 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<kontakt_domain::stats::CallBucket>>;
     /// Up to `limit` closed calls not yet counted for the statistics, oldest first.
     async fn uncounted_calls(&self, limit: u32) -> Result<Vec<calls::CallRow>>;
+    /// Queues a board's monthly report unless that board's report for
+    /// that month is queued already; returns whether it was queued now.
+    async fn queue_report(&self, report: outbox::NewReport) -> Result<bool>;
     /// Adds counts and marks their calls counted, in one transaction;
     /// returns how many calls were marked.
     async fn count_calls(&self, write: calls::CallCountsWrite) -> Result<u64>;

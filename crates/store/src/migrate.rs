@@ -98,6 +98,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "stats_counts",
         include_str!("../migrations/sqlite/0019_stats_counts.sql"),
     ),
+    (
+        20,
+        "reports",
+        include_str!("../migrations/sqlite/0020_reports.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -196,5 +201,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         19,
         "stats_counts",
         include_str!("../migrations/postgres/0019_stats_counts.sql"),
+    ),
+    (
+        20,
+        "reports",
+        include_str!("../migrations/postgres/0020_reports.sql"),
     ),
 ];

@@ -26,11 +26,23 @@ pub struct NewOutbound {
     pub references: Vec<String>,
 }
 
+/// A board's monthly statistics report: queued once per board and month,
+/// with its outbox message in the same transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReport {
+    pub board: String,
+    /// The month's first day.
+    pub month: chrono::NaiveDate,
+    pub message: NewOutbound,
+    pub at: DateTime<Utc>,
+}
+
 /// A queued or sent message as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboundMessage {
     pub id: i64,
-    pub case: CaseNumber,
+    /// None for a message about no case (a board's monthly report).
+    pub case: Option<CaseNumber>,
     pub channel: OutboundChannel,
     pub recipient: String,
     pub subject: String,
@@ -44,6 +56,15 @@ pub struct OutboundMessage {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl OutboundMessage {
+    /// What the message is about, for logs and file names: its case
+    /// number, or `report` for a message about no case.
+    pub fn case_label(&self) -> String {
+        self.case
+            .map_or_else(|| "report".to_owned(), |c| c.to_string())
+    }
 }
 
 /// Takes up to `limit` messages due at `now`; each is leased until

@@ -387,6 +387,7 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
         }
         WriteOp::ClaimOutbound(c) => outbox::claim(tx, c).await.map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(tx, r).await.map(|()| Output::Done),
+        WriteOp::QueueReport(r) => outbox::queue_report(tx, r).await.map(Output::Count),
         WriteOp::PhoneLine(w) => {
             let row = &w.row;
             tx.execute(
@@ -1048,6 +1049,10 @@ impl Store for PgStore {
 
     async fn count_calls(&self, write: crate::calls::CallCountsWrite) -> Result<u64> {
         self.writer.count_calls(write).await
+    }
+
+    async fn queue_report(&self, report: crate::outbox::NewReport) -> Result<bool> {
+        self.writer.queue_report(report).await
     }
 
     async fn unlinked_calls(

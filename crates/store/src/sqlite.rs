@@ -384,6 +384,7 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
         }
         WriteOp::ClaimOutbound(c) => outbox::claim(conn, c).map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(conn, r).map(|()| Output::Done),
+        WriteOp::QueueReport(r) => outbox::queue_report(conn, r).map(Output::Count),
         WriteOp::PhoneLine(w) => {
             let row = &w.row;
             conn.prepare_cached(&w.table.upsert_sql('?'))
@@ -1039,6 +1040,10 @@ impl Store for SqliteStore {
 
     async fn count_calls(&self, write: crate::calls::CallCountsWrite) -> Result<u64> {
         self.writer.count_calls(write).await
+    }
+
+    async fn queue_report(&self, report: crate::outbox::NewReport) -> Result<bool> {
+        self.writer.queue_report(report).await
     }
 
     async fn unlinked_calls(

@@ -29,6 +29,7 @@ pub(crate) enum WriteOp {
     /// Moves up to this many queued search terms into the index.
     IndexQueued(i64),
     ClaimOutbound(crate::outbox::Claim),
+    QueueReport(Box<crate::outbox::NewReport>),
     RecordOutbound(crate::outbox::OutboundResult),
     SetAside(Box<crate::set_aside::NewSetAside>),
     ReleaseSetAside(crate::set_aside::Release),
@@ -160,6 +161,13 @@ impl WriterHandle {
     pub async fn baseline(&self, baseline: crate::facts::NewBaseline) -> Result<i64> {
         match self.submit(WriteOp::Baseline(Box::new(baseline))).await? {
             Output::Id(id) => Ok(id),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn queue_report(&self, report: crate::outbox::NewReport) -> Result<bool> {
+        match self.submit(WriteOp::QueueReport(Box::new(report))).await? {
+            Output::Count(n) => Ok(n > 0),
             _ => Err(unexpected()),
         }
     }

@@ -415,7 +415,12 @@ impl Names<'_> {
     }
 }
 
-fn availability_table(lang: Lang, groups: &[GroupCalls], levels: &[u32]) -> StatsTable {
+fn availability_table(
+    lang: Lang,
+    scope: &Scope,
+    groups: &[GroupCalls],
+    levels: &[u32],
+) -> StatsTable {
     let mut columns = vec![
         Column::new(lang.t("stats-col-answer-group"), Kind::Text),
         Column::new(lang.t("stats-col-offered"), Kind::Count),
@@ -444,11 +449,10 @@ fn availability_table(lang: Lang, groups: &[GroupCalls], levels: &[u32]) -> Stat
     for g in groups {
         let f = &g.figures.current;
         let mut row = vec![
-            Value::text(format!(
-                "{} ({})",
-                pick(lang, &g.name_sv, &g.name_en),
-                g.group
-            )),
+            Value::Link {
+                text: format!("{} ({})", pick(lang, &g.name_sv, &g.name_en), g.group),
+                href: drill_down(scope, "answer_group", &g.group),
+            },
             Value::Count(f.offered),
             Value::Count(f.answered),
             Value::Count(f.abandoned),
@@ -506,8 +510,7 @@ struct Breakdown<'a> {
 fn breakdown_table(
     lang: Lang,
     spec: Breakdown,
-    rows: &[(String, ShownCounts)],
-    name: &dyn Fn(&str) -> String,
+    rows: Vec<(Value, ShownCounts)>,
     cells: &dyn Fn(&ShownCounts) -> Vec<Value>,
 ) -> StatsTable {
     let mut cols = vec![Column::new(lang.t(spec.first), Kind::Text)];
@@ -517,12 +520,38 @@ fn breakdown_table(
             .map(|(id, kind)| Column::new(lang.t(id), *kind)),
     );
     let mut t = StatsTable::new(spec.id, lang.t(spec.caption), cols);
-    for (code, counts) in rows {
-        let mut row = vec![Value::text(name(code))];
-        row.extend(cells(counts));
+    for (name, counts) in rows {
+        let mut row = vec![name];
+        row.extend(cells(&counts));
         t.push(row);
     }
     t
+}
+
+/// The dashboard narrowed to one row of a breakdown: the scope's
+/// selection with `field` set to `code` (a drill-down). Statistics are
+/// anonymous, so whoever sees the table may see the narrower one; the
+/// privacy rule applies there as everywhere.
+fn drill_down(scope: &Scope, field: &str, code: &str) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("period", scope.period.kind().as_str());
+    q.append_pair("at", &scope.period.label());
+    let selected = [
+        ("board", &scope.board),
+        ("district", &scope.district),
+        ("case_type", &scope.case_type),
+        ("channel", &scope.channel),
+        ("answer_group", &scope.answer_group),
+        ("centre", &scope.centre),
+    ];
+    for (name, value) in selected {
+        if name == field {
+            q.append_pair(name, code);
+        } else if let Some(v) = value {
+            q.append_pair(name, v);
+        }
+    }
+    format!("/stats?{}", q.finish())
 }
 
 fn deviation_table(
@@ -583,20 +612,36 @@ async fn tables(
             maybe_percent(c.first_contact_share()),
         ]
     };
-    let mut by_channel = vec![(lang.t("stats-all-channels"), cases.total.current)];
-    by_channel.extend(cases.by_channel.iter().map(|(c, n)| (names.channel(c), *n)));
-    let written: Vec<(String, ShownCounts)> = cases
+    // Each row's name links to the figures narrowed to it.
+    let rows = |list: &[(String, ShownCounts)], field: &str, name: &dyn Fn(&str) -> String| {
+        list.iter()
+            .map(|(code, n)| {
+                let link = Value::Link {
+                    text: name(code),
+                    href: drill_down(scope, field, code),
+                };
+                (link, *n)
+            })
+            .collect::<Vec<(Value, ShownCounts)>>()
+    };
+    let channel = |c: &str| names.channel(c);
+    let mut by_channel = vec![(
+        Value::text(lang.t("stats-all-channels")),
+        cases.total.current,
+    )];
+    by_channel.extend(rows(&cases.by_channel, "channel", &channel));
+    let written_channels: Vec<(String, ShownCounts)> = cases
         .by_channel
         .iter()
         .filter(|(_, c)| c.response_due != Cell::Count(0))
-        .map(|(c, n)| (names.channel(c), *n))
+        .cloned()
         .collect();
+    let written = rows(&written_channels, "channel", &channel);
     let fcr_cols = [
         ("stats-col-cases", Kind::Count),
         ("stats-col-first-contact", Kind::Count),
         ("stats-col-share", Kind::Percent),
     ];
-    let plain = |s: &str| s.to_owned();
     let mut resolution = StatsTable::new(
         "resolution",
         lang.t("stats-resolution-caption"),
@@ -617,7 +662,7 @@ async fn tables(
         ]);
     }
     let tables = vec![
-        availability_table(lang, &calls, &stats.settings().service_level_secs),
+        availability_table(lang, scope, &calls, &stats.settings().service_level_secs),
         weekly_table(lang, &weeks, &weekly, &names),
         breakdown_table(
             lang,
@@ -627,8 +672,7 @@ async fn tables(
                 first: "stats-channel",
                 columns: &fcr_cols,
             },
-            &by_channel,
-            &plain,
+            by_channel,
             &fcr,
         ),
         breakdown_table(
@@ -645,8 +689,7 @@ async fn tables(
                     ("stats-col-share", Kind::Percent),
                 ],
             },
-            &cases.by_board,
-            &|c| names.board(c),
+            rows(&cases.by_board, "board", &|c| names.board(c)),
             &|c| {
                 vec![
                     cell(c.cases),
@@ -669,8 +712,7 @@ async fn tables(
                     ("stats-col-share", Kind::Percent),
                 ],
             },
-            &written,
-            &plain,
+            written,
             &|c| {
                 vec![
                     cell(c.response_due),
@@ -688,8 +730,7 @@ async fn tables(
                 first: "stats-case-type",
                 columns: &fcr_cols,
             },
-            &cases.by_case_type,
-            &|c| names.case_type(c),
+            rows(&cases.by_case_type, "case_type", &|c| names.case_type(c)),
             &fcr,
         ),
         breakdown_table(
@@ -700,8 +741,7 @@ async fn tables(
                 first: "stats-district",
                 columns: &fcr_cols,
             },
-            &cases.by_district,
-            &|c| names.district(c),
+            rows(&cases.by_district, "district", &|c| names.district(c)),
             &fcr,
         ),
         breakdown_table(
@@ -712,8 +752,7 @@ async fn tables(
                 first: "stats-board",
                 columns: &[("stats-col-cases", Kind::Count)],
             },
-            &cases.complaints_by_board,
-            &|c| names.board(c),
+            rows(&cases.complaints_by_board, "board", &|c| names.board(c)),
             &|c| vec![cell(c.cases)],
         ),
         deviation_table(lang, deviation_week, &deviations, &names),

@@ -76,6 +76,12 @@ impl Column {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Text(String),
+    /// Text that links to the same figures narrowed to this row (a
+    /// drill-down); the link shows on the page only, the text everywhere.
+    Link {
+        text: String,
+        href: String,
+    },
     Count(u64),
     /// A count below `below`, hidden by the privacy rule: shown as
     /// "< 5", in every rendering, never as the number.
@@ -106,6 +112,15 @@ impl Value {
         Value::Text(text.into())
     }
 
+    /// The cell on the page: a link's text as a link, anything else as
+    /// it reads.
+    fn html(&self) -> Markup {
+        match self {
+            Value::Link { text, href } => html! { a href=(href) { (text) } },
+            other => html! { (other) },
+        }
+    }
+
     /// The number a chart draws (in the cell's own unit: a fraction,
     /// seconds, öre); `None` for text, hidden counts and missing shares.
     pub fn magnitude(&self) -> Option<f64> {
@@ -123,7 +138,7 @@ impl Value {
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Text(t) => f.write_str(t),
+            Value::Text(t) | Value::Link { text: t, .. } => f.write_str(t),
             Value::Count(n) => f.write_str(&group_digits(&n.to_string())),
             Value::Suppressed { below } => write!(f, "<{NBSP}{below}"),
             Value::Percent(Some(p)) if p.is_finite() => {
@@ -346,9 +361,9 @@ impl StatsTable {
                             tr {
                                 @for (i, (c, v)) in self.cells(row).enumerate() {
                                     @if i == 0 {
-                                        th scope="row" class=[class(c)] { (v) }
+                                        th scope="row" class=[class(c)] { (v.html()) }
                                     } @else {
-                                        td class=[class(c)] { (v) }
+                                        td class=[class(c)] { (v.html()) }
                                     }
                                 }
                             }
@@ -430,7 +445,7 @@ impl StatsTable {
                 widths[col] = widths[col].max(v.to_string().chars().count());
                 let col = col as u16;
                 match v {
-                    Value::Text(t) => {
+                    Value::Text(t) | Value::Link { text: t, .. } => {
                         sheet.write_string(r, col, t)?;
                     }
                     Value::Count(n) => {

@@ -840,3 +840,91 @@ mod mail_set_aside {
 }
 on_both_backends!(mail_both_ways);
 on_both_backends!(mail_waits_for_the_server);
+
+/// A board's monthly report: once a month is over, each board with an
+/// address gets that month's figures by mail, once however often the job
+/// runs, through the outbox and the real mail server; figures only, no
+/// person in it.
+async fn monthly_reports_reach_the_boards(app: TestApp) {
+    use crate::stats::{at, registrar_service, request, PERSONAL};
+    let (cases, registrar) = registrar_service(&app);
+    // March 2026: six preschool cases in Skärholmen, five answered at once.
+    for i in 0..6 {
+        cases
+            .intake(
+                request("FSK-ERB", "phone", Some("skarholmen"), i < 5),
+                &registrar,
+                at("2026-03-10T09:00:00Z") + chrono::Duration::minutes(i),
+            )
+            .await
+            .expect("registered");
+    }
+    // Only two boards have an address here: Skärholmen's and one with no
+    // cases that month (a report of nothing is a report too).
+    let (skh, kf) = (address("skarholmen"), address("kn"));
+    let mut catalog = (*app.catalog).clone();
+    for board in &mut catalog.boards {
+        board.email = match board.code.as_str() {
+            "SDN-SKH" => Some(skh.clone()),
+            "KN" => Some(kf.clone()),
+            _ => None,
+        };
+    }
+    let catalog = Arc::new(catalog);
+    let stats = Arc::new(kontakt_app::stats::StatsService::new(
+        app.store.clone(),
+        catalog.clone(),
+    ));
+    let reports = kontakt_app::reports::MonthlyReports::new(
+        stats,
+        app.store.clone(),
+        catalog,
+        kontakt_app::messages::MessageSettings::default(),
+        Some("https://kontakt.example.test/".into()),
+    );
+    // During March nothing of March is due; on 1 April it is, once.
+    let april = at("2026-04-01T06:00:00Z");
+    assert_eq!(reports.queue_due(april).await.expect("reports"), 2);
+    assert_eq!(reports.queue_due(april).await.expect("reports"), 0);
+    assert_eq!(
+        reports
+            .queue_due(april + chrono::Duration::days(3))
+            .await
+            .expect("reports"),
+        0
+    );
+
+    let kontakt = address("kontakt");
+    let out = dispatcher(&app, &submission(&kontakt), RetryPolicy::default());
+    assert_eq!(out.run_once(Utc::now()).await.expect("send"), 2);
+    let inbox = mailbox(&skh, 1).await;
+    assert_eq!(inbox.len(), 1, "one report, not two");
+    let raw = String::from_utf8_lossy(&inbox[0]).into_owned();
+    let mail = parse(&inbox[0]);
+    assert_eq!(
+        mail.subject(),
+        Some("Månadsrapport mars 2026: Skärholmens stadsdelsnämnd / Monthly report March 2026")
+    );
+    assert!(raw.contains("Auto-Submitted: auto-generated"), "{raw}");
+    let body = mail.body_text(0).expect("text").into_owned();
+    for text in [
+        "Nämnd: Skärholmens stadsdelsnämnd",
+        "Period: mars 2026 (2026-03)",
+        "Ärenden: 6",
+        "Besvarade vid första kontakten: 5 av 6 (83,3 %; målet är 70 %)",
+        "Answered at first contact: 5 of 6 (83.3 %; the target is 70 %)",
+        "https://kontakt.example.test/stats?period=month&at=2026-03&board=SDN-SKH",
+    ] {
+        assert!(body.contains(text), "{text}: {body}");
+    }
+    for personal in PERSONAL {
+        assert!(!body.contains(personal), "{personal} in the report");
+    }
+    let empty = parse(&mailbox(&kf, 1).await[0])
+        .body_text(0)
+        .expect("text")
+        .into_owned();
+    assert!(empty.contains("Ärenden: 0"), "{empty}");
+}
+
+on_both_backends!(monthly_reports_reach_the_boards);

@@ -147,12 +147,26 @@ pub(super) async fn count(
     write: &crate::calls::CallCountsWrite,
 ) -> Result<u64> {
     let big = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let mark = tx
+        .prepare_cached(
+            "UPDATE calls SET counted = true WHERE call_id = $1 AND NOT counted AND outcome IS NOT NULL",
+        )
+        .await
+        .map_err(db)?;
+    let (mut marked, mut marked_calls) = (Vec::new(), 0u64);
+    for (call_id, count) in &write.calls {
+        if tx.execute(&mark, &[call_id]).await.map_err(db)? > 0 {
+            marked.extend(count);
+            marked_calls += 1;
+        }
+    }
+    let counts = crate::calls::CallCountsWrite::merged(marked.iter().copied());
     for (table, key) in [("call_counts_day", "day"), ("call_counts_month", "month")] {
         let upsert = tx
             .prepare_cached(&crate::calls::count_upsert_sql('$', table, key))
             .await
             .map_err(db)?;
-        for c in &write.counts {
+        for c in &counts {
             let at = if key == "day" {
                 c.day
             } else {
@@ -176,17 +190,7 @@ pub(super) async fn count(
             .map_err(db)?;
         }
     }
-    let mark = tx
-        .prepare_cached(
-            "UPDATE calls SET counted = true WHERE call_id = $1 AND outcome IS NOT NULL",
-        )
-        .await
-        .map_err(db)?;
-    let mut marked = 0;
-    for call_id in &write.counted {
-        marked += tx.execute(&mark, &[call_id]).await.map_err(db)?;
-    }
-    Ok(marked)
+    Ok(marked_calls)
 }
 
 pub(super) async fn unlinked(

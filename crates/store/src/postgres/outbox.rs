@@ -43,15 +43,61 @@ pub(super) async fn queue(
     Ok(())
 }
 
+/// Queues a board's report unless that board's report for that month is
+/// queued already; returns whether it was queued now.
+pub(super) async fn queue_report(
+    tx: &Transaction<'_>,
+    r: &crate::outbox::NewReport,
+) -> Result<u64> {
+    let queued = tx
+        .query_opt(
+            "SELECT 1 FROM stats_reports WHERE board = $1 AND month = $2",
+            &[&r.board, &r.month],
+        )
+        .await
+        .map_err(db)?;
+    if queued.is_some() {
+        return Ok(0);
+    }
+    let m = &r.message;
+    let row = tx
+        .query_one(
+            "INSERT INTO outbox (case_id, channel, recipient, subject, body, message_id, in_reply_to, refs, \
+             next_attempt_at, created_at) VALUES (NULL, $1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+            &[
+                &m.channel.as_str(),
+                &m.recipient,
+                &m.subject,
+                &m.body,
+                &m.message_id,
+                &m.in_reply_to,
+                &refs(&m.references),
+                &r.at,
+            ],
+        )
+        .await
+        .map_err(db)?;
+    let outbox_id: i64 = row.get(0);
+    tx.execute(
+        "INSERT INTO stats_reports (board, month, outbox_id, queued_at) VALUES ($1, $2, $3, $4)",
+        &[&r.board, &r.month, &outbox_id, &r.at],
+    )
+    .await
+    .map_err(db)?;
+    Ok(1)
+}
+
 fn message(r: &Row) -> Result<OutboundMessage> {
-    let number: String = r.get(1);
+    let number: Option<String> = r.get(1);
     let channel: String = r.get(2);
     let state: String = r.get(9);
     let refs: String = r.get(8);
     let attempts: i32 = r.get(10);
     Ok(OutboundMessage {
         id: r.get(0),
-        case: stored::<CaseNumber>("case number", &number, |s| s.parse().ok())?,
+        case: number
+            .map(|n| stored::<CaseNumber>("case number", &n, |s| s.parse().ok()))
+            .transpose()?,
         channel: stored("outbound channel", &channel, OutboundChannel::parse)?,
         recipient: r.get(3),
         subject: r.get(4),
@@ -78,7 +124,7 @@ pub(super) async fn claim(tx: &Transaction<'_>, c: &Claim) -> Result<Vec<Outboun
                      WHERE id IN (SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= $1 AND channel = $4
                                   ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
                      RETURNING *)
-                 SELECT {COLUMNS} FROM claimed o JOIN cases c ON c.id = o.case_id ORDER BY o.id"
+                 SELECT {COLUMNS} FROM claimed o LEFT JOIN cases c ON c.id = o.case_id ORDER BY o.id"
             ),
             &[&c.now, &c.lease_until, &i64::from(c.limit), &c.channel.as_str()],
         )
@@ -118,7 +164,7 @@ pub(super) async fn for_case(
 ) -> Result<Vec<OutboundMessage>> {
     let rows = client
         .query(
-            &format!("SELECT {COLUMNS} FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.number = $1 ORDER BY o.id"),
+            &format!("SELECT {COLUMNS} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE c.number = $1 ORDER BY o.id"),
             &[&number.to_string()],
         )
         .await
@@ -183,7 +229,7 @@ pub(super) async fn by_message_id(
 ) -> Result<Option<OutboundMessage>> {
     let row = client
         .query_opt(
-            &format!("SELECT {COLUMNS} FROM outbox o JOIN cases c ON c.id = o.case_id WHERE o.message_id = $1"),
+            &format!("SELECT {COLUMNS} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.message_id = $1"),
             &[&message_id],
         )
         .await

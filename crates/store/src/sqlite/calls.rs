@@ -151,11 +151,24 @@ pub(super) fn uncounted(conn: &Connection, limit: u32) -> Result<Vec<CallRow>> {
 }
 
 pub(super) fn count(conn: &Connection, write: &crate::calls::CallCountsWrite) -> Result<u64> {
+    let mut mark = conn
+        .prepare_cached(
+            "UPDATE calls SET counted = 1 WHERE call_id = ?1 AND NOT counted AND outcome IS NOT NULL",
+        )
+        .map_err(db)?;
+    let (mut marked, mut marked_calls) = (Vec::new(), 0u64);
+    for (call_id, count) in &write.calls {
+        if mark.execute([call_id]).map_err(db)? > 0 {
+            marked.extend(count);
+            marked_calls += 1;
+        }
+    }
+    let counts = crate::calls::CallCountsWrite::merged(marked.iter().copied());
     for (table, key) in [("call_counts_day", "day"), ("call_counts_month", "month")] {
         let mut upsert = conn
             .prepare_cached(&crate::calls::count_upsert_sql('?', table, key))
             .map_err(db)?;
-        for c in &write.counts {
+        for c in &counts {
             let at = if key == "day" {
                 c.day
             } else {
@@ -176,14 +189,7 @@ pub(super) fn count(conn: &Connection, write: &crate::calls::CallCountsWrite) ->
                 .map_err(db)?;
         }
     }
-    let mut mark = conn
-        .prepare_cached("UPDATE calls SET counted = 1 WHERE call_id = ?1 AND outcome IS NOT NULL")
-        .map_err(db)?;
-    let mut marked = 0;
-    for call_id in &write.counted {
-        marked += mark.execute([call_id]).map_err(db)? as u64;
-    }
-    Ok(marked)
+    Ok(marked_calls)
 }
 
 fn day(d: NaiveDate) -> String {

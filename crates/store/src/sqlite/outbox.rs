@@ -41,9 +41,50 @@ pub(super) fn queue(
     Ok(())
 }
 
+/// Queues a board's report unless that board's report for that month is
+/// queued already; returns whether it was queued now.
+pub(super) fn queue_report(conn: &Connection, r: &crate::outbox::NewReport) -> Result<u64> {
+    let month = r.month.format("%Y-%m-%d").to_string();
+    let queued: Option<i64> = conn
+        .prepare_cached("SELECT 1 FROM stats_reports WHERE board = ?1 AND month = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![r.board, month], |row| row.get(0))
+                .optional()
+        })
+        .map_err(db)?;
+    if queued.is_some() {
+        return Ok(0);
+    }
+    let m = &r.message;
+    conn.prepare_cached(
+        "INSERT INTO outbox (case_id, channel, recipient, subject, body, message_id, in_reply_to, refs, \
+         next_attempt_at, created_at) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            m.channel.as_str(),
+            m.recipient,
+            m.subject,
+            m.body,
+            m.message_id,
+            m.in_reply_to,
+            refs(&m.references),
+            micros(r.at)
+        ])
+    })
+    .map_err(db)?;
+    let outbox_id = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "INSERT INTO stats_reports (board, month, outbox_id, queued_at) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .and_then(|mut s| s.execute(params![r.board, month, outbox_id, micros(r.at)]))
+    .map_err(db)?;
+    Ok(1)
+}
+
 type RawRow = (
     i64,
-    String,
+    Option<String>,
     String,
     String,
     String,
@@ -96,7 +137,9 @@ fn message(raw: RawRow) -> Result<OutboundMessage> {
     ) = raw;
     Ok(OutboundMessage {
         id,
-        case: stored::<CaseNumber>("case number", &number, |s| s.parse().ok())?,
+        case: number
+            .map(|n| stored::<CaseNumber>("case number", &n, |s| s.parse().ok()))
+            .transpose()?,
         channel: stored("outbound channel", &channel, OutboundChannel::parse)?,
         recipient,
         subject,
@@ -132,7 +175,7 @@ pub(super) fn claim(conn: &Connection, c: &Claim) -> Result<Vec<OutboundMessage>
         .map_err(db)?;
         let row = conn
             .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM outbox o JOIN cases c ON c.id = o.case_id WHERE o.id = ?1"
+                "SELECT {COLUMNS} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.id = ?1"
             ))
             .and_then(|mut s| s.query_row([id], raw))
             .map_err(db)?;
@@ -170,7 +213,7 @@ pub(super) fn record(conn: &Connection, r: &OutboundResult) -> Result<()> {
 pub(super) fn for_case(conn: &Connection, number: CaseNumber) -> Result<Vec<OutboundMessage>> {
     let rows: Vec<RawRow> = conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.number = ?1 ORDER BY o.id"
+            "SELECT {COLUMNS} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE c.number = ?1 ORDER BY o.id"
         ))
         .and_then(|mut s| s.query_map([number.to_string()], raw)?.collect())
         .map_err(db)?;
@@ -218,7 +261,7 @@ pub(super) fn by_message_id(
 ) -> Result<Option<OutboundMessage>> {
     let row: Option<RawRow> = conn
         .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM outbox o JOIN cases c ON c.id = o.case_id WHERE o.message_id = ?1"
+            "SELECT {COLUMNS} FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.message_id = ?1"
         ))
         .and_then(|mut s| s.query_row([message_id], raw).optional())
         .map_err(db)?;
