@@ -236,6 +236,48 @@ pub struct Generator<'a> {
     /// be produced day by day in time order.
     per_day: Vec<u32>,
     next_day: usize,
+    /// Something that happened in the year's last whole week, so the
+    /// statistics have a deviation to find (issue 7's deviations list).
+    event: Option<Event>,
+}
+
+/// A missed waste collection round in one district: for a week, a share
+/// of all contacts are about it, from that district.
+#[derive(Debug, Clone)]
+struct Event {
+    monday: NaiveDate,
+    case_type: usize,
+    district: String,
+    share: f64,
+}
+
+impl Event {
+    const CASE_TYPE: &'static str = "AVF-MISS";
+    const DISTRICT: &'static str = "farsta";
+
+    /// In the last whole ISO week before `last` (the generated year's last
+    /// day), if the catalog has the case type and the district.
+    fn in_week_before(catalog: &Catalog, last: NaiveDate) -> Option<Event> {
+        let this_monday = last - Duration::days(i64::from(last.weekday().num_days_from_monday()));
+        Some(Event {
+            monday: this_monday - Duration::weeks(1),
+            case_type: catalog
+                .case_types
+                .iter()
+                .position(|t| t.code == Self::CASE_TYPE)?,
+            district: catalog
+                .districts
+                .iter()
+                .find(|d| d.code == Self::DISTRICT)?
+                .code
+                .clone(),
+            share: 0.03,
+        })
+    }
+
+    fn covers(&self, day: NaiveDate) -> bool {
+        day >= self.monday && day < self.monday + Duration::weeks(1)
+    }
 }
 
 impl<'a> Generator<'a> {
@@ -362,6 +404,7 @@ impl<'a> Generator<'a> {
             until: config.until,
             per_day,
             next_day: 0,
+            event: Event::in_week_before(catalog, last),
         }
     }
 
@@ -415,18 +458,28 @@ impl<'a> Generator<'a> {
     }
 
     fn case(&mut self, day: NaiveDate) -> Result<NewCase, CaseError> {
-        let ct = &self.catalog.case_types[self.case_types.sample(&mut self.rng)];
+        let event = match &self.event {
+            Some(e) if e.covers(day) && self.rng.gen_bool(e.share) => Some(e.clone()),
+            _ => None,
+        };
+        let ct = match &event {
+            Some(e) => &self.catalog.case_types[e.case_type],
+            None => &self.catalog.case_types[self.case_types.sample(&mut self.rng)],
+        };
         let mut channel = CHANNELS[self.channels.sample(&mut self.rng)].0;
         if !is_working_day(day) && matches!(channel, Channel::Phone | Channel::Visit) {
             channel = Channel::EService;
         }
         let created_at = self.contact_time(day, channel);
         let needs_district = ct.responsible == Responsible::DistrictBoard;
-        let district = (needs_district || self.rng.gen_bool(0.85)).then(|| {
-            self.catalog.districts[self.districts.sample(&mut self.rng)]
-                .code
-                .clone()
-        });
+        let district = match event {
+            Some(e) => Some(e.district),
+            None => (needs_district || self.rng.gen_bool(0.85)).then(|| {
+                self.catalog.districts[self.districts.sample(&mut self.rng)]
+                    .code
+                    .clone()
+            }),
+        };
 
         let roll: f64 = self.rng.gen();
         let (contact, anonymous) = if roll < 0.60 {

@@ -816,3 +816,28 @@ async fn generate_into_writes_exactly_n_cases_numbered_without_gaps() {
         }
     }
 }
+
+#[test]
+fn the_last_whole_week_has_a_burst_for_the_deviations_to_find() {
+    // A missed waste collection round in Farsta, the week before the
+    // generated year's last (2026-11-09 to 15): many more such contacts
+    // from Farsta than in any of the eight weeks before.
+    let y = year();
+    let monday = NaiveDate::from_ymd_opt(2026, 11, 9).expect("date");
+    let week_of = |c: &NewCase| {
+        let days = (stockholm_date(c.created_at) - monday).num_days();
+        days.div_euclid(7)
+    };
+    let mut by_week: BTreeMap<i64, u32> = BTreeMap::new();
+    for c in &y.cases {
+        if c.case_type == "AVF-MISS" && c.district.as_deref() == Some("farsta") {
+            *by_week.entry(week_of(c)).or_default() += 1;
+        }
+    }
+    let burst = by_week.get(&0).copied().unwrap_or(0);
+    assert!(burst >= 8, "{by_week:?}");
+    for week in -8..0 {
+        let n = by_week.get(&week).copied().unwrap_or(0);
+        assert!(n * 3 < burst, "week {week}: {n} of {burst}: {by_week:?}");
+    }
+}

@@ -130,5 +130,30 @@ pub async fn run(args: StatsArgs) -> anyhow::Result<()> {
     }
     report("weekly availability, 8 weeks", weekly);
     report("deviations, 9 weeks", deviations);
+    // Everything the dashboard page computes for a period: phone figures,
+    // the weekly table, case figures and deviations.
+    for (kind, back) in [("year", 31), ("month", 31), ("week", 7)] {
+        let scope = stats.scope(
+            &ScopeInput {
+                period: Some(kind.into()),
+                at: Some((today - chrono::Duration::days(back)).to_string()),
+                ..ScopeInput::default()
+            },
+            today,
+        )?;
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            stats.calls(&analyst, &scope).await?;
+            stats.weekly_availability(&analyst, &scope, 8).await?;
+            stats.cases(&analyst, &scope, now).await?;
+            stats.deviations(&analyst, &scope, now).await?;
+            times.push(millis(t));
+        }
+        report(
+            &format!("dashboard figures, a {kind} ({})", scope.period),
+            times,
+        );
+    }
     Ok(())
 }
