@@ -148,10 +148,13 @@ async fn acknowledged_cases_survive_kill_dash_nine() {
     let port = free_port();
     let config = dir.path().join("kontakt.toml");
     let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/../../catalog/stockholm.toml");
+    // The monthly reports' job runs too, queuing last month's reports while
+    // the cases are written.
     std::fs::write(
         &config,
         format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase_url = \"{db}\"\ncatalog = \"{catalog}\"\n"
+            "listen = \"127.0.0.1:{port}\"\ndatabase_url = \"{db}\"\ncatalog = \"{catalog}\"\n\
+             [monthly_reports]\nlink_base = \"http://127.0.0.1:{port}\"\n"
         ),
     )
     .expect("write");
