@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cases;
 pub mod dispatch;
 pub mod generator;
+pub mod knowledge;
 pub mod letters;
 pub mod mail_in;
 pub mod messages;

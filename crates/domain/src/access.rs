@@ -27,6 +27,9 @@ word_enum! {
     /// settings (greeting, hours, absence message) and wallboards; no case
     /// content by this role.
     Supervisor = "supervisor",
+    /// Knowledge editor: reviews and publishes knowledge articles of every
+    /// board; no case content by this role.
+    Editor = "editor",
     /// An integration that files contacts (e-services, Open311): create only.
     Intake = "intake",
     /// A phone system reporting call events (the CTI interface); no case content.
@@ -143,6 +146,7 @@ pub fn decide(catalog: &Catalog, p: &Principal, action: Action, case: CaseFacts)
             | Role::LogReviewer
             | Role::Administrator
             | Role::Supervisor
+            | Role::Editor
             | Role::PhoneSystem => {}
         }
     }
@@ -212,6 +216,7 @@ pub fn visibility(catalog: &Catalog, p: &Principal) -> Visibility {
             | Role::LogReviewer
             | Role::Administrator
             | Role::Supervisor
+            | Role::Editor
             | Role::PhoneSystem => {}
         }
     }

@@ -22,6 +22,7 @@ use kontakt_domain::personnummer::Personnummer;
 
 pub mod calls;
 pub mod facts;
+pub mod knowledge;
 mod migrate;
 pub mod outbox;
 pub mod phone;
@@ -168,6 +169,23 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<kontakt_domain::stats::CallBucket>>;
     /// Up to `limit` closed calls not yet counted for the statistics, oldest first.
     async fn uncounted_calls(&self, limit: u32) -> Result<Vec<calls::CallRow>>;
+    /// Changes the knowledge base (one write, one transaction); returns
+    /// the new article's id, the new version's number, the flag's id, or
+    /// how many rows changed.
+    async fn knowledge(&self, write: knowledge::KnowledgeWrite) -> Result<i64>;
+    /// An article with every version.
+    async fn article(&self, id: i64) -> Result<Option<knowledge::StoredArticle>>;
+    /// Every article's published version (what agents and residents read).
+    async fn published_articles(&self) -> Result<Vec<knowledge::StoredArticle>>;
+    /// Every article's newest version and its published one.
+    async fn article_list(&self) -> Result<Vec<knowledge::StoredArticle>>;
+    /// How many articles and when any last changed: a search index built
+    /// at another stamp is out of date.
+    async fn knowledge_stamp(&self) -> Result<(i64, Option<DateTime<Utc>>)>;
+    async fn open_article_flags(&self) -> Result<Vec<knowledge::ArticleFlag>>;
+    async fn article_uses(&self) -> Result<Vec<knowledge::ArticleUse>>;
+    /// Questions without an answer since `since`, most asked first.
+    async fn knowledge_gaps(&self, since: NaiveDate) -> Result<Vec<knowledge::Gap>>;
     /// Queues a board's monthly report unless that board's report for
     /// that month is queued already; returns whether it was queued now.
     async fn queue_report(&self, report: outbox::NewReport) -> Result<bool>;

@@ -103,6 +103,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "reports",
         include_str!("../migrations/sqlite/0020_reports.sql"),
     ),
+    (
+        21,
+        "knowledge",
+        include_str!("../migrations/sqlite/0021_knowledge.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -206,5 +211,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         20,
         "reports",
         include_str!("../migrations/postgres/0020_reports.sql"),
+    ),
+    (
+        21,
+        "knowledge",
+        include_str!("../migrations/postgres/0021_knowledge.sql"),
     ),
 ];

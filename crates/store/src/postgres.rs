@@ -28,6 +28,7 @@ use crate::{
 
 mod calls;
 mod facts;
+mod knowledge;
 mod outbox;
 mod rights;
 mod set_aside;
@@ -388,6 +389,7 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
         WriteOp::ClaimOutbound(c) => outbox::claim(tx, c).await.map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(tx, r).await.map(|()| Output::Done),
         WriteOp::QueueReport(r) => outbox::queue_report(tx, r).await.map(Output::Count),
+        WriteOp::Knowledge(w) => knowledge::write(tx, w).await.map(Output::Id),
         WriteOp::PhoneLine(w) => {
             let row = &w.row;
             tx.execute(
@@ -1049,6 +1051,45 @@ impl Store for PgStore {
 
     async fn count_calls(&self, write: crate::calls::CallCountsWrite) -> Result<u64> {
         self.writer.count_calls(write).await
+    }
+
+    async fn knowledge(&self, write: crate::knowledge::KnowledgeWrite) -> Result<i64> {
+        self.writer.knowledge(write).await
+    }
+
+    async fn article(&self, id: i64) -> Result<Option<crate::knowledge::StoredArticle>> {
+        let client = self.client().await?;
+        knowledge::article(&client, id).await
+    }
+
+    async fn published_articles(&self) -> Result<Vec<crate::knowledge::StoredArticle>> {
+        let client = self.client().await?;
+        knowledge::published(&client).await
+    }
+
+    async fn article_list(&self) -> Result<Vec<crate::knowledge::StoredArticle>> {
+        let client = self.client().await?;
+        knowledge::list(&client).await
+    }
+
+    async fn knowledge_stamp(&self) -> Result<(i64, Option<DateTime<Utc>>)> {
+        let client = self.client().await?;
+        knowledge::stamp(&client).await
+    }
+
+    async fn open_article_flags(&self) -> Result<Vec<crate::knowledge::ArticleFlag>> {
+        let client = self.client().await?;
+        knowledge::open_flags(&client).await
+    }
+
+    async fn article_uses(&self) -> Result<Vec<crate::knowledge::ArticleUse>> {
+        let client = self.client().await?;
+        knowledge::uses(&client).await
+    }
+
+    async fn knowledge_gaps(&self, since: NaiveDate) -> Result<Vec<crate::knowledge::Gap>> {
+        let client = self.client().await?;
+        knowledge::gaps(&client, since).await
     }
 
     async fn queue_report(&self, report: crate::outbox::NewReport) -> Result<bool> {

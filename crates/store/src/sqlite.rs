@@ -30,6 +30,7 @@ use crate::{
 
 mod calls;
 mod facts;
+mod knowledge;
 mod outbox;
 mod rights;
 mod set_aside;
@@ -385,6 +386,7 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
         WriteOp::ClaimOutbound(c) => outbox::claim(conn, c).map(Output::Claimed),
         WriteOp::RecordOutbound(r) => outbox::record(conn, r).map(|()| Output::Done),
         WriteOp::QueueReport(r) => outbox::queue_report(conn, r).map(Output::Count),
+        WriteOp::Knowledge(w) => knowledge::write(conn, w).map(Output::Id),
         WriteOp::PhoneLine(w) => {
             let row = &w.row;
             conn.prepare_cached(&w.table.upsert_sql('?'))
@@ -1040,6 +1042,38 @@ impl Store for SqliteStore {
 
     async fn count_calls(&self, write: crate::calls::CallCountsWrite) -> Result<u64> {
         self.writer.count_calls(write).await
+    }
+
+    async fn knowledge(&self, write: crate::knowledge::KnowledgeWrite) -> Result<i64> {
+        self.writer.knowledge(write).await
+    }
+
+    async fn article(&self, id: i64) -> Result<Option<crate::knowledge::StoredArticle>> {
+        self.read(move |c| knowledge::article(c, id)).await
+    }
+
+    async fn published_articles(&self) -> Result<Vec<crate::knowledge::StoredArticle>> {
+        self.read(knowledge::published).await
+    }
+
+    async fn article_list(&self) -> Result<Vec<crate::knowledge::StoredArticle>> {
+        self.read(knowledge::list).await
+    }
+
+    async fn knowledge_stamp(&self) -> Result<(i64, Option<DateTime<Utc>>)> {
+        self.read(knowledge::stamp).await
+    }
+
+    async fn open_article_flags(&self) -> Result<Vec<crate::knowledge::ArticleFlag>> {
+        self.read(knowledge::open_flags).await
+    }
+
+    async fn article_uses(&self) -> Result<Vec<crate::knowledge::ArticleUse>> {
+        self.read(knowledge::uses).await
+    }
+
+    async fn knowledge_gaps(&self, since: NaiveDate) -> Result<Vec<crate::knowledge::Gap>> {
+        self.read(move |c| knowledge::gaps(c, since)).await
     }
 
     async fn queue_report(&self, report: crate::outbox::NewReport) -> Result<bool> {

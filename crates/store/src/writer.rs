@@ -30,6 +30,7 @@ pub(crate) enum WriteOp {
     IndexQueued(i64),
     ClaimOutbound(crate::outbox::Claim),
     QueueReport(Box<crate::outbox::NewReport>),
+    Knowledge(Box<crate::knowledge::KnowledgeWrite>),
     RecordOutbound(crate::outbox::OutboundResult),
     SetAside(Box<crate::set_aside::NewSetAside>),
     ReleaseSetAside(crate::set_aside::Release),
@@ -161,6 +162,13 @@ impl WriterHandle {
     pub async fn baseline(&self, baseline: crate::facts::NewBaseline) -> Result<i64> {
         match self.submit(WriteOp::Baseline(Box::new(baseline))).await? {
             Output::Id(id) => Ok(id),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn knowledge(&self, write: crate::knowledge::KnowledgeWrite) -> Result<i64> {
+        match self.submit(WriteOp::Knowledge(Box::new(write))).await? {
+            Output::Id(n) => Ok(n),
             _ => Err(unexpected()),
         }
     }

@@ -553,6 +553,8 @@ pub async fn quick_person(
 pub struct FieldsQuery {
     #[serde(default)]
     case_type: String,
+    #[serde(default)]
+    district: String,
 }
 
 /// The fragment desk.js swaps in when the agent picks a case type.
@@ -563,12 +565,18 @@ pub async fn quick_fields(
 ) -> Result<Markup, PageError> {
     require_desk(&staff)?;
     let catalog = state.cases.catalog();
-    Ok(type_fields(
-        staff.lang,
-        catalog.case_type(q.case_type.trim()),
-        &serde_json::Map::new(),
-        &[],
-    ))
+    let district = Some(q.district.trim()).filter(|d| !d.is_empty());
+    let articles =
+        crate::knowledge::linked_articles(&state, &staff, q.case_type.trim(), district).await;
+    Ok(html! {
+        (type_fields(
+            staff.lang,
+            catalog.case_type(q.case_type.trim()),
+            &serde_json::Map::new(),
+            &[],
+        ))
+        (articles)
+    })
 }
 
 pub(crate) fn field_error<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
@@ -770,7 +778,13 @@ pub async fn quick_register(
     }
 }
 
-fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Markup>) -> Markup {
+fn case_page(
+    state: &AppState,
+    staff: &Staff,
+    c: &CaseView,
+    message: Option<Markup>,
+    articles: Markup,
+) -> Markup {
     let catalog = state.cases.catalog();
     let csrf = &staff.session.session.csrf_token;
     let case_type = catalog.case_type(&c.case_type);
@@ -882,6 +896,7 @@ fn case_page(state: &AppState, staff: &Staff, c: &CaseView, message: Option<Mark
             @if let Some(g) = case_type.and_then(|t| guidance(lang, t)) {
                 aside.guidance { h2 { (lang.t("card-guidance")) } p { (g) } }
             }
+            (articles)
             // The acknowledgement on the phone: what the agent tells the
             // caller (the resident's language is the page's own choice).
             @if c.status != "closed" {
@@ -1117,7 +1132,8 @@ pub async fn case_card(
         state.cases.catalog(),
         staff.session.principal.protected_identity,
     );
-    Ok(case_page(&state, &staff, &view, None))
+    let articles = crate::knowledge::case_articles(&state, &staff, &view).await;
+    Ok(case_page(&state, &staff, &view, None, articles))
 }
 
 /// The person on a case and their contact history: every case about them
@@ -1218,7 +1234,11 @@ pub(crate) async fn after_change(
                 state.cases.catalog(),
                 staff.session.principal.protected_identity,
             );
-            Ok(case_page(state, staff, &view, Some(html! { p { (done) } })).into_response())
+            let articles = crate::knowledge::case_articles(state, staff, &view).await;
+            Ok(
+                case_page(state, staff, &view, Some(html! { p { (done) } }), articles)
+                    .into_response(),
+            )
         }
         Err(e @ (CaseError::Invalid(_) | CaseError::Rule(_) | CaseError::Conflict)) => {
             let message = match &e {
@@ -1236,6 +1256,7 @@ pub(crate) async fn after_change(
                 state.cases.catalog(),
                 staff.session.principal.protected_identity,
             );
+            let articles = crate::knowledge::case_articles(state, staff, &view).await;
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 case_page(
@@ -1243,6 +1264,7 @@ pub(crate) async fn after_change(
                     staff,
                     &view,
                     Some(html! { p.error role="alert" { (message) } }),
+                    articles,
                 ),
             )
                 .into_response())

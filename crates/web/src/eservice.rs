@@ -10,7 +10,7 @@
 //! files of 10 MB each (and the server's body limit), and a honeypot field
 //! that people never see and robots fill in.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,6 +21,7 @@ use kontakt_app::cases::{
 use kontakt_domain::case::Channel;
 use kontakt_domain::catalog::{CaseType, Responsible};
 use maud::{html, Markup, DOCTYPE};
+use serde::Deserialize;
 
 use crate::desk::{field_error, form_fields, form_values, non_empty, pick, type_name};
 use crate::i18n::Lang;
@@ -34,6 +35,10 @@ const MAX_FILES: usize = 3;
 const HONEYPOT: &str = "website";
 
 /// A public page: the city's frame without the staff's menus.
+pub(crate) fn public_page(lang: Lang, title: &str, body: Markup) -> Markup {
+    public_layout(lang, title, body)
+}
+
 fn public_layout(lang: Lang, title: &str, body: Markup) -> Markup {
     let other = lang.other();
     html! {
@@ -48,6 +53,10 @@ fn public_layout(lang: Lang, title: &str, body: Markup) -> Markup {
             body {
                 header {
                     a.brand href="/e-tjanster" { (lang.t("eservice-brand")) }
+                    nav aria-label=(lang.t("eservice-nav")) {
+                        a href="/e-tjanster" { (lang.t("eservice-list-title")) }
+                        a href="/fraga" { (lang.t("kb-assistant-title")) }
+                    }
                     a.language href=(format!("/lang/{}", other.code())) lang=(other.code()) hreflang=(other.code()) { (lang.t("switch-language")) }
                 }
                 main { (body) }
@@ -202,9 +211,27 @@ fn not_found(lang: Lang) -> Response {
 }
 
 /// `GET /e-tjanster/{code}`: the empty form.
-pub async fn form(State(state): State<AppState>, lang: Lang, Path(code): Path<String>) -> Response {
+#[derive(Debug, Default, Deserialize)]
+pub struct Prefill {
+    /// A question from the web assistant, to start the description with.
+    fraga: Option<String>,
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    lang: Lang,
+    Path(code): Path<String>,
+    Query(prefill): Query<Prefill>,
+) -> Response {
+    let submission = Submission {
+        description: prefill
+            .fraga
+            .map(|q| q.chars().take(2_000).collect())
+            .unwrap_or_default(),
+        ..Submission::default()
+    };
     match find(&state, &code) {
-        Some(t) => form_page(lang, &t, &state, &Submission::default(), &[]).into_response(),
+        Some(t) => form_page(lang, &t, &state, &submission, &[]).into_response(),
         None => not_found(lang),
     }
 }

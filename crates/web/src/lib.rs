@@ -24,6 +24,7 @@ pub mod desk;
 mod eservice;
 pub mod extract;
 pub mod i18n;
+mod knowledge;
 mod letters;
 pub mod open311;
 pub mod pages;
@@ -63,6 +64,7 @@ pub struct AppState {
     /// The phone queues, when this process runs them.
     pub switchboard: Option<Arc<kontakt_app::switchboard::Switchboard>>,
     pub stats: Arc<kontakt_app::stats::StatsService>,
+    pub knowledge: Arc<kontakt_app::knowledge::KnowledgeService>,
 }
 
 impl AppState {
@@ -73,6 +75,10 @@ impl AppState {
                 cases.catalog_arc(),
             )),
             stats: Arc::new(kontakt_app::stats::StatsService::new(
+                cases.store().clone(),
+                cases.catalog_arc(),
+            )),
+            knowledge: Arc::new(kontakt_app::knowledge::KnowledgeService::new(
                 cases.store().clone(),
                 cases.catalog_arc(),
             )),
@@ -120,7 +126,7 @@ impl AppState {
 #[openapi(
     info(title = "Kontakt API", description = "The case register of the city's contact centre."),
     modifiers(&BearerAuth),
-    tags((name = "cases", description = "Cases and their timelines"), (name = "catalog", description = "The catalog"), (name = "audit", description = "Log review"), (name = "persons", description = "Data subject rights"), (name = "statistics", description = "Key figures from anonymous facts"))
+    tags((name = "cases", description = "Cases and their timelines"), (name = "catalog", description = "The catalog"), (name = "audit", description = "Log review"), (name = "persons", description = "Data subject rights"), (name = "statistics", description = "Key figures from anonymous facts"), (name = "knowledge", description = "The knowledge base and the web assistant"))
 )]
 struct ApiDoc;
 
@@ -142,7 +148,10 @@ pub fn api_with_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(
             "/api/v1",
-            api::routes().merge(cti::routes()).merge(stats::routes()),
+            api::routes()
+                .merge(cti::routes())
+                .merge(stats::routes())
+                .merge(knowledge::routes()),
         )
         .split_for_parts();
     (router, doc)

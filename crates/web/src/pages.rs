@@ -46,6 +46,12 @@ pub enum Guard {
     Wallboard,
     /// Statistics: analysts, team leaders and administrators.
     Stats,
+    /// The knowledge base: everyone who serves residents (agents,
+    /// officers, registrars, team leaders, editors, administrators).
+    Knowledge,
+    /// Writing articles: editors, team leaders, and officers (for their
+    /// boards' articles).
+    KnowledgeWrite,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -130,6 +136,23 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/e-tjanster", Guard::Public),
     route("GET", "/e-tjanster/{code}", Guard::Public),
     route("POST", "/e-tjanster/{code}", Guard::Public),
+    route("GET", "/knowledge", Guard::Knowledge),
+    route("GET", "/knowledge/todo", Guard::Knowledge),
+    route("GET", "/knowledge/new", Guard::KnowledgeWrite),
+    route("POST", "/knowledge/new", Guard::KnowledgeWrite),
+    route("GET", "/knowledge/{article}", Guard::Knowledge),
+    route("GET", "/knowledge/{article}/edit", Guard::KnowledgeWrite),
+    route("POST", "/knowledge/{article}/edit", Guard::KnowledgeWrite),
+    route("POST", "/knowledge/{article}/step", Guard::KnowledgeWrite),
+    route("POST", "/knowledge/{article}/flag", Guard::Knowledge),
+    route(
+        "POST",
+        "/knowledge/flags/{flag}/resolve",
+        Guard::KnowledgeWrite,
+    ),
+    route("POST", "/cases/{number}/answer", Guard::Desk),
+    route("GET", "/fraga", Guard::Public),
+    route("GET", "/fraga/artiklar/{article}", Guard::Public),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -191,6 +214,19 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/e-tjanster") => get(crate::eservice::list),
         ("GET", "/e-tjanster/{code}") => get(crate::eservice::form),
         ("POST", "/e-tjanster/{code}") => post(crate::eservice::submit),
+        ("GET", "/knowledge") => get(crate::knowledge::search_page),
+        ("GET", "/knowledge/todo") => get(crate::knowledge::todo_page),
+        ("GET", "/knowledge/new") => get(crate::knowledge::new_form),
+        ("POST", "/knowledge/new") => post(crate::knowledge::create),
+        ("GET", "/knowledge/{article}") => get(crate::knowledge::article_page),
+        ("GET", "/knowledge/{article}/edit") => get(crate::knowledge::edit_form),
+        ("POST", "/knowledge/{article}/edit") => post(crate::knowledge::revise),
+        ("POST", "/knowledge/{article}/step") => post(crate::knowledge::step),
+        ("POST", "/knowledge/{article}/flag") => post(crate::knowledge::flag),
+        ("POST", "/knowledge/flags/{flag}/resolve") => post(crate::knowledge::resolve_flag),
+        ("POST", "/cases/{number}/answer") => post(crate::knowledge::answer_given),
+        ("GET", "/fraga") => get(crate::knowledge::assistant),
+        ("GET", "/fraga/artiklar/{article}") => get(crate::knowledge::public_article),
         other => unreachable!("page route {other:?} has no handler"),
     }
 }
@@ -254,6 +290,7 @@ pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Marku
                                 a href="/search" { (lang.t("nav-search")) }
                                 a href="/letters/new" { (lang.t("nav-letters")) }
                             }
+                            @if kontakt_app::knowledge::KnowledgeService::may_read(&s.actor) { a href="/knowledge" { (lang.t("nav-knowledge")) } }
                             @if s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/phone" { (lang.t("nav-phone")) } }
                             @if s.has(Role::Analyst) || s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/stats" { (lang.t("nav-stats")) } }
                             @if s.has(Role::Administrator) { a href="/admin/accounts" { (lang.t("nav-accounts")) } }

@@ -14,6 +14,7 @@ mod cases;
 mod cli;
 mod desk;
 mod eservice;
+mod knowledge;
 mod language;
 mod letters;
 mod mail;

@@ -726,6 +726,51 @@ async fn page_route_matrix(app: TestApp) {
         })
         .await
         .expect("baseline");
+    // A published public article, with an open flag.
+    let article = app
+        .store
+        .knowledge(kontakt_store::knowledge::KnowledgeWrite::Create {
+            content: serde_json::to_string(&crate::knowledge::content("Matris", None))
+                .expect("json"),
+            note: String::new(),
+            by: "user:admin".into(),
+            at: chrono::Utc::now(),
+        })
+        .await
+        .expect("article");
+    for (from, to) in [
+        (
+            kontakt_domain::knowledge::ArticleStatus::Draft,
+            kontakt_domain::knowledge::ArticleStatus::Review,
+        ),
+        (
+            kontakt_domain::knowledge::ArticleStatus::Review,
+            kontakt_domain::knowledge::ArticleStatus::Published,
+        ),
+    ] {
+        app.store
+            .knowledge(kontakt_store::knowledge::KnowledgeWrite::Step {
+                article,
+                number: 1,
+                from,
+                to,
+                by: "user:admin".into(),
+                at: chrono::Utc::now(),
+            })
+            .await
+            .expect("step");
+    }
+    let flag = app
+        .store
+        .knowledge(kontakt_store::knowledge::KnowledgeWrite::Flag {
+            article,
+            version: 1,
+            reason: "Matris".into(),
+            by: "user:agent".into(),
+            at: chrono::Utc::now(),
+        })
+        .await
+        .expect("flag");
     let mut cells = 0;
     for r in ROUTES {
         let path = r
@@ -736,7 +781,9 @@ async fn page_route_matrix(app: TestApp) {
             .replace("{code}", "FSK")
             .replace("{call}", "no-such-call")
             .replace("{entry}", "+46850800000")
-            .replace("{baseline}", &baseline.to_string());
+            .replace("{baseline}", &baseline.to_string())
+            .replace("{article}", &article.to_string())
+            .replace("{flag}", &flag.to_string());
         for (who, browser) in [
             ("nobody", &mut nobody),
             ("agent", &mut agent),
@@ -751,6 +798,9 @@ async fn page_route_matrix(app: TestApp) {
                 Guard::Reviewer => who == "reviewer",
                 Guard::Desk => who == "agent",
                 Guard::Phone | Guard::Stats => who == "admin",
+                Guard::Knowledge => who == "agent" || who == "admin",
+                // None of these four writes articles.
+                Guard::KnowledgeWrite => false,
                 Guard::Wallboard => who == "admin" || who == "agent",
             };
             let streams = r.path.ends_with("/events");
