@@ -284,13 +284,26 @@ fn delimiter(text: &str) -> u8 {
 /// comes back or every problem does. What the catalog and the registration
 /// rules decide is checked by the import, not here.
 pub fn parse(file: &[u8], now: DateTime<Utc>) -> Result<Vec<CapturedContact>, Vec<RowError>> {
+    match read(file, now) {
+        (contacts, errors) if errors.is_empty() => Ok(contacts),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// The rows that could be read and the problems of the others, so that the
+/// import can check the readable rows against the rules too and report
+/// everything wrong with a file at once.
+fn read(file: &[u8], now: DateTime<Utc>) -> (Vec<CapturedContact>, Vec<RowError>) {
     let file = file.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(file);
     let Ok(text) = std::str::from_utf8(file) else {
-        return Err(vec![RowError::new(
-            0,
-            "",
-            "the file is not UTF-8 text; save it as \"CSV UTF-8\"",
-        )]);
+        return (
+            Vec::new(),
+            vec![RowError::new(
+                0,
+                "",
+                "the file is not UTF-8 text; save it as \"CSV UTF-8\"",
+            )],
+        );
     };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter(text))
@@ -300,8 +313,8 @@ pub fn parse(file: &[u8], now: DateTime<Utc>) -> Result<Vec<CapturedContact>, Ve
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(vec![RowError::new(1, "", e.to_string())]),
-        None => return Err(vec![RowError::new(0, "", "the file is empty")]),
+        Some(Err(e)) => return (Vec::new(), vec![RowError::new(1, "", e.to_string())]),
+        None => return (Vec::new(), vec![RowError::new(0, "", "the file is empty")]),
     };
     let mut errors = Vec::new();
     let mut columns = Vec::new();
@@ -325,7 +338,7 @@ pub fn parse(file: &[u8], now: DateTime<Utc>) -> Result<Vec<CapturedContact>, Ve
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return (Vec::new(), errors);
     }
     let mut contacts = Vec::new();
     let mut seen: HashMap<CaptureId, u64> = HashMap::new();
@@ -433,7 +446,10 @@ pub fn parse(file: &[u8], now: DateTime<Utc>) -> Result<Vec<CapturedContact>, Ve
         if first_contact.is_none() {
             bad(
                 Column::AnsweredAtFirstContact,
-                format!("'{}' is not ja or nej", value(Column::AnsweredAtFirstContact)),
+                format!(
+                    "'{}' is not ja or nej",
+                    value(Column::AnsweredAtFirstContact)
+                ),
             );
         }
         let form = form_values(value(Column::Form)).unwrap_or_else(|reason| {
@@ -473,17 +489,14 @@ pub fn parse(file: &[u8], now: DateTime<Utc>) -> Result<Vec<CapturedContact>, Ve
             },
         });
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    if contacts.is_empty() {
-        return Err(vec![RowError::new(
+    if contacts.is_empty() && errors.is_empty() {
+        errors.push(RowError::new(
             0,
             "",
             "the file has a header but no contacts",
-        )]);
+        ));
     }
-    Ok(contacts)
+    (contacts, errors)
 }
 
 /// The district by its code or its name (agents write "Farsta").
@@ -609,7 +622,14 @@ impl<'a> FallbackImport<'a> {
             ),
             Err(FallbackError::Case(_)) => return result,
         };
-        let event = actor.event(now, "fallback.import", ("file", file_name), "", outcome, detail);
+        let event = actor.event(
+            now,
+            "fallback.import",
+            ("file", file_name),
+            "",
+            outcome,
+            detail,
+        );
         self.cases.store().audit(vec![event]).await?;
         result
     }
@@ -621,8 +641,7 @@ impl<'a> FallbackImport<'a> {
         now: DateTime<Utc>,
     ) -> Result<ImportReport, FallbackError> {
         let catalog = self.cases.catalog();
-        let mut contacts = parse(file, now).map_err(FallbackError::Rows)?;
-        let mut errors = Vec::new();
+        let (mut contacts, mut errors) = read(file, now);
         for c in &mut contacts {
             if let Some(d) = c.request.district.take() {
                 c.request.district = Some(district_code(catalog, &d));
@@ -654,8 +673,7 @@ impl<'a> FallbackImport<'a> {
                 confidential: new.confidential,
                 protected: matches!(&new.contact, NewContact::Person(p) if p.protected_identity),
             };
-            if let Decision::Deny(reason) =
-                decide(catalog, &actor.principal, Action::Create, facts)
+            if let Decision::Deny(reason) = decide(catalog, &actor.principal, Action::Create, facts)
             {
                 errors.push(RowError::new(
                     c.row,
@@ -668,6 +686,7 @@ impl<'a> FallbackImport<'a> {
             }
         }
         if !errors.is_empty() {
+            // By row; within a row, in the order found (stable sort).
             errors.sort_by_key(|e| e.row);
             return Err(FallbackError::Rows(errors));
         }
@@ -861,7 +880,8 @@ mod tests {
 
     #[test]
     fn form_fields_are_code_value_pairs() {
-        let form = form_values("child_birth_date=2025-01-02 | care_form = preschool").expect("form");
+        let form =
+            form_values("child_birth_date=2025-01-02 | care_form = preschool").expect("form");
         assert_eq!(form["child_birth_date"], "2025-01-02");
         assert_eq!(form["care_form"], "preschool");
         assert!(form_values("bara text").is_err());
