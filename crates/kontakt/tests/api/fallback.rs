@@ -245,6 +245,66 @@ async fn fallback_pages_are_for_the_desk_and_check_csrf(app: TestApp) {
     assert!(!analyst.get("/").await.body.contains("href=\"/fallback\""));
 }
 
+/// `kontakt fallback import`: the same report on the command line, exit 1
+/// and nothing imported on a bad row.
+#[test]
+fn the_command_line_import_reports_per_row() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kontakt"))
+            .args(args)
+            .env_remove("KONTAKT_DATABASE_URL")
+            .output()
+            .expect("run kontakt");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite:{}", dir.path().join("k.db").display());
+    assert_eq!(run(&["db", "create", "--database", &url]).0, 0);
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!("{HEADER}\nCLI-1,2026-11-20 08:15,telefon,SYNP-KCS,,Från kommandoraden,ja,,,,,,\n"),
+    )
+    .expect("write");
+    let good = good.to_str().expect("utf-8");
+    let (code, out) = run(&["fallback", "import", "--database", &url, good]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("CLI-1\tKC-2026-") && out.contains("imported 1, already imported earlier 0"),
+        "{out}"
+    );
+    let (code, out) = run(&["fallback", "import", "--database", &url, good]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("imported 0, already imported earlier 1"),
+        "{out}"
+    );
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{HEADER}\nCLI-2,2026-11-20 08:15,telefon,SYNP-KCS,,Bra,ja,,,,,,\nCLI-3,2026-11-20 08:20,telefon,NEJ,,Fel typ,ja,,,,,,\n"),
+    )
+    .expect("write");
+    let bad = bad.to_str().expect("utf-8");
+    let (code, out) = run(&["fallback", "import", "--database", &url, bad]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "{bad}:3: ärendetyp: 'NEJ' is not a known case type"
+        )),
+        "{out}"
+    );
+    let (_, out) = run(&["fallback", "import", "--database", &url, good]);
+    assert!(
+        out.contains("imported 0, already imported earlier 1"),
+        "nothing more: {out}"
+    );
+}
+
 on_both_backends!(
     fallback_import_registers_each_contact_once,
     fallback_import_with_bad_rows_imports_nothing,
