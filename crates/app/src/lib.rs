@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod cases;
 pub mod dispatch;
+pub mod fallback;
 pub mod generator;
 pub mod knowledge;
 pub mod letters;

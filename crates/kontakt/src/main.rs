@@ -182,6 +182,11 @@ enum Command {
         #[arg(long)]
         catalog: Option<PathBuf>,
     },
+    /// The manual fallback's capture files (docs/fallback.md).
+    Fallback {
+        #[command(subcommand)]
+        command: FallbackCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -200,6 +205,25 @@ enum Command {
 enum CatalogCommand {
     /// Validate a catalog file; prints every error as FILE:LINE: FIELD: REASON.
     Check { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum FallbackCommand {
+    /// Import a capture file: every row is checked first and nothing is
+    /// imported if one is wrong (exit 1); rows imported before are reported,
+    /// not registered again.
+    Import {
+        /// A demo data directory (its kontakt.db).
+        #[arg(long, conflicts_with = "database")]
+        data_dir: Option<PathBuf>,
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: Option<String>,
+        /// Catalog file (default: built in).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// The capture file (CSV).
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -550,6 +574,57 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             .await
             .map_err(|e| anyhow::anyhow!("retention: {e}"))?;
             print_retention(&report);
+        }
+        Command::Fallback {
+            command:
+                FallbackCommand::Import {
+                    data_dir,
+                    database,
+                    catalog,
+                    file,
+                },
+        } => {
+            let url = match (data_dir, database) {
+                (Some(dir), _) => format!("sqlite:{}", dir.join("kontakt.db").display()),
+                (None, Some(url)) => url,
+                (None, None) => bail!("name the database: --data-dir or --database"),
+            };
+            let content =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let catalog = load_catalog(catalog.as_deref())?;
+            let store = kontakt_store::open(&url, OpenMode::MustExist).await?;
+            let service = CaseService::new(store, Arc::new(catalog));
+            // Whoever runs this has the database itself; the import acts as
+            // an intake channel, which may register cases and read nothing.
+            let actor = Actor::channel("system:fallback-import");
+            let name = file.display().to_string();
+            return match kontakt_app::fallback::FallbackImport::new(&service)
+                .import(&content, &name, &actor, Utc::now())
+                .await
+            {
+                Ok(report) => {
+                    print_fallback(&report);
+                    Ok(std::process::ExitCode::SUCCESS)
+                }
+                Err(kontakt_app::fallback::FallbackError::Rows(errors)) => {
+                    for e in &errors {
+                        let column = if e.column.is_empty() {
+                            "(row)"
+                        } else {
+                            &e.column
+                        };
+                        println!("{name}:{}: {column}: {}", e.row, e.reason);
+                    }
+                    eprintln!("{} error(s); nothing was imported", errors.len());
+                    Ok(std::process::ExitCode::FAILURE)
+                }
+                Err(kontakt_app::fallback::FallbackError::Interrupted { done, error }) => {
+                    print_fallback(&done);
+                    eprintln!("the import stopped: {error}; run it again with the same file to register the rest");
+                    Ok(std::process::ExitCode::FAILURE)
+                }
+                Err(e) => Err(e.into()),
+            };
         }
         Command::Token {
             command: TokenCommand::Revoke { database, name },
@@ -955,6 +1030,21 @@ fn start_dispatcher(cases: &CaseService, transports: Vec<(OutboundChannel, Arc<d
     if !dispatcher.is_empty() {
         dispatcher.spawn(cases.subscribe());
     }
+}
+
+fn print_fallback(report: &kontakt_app::fallback::ImportReport) {
+    for r in &report.rows {
+        let outcome = match r.outcome {
+            kontakt_app::fallback::RowOutcome::Imported => "imported",
+            kontakt_app::fallback::RowOutcome::AlreadyImported => "already imported earlier",
+        };
+        println!("row {}\t{}\t{}\t{outcome}", r.row, r.capture_id, r.number);
+    }
+    println!(
+        "imported {}, already imported earlier {}",
+        report.imported(),
+        report.already_imported()
+    );
 }
 
 fn print_retention(report: &kontakt_app::rights::RetentionReport) {

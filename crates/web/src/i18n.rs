@@ -94,9 +94,19 @@ const FILES: &[(Lang, &str, &str)] = &[
     (Lang::Sv, "common", include_str!("../locales/sv/common.ftl")),
     (Lang::Sv, "desk", include_str!("../locales/sv/desk.ftl")),
     (Lang::Sv, "pages", include_str!("../locales/sv/pages.ftl")),
+    (
+        Lang::Sv,
+        "fallback",
+        include_str!("../locales/sv/fallback.ftl"),
+    ),
     (Lang::En, "common", include_str!("../locales/en/common.ftl")),
     (Lang::En, "desk", include_str!("../locales/en/desk.ftl")),
     (Lang::En, "pages", include_str!("../locales/en/pages.ftl")),
+    (
+        Lang::En,
+        "fallback",
+        include_str!("../locales/en/fallback.ftl"),
+    ),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -203,7 +213,7 @@ mod tests {
 
     #[test]
     fn both_languages_have_every_message() {
-        for name in ["common", "desk", "pages"] {
+        for name in ["common", "desk", "pages", "fallback"] {
             let of = |lang: Lang| {
                 let mut v: Vec<String> = FILES
                     .iter()
@@ -231,6 +241,7 @@ mod tests {
             include_str!("desk.rs"),
             include_str!("pages.rs"),
             include_str!("eservice.rs"),
+            include_str!("fallback.rs"),
             include_str!("letters.rs"),
             include_str!("i18n.rs"),
             include_str!("phone.rs"),

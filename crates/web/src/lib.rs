@@ -23,6 +23,7 @@ mod cti;
 pub mod desk;
 mod eservice;
 pub mod extract;
+mod fallback;
 pub mod i18n;
 mod knowledge;
 mod letters;

@@ -52,6 +52,8 @@ pub enum Guard {
     /// Writing articles: editors, team leaders, and officers (for their
     /// boards' articles).
     KnowledgeWrite,
+    /// The manual fallback routine: agents, team leaders and administrators.
+    Fallback,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +135,10 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/mail/set-aside/{id}", Guard::Desk),
     route("POST", "/mail/set-aside/{id}/register", Guard::Desk),
     route("POST", "/mail/set-aside/{id}/discard", Guard::Desk),
+    route("GET", "/fallback", Guard::Fallback),
+    route("GET", "/fallback/form", Guard::Fallback),
+    route("GET", "/fallback/template.csv", Guard::Fallback),
+    route("POST", "/fallback/import", Guard::Fallback),
     route("GET", "/e-tjanster", Guard::Public),
     route("GET", "/e-tjanster/{code}", Guard::Public),
     route("POST", "/e-tjanster/{code}", Guard::Public),
@@ -211,6 +217,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/mail/set-aside/{id}") => get(crate::set_aside::show),
         ("POST", "/mail/set-aside/{id}/register") => post(crate::set_aside::register),
         ("POST", "/mail/set-aside/{id}/discard") => post(crate::set_aside::discard),
+        ("GET", "/fallback") => get(crate::fallback::routine),
+        ("GET", "/fallback/form") => get(crate::fallback::print_form),
+        ("GET", "/fallback/template.csv") => get(crate::fallback::template),
+        ("POST", "/fallback/import") => post(crate::fallback::import),
         ("GET", "/e-tjanster") => get(crate::eservice::list),
         ("GET", "/e-tjanster/{code}") => get(crate::eservice::form),
         ("POST", "/e-tjanster/{code}") => post(crate::eservice::submit),
@@ -291,6 +301,7 @@ pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Marku
                                 a href="/letters/new" { (lang.t("nav-letters")) }
                             }
                             @if kontakt_app::knowledge::KnowledgeService::may_read(&s.actor) { a href="/knowledge" { (lang.t("nav-knowledge")) } }
+                            @if crate::fallback::require_fallback(s).is_ok() { a href="/fallback" { (lang.t("nav-fallback")) } }
                             @if s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/phone" { (lang.t("nav-phone")) } }
                             @if s.has(Role::Analyst) || s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/stats" { (lang.t("nav-stats")) } }
                             @if s.has(Role::Administrator) { a href="/admin/accounts" { (lang.t("nav-accounts")) } }

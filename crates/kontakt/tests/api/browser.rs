@@ -460,6 +460,8 @@ async fn desk_in_a_real_browser() {
         &format!("/cases/{number}"),
         "/search?case_type=FSK-ERB",
         "/help",
+        "/fallback",
+        "/fallback/form",
     ] {
         c.goto(&format!("{}{path}", app.base)).await.expect("page");
         let fits = c
@@ -480,6 +482,15 @@ async fn desk_in_a_real_browser() {
         .expect("card");
     check_page(&c, "10-case-card-200-percent", &mut violations).await;
     c.set_window_size(1280, 1000).await.expect("wide window");
+    // The fallback routine and its printable form.
+    c.goto(&format!("{}/fallback", app.base))
+        .await
+        .expect("fallback");
+    check_page(&c, "10b-fallback", &mut violations).await;
+    c.goto(&format!("{}/fallback/form", app.base))
+        .await
+        .expect("fallback form");
+    check_page(&c, "10c-fallback-form", &mut violations).await;
     logout(&c).await;
 
     // Administration and log review pages pass axe too.

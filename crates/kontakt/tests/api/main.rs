@@ -14,6 +14,7 @@ mod cases;
 mod cli;
 mod desk;
 mod eservice;
+mod fallback;
 mod knowledge;
 mod language;
 mod letters;
