@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod crisis;
 pub mod dispatch;
 pub mod fallback;
 pub mod generator;

@@ -171,6 +171,21 @@ impl PhoneService {
                 "only an administrator changes what every caller hears before the menu".into(),
             ));
         }
+        self.set_announcement(number, input, actor, now, serde_json::Value::Null)
+            .await
+    }
+
+    /// Sets what every caller of `number` hears first, for an actor whose
+    /// right to do so is already established (an administrator, or a
+    /// crisis being published: `context` says which, in the audit entry).
+    pub(crate) async fn set_announcement(
+        &self,
+        number: &str,
+        input: &AnnouncementInput,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        context: serde_json::Value,
+    ) -> Result<Option<Announcement>, PhoneError> {
         let Some(entry) = self.catalog.phone.number(number) else {
             return Err(PhoneError::NotFound(format!("entry number {number}")));
         };
@@ -186,7 +201,7 @@ impl PhoneService {
             ("phone_number", &entry.number),
             "",
             Outcome::Allowed,
-            serde_json::json!({"before": before, "after": announcement}),
+            serde_json::json!({"before": before, "after": announcement, "context": context}),
         );
         let stored = StoredAnnouncement {
             number: entry.number.clone(),

@@ -1036,6 +1036,65 @@ impl StatsService {
     }
 }
 
+/// The contacts of one crisis, counted apart (issue 8): cases of the
+/// crisis's case type registered on the days it lasted.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrisisContacts {
+    pub id: i64,
+    pub title: String,
+    pub case_type: String,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub contacts: Cell,
+}
+
+impl StatsService {
+    /// The latest crises and their contacts.
+    pub async fn crises(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CrisisContacts>, StatsError> {
+        self.check(actor)?;
+        self.refresh().await?;
+        let mut out = Vec::new();
+        for c in self.store.crises(20).await? {
+            let Ok(message) =
+                serde_json::from_str::<kontakt_domain::crisis::CrisisMessage>(&c.message)
+            else {
+                continue;
+            };
+            let from = calendar::stockholm_date(c.started_at);
+            let to = calendar::stockholm_date(c.ended_at.unwrap_or(now)) + Duration::days(1);
+            let counts = self
+                .store
+                .fact_totals(FactFilter {
+                    from,
+                    to,
+                    case_type: Some(message.case_type.clone()),
+                    board: None,
+                    district: None,
+                    channel: None,
+                    today: calendar::stockholm_date(now),
+                    now,
+                })
+                .await?;
+            out.push(CrisisContacts {
+                id: c.id,
+                title: message
+                    .text("sv")
+                    .map(|(_, t)| t.title.clone())
+                    .unwrap_or_default(),
+                case_type: message.case_type,
+                started_at: c.started_at,
+                ended_at: c.ended_at,
+                contacts: self.settings.suppression.cell(counts.cases),
+            });
+        }
+        Ok(out)
+    }
+}
+
 impl ScopeInput {
     /// The selection of a scope, for any period of its kind.
     fn selection_of(scope: &Scope) -> ScopeInput {

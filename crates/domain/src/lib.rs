@@ -40,6 +40,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod contact;
+pub mod crisis;
 pub mod knowledge;
 pub mod message;
 pub mod personnummer;

@@ -21,6 +21,7 @@ use kontakt_domain::contact::{EmailAddress, Language, OrganisationNumber, PhoneN
 use kontakt_domain::personnummer::Personnummer;
 
 pub mod calls;
+pub mod crisis;
 pub mod facts;
 pub mod knowledge;
 mod migrate;
@@ -169,6 +170,12 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<kontakt_domain::stats::CallBucket>>;
     /// Up to `limit` closed calls not yet counted for the statistics, oldest first.
     async fn uncounted_calls(&self, limit: u32) -> Result<Vec<calls::CallRow>>;
+    /// Starts or ends a crisis, with its audit entries.
+    async fn crisis_write(&self, write: crisis::CrisisWrite) -> Result<i64>;
+    /// The crisis going on, if any.
+    async fn active_crisis(&self) -> Result<Option<crisis::StoredCrisis>>;
+    /// The latest crises, newest first.
+    async fn crises(&self, limit: u32) -> Result<Vec<crisis::StoredCrisis>>;
     /// Changes the knowledge base (one write, one transaction); returns
     /// the new article's id, the new version's number, the flag's id, or
     /// how many rows changed.

@@ -108,6 +108,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "knowledge",
         include_str!("../migrations/sqlite/0021_knowledge.sql"),
     ),
+    (
+        22,
+        "crises",
+        include_str!("../migrations/sqlite/0022_crises.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -216,5 +221,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         21,
         "knowledge",
         include_str!("../migrations/postgres/0021_knowledge.sql"),
+    ),
+    (
+        22,
+        "crises",
+        include_str!("../migrations/postgres/0022_crises.sql"),
     ),
 ];

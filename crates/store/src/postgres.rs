@@ -27,6 +27,7 @@ use crate::{
 };
 
 mod calls;
+mod crisis;
 mod facts;
 mod knowledge;
 mod outbox;
@@ -390,6 +391,15 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
         WriteOp::RecordOutbound(r) => outbox::record(tx, r).await.map(|()| Output::Done),
         WriteOp::QueueReport(r) => outbox::queue_report(tx, r).await.map(Output::Count),
         WriteOp::Knowledge(w) => knowledge::write(tx, w).await.map(Output::Id),
+        WriteOp::Crisis(w) => {
+            let n = crisis::write(tx, w).await?;
+            let audit = match w.as_ref() {
+                crate::crisis::CrisisWrite::Start { audit, .. }
+                | crate::crisis::CrisisWrite::End { audit, .. } => audit,
+            };
+            append_audit(tx, head, audit).await?;
+            Ok(Output::Id(n))
+        }
         WriteOp::PhoneLine(w) => {
             let row = &w.row;
             tx.execute(
@@ -1051,6 +1061,20 @@ impl Store for PgStore {
 
     async fn count_calls(&self, write: crate::calls::CallCountsWrite) -> Result<u64> {
         self.writer.count_calls(write).await
+    }
+
+    async fn crisis_write(&self, write: crate::crisis::CrisisWrite) -> Result<i64> {
+        self.writer.crisis(write).await
+    }
+
+    async fn active_crisis(&self) -> Result<Option<crate::crisis::StoredCrisis>> {
+        let client = self.client().await?;
+        crisis::active(&client).await
+    }
+
+    async fn crises(&self, limit: u32) -> Result<Vec<crate::crisis::StoredCrisis>> {
+        let client = self.client().await?;
+        crisis::recent(&client, limit).await
     }
 
     async fn knowledge(&self, write: crate::knowledge::KnowledgeWrite) -> Result<i64> {

@@ -29,6 +29,7 @@ use crate::{
 };
 
 mod calls;
+mod crisis;
 mod facts;
 mod knowledge;
 mod outbox;
@@ -387,6 +388,15 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
         WriteOp::RecordOutbound(r) => outbox::record(conn, r).map(|()| Output::Done),
         WriteOp::QueueReport(r) => outbox::queue_report(conn, r).map(Output::Count),
         WriteOp::Knowledge(w) => knowledge::write(conn, w).map(Output::Id),
+        WriteOp::Crisis(w) => {
+            let n = crisis::write(conn, w)?;
+            let audit = match w.as_ref() {
+                crate::crisis::CrisisWrite::Start { audit, .. }
+                | crate::crisis::CrisisWrite::End { audit, .. } => audit,
+            };
+            append_audit(conn, head, audit)?;
+            Ok(Output::Id(n))
+        }
         WriteOp::PhoneLine(w) => {
             let row = &w.row;
             conn.prepare_cached(&w.table.upsert_sql('?'))
@@ -1042,6 +1052,18 @@ impl Store for SqliteStore {
 
     async fn count_calls(&self, write: crate::calls::CallCountsWrite) -> Result<u64> {
         self.writer.count_calls(write).await
+    }
+
+    async fn crisis_write(&self, write: crate::crisis::CrisisWrite) -> Result<i64> {
+        self.writer.crisis(write).await
+    }
+
+    async fn active_crisis(&self) -> Result<Option<crate::crisis::StoredCrisis>> {
+        self.read(crisis::active).await
+    }
+
+    async fn crises(&self, limit: u32) -> Result<Vec<crate::crisis::StoredCrisis>> {
+        self.read(move |c| crisis::recent(c, limit)).await
     }
 
     async fn knowledge(&self, write: crate::knowledge::KnowledgeWrite) -> Result<i64> {

@@ -31,6 +31,7 @@ pub(crate) enum WriteOp {
     ClaimOutbound(crate::outbox::Claim),
     QueueReport(Box<crate::outbox::NewReport>),
     Knowledge(Box<crate::knowledge::KnowledgeWrite>),
+    Crisis(Box<crate::crisis::CrisisWrite>),
     RecordOutbound(crate::outbox::OutboundResult),
     SetAside(Box<crate::set_aside::NewSetAside>),
     ReleaseSetAside(crate::set_aside::Release),
@@ -162,6 +163,13 @@ impl WriterHandle {
     pub async fn baseline(&self, baseline: crate::facts::NewBaseline) -> Result<i64> {
         match self.submit(WriteOp::Baseline(Box::new(baseline))).await? {
             Output::Id(id) => Ok(id),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn crisis(&self, write: crate::crisis::CrisisWrite) -> Result<i64> {
+        match self.submit(WriteOp::Crisis(Box::new(write))).await? {
+            Output::Id(n) => Ok(n),
             _ => Err(unexpected()),
         }
     }

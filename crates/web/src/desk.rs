@@ -685,6 +685,9 @@ pub(crate) fn case_fields(
 pub struct QuickPrefill {
     #[serde(default)]
     call: String,
+    /// A case type to start with (the crisis banner's link).
+    #[serde(default)]
+    case_type: String,
 }
 
 pub async fn quick_form(
@@ -694,6 +697,14 @@ pub async fn quick_form(
 ) -> Result<Markup, PageError> {
     require_desk(&staff)?;
     let mut form = QuickForm::default();
+    if state
+        .cases
+        .catalog()
+        .case_type(prefill.case_type.trim())
+        .is_some()
+    {
+        form.case_type = prefill.case_type.trim().to_owned();
+    }
     if let Some(board) = &state.switchboard {
         if let Some(from) = board.caller(&staff.actor, &prefill.call).await {
             form.call = prefill.call;

@@ -35,11 +35,14 @@ const MAX_FILES: usize = 3;
 const HONEYPOT: &str = "website";
 
 /// A public page: the city's frame without the staff's menus.
-pub(crate) fn public_page(lang: Lang, title: &str, body: Markup) -> Markup {
-    public_layout(lang, title, body)
+pub(crate) fn public_page(state: &AppState, lang: Lang, title: &str, body: Markup) -> Markup {
+    public_layout(Some(state), lang, title, body)
 }
 
-fn public_layout(lang: Lang, title: &str, body: Markup) -> Markup {
+/// The crisis message, if one is published, shows at the top of every
+/// public page (without a state, as on a plain error page, it does not).
+fn public_layout(state: Option<&AppState>, lang: Lang, title: &str, body: Markup) -> Markup {
+    let crisis = state.and_then(|s| s.crisis.current());
     let other = lang.other();
     html! {
         (DOCTYPE)
@@ -59,7 +62,10 @@ fn public_layout(lang: Lang, title: &str, body: Markup) -> Markup {
                     }
                     a.language href=(format!("/lang/{}", other.code())) lang=(other.code()) hreflang=(other.code()) { (lang.t("switch-language")) }
                 }
-                main { (body) }
+                main {
+                    (crate::crisis::public_banner(lang, crisis.as_deref()))
+                    (body)
+                }
                 footer {
                     p { (lang.t("eservice-other-ways")) }
                 }
@@ -76,6 +82,7 @@ fn public_types(state: &AppState) -> impl Iterator<Item = &CaseType> {
 pub async fn list(State(state): State<AppState>, lang: Lang) -> Markup {
     let catalog = state.cases.catalog();
     public_layout(
+        Some(&state),
         lang,
         &lang.t("eservice-list-title"),
         html! {
@@ -122,6 +129,7 @@ fn form_page(
     let catalog = state.cases.catalog();
     let title = type_name(lang, t);
     public_layout(
+        Some(state),
         lang,
         title,
         html! {
@@ -199,6 +207,7 @@ fn not_found(lang: Lang) -> Response {
     (
         StatusCode::NOT_FOUND,
         public_layout(
+            None,
             lang,
             &lang.t("eservice-missing"),
             html! {
@@ -357,6 +366,7 @@ pub async fn submit(
         return (
             StatusCode::TOO_MANY_REQUESTS,
             public_layout(
+                Some(&state),
                 lang,
                 &lang.t("eservice-slow-down"),
                 html! {
@@ -425,7 +435,7 @@ pub async fn submit(
                 Lang::Sv => t.next_steps_sv.clone(),
             };
             let by_mail = s.feedback_channel == "email" && !s.email.trim().is_empty();
-            public_layout(lang, &lang.t("eservice-thanks"), html! {
+            public_layout(Some(&state), lang, &lang.t("eservice-thanks"), html! {
                 h1 { (lang.t("eservice-thanks")) }
                 p.receipt { (lang.ta("eservice-receipt", &[("number", &intake.number.to_string())])) }
                 @if let Some(next) = next { h2 { (lang.t("eservice-next")) } p { (next) } }
@@ -448,6 +458,7 @@ pub async fn submit(
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 public_layout(
+                    Some(&state),
                     lang,
                     &lang.t("eservice-failed"),
                     html! {

@@ -1199,6 +1199,7 @@ pub async fn assistant(
         });
     let title = lang.t("kb-assistant-title");
     Ok(crate::eservice::public_page(
+        &state,
         lang,
         &title,
         html! {
@@ -1245,6 +1246,7 @@ pub async fn public_article(
         "ltr"
     };
     Ok(crate::eservice::public_page(
+        &state,
         lang,
         &text.title,
         html! {

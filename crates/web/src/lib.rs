@@ -19,6 +19,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub mod api;
+mod crisis;
 mod cti;
 pub mod desk;
 mod eservice;
@@ -66,15 +67,27 @@ pub struct AppState {
     pub switchboard: Option<Arc<kontakt_app::switchboard::Switchboard>>,
     pub stats: Arc<kontakt_app::stats::StatsService>,
     pub knowledge: Arc<kontakt_app::knowledge::KnowledgeService>,
+    pub crisis: Arc<kontakt_app::crisis::CrisisService>,
 }
 
 impl AppState {
     pub fn new(cases: Arc<CaseService>, staff: Arc<StaffService>, sso: Option<Arc<Sso>>) -> Self {
+        let phone = Arc::new(kontakt_app::phone::PhoneService::new(
+            cases.store().clone(),
+            cases.catalog_arc(),
+        ));
+        let crisis = Arc::new(kontakt_app::crisis::CrisisService::new(
+            cases.store().clone(),
+            cases.catalog_arc(),
+            phone.clone(),
+        ));
+        // Another process may start or end a crisis: this one follows.
+        if tokio::runtime::Handle::try_current().is_ok() {
+            crisis.spawn_watcher();
+        }
         AppState {
-            phone: Arc::new(kontakt_app::phone::PhoneService::new(
-                cases.store().clone(),
-                cases.catalog_arc(),
-            )),
+            phone,
+            crisis,
             stats: Arc::new(kontakt_app::stats::StatsService::new(
                 cases.store().clone(),
                 cases.catalog_arc(),
@@ -152,7 +165,8 @@ pub fn api_with_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             api::routes()
                 .merge(cti::routes())
                 .merge(stats::routes())
-                .merge(knowledge::routes()),
+                .merge(knowledge::routes())
+                .merge(crisis::routes()),
         )
         .split_for_parts();
     (router, doc)

@@ -52,6 +52,9 @@ pub enum Guard {
     /// Writing articles: editors, team leaders, and officers (for their
     /// boards' articles).
     KnowledgeWrite,
+    /// Publishing and ending a crisis message: team leaders, knowledge
+    /// editors and administrators.
+    Crisis,
     /// The manual fallback routine: agents, team leaders and administrators.
     Fallback,
 }
@@ -157,6 +160,10 @@ pub const ROUTES: &[PageRoute] = &[
         Guard::KnowledgeWrite,
     ),
     route("POST", "/cases/{number}/answer", Guard::Desk),
+    route("GET", "/crisis", Guard::Crisis),
+    route("POST", "/crisis", Guard::Crisis),
+    route("POST", "/crisis/end", Guard::Crisis),
+    route("GET", "/crisis/events", Guard::Session),
     route("GET", "/fraga", Guard::Public),
     route("GET", "/fraga/artiklar/{article}", Guard::Public),
 ];
@@ -235,6 +242,10 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("POST", "/knowledge/{article}/flag") => post(crate::knowledge::flag),
         ("POST", "/knowledge/flags/{flag}/resolve") => post(crate::knowledge::resolve_flag),
         ("POST", "/cases/{number}/answer") => post(crate::knowledge::answer_given),
+        ("GET", "/crisis") => get(crate::crisis::page),
+        ("POST", "/crisis") => post(crate::crisis::publish),
+        ("POST", "/crisis/end") => post(crate::crisis::end),
+        ("GET", "/crisis/events") => get(crate::crisis::events),
         ("GET", "/fraga") => get(crate::knowledge::assistant),
         ("GET", "/fraga/artiklar/{article}") => get(crate::knowledge::public_article),
         other => unreachable!("page route {other:?} has no handler"),
@@ -302,6 +313,7 @@ pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Marku
                             }
                             @if kontakt_app::knowledge::KnowledgeService::may_read(&s.actor) { a href="/knowledge" { (lang.t("nav-knowledge")) } }
                             @if crate::fallback::require_fallback(s).is_ok() { a href="/fallback" { (lang.t("nav-fallback")) } }
+                            @if kontakt_app::crisis::CrisisService::may_publish(&s.actor) { a href="/crisis" { (lang.t("nav-crisis")) } }
                             @if s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/phone" { (lang.t("nav-phone")) } }
                             @if s.has(Role::Analyst) || s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/stats" { (lang.t("nav-stats")) } }
                             @if s.has(Role::Administrator) { a href="/admin/accounts" { (lang.t("nav-accounts")) } }
@@ -319,6 +331,11 @@ pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Marku
                     }
                 }
                 p.notice role="note" { (lang.t("logging-notice")) }
+                // A crisis message appears here at once (desk.js, from
+                // /crisis/events), on every staff page.
+                @if staff.is_some() {
+                    div #crisis-banner data-live="/crisis/events" aria-live="assertive" {}
+                }
                 main { (body) }
                 @if staff.is_some() {
                     // Opened by "?" or the help link (desk.js); /help is the

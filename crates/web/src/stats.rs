@@ -58,6 +58,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(weekly_availability))
         .routes(routes!(cases))
         .routes(routes!(deviations))
+        .routes(routes!(crises))
         .routes(routes!(cost_allocation))
         .routes(routes!(list_baselines, freeze_baseline))
         .routes(routes!(compare_baseline))
@@ -244,6 +245,19 @@ async fn cases(
     let (_, scope) = checked_scope(&state, &caller, query).await?;
     let figures = state.stats.cases(&caller.actor, &scope, Utc::now()).await?;
     Ok(answer(&scope, figures))
+}
+
+/// The latest crises and their contacts, counted apart: cases of the
+/// crisis's case type registered on the days it lasted.
+#[utoipa::path(get, path = "/stats/crises", tag = "statistics",
+    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+async fn crises(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let figures = state.stats.crises(&caller.actor, Utc::now()).await?;
+    Ok(Json(serde_json::json!({ "crises": figures })))
 }
 
 /// Case types and districts whose volume in the period's last whole week
@@ -591,6 +605,33 @@ fn deviation_table(
     t
 }
 
+fn crisis_table(lang: Lang, crises: &[kontakt_app::stats::CrisisContacts]) -> StatsTable {
+    let mut t = StatsTable::new(
+        "crises",
+        lang.t("stats-crises-caption"),
+        vec![
+            Column::new(lang.t("stats-col-crisis"), Kind::Text),
+            Column::new(lang.t("stats-col-started"), Kind::Text),
+            Column::new(lang.t("stats-col-ended"), Kind::Text),
+            Column::new(lang.t("stats-col-contacts"), Kind::Count),
+        ],
+    );
+    let when = |at: chrono::DateTime<Utc>| {
+        kontakt_domain::calendar::stockholm_local(at)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    for c in crises {
+        t.push(vec![
+            Value::text(format!("{} ({})", c.title, c.case_type)),
+            Value::text(when(c.started_at)),
+            Value::text(c.ended_at.map_or_else(|| lang.t("stats-ongoing"), when)),
+            cell(c.contacts),
+        ]);
+    }
+    t
+}
+
 /// Every table of the dashboard for a scope, in page order.
 async fn tables(
     state: &AppState,
@@ -605,6 +646,7 @@ async fn tables(
     let (weeks, weekly) = stats.weekly_availability(&staff.actor, scope, 8).await?;
     let cases = stats.cases(&staff.actor, scope, now).await?;
     let (deviation_week, deviations) = stats.deviations(&staff.actor, scope, now).await?;
+    let crises = stats.crises(&staff.actor, now).await?;
     let fcr = |c: &ShownCounts| {
         vec![
             cell(c.cases),
@@ -756,6 +798,7 @@ async fn tables(
             &|c| vec![cell(c.cases)],
         ),
         deviation_table(lang, deviation_week, &deviations, &names),
+        crisis_table(lang, &crises),
     ];
     Ok((tables, cases))
 }

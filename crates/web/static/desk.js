@@ -187,3 +187,18 @@
     window.location.assign("/cases/new?call=" + encodeURIComponent(event.data));
   });
 }());
+
+// Crisis mode: the banner on every staff page follows /crisis/events,
+// which sends the banner's HTML (made and escaped by the server) now and
+// at every change, or "none".
+(function () {
+  "use strict";
+  var banner = document.getElementById("crisis-banner");
+  if (!banner || !window.EventSource) {
+    return;
+  }
+  var source = new EventSource(banner.getAttribute("data-live"));
+  source.addEventListener("crisis", function (event) {
+    banner.innerHTML = event.data === "none" ? "" : event.data;
+  });
+}());

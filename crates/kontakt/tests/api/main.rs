@@ -12,6 +12,7 @@ mod bad_input;
 mod browser;
 mod cases;
 mod cli;
+mod crisis;
 mod desk;
 mod eservice;
 mod fallback;

@@ -42,7 +42,7 @@ impl Browser {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -797,7 +797,7 @@ async fn page_route_matrix(app: TestApp) {
                 Guard::Admin => who == "admin",
                 Guard::Reviewer => who == "reviewer",
                 Guard::Desk => who == "agent",
-                Guard::Phone | Guard::Stats => who == "admin",
+                Guard::Phone | Guard::Stats | Guard::Crisis => who == "admin",
                 Guard::Knowledge => who == "agent" || who == "admin",
                 // None of these four writes articles.
                 Guard::KnowledgeWrite => false,

@@ -502,3 +502,23 @@ kb-assistant-answers = Answers that may fit
 kb-assistant-not-helped = No answer?
 kb-assistant-send = Send the question to us
 kb-assistant-back = Ask another question
+
+## Crisis mode
+nav-crisis = Crisis
+crisis-title = Crisis mode
+crisis-intro = Publish a crisis message: it shows at once on every agent's screen and on the residents' pages, and is read before the menu on every phone number. Write what residents should know and what agents should answer.
+crisis-banner = Crisis
+crisis-script = What to answer
+crisis-register = Register the contact as { $type }
+crisis-message = Message to residents (also read out on the phone)
+crisis-case-type = Case type for the crisis's contacts
+crisis-publish = Publish the crisis message
+crisis-not-published = The crisis message was not published:
+crisis-active = A crisis message has been published since { $since }.
+crisis-end = End crisis mode
+stats-crises-caption = Crises and their contacts (cases of the crisis's case type on the days it lasted)
+stats-col-crisis = Crisis
+stats-col-started = Started
+stats-col-ended = Ended
+stats-col-contacts = Contacts
+stats-ongoing = going on

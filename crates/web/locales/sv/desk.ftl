@@ -502,3 +502,23 @@ kb-assistant-answers = Svar som kan passa
 kb-assistant-not-helped = Fick du inte svar?
 kb-assistant-send = Skicka frågan till oss
 kb-assistant-back = Ställ en ny fråga
+
+## Crisis mode
+nav-crisis = Kris
+crisis-title = Krisläge
+crisis-intro = Publicera ett krismeddelande: det syns genast på alla handläggares skärmar och på invånarnas sidor, och läses upp före menyn i alla telefonnummer. Skriv vad invånarna ska få veta och vad handläggarna ska svara.
+crisis-banner = Krisläge
+crisis-script = Så svarar du
+crisis-register = Registrera kontakten som { $type }
+crisis-message = Meddelande till invånarna (läses också upp i telefon)
+crisis-case-type = Ärendetyp för krisens kontakter
+crisis-publish = Publicera krismeddelandet
+crisis-not-published = Krismeddelandet publicerades inte:
+crisis-active = Ett krismeddelande är publicerat sedan { $since }.
+crisis-end = Avsluta krisläget
+stats-crises-caption = Kriser och deras kontakter (ärenden av krisens ärendetyp under krisens dagar)
+stats-col-crisis = Kris
+stats-col-started = Började
+stats-col-ended = Slutade
+stats-col-contacts = Kontakter
+stats-ongoing = pågår
