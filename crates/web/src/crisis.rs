@@ -1,11 +1,11 @@
 //! Crisis mode over HTTP: the page and API that publish and end a crisis
-//! message, the live banner every staff page shows (`/crisis/events`, a
-//! server-sent stream desk.js renders), and the banner on the residents'
-//! pages.
+//! message, the live banner every staff page shows (`crisis` events on the
+//! page's server-sent stream `/events`, which desk.js renders), and the
+//! banner on the residents' pages.
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::sse::Event;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use chrono::Utc;
@@ -98,31 +98,28 @@ pub fn public_banner(lang: Lang, crisis: Option<&Crisis>) -> Markup {
     }
 }
 
-/// `GET /crisis/events`: the staff banner's HTML now and at every change.
-pub async fn events(
-    State(state): State<AppState>,
-    staff: Staff,
-) -> Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>> {
-    let lang = staff.lang;
-    let receiver = state.crisis.subscribe();
-    let stream =
-        futures_util::stream::unfold((receiver, true), move |(mut receiver, first)| async move {
-            if !first && receiver.changed().await.is_err() {
-                return None;
-            }
-            let banner = staff_banner(lang, receiver.borrow_and_update().as_deref()).into_string();
-            // Browsers drop events with empty data: "none" stands for no crisis.
-            let data = if banner.is_empty() {
-                "none".to_owned()
-            } else {
-                banner
-            };
-            Some((
-                Ok(Event::default().event("crisis").data(data)),
-                (receiver, false),
-            ))
-        });
-    Sse::new(stream).keep_alive(KeepAlive::default())
+/// The staff banner's HTML now and at every change, as `crisis` events
+/// ("none" when there is no crisis: browsers drop events without data);
+/// part of every staff page's event stream (`/events`).
+pub fn banner_events(
+    receiver: tokio::sync::watch::Receiver<Option<std::sync::Arc<Crisis>>>,
+    lang: Lang,
+) -> impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>> {
+    futures_util::stream::unfold((receiver, true), move |(mut receiver, first)| async move {
+        if !first && receiver.changed().await.is_err() {
+            return None;
+        }
+        let banner = staff_banner(lang, receiver.borrow_and_update().as_deref()).into_string();
+        let data = if banner.is_empty() {
+            "none".to_owned()
+        } else {
+            banner
+        };
+        Some((
+            Ok(Event::default().event("crisis").data(data)),
+            (receiver, false),
+        ))
+    })
 }
 
 /// A crisis message to publish: texts by language (Swedish required) and

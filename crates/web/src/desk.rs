@@ -1803,13 +1803,13 @@ pub async fn search(
 /// access-checked like any page.
 pub async fn events(
     State(state): State<AppState>,
-    _staff: Staff,
+    staff: Staff,
 ) -> axum::response::sse::Sse<
     impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
 > {
     use axum::response::sse::{Event, KeepAlive, Sse};
     let receiver = state.cases.subscribe();
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+    let changes = futures_util::stream::unfold(receiver, |mut receiver| async move {
         match receiver.recv().await {
             // Missed notices are one notice: the desk reloads anyway.
             Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
@@ -1820,5 +1820,8 @@ pub async fn events(
             Err(tokio::sync::broadcast::error::RecvError::Closed) => None,
         }
     });
-    Sse::new(stream).keep_alive(KeepAlive::default())
+    // The same stream carries the crisis banner, so a page holds one
+    // connection for both (browsers allow few per server).
+    let crisis = crate::crisis::banner_events(state.crisis.subscribe(), staff.lang);
+    Sse::new(futures_util::stream::select(changes, crisis)).keep_alive(KeepAlive::default())
 }

@@ -163,7 +163,6 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/crisis", Guard::Crisis),
     route("POST", "/crisis", Guard::Crisis),
     route("POST", "/crisis/end", Guard::Crisis),
-    route("GET", "/crisis/events", Guard::Session),
     route("GET", "/fraga", Guard::Public),
     route("GET", "/fraga/artiklar/{article}", Guard::Public),
 ];
@@ -245,7 +244,6 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/crisis") => get(crate::crisis::page),
         ("POST", "/crisis") => post(crate::crisis::publish),
         ("POST", "/crisis/end") => post(crate::crisis::end),
-        ("GET", "/crisis/events") => get(crate::crisis::events),
         ("GET", "/fraga") => get(crate::knowledge::assistant),
         ("GET", "/fraga/artiklar/{article}") => get(crate::knowledge::public_article),
         other => unreachable!("page route {other:?} has no handler"),
@@ -331,10 +329,10 @@ pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Marku
                     }
                 }
                 p.notice role="note" { (lang.t("logging-notice")) }
-                // A crisis message appears here at once (desk.js, from
-                // /crisis/events), on every staff page.
+                // A crisis message appears here at once (desk.js, from the
+                // page's event stream), on every staff page.
                 @if staff.is_some() {
-                    div #crisis-banner data-live="/crisis/events" aria-live="assertive" {}
+                    div #crisis-banner data-live="/events" aria-live="assertive" {}
                 }
                 main { (body) }
                 @if staff.is_some() {

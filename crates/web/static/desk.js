@@ -1,5 +1,24 @@
 // Kontakt desk: keyboard shortcuts. Everything also works without this
 // file; it only saves keystrokes. Shortcuts are listed in the help dialog (?).
+// One event stream per staff page (browsers allow few connections per
+// server): queue changes ("changed") and the crisis banner ("crisis",
+// the banner's HTML made and escaped by the server, or "none").
+var kontaktEvents = (function () {
+  "use strict";
+  var banner = document.getElementById("crisis-banner");
+  if (!banner || !window.EventSource) {
+    return null;
+  }
+  var source = new EventSource(banner.getAttribute("data-live"));
+  source.addEventListener("crisis", function (event) {
+    banner.innerHTML = event.data === "none" ? "" : event.data;
+  });
+  // Closed when the page is left, so the connection is free at once for
+  // the next page (a browser keeps few per server).
+  window.addEventListener("pagehide", function () { source.close(); });
+  return source;
+}());
+
 (function () {
   "use strict";
   var shortcuts = {
@@ -43,7 +62,7 @@
     // Many changes in a burst make one reload.
     if (pending === null) { pending = window.setTimeout(reload, 300); }
   }
-  var source = new EventSource(queues.getAttribute("data-live"));
+  var source = kontaktEvents || new EventSource(queues.getAttribute("data-live"));
   source.addEventListener("changed", soon);
   // On every (re)connection: whatever changed while not connected.
   source.addEventListener("open", soon);
@@ -170,6 +189,7 @@
     if (pending === null) { pending = window.setTimeout(reload, 300); }
   }
   var source = new EventSource(live.getAttribute("data-phone-events"));
+  window.addEventListener("pagehide", function () { source.close(); });
   source.addEventListener("queues", soon);
   source.addEventListener("withdrawn", soon);
   source.addEventListener("offered", function (event) {
@@ -185,20 +205,5 @@
   });
   source.addEventListener("connected", function (event) {
     window.location.assign("/cases/new?call=" + encodeURIComponent(event.data));
-  });
-}());
-
-// Crisis mode: the banner on every staff page follows /crisis/events,
-// which sends the banner's HTML (made and escaped by the server) now and
-// at every change, or "none".
-(function () {
-  "use strict";
-  var banner = document.getElementById("crisis-banner");
-  if (!banner || !window.EventSource) {
-    return;
-  }
-  var source = new EventSource(banner.getAttribute("data-live"));
-  source.addEventListener("crisis", function (event) {
-    banner.innerHTML = event.data === "none" ? "" : event.data;
   });
 }());

@@ -672,6 +672,180 @@ async fn desk_in_a_real_browser() {
         .expect("statistics");
     wait_for_text(&c, "Tillgänglighet per svarsgrupp").await;
     check_page(&c, "26-statistics", &mut violations).await;
+    c.goto(&format!("{}/crisis", app.base))
+        .await
+        .expect("crisis page");
+    check_page(&c, "27-crisis", &mut violations).await;
+    logout(&c).await;
+
+    // The knowledge base: an editor publishes two articles; the agent
+    // searches, reads one, and sees a crisis message arrive on the open
+    // page within a second.
+    let editor = kontakt_app::tokens::issue(&app.store, "redaktor", &["editor"])
+        .await
+        .expect("token");
+    let review_by =
+        (kontakt_domain::calendar::stockholm_today() + chrono::Duration::days(90)).to_string();
+    for (title, body, district, owner, area, types) in [
+        (
+            "Sophämtning i Farsta",
+            "I Farsta töms soptunnan på **tisdagar**, udda veckor.",
+            Some("farsta"),
+            "TRN",
+            "waste",
+            vec!["AVF-MISS"],
+        ),
+        (
+            "Förskoleplats – så ansöker du",
+            "Ansök i e-tjänsten senast fyra månader innan.",
+            None,
+            "UTN",
+            "preschool",
+            vec!["FSK-KO"],
+        ),
+    ] {
+        let content = json!({
+            "texts": {"sv": {"title": title, "body": body}},
+            "owner_board": owner, "service_area": area, "district": district,
+            "audience": "public", "case_types": types, "links": [], "review_by": review_by,
+        });
+        let r = app
+            .client
+            .post(format!("{}/api/v1/knowledge/articles", app.base))
+            .bearer_auth(&editor)
+            .json(&json!({"content": content}))
+            .send()
+            .await
+            .expect("article");
+        assert_eq!(r.status(), 201);
+        let id = r.json::<serde_json::Value>().await.expect("json")["id"]
+            .as_i64()
+            .expect("id");
+        for step in ["submit", "publish"] {
+            let r = app
+                .client
+                .post(format!(
+                    "{}/api/v1/knowledge/articles/{id}/versions/1/{step}",
+                    app.base
+                ))
+                .bearer_auth(&editor)
+                .send()
+                .await
+                .expect("step");
+            assert_eq!(r.status(), 200);
+        }
+    }
+    login(&c, &app, "agnes").await;
+    c.goto(&format!(
+        "{}/knowledge?q=n%C3%A4r+t%C3%B6ms+soptunnan+i+Farsta",
+        app.base
+    ))
+    .await
+    .expect("search");
+    let first = c
+        .find(Locator::Css("ol.kb-hits li a"))
+        .await
+        .expect("a hit")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(first, "Sophämtning i Farsta");
+    check_page(&c, "28-knowledge-search", &mut violations).await;
+    c.find(Locator::Css("ol.kb-hits li a"))
+        .await
+        .expect("a hit")
+        .click()
+        .await
+        .expect("open");
+    wait_for_text(&c, "tisdagar").await;
+    check_page(&c, "29-knowledge-article", &mut violations).await;
+    // Crisis: published through the API while the agent's page is open.
+    let leader = kontakt_app::tokens::issue(&app.store, "ledare", &["supervisor"])
+        .await
+        .expect("token");
+    // The page notes when the banner arrives (its own clock, the same
+    // machine's), so polling the browser adds nothing to the delay.
+    c.execute(
+        "window.crisisArrived = null; var b = document.getElementById('crisis-banner'); \
+         new MutationObserver(function () { if (!window.crisisArrived && b.textContent.indexOf('Strömavbrott i Farsta') >= 0) { window.crisisArrived = Date.now(); } }) \
+           .observe(b, {childList: true, subtree: true, characterData: true}); return true;",
+        vec![],
+    )
+    .await
+    .expect("observe the banner");
+    let published = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as f64;
+    let r = app
+        .client
+        .post(format!("{}/api/v1/crisis", app.base))
+        .bearer_auth(&leader)
+        .json(&json!({"texts": {"sv": {
+            "title": "Strömavbrott i Farsta",
+            "message": "Strömmen är borta i Farsta till klockan 16.",
+            "script": "Säg att felet är känt och att strömmen är tillbaka till klockan 16."
+        }}}))
+        .send()
+        .await
+        .expect("crisis");
+    assert_eq!(r.status(), 201);
+    let mut arrived = None;
+    for _ in 0..100 {
+        let at = c
+            .execute("return window.crisisArrived;", vec![])
+            .await
+            .expect("read");
+        if let Some(at) = at.as_f64() {
+            arrived = Some(at - published);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let arrived = arrived.expect("the crisis banner reached the open page");
+    assert!(arrived < 1000.0, "the banner took {arrived} ms");
+    check_page(&c, "30-crisis-banner", &mut violations).await;
+    let r = app
+        .client
+        .post(format!("{}/api/v1/crisis/end", app.base))
+        .bearer_auth(&leader)
+        .send()
+        .await
+        .expect("end");
+    assert_eq!(r.status(), 200);
+    for _ in 0..50 {
+        let text = c
+            .find(Locator::Css("#crisis-banner"))
+            .await
+            .expect("banner")
+            .text()
+            .await
+            .unwrap_or_default();
+        if text.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    logout(&c).await;
+    // The residents' web assistant: the local article for a question in
+    // their own words, and the way to ask the centre.
+    c.goto(&format!(
+        "{}/fraga?q=n%C3%A4r+t%C3%B6ms+soptunnan+i+Farsta",
+        app.base
+    ))
+    .await
+    .expect("assistant");
+    wait_for_text(&c, "Sophämtning i Farsta").await;
+    check_page(&c, "31-web-assistant", &mut violations).await;
+    c.find(Locator::Css("ol.kb-hits li a"))
+        .await
+        .expect("a hit")
+        .click()
+        .await
+        .expect("open");
+    wait_for_text(&c, "tisdagar").await;
+    check_page(&c, "32-public-article", &mut violations).await;
+    login(&c, &app, "admin").await;
 
     // axe really checks: an image without a text alternative is caught.
     c.execute(

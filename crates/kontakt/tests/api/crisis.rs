@@ -94,7 +94,7 @@ async fn a_crisis_reaches_desktops_pages_and_phones(app: TestApp) {
     assert!(page.body.contains("id=\"crisis-banner\""), "{}", page.body);
     let response = desk
         .client
-        .get(app.url("/crisis/events"))
+        .get(app.url("/events"))
         .header(reqwest::header::COOKIE, desk.cookie_header())
         .send()
         .await
