@@ -193,6 +193,20 @@ impl KnowledgeService {
         &self.catalog
     }
 
+    /// Whether no article was ever written.
+    pub async fn is_empty(&self) -> Result<bool, KnowledgeError> {
+        Ok(self.store.knowledge_stamp().await?.0 == 0)
+    }
+
+    /// How many articles are published, and how long the search index
+    /// took to build (for the benchmark).
+    pub async fn warm(&self) -> Result<(usize, std::time::Duration), KnowledgeError> {
+        let t = std::time::Instant::now();
+        let (index, published) = self.index().await?;
+        let _ = index;
+        Ok((published.len(), t.elapsed()))
+    }
+
     // ---- who may ----------------------------------------------------
 
     pub fn may_read(actor: &Actor) -> bool {

@@ -9,6 +9,7 @@ pub mod dispatch;
 pub mod fallback;
 pub mod generator;
 pub mod knowledge;
+pub mod knowledge_demo;
 pub mod letters;
 pub mod mail_in;
 pub mod messages;

@@ -82,6 +82,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// The agents' knowledge search over synthetic articles, in process
+    /// (a new data directory gets them published first).
+    Knowledge {
+        /// A data directory; its kontakt.db is made if missing.
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
+        #[arg(long, default_value_t = 20_000)]
+        articles: usize,
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+    },
     /// Send every e-mail waiting in the outbox to a mail server.
     Outbox {
         #[arg(long)]
@@ -194,6 +205,22 @@ pub async fn run(
                 calls_per_week,
                 runs: runs.max(1),
             })
+            .await?;
+        }
+        BenchCommand::Knowledge {
+            data_dir,
+            articles,
+            queries,
+        } => {
+            std::fs::create_dir_all(&data_dir)?;
+            let url = format!("sqlite:{}", data_dir.join("kontakt.db").display());
+            let store = kontakt_store::open(&url, kontakt_store::OpenMode::CreateIfMissing).await?;
+            crate::bench_knowledge::run(
+                store,
+                std::sync::Arc::new(catalog),
+                articles,
+                queries.max(1),
+            )
             .await?;
         }
         BenchCommand::Mail { data_dir, mails } => {

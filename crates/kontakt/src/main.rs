@@ -23,6 +23,7 @@ use kontakt_store::OpenMode;
 mod bench;
 mod bench_acd;
 mod bench_channels;
+mod bench_knowledge;
 mod bench_stats;
 mod simulate;
 mod simulate_live;
@@ -41,6 +42,7 @@ const DEMO_ROLES: &[(&str, &[&str])] = &[
     ("demo-analyst", &["analyst"]),
     ("demo-log-reviewer", &["log_reviewer", "board:SDN-SKH"]),
     ("demo-administrator", &["administrator"]),
+    ("demo-editor", &["editor"]),
     ("demo-intake", &["intake"]),
     ("demo-phone-system", &["phone_system"]),
 ];
@@ -72,6 +74,7 @@ const DEMO_ACCOUNTS: &[(&str, &str, &[&str])] = &[
         &["log_reviewer", "board:SDN-SKH"],
     ),
     ("admin", "Adam Administratör", &["administrator"]),
+    ("editor", "Erika Redaktör (kunskapsbanken)", &["editor"]),
     (
         "teamlead",
         "Tove Teamledare (förskola)",
@@ -928,6 +931,12 @@ async fn demo(
         .await
         .map_err(|e| anyhow::anyhow!("phone queues: {e}"))?;
     start_monthly_reports(&service, &state, Some(format!("http://{local}")));
+    let seeded = kontakt_app::knowledge_demo::seed_demo(&state.knowledge, Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("knowledge base: {e}"))?;
+    if seeded > 0 {
+        eprintln!("Published {seeded} knowledge articles.");
+    }
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }

@@ -362,6 +362,43 @@ async fn the_demo_takes_mail_and_sms() {
     let client = reqwest::Client::new();
     wait_ready(&client, &base).await;
 
+    // The demo's knowledge base: a resident asking in their own words
+    // finds the local article; an agent typing the case's word finds how
+    // to apply.
+    let asked = client
+        .get(format!("{base}/api/v1/assistant"))
+        .query(&[("q", "när töms soptunnan i Farsta")])
+        .send()
+        .await
+        .expect("assistant")
+        .json::<Value>()
+        .await
+        .expect("json");
+    assert_eq!(
+        asked["hits"][0]["title"], "Sophämtning i Farsta – tömningsdagar",
+        "{asked}"
+    );
+    let agent = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("demo-agent-l1 "))
+        .and_then(|l| l.split_whitespace().last())
+        .expect("the agent's token is printed")
+        .to_owned();
+    let found = client
+        .get(format!("{base}/api/v1/knowledge/search"))
+        .query(&[("q", "förskoleplats")])
+        .bearer_auth(&agent)
+        .send()
+        .await
+        .expect("search")
+        .json::<Value>()
+        .await
+        .expect("json");
+    assert_eq!(
+        found["hits"][0]["title"], "Förskoleplats – så ansöker du",
+        "{found}"
+    );
+
     let mail = "From: Eva Ek <eva.ek@example.se>\nTo: kontaktcenter@stockholm.se\n\
                 Subject: =?utf-8?q?Tr=C3=A4d_som_har_fallit?=\nMessage-ID: <demo-1@example.se>\n\
                 Content-Type: text/plain; charset=utf-8\n\n\
