@@ -508,6 +508,129 @@ impl KnowledgeService {
             > 0)
     }
 
+    /// Attaches a file (a form, a map, a leaflet) to an article; returns
+    /// the attachment's id. Its type is what its content shows it to be.
+    pub async fn attach(
+        &self,
+        actor: &Actor,
+        id: i64,
+        name: &str,
+        declared_type: &str,
+        content: Vec<u8>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, KnowledgeError> {
+        let article = self.load(id).await?;
+        let owner = article
+            .newest()
+            .map(|v| v.content.owner_board.clone())
+            .unwrap_or_default();
+        self.check_write(actor, &owner)?;
+        let name = name.trim();
+        let mut problems = Vec::new();
+        if name.is_empty() || name.chars().count() > 200 || name.contains(['/', '\\', '\0']) {
+            problems.push((
+                "file_name".to_owned(),
+                "a file name of up to 200 characters, without '/', '\\' or NUL".to_owned(),
+            ));
+        }
+        if content.is_empty() {
+            problems.push(("content".to_owned(), "the file is empty".to_owned()));
+        } else if content.len() > crate::cases::limits::ATTACHMENT_BYTES {
+            problems.push((
+                "content".to_owned(),
+                format!(
+                    "the file is larger than {} bytes",
+                    crate::cases::limits::ATTACHMENT_BYTES
+                ),
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(Self::invalid(problems));
+        }
+        use sha2::Digest;
+        let sha256 = hex::encode(sha2::Sha256::digest(&content));
+        let content_type = crate::cases::stored_content_type(declared_type, &content);
+        Ok(self
+            .store
+            .knowledge(KnowledgeWrite::Attach {
+                article: id,
+                name: name.to_owned(),
+                content_type,
+                blob: kontakt_store::NewBlob { sha256, content },
+                by: actor.id.clone(),
+                at: now,
+            })
+            .await?)
+    }
+
+    /// Takes a file off an article.
+    pub async fn detach(
+        &self,
+        actor: &Actor,
+        id: i64,
+        attachment: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), KnowledgeError> {
+        let article = self.load(id).await?;
+        let owner = article
+            .newest()
+            .map(|v| v.content.owner_board.clone())
+            .unwrap_or_default();
+        self.check_write(actor, &owner)?;
+        self.store
+            .knowledge(KnowledgeWrite::Detach {
+                article: id,
+                attachment,
+                at: now,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The files of an article the actor may read.
+    pub async fn attachments(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Vec<kontakt_store::knowledge::ArticleAttachment>, KnowledgeError> {
+        self.article(actor, id).await?;
+        Ok(self.store.article_attachments(id).await?)
+    }
+
+    /// The files of a public article, for residents.
+    pub async fn public_attachments(
+        &self,
+        id: i64,
+    ) -> Result<Vec<kontakt_store::knowledge::ArticleAttachment>, KnowledgeError> {
+        self.public_article(id).await?;
+        Ok(self.store.article_attachments(id).await?)
+    }
+
+    /// One file and its content, for a staff reader or (`actor` None) a
+    /// resident reading a public article.
+    pub async fn attachment(
+        &self,
+        actor: Option<&Actor>,
+        id: i64,
+        attachment: i64,
+    ) -> Result<(kontakt_store::knowledge::ArticleAttachment, Vec<u8>), KnowledgeError> {
+        let list = match actor {
+            Some(a) => self.attachments(a, id).await?,
+            None => self.public_attachments(id).await?,
+        };
+        let file = list
+            .into_iter()
+            .find(|f| f.id == attachment)
+            .ok_or(KnowledgeError::NotFound)?;
+        let content = self.store.blob(&file.sha256).await?.ok_or_else(|| {
+            KnowledgeError::Store(StoreError::Corrupt(format!(
+                "blob {} is missing",
+                file.sha256
+            )))
+        })?;
+        Ok((file, content))
+    }
+
     // ---- reading ------------------------------------------------------
 
     async fn load(&self, id: i64) -> Result<Article, KnowledgeError> {

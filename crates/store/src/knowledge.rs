@@ -38,6 +38,22 @@ pub struct ArticleFlag {
     pub flagged_at: DateTime<Utc>,
 }
 
+/// A file attached to an article.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ArticleAttachment {
+    pub id: i64,
+    pub article: i64,
+    pub name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub size: u64,
+    pub added_by: String,
+    pub added_at: DateTime<Utc>,
+}
+
+pub(crate) const ATTACHMENT_COLUMNS: &str =
+    "id, article_id, name, content_type, sha256, size, added_by, added_at";
+
 /// Questions without an answer, added up over days.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Gap {
@@ -59,7 +75,7 @@ pub struct ArticleUse {
 /// A change to the knowledge base. Each returns a number: the new
 /// article's id, the new version's number, the flag's id, or how many
 /// rows changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum KnowledgeWrite {
     /// A new article with its first version, a draft.
     Create {
@@ -106,6 +122,21 @@ pub enum KnowledgeWrite {
         article: i64,
         case_number: String,
         by: String,
+        at: DateTime<Utc>,
+    },
+    /// A file for an article (its blob stored if new); returns its id.
+    Attach {
+        article: i64,
+        name: String,
+        content_type: String,
+        blob: crate::NewBlob,
+        by: String,
+        at: DateTime<Utc>,
+    },
+    /// Takes a file off an article (its blob goes if nothing else uses it).
+    Detach {
+        article: i64,
+        attachment: i64,
         at: DateTime<Utc>,
     },
     /// A question no article answered, as its word stems.
@@ -161,5 +192,14 @@ pub(crate) fn gap_upsert_sql(mark: char) -> String {
         "INSERT INTO knowledge_gaps (day, terms, lang, service_area, asked) \
          VALUES ({mark}1, {mark}2, {mark}3, {mark}4, 1) \
          ON CONFLICT (day, terms, lang) DO UPDATE SET asked = knowledge_gaps.asked + 1"
+    )
+}
+
+/// Deletes a blob nothing uses any more: no case entry, no article.
+pub(crate) fn unused_blob_sql(mark: char, json_sha: &str) -> String {
+    format!(
+        "DELETE FROM blobs WHERE sha256 = {mark}1 \
+         AND NOT EXISTS (SELECT 1 FROM case_entries WHERE kind = 'attachment' AND {json_sha} = {mark}1) \
+         AND NOT EXISTS (SELECT 1 FROM article_attachments WHERE sha256 = {mark}1)"
     )
 }

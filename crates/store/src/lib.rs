@@ -184,6 +184,8 @@ pub trait Store: Send + Sync {
     async fn article(&self, id: i64) -> Result<Option<knowledge::StoredArticle>>;
     /// Every article's published version (what agents and residents read).
     async fn published_articles(&self) -> Result<Vec<knowledge::StoredArticle>>;
+    /// The files attached to an article, oldest first.
+    async fn article_attachments(&self, article: i64) -> Result<Vec<knowledge::ArticleAttachment>>;
     /// Every article's newest version and its published one.
     async fn article_list(&self) -> Result<Vec<knowledge::StoredArticle>>;
     /// How many articles and when any last changed: a search index built

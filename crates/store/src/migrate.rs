@@ -113,6 +113,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "crises",
         include_str!("../migrations/sqlite/0022_crises.sql"),
     ),
+    (
+        23,
+        "article_attachments",
+        include_str!("../migrations/sqlite/0023_article_attachments.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -226,5 +231,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         22,
         "crises",
         include_str!("../migrations/postgres/0022_crises.sql"),
+    ),
+    (
+        23,
+        "article_attachments",
+        include_str!("../migrations/postgres/0023_article_attachments.sql"),
     ),
 ];

@@ -1091,6 +1091,14 @@ impl Store for PgStore {
         knowledge::published(&client).await
     }
 
+    async fn article_attachments(
+        &self,
+        article: i64,
+    ) -> Result<Vec<crate::knowledge::ArticleAttachment>> {
+        let client = self.client().await?;
+        knowledge::attachments(&client, article).await
+    }
+
     async fn article_list(&self) -> Result<Vec<crate::knowledge::StoredArticle>> {
         let client = self.client().await?;
         knowledge::list(&client).await

@@ -526,7 +526,7 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
     Ok(number)
 }
 
-fn insert_blob(conn: &Connection, blob: &crate::NewBlob) -> Result<()> {
+pub(super) fn insert_blob(conn: &Connection, blob: &crate::NewBlob) -> Result<()> {
     conn.prepare_cached("INSERT INTO blobs (sha256, size, content) VALUES (?1, ?2, ?3) ON CONFLICT (sha256) DO NOTHING")
         .and_then(|mut s| s.execute(params![blob.sha256, blob.content.len() as i64, blob.content]))
         .map_err(db)?;
@@ -1076,6 +1076,13 @@ impl Store for SqliteStore {
 
     async fn published_articles(&self) -> Result<Vec<crate::knowledge::StoredArticle>> {
         self.read(knowledge::published).await
+    }
+
+    async fn article_attachments(
+        &self,
+        article: i64,
+    ) -> Result<Vec<crate::knowledge::ArticleAttachment>> {
+        self.read(move |c| knowledge::attachments(c, article)).await
     }
 
     async fn article_list(&self) -> Result<Vec<crate::knowledge::StoredArticle>> {

@@ -414,6 +414,13 @@ async fn get_attachment(
         .cases
         .attachment(&number, &sha256, &caller.actor, Utc::now())
         .await?;
+    Ok(file_download(&file_name, content_type, content))
+}
+
+/// A stored file as a download: its name made safe for the header, its
+/// type as stored (sniffed when it arrived), never sniffed again by the
+/// browser.
+pub(crate) fn file_download(file_name: &str, content_type: String, content: Vec<u8>) -> Response {
     let safe_name: String = file_name
         .chars()
         .map(|c| {
@@ -424,7 +431,7 @@ async fn get_attachment(
             }
         })
         .collect();
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, content_type),
             (
@@ -434,7 +441,8 @@ async fn get_attachment(
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         ],
         content,
-    ))
+    )
+        .into_response()
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

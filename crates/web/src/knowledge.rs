@@ -71,6 +71,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api_flag))
         .routes(routes!(api_answer))
         .routes(routes!(api_todo))
+        .routes(routes!(api_attach))
         .routes(routes!(api_assistant))
 }
 
@@ -334,6 +335,55 @@ async fn api_answer(
     ))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentRequest {
+    pub file_name: String,
+    pub content_type: Option<String>,
+    pub content_base64: String,
+}
+
+/// Attach a file to an article (its type is what its content shows).
+#[utoipa::path(post, path = "/knowledge/articles/{id}/attachments", tag = "knowledge", request_body = AttachmentRequest,
+    params(("id" = i64, Path, description = "The article")),
+    responses((status = 201, body = Object), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn api_attach(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    body: Result<crate::extract::ApiJson<AttachmentRequest>, ApiError>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    use base64::Engine;
+    let crate::extract::ApiJson(req) = body?;
+    let content = base64::engine::general_purpose::STANDARD
+        .decode(req.content_base64.trim())
+        .map_err(|e| {
+            ApiError::Case(CaseError::Invalid(vec![FieldError {
+                field: "content_base64".into(),
+                reason: format!("is not valid base64: {e}"),
+            }]))
+        })?;
+    let declared = req
+        .content_type
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let attachment = state
+        .knowledge
+        .attach(
+            &caller.actor,
+            id,
+            &req.file_name,
+            &declared,
+            content,
+            Utc::now(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "article": id, "attachment": attachment })),
+    ))
+}
+
 /// What the caller's boards have to do: articles to review, versions in
 /// review, agents' flags, residents' questions without an answer.
 #[utoipa::path(get, path = "/knowledge/todo", tag = "knowledge",
@@ -497,6 +547,7 @@ pub async fn article_page(
 ) -> Result<Markup, PageError> {
     let lang = staff.lang;
     let article = state.knowledge.article(&staff.actor, id).await?;
+    let files = state.knowledge.attachments(&staff.actor, id).await?;
     let today = kontakt_domain::calendar::stockholm_today();
     let shown = article
         .published()
@@ -533,6 +584,33 @@ pub async fn article_page(
             }
             (freshness_note(lang, kontakt_domain::knowledge::freshness(shown.content.review_by, today)))
             (article_body(lang, &state, shown, lang.code()))
+            @if !files.is_empty() || may_write {
+                section aria-labelledby="kb-files" {
+                    h2 #kb-files { (lang.t("kb-files")) }
+                    ul {
+                        @for f in &files {
+                            li {
+                                a href=(format!("/knowledge/{id}/attachments/{}", f.id)) { (f.name) }
+                                " (" (f.size.div_ceil(1024)) " kB)"
+                                @if may_write {
+                                    form.inline method="post" action=(format!("/knowledge/{id}/attachments/{}/remove", f.id)) {
+                                        input type="hidden" name="csrf" value=(csrf);
+                                        button type="submit" { (lang.t("kb-file-remove")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if may_write {
+                        form method="post" action=(format!("/knowledge/{id}/attachments")) enctype="multipart/form-data" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            label for="file" { (lang.t("kb-file-add")) }
+                            input #file name="file" type="file" required;
+                            button type="submit" { (lang.t("kb-file-upload")) }
+                        }
+                    }
+                }
+            }
             @if may_write || editor {
                 section aria-labelledby="kb-work" {
                     h2 #kb-work { (lang.t("kb-work")) }
@@ -1238,6 +1316,7 @@ pub async fn public_article(
     Query(q): Query<AssistantQuery>,
 ) -> Result<Markup, PageError> {
     let v = state.knowledge.public_article(id).await?;
+    let files = state.knowledge.public_attachments(id).await?;
     let show = q.lang.unwrap_or_else(|| lang.code().to_owned());
     let (text_lang, text) = v.content.text(&show).ok_or(PageError::NotFound)?;
     let dir = if matches!(text_lang, "ar" | "fa") {
@@ -1257,9 +1336,112 @@ pub async fn public_article(
                 @if !v.content.links.is_empty() {
                     ul.kb-links { @for l in &v.content.links { li { a href=(l.url) rel="noopener" { (l.title) } } } }
                 }
+                @if !files.is_empty() {
+                    ul.kb-files {
+                        @for f in &files {
+                            li { a href=(format!("/fraga/artiklar/{id}/bilagor/{}", f.id)) { (f.name) } " (" (f.size.div_ceil(1024)) " kB)" }
+                        }
+                    }
+                }
             }
         },
     ))
+}
+
+/// `GET /fraga/artiklar/{article}/bilagor/{attachment}`: a public
+/// article's file.
+pub async fn public_file(
+    State(state): State<AppState>,
+    Path((id, attachment)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let (file, content) = state.knowledge.attachment(None, id, attachment).await?;
+    Ok(crate::api::file_download(
+        &file.name,
+        file.content_type,
+        content,
+    ))
+}
+
+/// `GET /knowledge/{article}/attachments/{attachment}`.
+pub async fn staff_file(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, attachment)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    let (file, content) = state
+        .knowledge
+        .attachment(Some(&staff.actor), id, attachment)
+        .await?;
+    Ok(crate::api::file_download(
+        &file.name,
+        file.content_type,
+        content,
+    ))
+}
+
+/// `POST /knowledge/{article}/attachments`: a file from the article page.
+/// The CSRF token comes first in the form: no file is read before it is
+/// checked (and a body that is no form is refused as a forgery).
+pub async fn upload(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let Ok(mut multipart) = multipart else {
+        staff.check_csrf(&state, "").await?;
+        return Err(PageError::Csrf);
+    };
+    let (mut checked, mut file) = (false, None);
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("csrf") => {
+                staff
+                    .check_csrf(&state, &field.text().await.unwrap_or_default())
+                    .await?;
+                checked = true;
+            }
+            Some("file") if checked => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let declared = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| PageError::Invalid(format!("file: {e}")))?;
+                file = Some((name, declared, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    if !checked {
+        staff.check_csrf(&state, "").await?;
+        return Err(PageError::Csrf);
+    }
+    let (name, declared, content) =
+        file.ok_or_else(|| PageError::Invalid("file: choose a file".into()))?;
+    state
+        .knowledge
+        .attach(&staff.actor, id, &name, &declared, content, Utc::now())
+        .await?;
+    Ok(Redirect::to(&format!("/knowledge/{id}")).into_response())
+}
+
+/// `POST /knowledge/{article}/attachments/{attachment}/remove`.
+pub async fn remove_file(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, attachment)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    staff.check_csrf(&state, &f.csrf).await?;
+    state
+        .knowledge
+        .detach(&staff.actor, id, attachment, Utc::now())
+        .await?;
+    Ok(Redirect::to(&format!("/knowledge/{id}")).into_response())
 }
 
 #[cfg(test)]

@@ -159,6 +159,26 @@ pub const ROUTES: &[PageRoute] = &[
         "/knowledge/flags/{flag}/resolve",
         Guard::KnowledgeWrite,
     ),
+    route(
+        "GET",
+        "/knowledge/{article}/attachments/{attachment}",
+        Guard::Knowledge,
+    ),
+    route(
+        "POST",
+        "/knowledge/{article}/attachments",
+        Guard::KnowledgeWrite,
+    ),
+    route(
+        "POST",
+        "/knowledge/{article}/attachments/{attachment}/remove",
+        Guard::KnowledgeWrite,
+    ),
+    route(
+        "GET",
+        "/fraga/artiklar/{article}/bilagor/{attachment}",
+        Guard::Public,
+    ),
     route("POST", "/cases/{number}/answer", Guard::Desk),
     route("GET", "/crisis", Guard::Crisis),
     route("POST", "/crisis", Guard::Crisis),
@@ -244,6 +264,16 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/crisis") => get(crate::crisis::page),
         ("POST", "/crisis") => post(crate::crisis::publish),
         ("POST", "/crisis/end") => post(crate::crisis::end),
+        ("GET", "/knowledge/{article}/attachments/{attachment}") => {
+            get(crate::knowledge::staff_file)
+        }
+        ("POST", "/knowledge/{article}/attachments") => post(crate::knowledge::upload),
+        ("POST", "/knowledge/{article}/attachments/{attachment}/remove") => {
+            post(crate::knowledge::remove_file)
+        }
+        ("GET", "/fraga/artiklar/{article}/bilagor/{attachment}") => {
+            get(crate::knowledge::public_file)
+        }
         ("GET", "/fraga") => get(crate::knowledge::assistant),
         ("GET", "/fraga/artiklar/{article}") => get(crate::knowledge::public_article),
         other => unreachable!("page route {other:?} has no handler"),

@@ -531,6 +531,133 @@ async fn flags_reach_the_owner_and_answers_are_counted(app: TestApp) {
     );
 }
 
+async fn files_go_with_articles(app: TestApp) {
+    use base64::Engine;
+    let editor = token(&app, "redaktor", &["editor"]).await;
+    let agent = token(&app, "agent", &["agent_l1"]).await;
+    let public = published(&app, &editor, &content("Grovsopor – blankett", None)).await;
+    let mut internal = content("Intern rutin", None);
+    internal.audience = Audience::Agents;
+    let internal = published(&app, &editor, &internal).await;
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let file = |name: &str, bytes: &[u8]| {
+        json!({
+            "file_name": name,
+            "content_type": "application/octet-stream",
+            "content_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+        })
+    };
+    let path = |id: i64| format!("/api/v1/knowledge/articles/{id}/attachments");
+    // Readers do not attach; nothing empty, no path in a name, no bad base64.
+    assert_eq!(
+        send(
+            &app,
+            &agent,
+            "POST",
+            &path(public),
+            Some(file("a.pdf", &pdf))
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        send(
+            &app,
+            &editor,
+            "POST",
+            &path(public),
+            Some(file("a.pdf", b""))
+        )
+        .await
+        .0,
+        422
+    );
+    assert_eq!(
+        send(
+            &app,
+            &editor,
+            "POST",
+            &path(public),
+            Some(file("../a.pdf", &pdf))
+        )
+        .await
+        .0,
+        422
+    );
+    let (status, _) = send(
+        &app,
+        &editor,
+        "POST",
+        &path(public),
+        Some(json!({"file_name": "a.pdf", "content_base64": "***"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    let (status, attached) = send(
+        &app,
+        &editor,
+        "POST",
+        &path(public),
+        Some(file("blankett.pdf", &pdf)),
+    )
+    .await;
+    assert_eq!(status, 201, "{attached}");
+    let attachment = attached["attachment"].as_i64().expect("id");
+    // Residents download a public article's file, typed by its content.
+    let r = app
+        .client
+        .get(app.url(&format!("/fraga/artiklar/{public}/bilagor/{attachment}")))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), 200, "{:?}", r.headers());
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.expect("bytes").to_vec(), pdf);
+    let page = app
+        .client
+        .get(app.url(&format!("/fraga/artiklar/{public}")))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("blankett.pdf"), "{page}");
+    // An agents-only article's file is not public.
+    let (status, hidden) = send(
+        &app,
+        &editor,
+        "POST",
+        &path(internal),
+        Some(file("rutin.pdf", &pdf)),
+    )
+    .await;
+    assert_eq!(status, 201, "{hidden}");
+    let r = app
+        .client
+        .get(app.url(&format!(
+            "/fraga/artiklar/{internal}/bilagor/{}",
+            hidden["attachment"]
+        )))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), 404);
+    // Nor is a file asked for under another article.
+    let r = app
+        .client
+        .get(app.url(&format!(
+            "/fraga/artiklar/{public}/bilagor/{}",
+            hidden["attachment"]
+        )))
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), 404);
+}
+
+on_both_backends!(files_go_with_articles);
 on_both_backends!(articles_are_written_reviewed_and_published);
 on_both_backends!(agents_find_the_right_article);
 on_both_backends!(the_web_assistant_answers_residents);

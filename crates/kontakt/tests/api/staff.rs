@@ -771,6 +771,21 @@ async fn page_route_matrix(app: TestApp) {
         })
         .await
         .expect("flag");
+    let attachment = app
+        .store
+        .knowledge(kontakt_store::knowledge::KnowledgeWrite::Attach {
+            article,
+            name: "matris.txt".into(),
+            content_type: "text/plain".into(),
+            blob: kontakt_store::NewBlob {
+                sha256: "0".repeat(64),
+                content: b"Matris".to_vec(),
+            },
+            by: "user:admin".into(),
+            at: chrono::Utc::now(),
+        })
+        .await
+        .expect("attachment");
     let mut cells = 0;
     for r in ROUTES {
         let path = r
@@ -783,7 +798,8 @@ async fn page_route_matrix(app: TestApp) {
             .replace("{entry}", "+46850800000")
             .replace("{baseline}", &baseline.to_string())
             .replace("{article}", &article.to_string())
-            .replace("{flag}", &flag.to_string());
+            .replace("{flag}", &flag.to_string())
+            .replace("{attachment}", &attachment.to_string());
         for (who, browser) in [
             ("nobody", &mut nobody),
             ("agent", &mut agent),
@@ -844,7 +860,9 @@ async fn page_route_matrix(app: TestApp) {
                 assert!(!csp.contains("unsafe-inline"));
                 // Fragments that desk.js fetches into quick registration
                 // are parts of a page, not pages; a file download is none.
-                let fragment = r.path.starts_with("/cases/new/") || r.path.ends_with(".csv");
+                let fragment = r.path.starts_with("/cases/new/")
+                    || r.path.ends_with(".csv")
+                    || r.path.contains("/attachments/");
                 assert!(
                     fragment || page.body.contains("loggas"),
                     "every page tells that lookups are logged: {context}"

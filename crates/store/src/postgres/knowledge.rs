@@ -296,6 +296,51 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &KnowledgeWrite) -> Result<i6
             .await
             .map(|n| n as i64)
             .map_err(db),
+        KnowledgeWrite::Attach {
+            article,
+            name,
+            content_type,
+            blob,
+            by,
+            at,
+        } => {
+            super::outbox::insert_blob(tx, blob).await?;
+            let row = tx
+                .query_one(
+                    "INSERT INTO article_attachments (article_id, name, content_type, sha256, size, added_by, added_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                    &[article, name, content_type, &blob.sha256, &(blob.content.len() as i64), by, at],
+                )
+                .await
+                .map_err(db)?;
+            touch(tx, *article, *at).await?;
+            Ok(row.get(0))
+        }
+        KnowledgeWrite::Detach {
+            article,
+            attachment,
+            at,
+        } => {
+            let row = tx
+                .query_opt(
+                    "DELETE FROM article_attachments WHERE id = $1 AND article_id = $2 RETURNING sha256",
+                    &[attachment, article],
+                )
+                .await
+                .map_err(db)?;
+            let Some(row) = row else {
+                return Err(StoreError::NotFound);
+            };
+            let sha: String = row.get(0);
+            tx.execute(
+                &crate::knowledge::unused_blob_sql('$', "body ->> 'sha256'"),
+                &[&sha],
+            )
+            .await
+            .map_err(db)?;
+            touch(tx, *article, *at).await?;
+            Ok(1)
+        }
         KnowledgeWrite::Gap {
             day,
             terms,
@@ -307,4 +352,33 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &KnowledgeWrite) -> Result<i6
             .map(|n| n as i64)
             .map_err(db),
     }
+}
+
+pub(super) async fn attachments(
+    client: &impl GenericClient,
+    article: i64,
+) -> Result<Vec<crate::knowledge::ArticleAttachment>> {
+    let rows = client
+        .query(
+            &format!(
+                "SELECT {} FROM article_attachments WHERE article_id = $1 ORDER BY id",
+                crate::knowledge::ATTACHMENT_COLUMNS
+            ),
+            &[&article],
+        )
+        .await
+        .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| crate::knowledge::ArticleAttachment {
+            id: r.get(0),
+            article: r.get(1),
+            name: r.get(2),
+            content_type: r.get(3),
+            sha256: r.get(4),
+            size: r.get::<_, i64>(5).max(0) as u64,
+            added_by: r.get(6),
+            added_at: r.get(7),
+        })
+        .collect())
 }

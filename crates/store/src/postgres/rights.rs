@@ -102,8 +102,7 @@ pub(super) async fn remove(
         }
         for sha in shas {
             tx.execute(
-                "DELETE FROM blobs WHERE sha256 = $1 AND NOT EXISTS (
-                     SELECT 1 FROM case_entries WHERE kind = 'attachment' AND body ->> 'sha256' = $1)",
+                &crate::knowledge::unused_blob_sql('$', "body ->> 'sha256'"),
                 &[&sha],
             )
             .await

@@ -320,6 +320,58 @@ pub(super) fn write(conn: &Connection, w: &KnowledgeWrite) -> Result<i64> {
             .and_then(|mut s| s.execute(params![article, case_number, by, micros(*at)]))
             .map(|n| n as i64)
             .map_err(db),
+        KnowledgeWrite::Attach {
+            article,
+            name,
+            content_type,
+            blob,
+            by,
+            at,
+        } => {
+            super::insert_blob(conn, blob)?;
+            conn.prepare_cached(
+                "INSERT INTO article_attachments (article_id, name, content_type, sha256, size, added_by, added_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    article,
+                    name,
+                    content_type,
+                    blob.sha256,
+                    blob.content.len() as i64,
+                    by,
+                    micros(*at)
+                ])
+            })
+            .map_err(db)?;
+            let id = conn.last_insert_rowid();
+            touch(conn, *article, micros(*at))?;
+            Ok(id)
+        }
+        KnowledgeWrite::Detach {
+            article,
+            attachment,
+            at,
+        } => {
+            let sha: Option<String> = conn
+                .prepare_cached(
+                    "DELETE FROM article_attachments WHERE id = ?1 AND article_id = ?2 RETURNING sha256",
+                )
+                .and_then(|mut s| s.query_row(params![attachment, article], |r| r.get(0)).optional())
+                .map_err(db)?;
+            let Some(sha) = sha else {
+                return Err(StoreError::NotFound);
+            };
+            conn.prepare_cached(&crate::knowledge::unused_blob_sql(
+                '?',
+                "json_extract(body, '$.sha256')",
+            ))
+            .and_then(|mut s| s.execute([&sha]))
+            .map_err(db)?;
+            touch(conn, *article, micros(*at))?;
+            Ok(1)
+        }
         KnowledgeWrite::Gap {
             day: d,
             terms,
@@ -331,4 +383,48 @@ pub(super) fn write(conn: &Connection, w: &KnowledgeWrite) -> Result<i64> {
             .map(|n| n as i64)
             .map_err(db),
     }
+}
+
+pub(super) fn attachments(
+    conn: &Connection,
+    article: i64,
+) -> Result<Vec<crate::knowledge::ArticleAttachment>> {
+    type Raw = (i64, i64, String, String, String, i64, String, i64);
+    let rows: Vec<Raw> = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM article_attachments WHERE article_id = ?1 ORDER BY id",
+            crate::knowledge::ATTACHMENT_COLUMNS
+        ))
+        .and_then(|mut s| {
+            s.query_map([article], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
+            .collect()
+        })
+        .map_err(db)?;
+    rows.into_iter()
+        .map(
+            |(id, article, name, content_type, sha256, size, added_by, at)| {
+                Ok(crate::knowledge::ArticleAttachment {
+                    id,
+                    article,
+                    name,
+                    content_type,
+                    sha256,
+                    size: size.max(0) as u64,
+                    added_by,
+                    added_at: time(at).map_err(db)?,
+                })
+            },
+        )
+        .collect()
 }

@@ -114,10 +114,10 @@ pub(super) fn remove(
                 .map_err(db)?;
         }
         for sha in shas {
-            conn.prepare_cached(
-                "DELETE FROM blobs WHERE sha256 = ?1 AND NOT EXISTS (
-                     SELECT 1 FROM case_entries WHERE kind = 'attachment' AND json_extract(body, '$.sha256') = ?1)",
-            )
+            conn.prepare_cached(&crate::knowledge::unused_blob_sql(
+                '?',
+                "json_extract(body, '$.sha256')",
+            ))
             .and_then(|mut s| s.execute([sha]))
             .map_err(db)?;
         }

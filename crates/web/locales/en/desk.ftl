@@ -522,3 +522,7 @@ stats-col-started = Started
 stats-col-ended = Ended
 stats-col-contacts = Contacts
 stats-ongoing = going on
+kb-files = Attachments
+kb-file-add = Add a file (at most 10 MB)
+kb-file-upload = Upload
+kb-file-remove = Remove

@@ -522,3 +522,7 @@ stats-col-started = Började
 stats-col-ended = Slutade
 stats-col-contacts = Kontakter
 stats-ongoing = pågår
+kb-files = Bilagor
+kb-file-add = Lägg till en fil (högst 10 MB)
+kb-file-upload = Ladda upp
+kb-file-remove = Ta bort

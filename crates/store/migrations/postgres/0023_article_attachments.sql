@@ -1,0 +1,15 @@
+-- Files attached to knowledge articles (a form, a map, a leaflet), kept in
+-- `blobs` by their SHA-256 like case attachments; retention keeps a blob
+-- an article still uses.
+CREATE TABLE article_attachments (
+    id           BIGSERIAL PRIMARY KEY,
+    article_id   BIGINT NOT NULL REFERENCES articles (id),
+    name         TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    sha256       TEXT NOT NULL REFERENCES blobs (sha256),
+    size         BIGINT NOT NULL,
+    added_by     TEXT NOT NULL,
+    added_at     TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX article_attachments_article ON article_attachments (article_id);
+CREATE INDEX article_attachments_blob ON article_attachments (sha256);
