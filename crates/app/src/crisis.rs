@@ -190,7 +190,15 @@ impl CrisisService {
         now: DateTime<Utc>,
     ) -> Result<Arc<Crisis>, CrisisError> {
         Self::check(actor)?;
-        let problems = message.problems(&self.catalog);
+        let message = &message.normalized();
+        let mut problems = message.problems(&self.catalog);
+        // The announcement before the phone menus is checked before
+        // anything is saved, so a crisis never goes out without it.
+        if let Err(p) =
+            kontakt_domain::phone::Announcement::from_input(&Self::announcement(message), now)
+        {
+            problems.extend(p.into_iter().map(|(f, r)| (format!("announcement.{f}"), r)));
+        }
         if !problems.is_empty() {
             return Err(CrisisError::Invalid(
                 problems
@@ -200,10 +208,7 @@ impl CrisisService {
             ));
         }
         let _one = self.changing.lock().await;
-        let mut message = message.clone();
-        for t in message.texts.values_mut() {
-            t.title = t.title.trim().to_owned();
-        }
+        let message = message.clone();
         let json = serde_json::to_string(&message)
             .map_err(|e| CrisisError::Store(StoreError::Corrupt(e.to_string())))?;
         let event = actor.event(

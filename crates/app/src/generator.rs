@@ -271,7 +271,7 @@ impl Event {
                 .find(|d| d.code == Self::DISTRICT)?
                 .code
                 .clone(),
-            share: 0.03,
+            share: 0.05,
         })
     }
 

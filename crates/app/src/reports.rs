@@ -166,10 +166,11 @@ impl MonthlyReports {
             .complaints_by_board
             .iter()
             .any(|(_, c)| c.cases.count().is_none());
-        let complaints = if complaints_hidden {
-            "< 5".to_owned()
-        } else {
-            number(complaints)
+        // A hidden count is shown as hidden, beside what can be shown.
+        let complaints = match (complaints_hidden, complaints) {
+            (true, 0) => "< 5".to_owned(),
+            (true, n) => format!("{} + ..", number(n)),
+            (false, n) => number(n),
         };
         let resolution = |days_word: &str, closed_word: &str, name: &dyn Fn(&str) -> String| {
             f.resolution

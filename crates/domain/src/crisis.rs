@@ -30,11 +30,43 @@ pub struct CrisisMessage {
 }
 
 const MAX_TITLE: usize = 200;
-/// A phone announcement is read out: it must stay short.
-const MAX_MESSAGE: usize = 1_000;
+/// It is also read out before the phone menu, which takes at most this
+/// much (`crate::phone`), so the crisis cannot go out without it.
+const MAX_MESSAGE: usize = 600;
 const MAX_SCRIPT: usize = 10_000;
 
 impl CrisisMessage {
+    /// The message as published: line breaks as `\n` (browsers send
+    /// `\r\n`), no other control characters, titles trimmed.
+    pub fn normalized(&self) -> CrisisMessage {
+        let clean = |s: &str| -> String {
+            s.replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .chars()
+                .filter(|c| *c == '\n' || !c.is_control())
+                .collect::<String>()
+                .trim()
+                .to_owned()
+        };
+        CrisisMessage {
+            texts: self
+                .texts
+                .iter()
+                .map(|(l, t)| {
+                    (
+                        l.clone(),
+                        CrisisText {
+                            title: clean(&t.title),
+                            message: clean(&t.message),
+                            script: clean(&t.script),
+                        },
+                    )
+                })
+                .collect(),
+            case_type: self.case_type.trim().to_owned(),
+        }
+    }
+
     /// Every problem, by field (empty when valid).
     pub fn problems(&self, catalog: &Catalog) -> Vec<(String, String)> {
         let mut out = Vec::new();

@@ -46,13 +46,15 @@ pub struct ArticleAttachment {
     pub name: String,
     pub content_type: String,
     pub sha256: String,
+    /// The article's newest version when the file was added.
+    pub version: i64,
     pub size: u64,
     pub added_by: String,
     pub added_at: DateTime<Utc>,
 }
 
 pub(crate) const ATTACHMENT_COLUMNS: &str =
-    "id, article_id, name, content_type, sha256, size, added_by, added_at";
+    "id, article_id, name, content_type, sha256, version, size, added_by, added_at";
 
 /// Questions without an answer, added up over days.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -168,7 +170,10 @@ pub(crate) const LIST_SQL: &str = "SELECT v.article_id, v.number, v.status, v.co
      WHERE v.number = (SELECT max(number) FROM article_versions n WHERE n.article_id = v.article_id) \
      OR v.status = 'published' ORDER BY v.article_id, v.number";
 
-pub(crate) const STAMP_SQL: &str = "SELECT count(*), max(changed_at) FROM articles";
+pub(crate) const STAMP_SQL: &str = "SELECT n FROM knowledge_changes";
+
+/// Counts a change, in the writing transaction (see migration 0021).
+pub(crate) const COUNT_CHANGE_SQL: &str = "UPDATE knowledge_changes SET n = n + 1";
 
 pub(crate) const OPEN_FLAGS_SQL: &str = "SELECT id, article_id, version, reason, flagged_by, \
      flagged_at FROM article_flags WHERE resolved_at IS NULL ORDER BY flagged_at, id";
@@ -178,12 +183,17 @@ pub(crate) const USES_SQL: &str = "SELECT a.article_id, count(*), \
      FROM article_answers a LEFT JOIN cases c ON c.number = a.case_number \
      GROUP BY a.article_id";
 
+/// A question without an answer is listed once asked this many times:
+/// the stems of one resident's single question (a name, a street) are not
+/// shown to anyone.
+pub const GAP_MIN_ASKED: u32 = 3;
+
 /// Questions without an answer since a day (parameter), most asked first.
 pub(crate) fn gaps_sql(mark: char) -> String {
     format!(
         "SELECT terms, lang, service_area, CAST(sum(asked) AS BIGINT) FROM knowledge_gaps \
          WHERE day >= {mark}1 GROUP BY terms, lang, service_area \
-         ORDER BY sum(asked) DESC, terms LIMIT 200"
+         HAVING sum(asked) >= {GAP_MIN_ASKED} ORDER BY sum(asked) DESC, terms LIMIT 200"
     )
 }
 

@@ -114,6 +114,28 @@ pub struct SearchQuery {
     pub lang: Option<String>,
 }
 
+/// Refused before a body is read: the caller reads no articles.
+fn check_reader(caller: &Caller) -> Result<(), ApiError> {
+    if kontakt_app::knowledge::KnowledgeService::may_read(&caller.actor) {
+        Ok(())
+    } else {
+        Err(ApiError::Case(CaseError::Forbidden(
+            "the knowledge base is for the contact centre's and the boards' staff".into(),
+        )))
+    }
+}
+
+/// Refused before a body is read: the caller writes no articles.
+fn check_writer(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    if state.knowledge.may_write_any(&caller.actor) {
+        Ok(())
+    } else {
+        Err(ApiError::Case(CaseError::Forbidden(
+            "only editors, team leaders and officers write articles".into(),
+        )))
+    }
+}
+
 fn bad_query(field: &str, reason: &str) -> ApiError {
     ApiError::BadQuery(vec![FieldError {
         field: field.into(),
@@ -142,13 +164,7 @@ async fn api_search(
     caller: Caller,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<SearchResult>, ApiError> {
-    kontakt_app::knowledge::KnowledgeService::may_read(&caller.actor)
-        .then_some(())
-        .ok_or_else(|| {
-            ApiError::Case(CaseError::Forbidden(
-                "the knowledge base is for the contact centre's and the boards' staff".into(),
-            ))
-        })?;
+    check_reader(&caller)?;
     let text = question(&q)?;
     Ok(Json(
         state
@@ -193,6 +209,7 @@ async fn api_create(
     caller: Caller,
     body: Result<crate::extract::ApiJson<ArticleRequest>, ApiError>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    check_writer(&state, &caller)?;
     let crate::extract::ApiJson(req) = body?;
     let id = state
         .knowledge
@@ -229,6 +246,7 @@ async fn api_revise(
     Path(id): Path<i64>,
     body: Result<crate::extract::ApiJson<ArticleRequest>, ApiError>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    check_writer(&state, &caller)?;
     let crate::extract::ApiJson(req) = body?;
     let after = req.after.ok_or_else(|| {
         ApiError::Case(CaseError::Invalid(vec![FieldError {
@@ -254,8 +272,8 @@ async fn api_revise(
 }
 
 /// Submit a draft for review, or publish or return a version in review.
-#[utoipa::path(post, path = "/knowledge/articles/{id}/versions/{number}/{step}", tag = "knowledge",
-    params(("id" = i64, Path, description = "The article"), ("number" = i64, Path, description = "The version"), ("step" = String, Path, description = "submit, publish or return")),
+#[utoipa::path(post, path = "/knowledge/articles/{id}/versions/{version}/{step}", tag = "knowledge",
+    params(("id" = i64, Path, description = "The article"), ("version" = i64, Path, description = "The version"), ("step" = String, Path, description = "submit, publish or return")),
     responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)),
     security(("bearer" = [])))]
 async fn api_step(
@@ -296,6 +314,7 @@ async fn api_flag(
     Path(id): Path<i64>,
     body: Result<crate::extract::ApiJson<FlagRequest>, ApiError>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    check_reader(&caller)?;
     let crate::extract::ApiJson(req) = body?;
     let flag = state
         .knowledge
@@ -325,7 +344,13 @@ async fn api_answer(
     Path(id): Path<i64>,
     body: Result<crate::extract::ApiJson<AnswerRequest>, ApiError>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    check_reader(&caller)?;
     let crate::extract::ApiJson(req) = body?;
+    // Only on a case the caller may read (the read is audited as any).
+    state
+        .cases
+        .read(req.case.trim(), &caller.actor, Utc::now())
+        .await?;
     let new = state
         .knowledge
         .mark_answer(&caller.actor, id, &req.case, Utc::now())
@@ -355,6 +380,7 @@ async fn api_attach(
     body: Result<crate::extract::ApiJson<AttachmentRequest>, ApiError>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     use base64::Engine;
+    check_writer(&state, &caller)?;
     let crate::extract::ApiJson(req) = body?;
     let content = base64::engine::general_purpose::STANDARD
         .decode(req.content_base64.trim())

@@ -14,8 +14,12 @@ var kontaktEvents = (function () {
     banner.innerHTML = event.data === "none" ? "" : event.data;
   });
   // Closed when the page is left, so the connection is free at once for
-  // the next page (a browser keeps few per server).
+  // the next page (a browser keeps few per server); a page brought back
+  // from the back/forward cache is loaded afresh, with its stream.
   window.addEventListener("pagehide", function () { source.close(); });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
   return source;
 }());
 

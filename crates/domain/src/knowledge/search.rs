@@ -93,6 +93,9 @@ pub struct SearchIndex {
     vocabulary: BTreeMap<usize, Vec<String>>,
     /// Every known term, sorted, for compounds a word begins.
     sorted: Vec<String>,
+    /// Terms of public articles: a resident's question is corrected and
+    /// widened only with these, so no internal article's words show.
+    public_terms: HashSet<String>,
 }
 
 const TITLE_WEIGHT: f32 = 3.0;
@@ -128,6 +131,7 @@ fn question_terms(text: &str) -> Vec<String> {
 impl SearchIndex {
     pub fn build(documents: &[Document], catalog: &Catalog) -> SearchIndex {
         let mut entries = Vec::with_capacity(documents.len());
+        let mut public_terms: HashSet<String> = HashSet::new();
         let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
         let mut total_length = 0.0;
         for (i, d) in documents.iter().enumerate() {
@@ -142,6 +146,9 @@ impl SearchIndex {
                 *weights.entry(t).or_default() += TITLE_WEIGHT;
             }
             for (term, weight) in weights {
+                if d.audience == Audience::Public {
+                    public_terms.insert(term.to_owned());
+                }
                 postings
                     .entry(term.to_owned())
                     .or_default()
@@ -207,11 +214,21 @@ impl SearchIndex {
             districts,
             vocabulary,
             sorted,
+            public_terms,
         }
     }
 
+    /// Whether a known term may be offered to this audience.
+    fn offered(&self, term: &str, audience: Audience) -> bool {
+        audience == Audience::Agents || self.public_terms.contains(term)
+    }
+
     /// Known longer terms that begin with `term`: the compounds it starts.
-    fn compounds<'a>(&'a self, term: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+    fn compounds<'a>(
+        &'a self,
+        term: &'a str,
+        audience: Audience,
+    ) -> impl Iterator<Item = &'a String> + 'a {
         let start = if term.chars().count() >= MIN_COMPOUND_PREFIX {
             self.sorted.partition_point(|t| t.as_str() < term)
         } else {
@@ -220,7 +237,7 @@ impl SearchIndex {
         self.sorted[start..]
             .iter()
             .take_while(move |t| t.starts_with(term))
-            .filter(move |t| t.as_str() != term)
+            .filter(move |t| t.as_str() != term && self.offered(t, audience))
             .take(MAX_COMPOUNDS)
     }
 
@@ -234,7 +251,7 @@ impl SearchIndex {
 
     /// Known words one typing error away (two for long words), closest
     /// first, at most three.
-    fn corrections(&self, term: &str) -> Vec<String> {
+    fn corrections(&self, term: &str, audience: Audience) -> Vec<String> {
         let n = term.chars().count();
         if n < 4 {
             return Vec::new();
@@ -242,7 +259,13 @@ impl SearchIndex {
         let max = if n >= 8 { 2 } else { 1 };
         let mut found: Vec<(usize, &String)> = Vec::new();
         for len in n.saturating_sub(max)..=n + max {
-            for known in self.vocabulary.get(&len).into_iter().flatten() {
+            for known in self
+                .vocabulary
+                .get(&len)
+                .into_iter()
+                .flatten()
+                .filter(|k| self.offered(k, audience))
+            {
                 let d = strsim::levenshtein(term, known);
                 if d <= max {
                     found.push((d, known));
@@ -255,7 +278,7 @@ impl SearchIndex {
 
     /// How the question is read: its terms (with corrections), a case
     /// type its words stand for, a district it names.
-    pub fn understand(&self, text: &str) -> Understood {
+    pub fn understand(&self, text: &str, audience: Audience) -> Understood {
         let asked = question_terms(text);
         let mut u = Understood::default();
         // A district is named by any word of its name ("Kista" for
@@ -276,9 +299,10 @@ impl SearchIndex {
             }
         }
         for term in asked {
-            if self.postings.contains_key(&term) || self.compounds(&term).next().is_some() {
+            let known = self.postings.contains_key(&term) && self.offered(&term, audience);
+            if known || self.compounds(&term, audience).next().is_some() {
                 u.terms.push(term);
-            } else if let Some(best) = self.corrections(&term).into_iter().next() {
+            } else if let Some(best) = self.corrections(&term, audience).into_iter().next() {
                 u.corrected.push((term, best.clone()));
                 u.terms.push(best);
             }
@@ -289,7 +313,7 @@ impl SearchIndex {
     /// The best articles for the question, best first; none when nothing
     /// matches.
     pub fn search(&self, q: &Query) -> (Vec<Hit>, Understood) {
-        let understood = self.understand(q.text);
+        let understood = self.understand(q.text, q.audience);
         let mut weighted: Vec<(String, f32)> = Vec::new();
         let mut add = |term: &str, weight: f32| match weighted.iter_mut().find(|(t, _)| t == term) {
             Some((_, w)) => *w = w.max(weight),
@@ -297,14 +321,14 @@ impl SearchIndex {
         };
         let asked = question_terms(q.text);
         for t in &asked {
-            let compounds: Vec<&String> = self.compounds(t).collect();
+            let compounds: Vec<&String> = self.compounds(t, q.audience).collect();
             if self.postings.contains_key(t) || !compounds.is_empty() {
                 add(t, 1.0);
                 for c in compounds {
                     add(c, COMPOUND_WEIGHT);
                 }
             } else {
-                for c in self.corrections(t) {
+                for c in self.corrections(t, q.audience) {
                     add(&c, TYPO_WEIGHT);
                 }
             }
@@ -516,6 +540,29 @@ mod tests {
         let docs = vec![doc(1, "Förskoleplats", "Ansök i e-tjänsten.", None)];
         let index = SearchIndex::build(&docs, &catalog());
         assert_eq!(first(&index, "förskola"), 1);
+    }
+
+    #[test]
+    fn residents_are_not_offered_internal_words() {
+        let index = index();
+        // "Manus" is only in the agents' script: a resident's typo is not
+        // corrected to it.
+        let (_, public) = index.search(&Query {
+            text: "manuss",
+            audience: Audience::Public,
+            lang: "sv",
+            district: None,
+            limit: 5,
+        });
+        assert!(public.corrected.is_empty(), "{public:?}");
+        let (_, staff) = index.search(&Query {
+            text: "manuss",
+            audience: Audience::Agents,
+            lang: "sv",
+            district: None,
+            limit: 5,
+        });
+        assert!(!staff.corrected.is_empty(), "{staff:?}");
     }
 
     #[test]

@@ -105,6 +105,55 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
     ("get", "/api/v1/stats/baselines", STATS, STATS),
     ("post", "/api/v1/stats/baselines", STATS, STATS),
     ("get", "/api/v1/stats/baselines/{id}", STATS, STATS),
+    ("get", "/api/v1/stats/crises", STATS, STATS),
+    // The knowledge base: read by everyone who serves residents, written
+    // by editors, team leaders and the owning board's officers (here the
+    // article is Skärholmen's), the assistant open to anyone.
+    ("get", "/api/v1/assistant", ALL, ALL),
+    ("get", "/api/v1/knowledge/search", KB, KB),
+    ("get", "/api/v1/knowledge/todo", KB, KB),
+    ("get", "/api/v1/knowledge/articles/{id}", KB, KB),
+    (
+        "post",
+        "/api/v1/knowledge/articles",
+        &["officer"],
+        &["officer"],
+    ),
+    (
+        "post",
+        "/api/v1/knowledge/articles/{id}/versions",
+        &["officer"],
+        &["officer"],
+    ),
+    (
+        "post",
+        "/api/v1/knowledge/articles/{id}/versions/{version}/{step}",
+        &["officer"],
+        &["officer"],
+    ),
+    ("post", "/api/v1/knowledge/articles/{id}/flags", KB, KB),
+    ("post", "/api/v1/knowledge/articles/{id}/answers", KB, KB),
+    (
+        "post",
+        "/api/v1/knowledge/articles/{id}/attachments",
+        &["officer"],
+        &["officer"],
+    ),
+    // Crisis mode: any caller sees it; administrators (and team leaders,
+    // editors) publish and end it.
+    ("get", "/api/v1/crisis", ALL, ALL),
+    (
+        "post",
+        "/api/v1/crisis",
+        &["administrator"],
+        &["administrator"],
+    ),
+    (
+        "post",
+        "/api/v1/crisis/end",
+        &["administrator"],
+        &["administrator"],
+    ),
     // Not about a case: only a phone system reports calls.
     (
         "post",
@@ -127,6 +176,13 @@ const ALL: &[&str] = &[
 ];
 const SEE: &[&str] = &["agent_l1", "agent_l2", "officer", "registrar"];
 const STATS: &[&str] = &["analyst", "administrator"];
+const KB: &[&str] = &[
+    "agent_l1",
+    "agent_l2",
+    "officer",
+    "registrar",
+    "administrator",
+];
 
 struct Target {
     board: &'static str,
@@ -138,6 +194,8 @@ struct Target {
     create_body: Value,
     /// A frozen statistics baseline's id.
     baseline: String,
+    /// A published knowledge article's id.
+    article: String,
 }
 
 async fn target(
@@ -188,6 +246,7 @@ async fn target(
         handover_group: group,
         create_body: body,
         baseline: String::new(),
+        article: String::new(),
     }
 }
 
@@ -202,7 +261,16 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
             &path
                 .replace("{number}", &t.number)
                 .replace("{sha256}", &t.sha256)
-                .replace("{id}", &t.baseline),
+                .replace(
+                    "{id}",
+                    if path.starts_with("/api/v1/knowledge/") {
+                        &t.article
+                    } else {
+                        &t.baseline
+                    },
+                )
+                .replace("{version}", "1")
+                .replace("{step}", "submit"),
         )
     };
     let future = (chrono::Utc::now() + chrono::Duration::days(30))
@@ -318,8 +386,46 @@ async fn every_route_every_role(app: TestApp) {
         .await
         .expect("json");
     let baseline = frozen["id"].to_string();
+    // A published public article of Skärholmen's, for the routes that
+    // show or change one.
+    let mut content = crate::knowledge::content("Matris", None);
+    content.owner_board = "SDN-SKH".into();
+    content.service_area = "preschool".into();
+    let article = app
+        .store
+        .knowledge(kontakt_store::knowledge::KnowledgeWrite::Create {
+            content: serde_json::to_string(&content).expect("json"),
+            note: String::new(),
+            by: "user:matrix".into(),
+            at: chrono::Utc::now(),
+        })
+        .await
+        .expect("article");
+    for (from, to) in [
+        (
+            kontakt_domain::knowledge::ArticleStatus::Draft,
+            kontakt_domain::knowledge::ArticleStatus::Review,
+        ),
+        (
+            kontakt_domain::knowledge::ArticleStatus::Review,
+            kontakt_domain::knowledge::ArticleStatus::Published,
+        ),
+    ] {
+        app.store
+            .knowledge(kontakt_store::knowledge::KnowledgeWrite::Step {
+                article,
+                number: 1,
+                from,
+                to,
+                by: "user:matrix".into(),
+                at: chrono::Utc::now(),
+            })
+            .await
+            .expect("step");
+    }
     for t in [&mut covered, &mut uncovered, &mut confidential] {
         t.baseline = baseline.clone();
+        t.article = article.to_string();
     }
     let mut tokens = Vec::new();
     for (role, grants) in ROLES {

@@ -1,8 +1,9 @@
 -- The knowledge base. An article is a row; its content lives in versions
 -- (the history of who changed what), each draft → review → published;
 -- the published version is what agents and residents read until a newer
--- one is published (the old one is then superseded). `changed_at` moves
--- with every write, so a search index can tell it is out of date.
+-- one is published (the old one is then superseded). Every write also
+-- counts up `knowledge_changes`, in its transaction, so a search index can
+-- tell it is out of date whatever the writers' clocks say.
 CREATE TABLE articles (
     id         INTEGER PRIMARY KEY,
     created_by TEXT NOT NULL,
@@ -60,3 +61,9 @@ CREATE TABLE knowledge_gaps (
     asked        INTEGER NOT NULL,
     PRIMARY KEY (day, terms, lang)
 );
+
+CREATE TABLE knowledge_changes (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO knowledge_changes (id, n) VALUES (1, 0);

@@ -77,7 +77,7 @@ pub(super) async fn list(client: &impl GenericClient) -> Result<Vec<StoredArticl
 
 pub(super) async fn stamp(client: &impl GenericClient) -> Result<(i64, Option<DateTime<Utc>>)> {
     let r = client.query_one(STAMP_SQL, &[]).await.map_err(db)?;
-    Ok((r.get(0), r.get(1)))
+    Ok((r.get(0), None))
 }
 
 pub(super) async fn open_flags(client: &impl GenericClient) -> Result<Vec<ArticleFlag>> {
@@ -121,6 +121,9 @@ pub(super) async fn gaps(client: &impl GenericClient, since: NaiveDate) -> Resul
 }
 
 async fn touch(tx: &Transaction<'_>, article: i64, at: DateTime<Utc>) -> Result<()> {
+    tx.execute(crate::knowledge::COUNT_CHANGE_SQL, &[])
+        .await
+        .map_err(db)?;
     let n = tx
         .execute(
             "UPDATE articles SET changed_at = greatest(changed_at + interval '1 microsecond', $2) \
@@ -171,6 +174,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &KnowledgeWrite) -> Result<i6
                 .map_err(db)?;
             let id: i64 = row.get(0);
             insert_version(tx, id, 1, content, note, by, *at).await?;
+            touch(tx, id, *at).await?;
             Ok(id)
         }
         KnowledgeWrite::AddVersion {
@@ -304,12 +308,23 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &KnowledgeWrite) -> Result<i6
             by,
             at,
         } => {
+            let version: Option<i64> = tx
+                .query_one(
+                    "SELECT max(number) FROM article_versions WHERE article_id = $1",
+                    &[article],
+                )
+                .await
+                .map_err(db)?
+                .get(0);
+            let Some(version) = version else {
+                return Err(StoreError::NotFound);
+            };
             super::outbox::insert_blob(tx, blob).await?;
             let row = tx
                 .query_one(
-                    "INSERT INTO article_attachments (article_id, name, content_type, sha256, size, added_by, added_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                    &[article, name, content_type, &blob.sha256, &(blob.content.len() as i64), by, at],
+                    "INSERT INTO article_attachments (article_id, name, content_type, sha256, version, size, added_by, added_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                    &[article, name, content_type, &blob.sha256, &version, &(blob.content.len() as i64), by, at],
                 )
                 .await
                 .map_err(db)?;
@@ -376,9 +391,10 @@ pub(super) async fn attachments(
             name: r.get(2),
             content_type: r.get(3),
             sha256: r.get(4),
-            size: r.get::<_, i64>(5).max(0) as u64,
-            added_by: r.get(6),
-            added_at: r.get(7),
+            version: r.get(5),
+            size: r.get::<_, i64>(6).max(0) as u64,
+            added_by: r.get(7),
+            added_at: r.get(8),
         })
         .collect())
 }

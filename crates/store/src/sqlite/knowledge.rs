@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use kontakt_domain::knowledge::ArticleStatus;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::{db, micros, opt_time, time};
+use super::{db, micros, time};
 use crate::knowledge::{
     article_sql, gap_upsert_sql, gaps_sql, ArticleFlag, ArticleUse, Gap, KnowledgeWrite,
     StoredArticle, StoredVersion, LIST_SQL, OPEN_FLAGS_SQL, PUBLISHED_SQL, STAMP_SQL, USES_SQL,
@@ -93,11 +93,11 @@ pub(super) fn list(conn: &Connection) -> Result<Vec<StoredArticle>> {
 }
 
 pub(super) fn stamp(conn: &Connection) -> Result<(i64, Option<chrono::DateTime<chrono::Utc>>)> {
-    let (n, at): (i64, Option<i64>) = conn
+    let n: i64 = conn
         .prepare_cached(STAMP_SQL)
-        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(db)?;
-    Ok((n, opt_time(at).map_err(db)?))
+    Ok((n, None))
 }
 
 pub(super) fn open_flags(conn: &Connection) -> Result<Vec<ArticleFlag>> {
@@ -164,6 +164,9 @@ pub(super) fn gaps(conn: &Connection, since: NaiveDate) -> Result<Vec<Gap>> {
 }
 
 fn touch(conn: &Connection, article: i64, at: i64) -> Result<()> {
+    conn.prepare_cached(crate::knowledge::COUNT_CHANGE_SQL)
+        .and_then(|mut s| s.execute([]))
+        .map_err(db)?;
     let n = conn
         .prepare_cached("UPDATE articles SET changed_at = max(changed_at + 1, ?2) WHERE id = ?1")
         .and_then(|mut s| s.execute(params![article, at]))
@@ -213,6 +216,7 @@ pub(super) fn write(conn: &Connection, w: &KnowledgeWrite) -> Result<i64> {
             .map_err(db)?;
             let id = conn.last_insert_rowid();
             insert_version(conn, id, 1, content, note, by, micros(*at))?;
+            touch(conn, id, micros(*at))?;
             Ok(id)
         }
         KnowledgeWrite::AddVersion {
@@ -328,10 +332,13 @@ pub(super) fn write(conn: &Connection, w: &KnowledgeWrite) -> Result<i64> {
             by,
             at,
         } => {
+            let Some(version) = newest(conn, *article)? else {
+                return Err(StoreError::NotFound);
+            };
             super::insert_blob(conn, blob)?;
             conn.prepare_cached(
-                "INSERT INTO article_attachments (article_id, name, content_type, sha256, size, added_by, added_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO article_attachments (article_id, name, content_type, sha256, version, size, added_by, added_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -339,6 +346,7 @@ pub(super) fn write(conn: &Connection, w: &KnowledgeWrite) -> Result<i64> {
                     name,
                     content_type,
                     blob.sha256,
+                    version,
                     blob.content.len() as i64,
                     by,
                     micros(*at)
@@ -389,7 +397,7 @@ pub(super) fn attachments(
     conn: &Connection,
     article: i64,
 ) -> Result<Vec<crate::knowledge::ArticleAttachment>> {
-    type Raw = (i64, i64, String, String, String, i64, String, i64);
+    type Raw = (i64, i64, String, String, String, i64, i64, String, i64);
     let rows: Vec<Raw> = conn
         .prepare_cached(&format!(
             "SELECT {} FROM article_attachments WHERE article_id = ?1 ORDER BY id",
@@ -406,6 +414,7 @@ pub(super) fn attachments(
                     r.get(5)?,
                     r.get(6)?,
                     r.get(7)?,
+                    r.get(8)?,
                 ))
             })?
             .collect()
@@ -413,13 +422,14 @@ pub(super) fn attachments(
         .map_err(db)?;
     rows.into_iter()
         .map(
-            |(id, article, name, content_type, sha256, size, added_by, at)| {
+            |(id, article, name, content_type, sha256, version, size, added_by, at)| {
                 Ok(crate::knowledge::ArticleAttachment {
                     id,
                     article,
                     name,
                     content_type,
                     sha256,
+                    version,
                     size: size.max(0) as u64,
                     added_by,
                     added_at: time(at).map_err(db)?,
