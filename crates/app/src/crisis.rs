@@ -13,7 +13,7 @@ use kontakt_domain::access::Role;
 use kontakt_domain::audit::Outcome;
 use kontakt_domain::catalog::Catalog;
 use kontakt_domain::crisis::CrisisMessage;
-use kontakt_domain::phone::AnnouncementInput;
+use kontakt_domain::phone::{Announcement, AnnouncementInput};
 use kontakt_store::crisis::{CrisisWrite, StoredCrisis};
 use kontakt_store::{Store, StoreError};
 use serde::Serialize;
@@ -159,25 +159,24 @@ impl CrisisService {
         }
     }
 
-    async fn announce(
+    async fn announce_one(
         &self,
+        number: &str,
         input: &AnnouncementInput,
         actor: &Actor,
         crisis: i64,
         now: DateTime<Utc>,
     ) -> Result<(), CrisisError> {
-        for entry in &self.catalog.phone.numbers {
-            self.phone
-                .set_announcement(
-                    &entry.number,
-                    input,
-                    actor,
-                    now,
-                    serde_json::json!({ "crisis": crisis }),
-                )
-                .await
-                .map_err(|e| CrisisError::Conflict(format!("phone announcement: {e}")))?;
-        }
+        self.phone
+            .set_announcement(
+                number,
+                input,
+                actor,
+                now,
+                serde_json::json!({ "crisis": crisis }),
+            )
+            .await
+            .map_err(|e| CrisisError::Conflict(format!("phone announcement: {e}")))?;
         Ok(())
     }
 
@@ -211,6 +210,16 @@ impl CrisisService {
         let message = message.clone();
         let json = serde_json::to_string(&message)
             .map_err(|e| CrisisError::Store(StoreError::Corrupt(e.to_string())))?;
+        // What each number announced before, to put back when it ends.
+        let mut before: std::collections::BTreeMap<String, Announcement> =
+            std::collections::BTreeMap::new();
+        for entry in &self.catalog.phone.numbers {
+            if let Some(a) = self.phone.announcement(&entry.number, now).await? {
+                before.insert(entry.number.clone(), a);
+            }
+        }
+        let phone_before = serde_json::to_string(&before)
+            .map_err(|e| CrisisError::Store(StoreError::Corrupt(e.to_string())))?;
         let event = actor.event(
             now,
             "crisis.start",
@@ -223,6 +232,7 @@ impl CrisisService {
             .store
             .crisis_write(CrisisWrite::Start {
                 message: json,
+                phone_before,
                 by: actor.id.clone(),
                 at: now,
                 audit: vec![event],
@@ -234,8 +244,10 @@ impl CrisisService {
                 ),
                 other => other.into(),
             })?;
-        self.announce(&Self::announcement(&message), actor, id, now)
-            .await?;
+        for entry in &self.catalog.phone.numbers {
+            self.announce_one(&entry.number, &Self::announcement(&message), actor, id, now)
+                .await?;
+        }
         Ok(self.load().await?.unwrap_or_else(|| {
             Arc::new(Crisis {
                 id,
@@ -274,8 +286,19 @@ impl CrisisService {
                 audit: vec![event],
             })
             .await?;
-        self.announce(&AnnouncementInput::default(), actor, active.id, now)
-            .await?;
+        // Each number gets back what it announced before the crisis, if
+        // that does not run out within minutes (the form keeps minutes).
+        let before: std::collections::BTreeMap<String, Announcement> =
+            serde_json::from_str(&active.phone_before).unwrap_or_default();
+        for entry in &self.catalog.phone.numbers {
+            let input = before
+                .get(&entry.number)
+                .filter(|a| a.is_active(now + chrono::Duration::minutes(2)))
+                .map(input_of)
+                .unwrap_or_default();
+            self.announce_one(&entry.number, &input, actor, active.id, now)
+                .await?;
+        }
         self.load().await?;
         Ok(active.id)
     }
@@ -288,5 +311,21 @@ impl CrisisService {
             .into_iter()
             .map(Crisis::from_stored)
             .collect()
+    }
+}
+
+/// An announcement as the form that sets it again.
+fn input_of(a: &Announcement) -> AnnouncementInput {
+    AnnouncementInput {
+        text_sv: a.text_sv.clone(),
+        text_en: a.text_en.clone().unwrap_or_default(),
+        until: a
+            .until
+            .map(|u| {
+                kontakt_domain::calendar::stockholm_local(u)
+                    .format("%Y-%m-%dT%H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default(),
     }
 }

@@ -81,8 +81,8 @@ pub fn new_message_id(settings: &MessageSettings) -> String {
     format!("kontakt.{}@{}", hex::encode(bytes), settings.domain)
 }
 
-/// "30 november 2026" / "30 November 2026".
-pub fn long_date(date: NaiveDate, in_english: bool) -> String {
+/// A month's name: "november" / "November" (`month0` 0–11).
+pub fn month_name(month0: u32, in_english: bool) -> &'static str {
     const SV: [&str; 12] = [
         "januari",
         "februari",
@@ -112,10 +112,15 @@ pub fn long_date(date: NaiveDate, in_english: bool) -> String {
         "December",
     ];
     let months = if in_english { EN } else { SV };
+    months[(month0 as usize).min(11)]
+}
+
+/// "30 november 2026" / "30 November 2026".
+pub fn long_date(date: NaiveDate, in_english: bool) -> String {
     format!(
         "{} {} {}",
         date.day(),
-        months[date.month0() as usize],
+        month_name(date.month0(), in_english),
         date.year()
     )
 }

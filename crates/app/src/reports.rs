@@ -17,7 +17,7 @@ use kontakt_store::outbox::{NewOutbound, NewReport};
 use kontakt_store::Store;
 
 use crate::cases::Actor;
-use crate::messages::{new_message_id, MessageSettings};
+use crate::messages::{month_name, new_message_id, MessageSettings};
 use crate::stats::{CaseFigures, Scope, StatsError, StatsService};
 
 pub struct MonthlyReports {
@@ -29,35 +29,6 @@ pub struct MonthlyReports {
     /// the link to the printable report (without it, the path only).
     link_base: Option<String>,
 }
-
-const MONTHS_SV: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 impl MonthlyReports {
     pub fn new(
@@ -142,9 +113,8 @@ impl MonthlyReports {
     /// The report's subject and plain-text body, Swedish first.
     pub fn compose(&self, board: &Board, month: Period, f: &CaseFigures) -> (String, String) {
         let d = month.first_day();
-        let index = d.month0() as usize;
-        let month_sv = format!("{} {}", MONTHS_SV[index], d.year());
-        let month_en = format!("{} {}", MONTHS_EN[index], d.year());
+        let month_sv = format!("{} {}", month_name(d.month0(), false), d.year());
+        let month_en = format!("{} {}", month_name(d.month0(), true), d.year());
         let link = format!(
             "{}/stats?period=month&at={}&board={}",
             self.link_base.as_deref().unwrap_or(""),

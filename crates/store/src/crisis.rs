@@ -12,6 +12,8 @@ pub struct StoredCrisis {
     pub message: String,
     pub started_by: String,
     pub started_at: DateTime<Utc>,
+    /// The entry numbers' announcements before the crisis, as JSON.
+    pub phone_before: String,
     pub ended_by: Option<String>,
     pub ended_at: Option<DateTime<Utc>>,
 }
@@ -21,6 +23,7 @@ pub enum CrisisWrite {
     /// Returns the new crisis's id; `StoreError::Conflict` if one is active.
     Start {
         message: String,
+        phone_before: String,
         by: String,
         at: DateTime<Utc>,
         audit: Vec<AuditEvent>,
@@ -34,4 +37,5 @@ pub enum CrisisWrite {
     },
 }
 
-pub(crate) const COLUMNS: &str = "id, message, started_by, started_at, ended_by, ended_at";
+pub(crate) const COLUMNS: &str =
+    "id, message, started_by, started_at, ended_by, ended_at, phone_before";

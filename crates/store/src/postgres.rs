@@ -1160,16 +1160,35 @@ impl Store for PgStore {
         filter: crate::facts::FactFilter,
         by_day: bool,
     ) -> Result<Vec<crate::facts::FactCounts>> {
-        let client = self.client().await?;
-        facts::counts(&client, &filter, by_day).await
+        // The months, the days and the pending facts in one snapshot.
+        let mut client = self.client().await?;
+        let snapshot = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(db)?;
+        let counts = facts::counts(&snapshot, &filter, by_day).await?;
+        snapshot.commit().await.map_err(db)?;
+        Ok(counts)
     }
 
     async fn fact_totals(
         &self,
         filter: crate::facts::FactFilter,
     ) -> Result<kontakt_domain::stats::CaseCounts> {
-        let client = self.client().await?;
-        facts::totals(&client, &filter).await
+        let mut client = self.client().await?;
+        let snapshot = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(db)?;
+        let totals = facts::totals(&snapshot, &filter).await?;
+        snapshot.commit().await.map_err(db)?;
+        Ok(totals)
     }
 
     async fn resolution_buckets(

@@ -26,7 +26,7 @@ fn message() -> Value {
         "texts": {
             "sv": {
                 "title": "Vattenläcka i Farsta",
-                "message": "Kranvattnet i Farsta är avstängt till klockan 18.",
+                "message": "Kranvattnet i Farsta är avstängt\r\ntill klockan 18.",
                 "script": "Säg att vattnet är avstängt till 18 och att nödvatten finns vid Farsta centrum."
             },
             "en": {
@@ -87,6 +87,25 @@ async fn a_crisis_reaches_desktops_pages_and_phones(app: TestApp) {
     for field in ["texts.sv", "texts.en.script", "case_type"] {
         assert!(problem.to_string().contains(field), "{field}: {problem}");
     }
+
+    // One number announces a holiday closure before the crisis.
+    let holiday = app.catalog.phone.numbers[0].number.clone();
+    app.store
+        .save_phone_announcement(kontakt_store::phone::AnnouncementWrite {
+            stored: kontakt_store::phone::StoredAnnouncement {
+                number: holiday.clone(),
+                announcement: Some(kontakt_domain::phone::Announcement {
+                    text_sv: "Vi har stängt på juldagen.".into(),
+                    text_en: None,
+                    until: None,
+                }),
+                changed_by: "user:admin".into(),
+                changed_at: chrono::Utc::now(),
+            },
+            audit: Vec::new(),
+        })
+        .await
+        .expect("announcement");
 
     // A desktop is open: its banner stream says there is no crisis.
     let mut desk = crate::staff::logged_in(&app, "agda", &["agent_l1", "group:FSK"]).await;
@@ -167,7 +186,7 @@ async fn a_crisis_reaches_desktops_pages_and_phones(app: TestApp) {
             .unwrap_or_else(|| panic!("{} announces nothing", entry.number));
         assert_eq!(
             a.text_sv,
-            "Kranvattnet i Farsta är avstängt till klockan 18."
+            "Kranvattnet i Farsta är avstängt\ntill klockan 18."
         );
         assert_eq!(
             a.text_en.as_deref(),
@@ -218,10 +237,19 @@ async fn a_crisis_reaches_desktops_pages_and_phones(app: TestApp) {
         .phone_announcements()
         .await
         .expect("announcements");
-    assert!(
-        announcements.iter().all(|a| a.announcement.is_none()),
-        "{announcements:?}"
-    );
+    // Every number is as before the crisis: the holiday closure is back.
+    for a in &announcements {
+        let text = a.announcement.as_ref().map(|a| a.text_sv.as_str());
+        if a.number == holiday {
+            assert_eq!(
+                text,
+                Some("Vi har stängt på juldagen."),
+                "{announcements:?}"
+            );
+        } else {
+            assert_eq!(text, None, "{announcements:?}");
+        }
+    }
     let public = app
         .client
         .get(app.url("/e-tjanster"))

@@ -6,6 +6,9 @@ CREATE TABLE crises (
     message    TEXT NOT NULL,
     started_by TEXT NOT NULL,
     started_at INTEGER NOT NULL,
+    -- The announcements the entry numbers had before the crisis (JSON:
+    -- number → announcement), put back when it ends.
+    phone_before TEXT NOT NULL DEFAULT '{}',
     ended_by   TEXT,
     ended_at   INTEGER
 );

@@ -15,6 +15,7 @@ fn crisis(r: &Row) -> StoredCrisis {
         started_at: r.get(3),
         ended_by: r.get(4),
         ended_at: r.get(5),
+        phone_before: r.get(6),
     }
 }
 
@@ -46,7 +47,11 @@ pub(super) async fn recent(client: &impl GenericClient, limit: u32) -> Result<Ve
 pub(super) async fn write(tx: &Transaction<'_>, w: &CrisisWrite) -> Result<i64> {
     match w {
         CrisisWrite::Start {
-            message, by, at, ..
+            message,
+            phone_before,
+            by,
+            at,
+            ..
         } => {
             // One start at a time, so the check below holds.
             tx.execute("LOCK TABLE crises IN SHARE ROW EXCLUSIVE MODE", &[])
@@ -57,8 +62,8 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &CrisisWrite) -> Result<i64> 
             }
             let row = tx
                 .query_one(
-                    "INSERT INTO crises (message, started_by, started_at) VALUES ($1, $2, $3) RETURNING id",
-                    &[message, by, at],
+                    "INSERT INTO crises (message, started_by, started_at, phone_before) VALUES ($1, $2, $3, $4) RETURNING id",
+                    &[message, by, at, phone_before],
                 )
                 .await
                 .map_err(db)?;

@@ -6,7 +6,15 @@ use super::{db, micros, opt_time, time};
 use crate::crisis::{CrisisWrite, StoredCrisis, COLUMNS};
 use crate::{Result, StoreError};
 
-type Raw = (i64, String, String, i64, Option<String>, Option<i64>);
+type Raw = (
+    i64,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<i64>,
+    String,
+);
 
 fn raw(r: &Row) -> r2d2_sqlite::rusqlite::Result<Raw> {
     Ok((
@@ -16,15 +24,19 @@ fn raw(r: &Row) -> r2d2_sqlite::rusqlite::Result<Raw> {
         r.get(3)?,
         r.get(4)?,
         r.get(5)?,
+        r.get(6)?,
     ))
 }
 
-fn crisis((id, message, started_by, started, ended_by, ended): Raw) -> Result<StoredCrisis> {
+fn crisis(
+    (id, message, started_by, started, ended_by, ended, phone_before): Raw,
+) -> Result<StoredCrisis> {
     Ok(StoredCrisis {
         id,
         message,
         started_by,
         started_at: time(started).map_err(db)?,
+        phone_before,
         ended_by,
         ended_at: opt_time(ended).map_err(db)?,
     })
@@ -53,15 +65,19 @@ pub(super) fn recent(conn: &Connection, limit: u32) -> Result<Vec<StoredCrisis>>
 pub(super) fn write(conn: &Connection, w: &CrisisWrite) -> Result<i64> {
     match w {
         CrisisWrite::Start {
-            message, by, at, ..
+            message,
+            phone_before,
+            by,
+            at,
+            ..
         } => {
             if active(conn)?.is_some() {
                 return Err(StoreError::Conflict);
             }
             conn.prepare_cached(
-                "INSERT INTO crises (message, started_by, started_at) VALUES (?1, ?2, ?3)",
+                "INSERT INTO crises (message, started_by, started_at, phone_before) VALUES (?1, ?2, ?3, ?4)",
             )
-            .and_then(|mut s| s.execute(params![message, by, micros(*at)]))
+            .and_then(|mut s| s.execute(params![message, by, micros(*at), phone_before]))
             .map_err(db)?;
             Ok(conn.last_insert_rowid())
         }

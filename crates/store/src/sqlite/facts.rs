@@ -117,8 +117,11 @@ fn count_rows(conn: &Connection, f: &FactFilter, grouping: Grouping) -> Result<V
         })
     };
     let mut rows = Vec::new();
+    // The months, the days and the pending facts are read in one snapshot,
+    // so a case changing meanwhile is counted once.
+    let snapshot = conn.unchecked_transaction().map_err(db)?;
     for q in count_queries('?', f, grouping) {
-        let mut statement = conn.prepare_cached(&q.sql).map_err(db)?;
+        let mut statement = snapshot.prepare_cached(&q.sql).map_err(db)?;
         let dims = [&f.case_type, &f.board, &f.district, &f.channel];
         let read_rows: r2d2_sqlite::rusqlite::Result<Vec<CountRow>> = if q.pending {
             statement
@@ -146,6 +149,7 @@ fn count_rows(conn: &Connection, f: &FactFilter, grouping: Grouping) -> Result<V
         };
         rows.extend(read_rows.map_err(db)?);
     }
+    drop(snapshot);
     Ok(rows)
 }
 
