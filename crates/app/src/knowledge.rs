@@ -143,6 +143,16 @@ pub struct SearchResult {
     pub district: Option<String>,
 }
 
+/// An article given as the answer: how often, and on how many of those
+/// cases the question was answered at first contact.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerUse {
+    pub article: i64,
+    pub title: String,
+    pub uses: u64,
+    pub first_contact: u64,
+}
+
 /// An owner's to-do list.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ToDo {
@@ -963,11 +973,33 @@ impl KnowledgeService {
         Ok(todo)
     }
 
-    /// How often each article was given as the answer, and how many of
-    /// those cases were answered at first contact.
-    pub async fn uses(&self, actor: &Actor) -> Result<Vec<ArticleUse>, KnowledgeError> {
+    /// How often each published article was given as the answer, and on
+    /// how many of those cases the question was answered at first contact:
+    /// which answers solve contacts at once. Most given first.
+    pub async fn uses(&self, actor: &Actor) -> Result<Vec<AnswerUse>, KnowledgeError> {
         Self::check_read(actor)?;
-        Ok(self.store.article_uses().await?)
+        let (_, published) = self.index().await?;
+        let mut out: Vec<AnswerUse> = self
+            .store
+            .article_uses()
+            .await?
+            .into_iter()
+            .filter_map(|u: ArticleUse| {
+                let v = published.get(&u.article)?;
+                Some(AnswerUse {
+                    article: u.article,
+                    title: v
+                        .content
+                        .text("sv")
+                        .map(|(_, t)| t.title.clone())
+                        .unwrap_or_default(),
+                    uses: u.uses,
+                    first_contact: u.first_contact,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| b.uses.cmp(&a.uses).then(a.article.cmp(&b.article)));
+        Ok(out)
     }
 }
 

@@ -72,6 +72,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api_answer))
         .routes(routes!(api_todo))
         .routes(routes!(api_attach))
+        .routes(routes!(api_uses))
         .routes(routes!(api_assistant))
 }
 
@@ -408,6 +409,19 @@ async fn api_attach(
         StatusCode::CREATED,
         Json(serde_json::json!({ "article": id, "attachment": attachment })),
     ))
+}
+
+/// Which articles are given as answers, and how often the question was
+/// then answered at first contact.
+#[utoipa::path(get, path = "/knowledge/uses", tag = "knowledge",
+    responses((status = 200, body = Object), (status = 401, body = Problem), (status = 403, body = Problem)),
+    security(("bearer" = [])))]
+async fn api_uses(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let uses = state.knowledge.uses(&caller.actor).await?;
+    Ok(Json(serde_json::json!({ "uses": uses })))
 }
 
 /// What the caller's boards have to do: articles to review, versions in
@@ -1130,6 +1144,7 @@ pub async fn resolve_flag(
 pub async fn todo_page(State(state): State<AppState>, staff: Staff) -> Result<Markup, PageError> {
     let lang = staff.lang;
     let todo = state.knowledge.todo(&staff.actor, Utc::now()).await?;
+    let uses = state.knowledge.uses(&staff.actor).await?;
     let title = lang.t("kb-todo");
     let csrf = staff.session.session.csrf_token.clone();
     Ok(layout(
@@ -1153,6 +1168,26 @@ pub async fn todo_page(State(state): State<AppState>, staff: Staff) -> Result<Ma
                         form.inline method="post" action=(format!("/knowledge/flags/{}/resolve", f.id)) {
                             input type="hidden" name="csrf" value=(csrf);
                             button type="submit" { (lang.t("kb-resolve")) }
+                        }
+                    }
+                }
+            }
+            h2 { (lang.t("kb-uses")) }
+            @if uses.is_empty() { p { (lang.t("kb-none")) } } @else {
+                table {
+                    caption.visually-hidden { (lang.t("kb-uses")) }
+                    thead { tr {
+                        th scope="col" { (lang.t("kb-title")) }
+                        th scope="col" { (lang.t("kb-uses-given")) }
+                        th scope="col" { (lang.t("kb-uses-first-contact")) }
+                    } }
+                    tbody {
+                        @for u in uses.iter().take(20) {
+                            tr {
+                                th scope="row" { a href=(format!("/knowledge/{}", u.article)) { (u.title) } }
+                                td { (u.uses) }
+                                td { (u.first_contact) }
+                            }
                         }
                     }
                 }

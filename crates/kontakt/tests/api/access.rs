@@ -112,6 +112,7 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
     ("get", "/api/v1/assistant", ALL, ALL),
     ("get", "/api/v1/knowledge/search", KB, KB),
     ("get", "/api/v1/knowledge/todo", KB, KB),
+    ("get", "/api/v1/knowledge/uses", KB, KB),
     ("get", "/api/v1/knowledge/articles/{id}", KB, KB),
     (
         "post",

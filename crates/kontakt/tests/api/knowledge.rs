@@ -533,11 +533,20 @@ async fn flags_reach_the_owner_and_answers_are_counted(app: TestApp) {
     )
     .await;
     assert_eq!(status, 404);
-    let uses = app.store.article_uses().await.expect("uses");
-    assert_eq!(
-        uses.iter().find(|u| u.article == id).map(|u| u.uses),
-        Some(1)
-    );
+    // Which answers are given, and solve the question at once: the case
+    // was registered open, so not at first contact.
+    let (status, uses) = send(&app, &agent, "GET", "/api/v1/knowledge/uses", None).await;
+    assert_eq!(status, 200, "{uses}");
+    let row = uses["uses"]
+        .as_array()
+        .expect("uses")
+        .iter()
+        .find(|u| u["article"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("{uses}"));
+    assert_eq!(row["uses"], 1, "{uses}");
+    assert_eq!(row["first_contact"], 0, "{uses}");
+    assert_eq!(row["title"], "Grovsopor");
 }
 
 async fn files_go_with_articles(app: TestApp) {

@@ -526,3 +526,6 @@ kb-files = Attachments
 kb-file-add = Add a file (at most 10 MB)
 kb-file-upload = Upload
 kb-file-remove = Remove
+kb-uses = Answers given
+kb-uses-given = Times given as the answer
+kb-uses-first-contact = Of those, answered at first contact

@@ -526,3 +526,6 @@ kb-files = Bilagor
 kb-file-add = Lägg till en fil (högst 10 MB)
 kb-file-upload = Ladda upp
 kb-file-remove = Ta bort
+kb-uses = Svar som har getts
+kb-uses-given = Gånger givet som svar
+kb-uses-first-contact = Av dem lösta vid första kontakten
