@@ -188,9 +188,9 @@ pub trait Store: Send + Sync {
     async fn article_attachments(&self, article: i64) -> Result<Vec<knowledge::ArticleAttachment>>;
     /// Every article's newest version and its published one.
     async fn article_list(&self) -> Result<Vec<knowledge::StoredArticle>>;
-    /// The knowledge base's change count (and no time): a search index
-    /// built at another stamp is out of date.
-    async fn knowledge_stamp(&self) -> Result<(i64, Option<DateTime<Utc>>)>;
+    /// The knowledge base's change count (0: nothing was ever written): a
+    /// search index built at another count is out of date.
+    async fn knowledge_stamp(&self) -> Result<i64>;
     async fn open_article_flags(&self) -> Result<Vec<knowledge::ArticleFlag>>;
     async fn article_uses(&self) -> Result<Vec<knowledge::ArticleUse>>;
     /// Questions without an answer since `since`, most asked first.

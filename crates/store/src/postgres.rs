@@ -1104,7 +1104,7 @@ impl Store for PgStore {
         knowledge::list(&client).await
     }
 
-    async fn knowledge_stamp(&self) -> Result<(i64, Option<DateTime<Utc>>)> {
+    async fn knowledge_stamp(&self) -> Result<i64> {
         let client = self.client().await?;
         knowledge::stamp(&client).await
     }

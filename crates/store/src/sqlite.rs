@@ -1089,7 +1089,7 @@ impl Store for SqliteStore {
         self.read(knowledge::list).await
     }
 
-    async fn knowledge_stamp(&self) -> Result<(i64, Option<DateTime<Utc>>)> {
+    async fn knowledge_stamp(&self) -> Result<i64> {
         self.read(knowledge::stamp).await
     }
 

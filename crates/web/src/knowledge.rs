@@ -481,9 +481,12 @@ pub async fn search_page(
     let catalog = state.cases.catalog();
     let q = f.q.unwrap_or_default();
     let district = f.district.filter(|d| !d.is_empty());
+    if !kontakt_app::knowledge::KnowledgeService::may_read(&staff.actor) {
+        return Err(PageError::Forbidden(
+            "the knowledge base is for the contact centre's and the boards' staff".into(),
+        ));
+    }
     let result = if q.trim().is_empty() {
-        // Readers only: the same check the search does.
-        state.knowledge.todo(&staff.actor, Utc::now()).await?;
         None
     } else {
         Some(

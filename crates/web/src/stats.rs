@@ -937,20 +937,14 @@ pub async fn dashboard(
     if let Some(total) = q.total.as_deref().filter(|t| !t.trim().is_empty()) {
         tables.push(cost_table(&state, &staff, &scope, &q, total).await?);
     }
-    let baselines = state.stats.baselines(&staff.actor).await?;
     if let Some((table, format)) = export {
         let t = tables
             .iter()
             .find(|t| t.id == table)
             .ok_or(PageError::NotFound)?;
-        return match format.as_str() {
-            "csv" => Ok(t.csv_response()),
-            "xlsx" => Ok(t.xlsx_response()?),
-            other => Err(PageError::Invalid(format!(
-                "format: '{other}' is not one of csv, xlsx"
-            ))),
-        };
+        return t.response(&format);
     }
+    let baselines = state.stats.baselines(&staff.actor).await?;
     let labels = Labels::new(lang);
     let export_base = |id: &str| {
         let mut s = form_urlencoded::Serializer::new(String::new());
@@ -1407,13 +1401,7 @@ pub async fn baseline_page(
             .into_iter()
             .find(|t| Some(&t.id) == table.as_ref())
             .ok_or(PageError::NotFound)?;
-        return match format.as_str() {
-            "csv" => Ok(table.csv_response()),
-            "xlsx" => Ok(table.xlsx_response()?),
-            other => Err(PageError::Invalid(format!(
-                "format: '{other}' is not one of csv, xlsx"
-            ))),
-        };
+        return table.response(&format);
     }
     let labels = Labels::new(lang);
     let export_base = |table: &str| {

@@ -401,6 +401,17 @@ impl StatsTable {
         out
     }
 
+    /// The table as a download in `format` (`csv` or `xlsx`).
+    pub fn response(&self, format: &str) -> Result<Response, PageError> {
+        match format {
+            "csv" => Ok(self.csv_response()),
+            "xlsx" => Ok(self.xlsx_response()?),
+            other => Err(PageError::Invalid(format!(
+                "format: '{other}' is not one of csv, xlsx"
+            ))),
+        }
+    }
+
     pub fn csv_response(&self) -> Response {
         attachment(
             CSV_CONTENT_TYPE,

@@ -75,9 +75,9 @@ pub(super) async fn list(client: &impl GenericClient) -> Result<Vec<StoredArticl
     select(client, LIST_SQL, None).await
 }
 
-pub(super) async fn stamp(client: &impl GenericClient) -> Result<(i64, Option<DateTime<Utc>>)> {
+pub(super) async fn stamp(client: &impl GenericClient) -> Result<i64> {
     let r = client.query_one(STAMP_SQL, &[]).await.map_err(db)?;
-    Ok((r.get(0), None))
+    Ok(r.get(0))
 }
 
 pub(super) async fn open_flags(client: &impl GenericClient) -> Result<Vec<ArticleFlag>> {

@@ -92,12 +92,10 @@ pub(super) fn list(conn: &Connection) -> Result<Vec<StoredArticle>> {
     select(conn, LIST_SQL, None)
 }
 
-pub(super) fn stamp(conn: &Connection) -> Result<(i64, Option<chrono::DateTime<chrono::Utc>>)> {
-    let n: i64 = conn
-        .prepare_cached(STAMP_SQL)
+pub(super) fn stamp(conn: &Connection) -> Result<i64> {
+    conn.prepare_cached(STAMP_SQL)
         .and_then(|mut s| s.query_row([], |r| r.get(0)))
-        .map_err(db)?;
-    Ok((n, None))
+        .map_err(db)
 }
 
 pub(super) fn open_flags(conn: &Connection) -> Result<Vec<ArticleFlag>> {
