@@ -10,6 +10,14 @@ export KONTAKT_TEST_POSTGRES KONTAKT_TEST_OIDC_PROVIDER KONTAKT_TEST_AXE KONTAKT
     KONTAKT_TEST_SMTP KONTAKT_TEST_SUBMISSION KONTAKT_TEST_SMTPS KONTAKT_TEST_IMAP KONTAKT_TEST_MAIL_CA \
     KONTAKT_TEST_DIRECT_DELIVERY KONTAKT_TEST_KANNEL KONTAKT_TEST_FAKESMSC
 
+# A fresh clone builds once: incremental state would only double the disk used.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
+
+# Test databases of earlier runs are never read again: drop them, so a
+# long-lived cluster does not fill the disk.
+psql "$KONTAKT_TEST_POSTGRES" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'kontakt\_%test\_%'" |
+    while read -r name; do psql "$KONTAKT_TEST_POSTGRES" -qc "DROP DATABASE IF EXISTS $name" >/dev/null; done
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

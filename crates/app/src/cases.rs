@@ -278,6 +278,19 @@ pub struct LinkRequest {
     pub case: String,
 }
 
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReassignRequest {
+    /// A group code from the catalog.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// A staff login (e.g. the official a message is for).
+    #[serde(default)]
+    pub person: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineRequest {
@@ -1867,6 +1880,65 @@ impl CaseService {
         };
         self.update_case(case.number, update).await?;
         // The answer is a read like any other: withheld by agreement, audited.
+        self.read(number, actor, now).await
+    }
+
+    /// Gives the case to another group and/or person (a message taken by
+    /// the switchboard, a leaver's cases). The target group must exist; the
+    /// timeline says who gave it to whom and why.
+    pub async fn reassign(
+        &self,
+        number: &str,
+        req: ReassignRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<CaseRecord, CaseError> {
+        let (case, _) = self
+            .load_visible(number, actor, Action::Change, now)
+            .await?;
+        let mut p = Problems::default();
+        let group = req.group.as_deref().map(str::trim).filter(|g| !g.is_empty());
+        if let Some(g) = group {
+            if self.catalog.group(g).is_none() {
+                p.add("group", format!("'{g}' is not a known group"));
+            }
+        }
+        let person = req.person.as_deref().map(str::trim).filter(|x| !x.is_empty());
+        if let Some(x) = person {
+            p.text("person", x, 100, true);
+        }
+        if group.is_none() && person.is_none() {
+            p.add("group", "give a group, a person or both");
+        }
+        if case.status == Status::Closed {
+            p.add("group", "the case is closed");
+        }
+        let reason = p.text("reason", &req.reason, limits::REASON_CHARS, true);
+        p.finish()?;
+        let to = [group.map(|g| format!("grupp {g}")), person.map(|x| format!("person {x}"))]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let update = CaseUpdate {
+            expected_version: Some(case.version),
+            at: now,
+            author: actor.id.clone(),
+            entries: vec![EntryBody::Note {
+                text: format!("Tilldelat {to}. {}", reason.unwrap_or_default()),
+            }],
+            assignee_group: group.map(|g| Some(g.to_owned())),
+            assignee_person: Some(person.map(str::to_owned)),
+            audit: vec![change_event(
+                actor,
+                now,
+                "case.reassign",
+                &case,
+                serde_json::json!({"group": group, "person": person}),
+            )],
+            ..CaseUpdate::default()
+        };
+        self.update_case(case.number, update).await?;
         self.read(number, actor, now).await
     }
 

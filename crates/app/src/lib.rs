@@ -5,6 +5,8 @@
 pub mod audit;
 pub mod cases;
 pub mod crisis;
+pub mod directory;
+pub mod directory_import;
 pub mod dispatch;
 pub mod fallback;
 pub mod generator;

@@ -189,6 +189,11 @@ pub fn stockholm_local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
         .naive_local()
 }
 
+/// An instant as Stockholm's clock shows it, to the minute: "2026-12-07 09:30".
+pub fn stockholm_minute(at: DateTime<Utc>) -> String {
+    stockholm_local(at).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// Today's date in Europe/Stockholm.
 pub fn stockholm_today() -> NaiveDate {
     stockholm_date(Utc::now())

@@ -41,6 +41,7 @@ pub mod case;
 pub mod catalog;
 pub mod contact;
 pub mod crisis;
+pub mod directory;
 pub mod knowledge;
 pub mod message;
 pub mod personnummer;

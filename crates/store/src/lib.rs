@@ -22,6 +22,7 @@ use kontakt_domain::personnummer::Personnummer;
 
 pub mod calls;
 pub mod crisis;
+pub mod directory;
 pub mod facts;
 pub mod knowledge;
 mod migrate;
@@ -176,6 +177,22 @@ pub trait Store: Send + Sync {
     async fn active_crisis(&self) -> Result<Option<crisis::StoredCrisis>>;
     /// The latest crises, newest first.
     async fn crises(&self, limit: u32) -> Result<Vec<crisis::StoredCrisis>>;
+    /// Changes the directory (one write, one transaction, with its audit
+    /// entries and history); see `directory::DirectoryWrite` for what it returns.
+    async fn directory_write(&self, write: directory::DirectoryWrite) -> Result<i64>;
+    /// The whole directory and the absence notes not ended at `now`, in one snapshot.
+    async fn directory(&self, now: DateTime<Utc>) -> Result<directory::DirectorySnapshot>;
+    /// The directory's change counter.
+    async fn directory_stamp(&self) -> Result<i64>;
+    /// An entry's history, newest first.
+    async fn directory_history(
+        &self,
+        kind: &str,
+        id: &str,
+        limit: u32,
+    ) -> Result<Vec<directory::HistoryRow>>;
+    /// The latest imports, newest first.
+    async fn directory_imports(&self, limit: u32) -> Result<Vec<directory::ImportRow>>;
     /// Changes the knowledge base (one write, one transaction); returns
     /// the new article's id, the new version's number, the flag's id, or
     /// how many rows changed.

@@ -118,6 +118,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "article_attachments",
         include_str!("../migrations/sqlite/0023_article_attachments.sql"),
     ),
+    (
+        24,
+        "directory",
+        include_str!("../migrations/sqlite/0024_directory.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -236,5 +241,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         23,
         "article_attachments",
         include_str!("../migrations/postgres/0023_article_attachments.sql"),
+    ),
+    (
+        24,
+        "directory",
+        include_str!("../migrations/postgres/0024_directory.sql"),
     ),
 ];

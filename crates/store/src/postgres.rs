@@ -28,6 +28,7 @@ use crate::{
 
 mod calls;
 mod crisis;
+mod directory;
 mod facts;
 mod knowledge;
 mod outbox;
@@ -398,6 +399,11 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
                 | crate::crisis::CrisisWrite::End { audit, .. } => audit,
             };
             append_audit(tx, head, audit).await?;
+            Ok(Output::Id(n))
+        }
+        WriteOp::Directory(w) => {
+            let n = directory::write(tx, w).await?;
+            append_audit(tx, head, w.audit()).await?;
             Ok(Output::Id(n))
         }
         WriteOp::PhoneLine(w) => {
@@ -1075,6 +1081,42 @@ impl Store for PgStore {
     async fn crises(&self, limit: u32) -> Result<Vec<crate::crisis::StoredCrisis>> {
         let client = self.client().await?;
         crisis::recent(&client, limit).await
+    }
+
+    async fn directory_write(&self, write: crate::directory::DirectoryWrite) -> Result<i64> {
+        self.writer.directory(write).await
+    }
+
+    async fn directory(&self, now: DateTime<Utc>) -> Result<crate::directory::DirectorySnapshot> {
+        let mut client = self.client().await?;
+        let snapshot = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(db)?;
+        directory::snapshot(&snapshot, now).await
+    }
+
+    async fn directory_stamp(&self) -> Result<i64> {
+        let client = self.client().await?;
+        directory::stamp(&client).await
+    }
+
+    async fn directory_history(
+        &self,
+        kind: &str,
+        id: &str,
+        limit: u32,
+    ) -> Result<Vec<crate::directory::HistoryRow>> {
+        let client = self.client().await?;
+        directory::history(&client, kind, id, limit).await
+    }
+
+    async fn directory_imports(&self, limit: u32) -> Result<Vec<crate::directory::ImportRow>> {
+        let client = self.client().await?;
+        directory::imports(&client, limit).await
     }
 
     async fn knowledge(&self, write: crate::knowledge::KnowledgeWrite) -> Result<i64> {

@@ -30,6 +30,7 @@ use crate::{
 
 mod calls;
 mod crisis;
+mod directory;
 mod facts;
 mod knowledge;
 mod outbox;
@@ -395,6 +396,11 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
                 | crate::crisis::CrisisWrite::End { audit, .. } => audit,
             };
             append_audit(conn, head, audit)?;
+            Ok(Output::Id(n))
+        }
+        WriteOp::Directory(w) => {
+            let n = directory::write(conn, w)?;
+            append_audit(conn, head, w.audit())?;
             Ok(Output::Id(n))
         }
         WriteOp::PhoneLine(w) => {
@@ -1064,6 +1070,32 @@ impl Store for SqliteStore {
 
     async fn crises(&self, limit: u32) -> Result<Vec<crate::crisis::StoredCrisis>> {
         self.read(move |c| crisis::recent(c, limit)).await
+    }
+
+    async fn directory_write(&self, write: crate::directory::DirectoryWrite) -> Result<i64> {
+        self.writer.directory(write).await
+    }
+
+    async fn directory(&self, now: DateTime<Utc>) -> Result<crate::directory::DirectorySnapshot> {
+        self.read(move |c| directory::snapshot(c, now)).await
+    }
+
+    async fn directory_stamp(&self) -> Result<i64> {
+        self.read(directory::stamp).await
+    }
+
+    async fn directory_history(
+        &self,
+        kind: &str,
+        id: &str,
+        limit: u32,
+    ) -> Result<Vec<crate::directory::HistoryRow>> {
+        let (kind, id) = (kind.to_owned(), id.to_owned());
+        self.read(move |c| directory::history(c, &kind, &id, limit)).await
+    }
+
+    async fn directory_imports(&self, limit: u32) -> Result<Vec<crate::directory::ImportRow>> {
+        self.read(move |c| directory::imports(c, limit)).await
     }
 
     async fn knowledge(&self, write: crate::knowledge::KnowledgeWrite) -> Result<i64> {

@@ -32,6 +32,7 @@ pub(crate) enum WriteOp {
     QueueReport(Box<crate::outbox::NewReport>),
     Knowledge(Box<crate::knowledge::KnowledgeWrite>),
     Crisis(Box<crate::crisis::CrisisWrite>),
+    Directory(Box<crate::directory::DirectoryWrite>),
     RecordOutbound(crate::outbox::OutboundResult),
     SetAside(Box<crate::set_aside::NewSetAside>),
     ReleaseSetAside(crate::set_aside::Release),
@@ -169,6 +170,13 @@ impl WriterHandle {
 
     pub async fn crisis(&self, write: crate::crisis::CrisisWrite) -> Result<i64> {
         match self.submit(WriteOp::Crisis(Box::new(write))).await? {
+            Output::Id(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn directory(&self, write: crate::directory::DirectoryWrite) -> Result<i64> {
+        match self.submit(WriteOp::Directory(Box::new(write))).await? {
             Output::Id(n) => Ok(n),
             _ => Err(unexpected()),
         }

@@ -113,9 +113,7 @@ pub async fn groups(State(state): State<AppState>, staff: Staff) -> Result<Marku
 }
 
 fn local(t: chrono::DateTime<Utc>) -> String {
-    kontakt_domain::calendar::stockholm_local(t)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    kontakt_domain::calendar::stockholm_minute(t)
 }
 
 fn page(

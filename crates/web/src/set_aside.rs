@@ -27,9 +27,7 @@ fn service(state: &AppState) -> SetAsideMail {
 }
 
 fn when(t: chrono::DateTime<Utc>) -> String {
-    kontakt_domain::calendar::stockholm_local(t)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    kontakt_domain::calendar::stockholm_minute(t)
 }
 
 pub async fn list(State(state): State<AppState>, staff: Staff) -> Result<Markup, PageError> {

@@ -91,6 +91,9 @@ pub struct Board {
 pub struct District {
     pub code: String,
     pub name: String,
+    /// What residents and staff also call it ("Söder" for Södermalm), for
+    /// the directory's search.
+    pub aliases: Vec<String>,
     pub board: String,
     pub population: Option<u32>,
     pub children_0: Option<u32>,
@@ -939,6 +942,7 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
             let mut f = Fields::new(t, format!("districts[{i}]"), span);
             let code = f.code(ctx, "code");
             let name = f.string(ctx, "name");
+            let aliases = f.string_list(ctx, "aliases");
             let board = f.code(ctx, "board");
             let count = 0..=10_000_000;
             let population = f
@@ -952,6 +956,7 @@ fn read_catalog(ctx: &mut Ctx) -> Option<Catalog> {
             Some(District {
                 code: code?,
                 name: name?,
+                aliases,
                 board: board?,
                 population,
                 children_0,
