@@ -805,7 +805,15 @@ impl DirectoryService {
         req: MessageRequest,
         now: DateTime<Utc>,
     ) -> Result<Intake, DirectoryError> {
-        self.check_read(actor)?;
+        // A message is a contact registered: for those who register them.
+        if ![Role::AgentL1, Role::AgentL2, Role::Registrar]
+            .iter()
+            .any(|r| actor.principal.has(*r))
+        {
+            return Err(DirectoryError::Forbidden(
+                "messages are taken by the switchboard's agents and registrars".into(),
+            ));
+        }
         let loaded = self.loaded().await?;
         let Some(to) = req.to.clone() else {
             return Err(invalid("to", "choose the person or unit the message is for"));
@@ -835,11 +843,12 @@ impl DirectoryService {
                     district: None,
                     contact: Some(ContactInput {
                         name: Some(req.caller_name).filter(|n| !n.trim().is_empty()),
-                        phone: Some(req.caller_phone).filter(|n| !n.trim().is_empty()),
+                        phone: Some(req.caller_phone.clone()).filter(|n| !n.trim().is_empty()),
                         ..ContactInput::default()
                     }),
                     anonymous: false,
-                    feedback_channel: Some("phone".into()),
+                    // Called back when there is a number to call.
+                    feedback_channel: (!req.caller_phone.trim().is_empty()).then(|| "phone".into()),
                     form,
                     attach_to: None,
                     close_as: None,

@@ -131,6 +131,13 @@ pub enum Instruction {
     },
     /// Stop ringing this agent.
     StopRinging { call: String, agent: String },
+    /// Put the caller through to this number outside Kontakt's queues (the
+    /// agent chose a person or unit in the directory).
+    TransferTo {
+        call: String,
+        number: String,
+        label: String,
+    },
     /// The queue is full: play the busy message and hang up.
     Refused { call: String, message: String },
 }
@@ -200,6 +207,9 @@ pub struct Switchboard {
     /// gets ready or ends wrap-up, a ring timeout, an overflow — for the
     /// phone systems' stream (`/api/v1/cti/instructions`).
     unsolicited: broadcast::Sender<Instruction>,
+    /// Agents' languages and competences come from the directory when it
+    /// knows them (set once at start-up, `use_directory`).
+    directory: std::sync::OnceLock<Arc<crate::directory::DirectoryService>>,
 }
 
 fn ms(at: DateTime<Utc>) -> u64 {
@@ -262,7 +272,13 @@ impl Switchboard {
             }),
             notices,
             unsolicited,
+            directory: std::sync::OnceLock::new(),
         }))
+    }
+
+    /// Takes agents' skills from this directory from now on.
+    pub fn use_directory(&self, directory: Arc<crate::directory::DirectoryService>) {
+        let _ = self.directory.set(directory);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Notice> {
@@ -466,10 +482,13 @@ impl Switchboard {
                 self.apply(&mut inner, decisions).await
             }
             CtiEvent::AgentLogin { agent } => {
-                let skills = self
+                let base = self
                     .catalog
                     .staff_member(&agent)
-                    .and_then(|staff| AgentSkills::from_staff(staff, &self.catalog))
+                    .and_then(|staff| AgentSkills::from_staff(staff, &self.catalog));
+                let skills = self
+                    .with_directory_skills(&agent, base)
+                    .await
                     .ok_or_else(|| {
                         CtiError::Queue(AcdError::UnknownAgent(format!(
                             "{agent} (not in the catalog's staff of an answer group)"
@@ -725,10 +744,11 @@ impl Switchboard {
         let agent = agent_id(actor);
         let event = match action {
             AgentAction::Login => Event::Login {
-                agent,
                 skills: self
                     .skills(actor)
+                    .await
                     .ok_or_else(|| CtiError::Invalid("you belong to no answer group".into()))?,
+                agent,
             },
             AgentAction::Ready => Event::Ready { agent },
             AgentAction::Pause(reason) => Event::Pause { agent, reason },
@@ -742,9 +762,47 @@ impl Switchboard {
         Ok(out)
     }
 
-    fn skills(&self, actor: &Actor) -> Option<AgentSkills> {
+    async fn skills(&self, actor: &Actor) -> Option<AgentSkills> {
         let id = agent_id(actor);
-        if let Some(staff) = self.catalog.staff_member(&id) {
+        let base = self.account_skills(actor, &id);
+        self.with_directory_skills(&id, base).await
+    }
+
+    /// The directory is where an agent's languages and competences are
+    /// kept: its languages replace the catalog's, and a competence naming
+    /// an answer group (by code or Swedish name) adds that group.
+    async fn with_directory_skills(&self, agent: &str, base: Option<AgentSkills>) -> Option<AgentSkills> {
+        let Some((languages, competences)) = (match self.directory.get() {
+            Some(d) => d.skills_of(agent).await,
+            None => None,
+        }) else {
+            return base;
+        };
+        let mut skills = base.unwrap_or(AgentSkills {
+            groups: Vec::new(),
+            languages: Vec::new(),
+        });
+        if !languages.is_empty() {
+            skills.languages = languages;
+        }
+        for c in &competences {
+            let named = self.catalog.groups.iter().find(|g| {
+                g.code.eq_ignore_ascii_case(c) || g.name_sv.eq_ignore_ascii_case(c)
+            });
+            if let Some(g) = named {
+                if let GroupKind::Answer { level, .. } = g.kind {
+                    if !skills.groups.iter().any(|(code, _)| code == &g.code) {
+                        skills.groups.push((g.code.clone(), level));
+                    }
+                }
+            }
+        }
+        (!skills.groups.is_empty()).then_some(skills)
+    }
+
+    /// Skills from the catalog's staff entry, else the account's answer groups.
+    fn account_skills(&self, actor: &Actor, id: &str) -> Option<AgentSkills> {
+        if let Some(staff) = self.catalog.staff_member(id) {
             return AgentSkills::from_staff(staff, &self.catalog);
         }
         let level = if actor.principal.has(Role::AgentL2) {
@@ -813,6 +871,52 @@ impl Switchboard {
         };
         mine.then(|| inner.calls.get(call).map(|c| c.from.clone()))
             .flatten()
+    }
+
+    /// The agent on a call puts it through to a person or unit from the
+    /// directory: to an answer group's queue, or to a number outside the
+    /// queues (the call record then ends as transferred). Only the agent
+    /// talking on the call may.
+    pub async fn transfer(
+        &self,
+        actor: &Actor,
+        call: &str,
+        to: &crate::directory::Destination,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Instruction>, CtiError> {
+        use crate::directory::Destination;
+        let me = agent_id(actor);
+        let mut inner = self.inner.lock().await;
+        let talking = matches!(
+            inner.acd.agent_state(&me),
+            Some(AgentState::OnCall { call: ref c }) if c == call
+        );
+        if !talking {
+            return Err(CtiError::Invalid(format!(
+                "call {call} is not one you are talking on"
+            )));
+        }
+        let (target, mut out) = match to {
+            Destination::Group(g) => (g.clone(), Vec::new()),
+            Destination::Number { number, label } => (
+                number.to_string(),
+                vec![Instruction::TransferTo {
+                    call: call.to_owned(),
+                    number: number.to_string(),
+                    label: label.clone(),
+                }],
+            ),
+        };
+        let decisions = inner.acd.handle(
+            Event::Transfer {
+                call: call.to_owned(),
+                group: target,
+            },
+            ms(now),
+        )?;
+        out.extend(self.apply(&mut inner, decisions).await?);
+        self.publish(&out);
+        Ok(out)
     }
 
     /// Links a call to the case registered from it (the call record keeps

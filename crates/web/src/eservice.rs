@@ -59,6 +59,7 @@ fn public_layout(state: Option<&AppState>, lang: Lang, title: &str, body: Markup
                     nav aria-label=(lang.t("eservice-nav")) {
                         a href="/e-tjanster" { (lang.t("eservice-list-title")) }
                         a href="/fraga" { (lang.t("kb-assistant-title")) }
+                        a href="/organisation" { (lang.t("dir-public-title")) }
                     }
                     a.language href=(format!("/lang/{}", other.code())) lang=(other.code()) hreflang=(other.code()) { (lang.t("switch-language")) }
                 }

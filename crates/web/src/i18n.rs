@@ -99,6 +99,11 @@ const FILES: &[(Lang, &str, &str)] = &[
         "fallback",
         include_str!("../locales/sv/fallback.ftl"),
     ),
+    (
+        Lang::Sv,
+        "directory",
+        include_str!("../locales/sv/directory.ftl"),
+    ),
     (Lang::En, "common", include_str!("../locales/en/common.ftl")),
     (Lang::En, "desk", include_str!("../locales/en/desk.ftl")),
     (Lang::En, "pages", include_str!("../locales/en/pages.ftl")),
@@ -106,6 +111,11 @@ const FILES: &[(Lang, &str, &str)] = &[
         Lang::En,
         "fallback",
         include_str!("../locales/en/fallback.ftl"),
+    ),
+    (
+        Lang::En,
+        "directory",
+        include_str!("../locales/en/directory.ftl"),
     ),
 ];
 
@@ -248,6 +258,7 @@ mod tests {
             include_str!("set_aside.rs"),
             include_str!("stats.rs"),
             include_str!("stats_table.rs"),
+            include_str!("directory.rs"),
         ];
         let mut used = Vec::new();
         // Ids handed around before they are looked up: the statistics

@@ -22,6 +22,7 @@ pub mod api;
 mod crisis;
 mod cti;
 pub mod desk;
+mod directory;
 mod eservice;
 pub mod extract;
 mod fallback;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub stats: Arc<kontakt_app::stats::StatsService>,
     pub knowledge: Arc<kontakt_app::knowledge::KnowledgeService>,
     pub crisis: Arc<kontakt_app::crisis::CrisisService>,
+    /// The switchboard's directory (one per process: its index is shared).
+    pub directory: Arc<kontakt_app::directory::DirectoryService>,
 }
 
 impl AppState {
@@ -96,6 +99,10 @@ impl AppState {
                 cases.store().clone(),
                 cases.catalog_arc(),
             )),
+            directory: Arc::new(kontakt_app::directory::DirectoryService::new(
+                cases.store().clone(),
+                cases.catalog_arc(),
+            )),
             cases,
             staff,
             sso,
@@ -121,6 +128,7 @@ impl AppState {
         )
         .await?;
         board.spawn_ticker();
+        board.use_directory(self.directory.clone());
         self.switchboard = Some(board);
         Ok(self)
     }
@@ -140,7 +148,7 @@ impl AppState {
 #[openapi(
     info(title = "Kontakt API", description = "The case register of the city's contact centre."),
     modifiers(&BearerAuth),
-    tags((name = "cases", description = "Cases and their timelines"), (name = "catalog", description = "The catalog"), (name = "audit", description = "Log review"), (name = "persons", description = "Data subject rights"), (name = "statistics", description = "Key figures from anonymous facts"), (name = "knowledge", description = "The knowledge base and the web assistant"))
+    tags((name = "cases", description = "Cases and their timelines"), (name = "catalog", description = "The catalog"), (name = "audit", description = "Log review"), (name = "persons", description = "Data subject rights"), (name = "statistics", description = "Key figures from anonymous facts"), (name = "knowledge", description = "The knowledge base and the web assistant"), (name = "directory", description = "The switchboard's directory: units, staff, absence notes, HR imports"))
 )]
 struct ApiDoc;
 
@@ -166,7 +174,8 @@ pub fn api_with_doc() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 .merge(cti::routes())
                 .merge(stats::routes())
                 .merge(knowledge::routes())
-                .merge(crisis::routes()),
+                .merge(crisis::routes())
+                .merge(directory::routes()),
         )
         .split_for_parts();
     (router, doc)

@@ -57,6 +57,10 @@ pub enum Guard {
     Crisis,
     /// The manual fallback routine: agents, team leaders and administrators.
     Fallback,
+    /// The switchboard's directory: everyone who serves residents.
+    Directory,
+    /// The directory's HR import: administrators.
+    DirectoryImport,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -185,6 +189,20 @@ pub const ROUTES: &[PageRoute] = &[
     route("POST", "/crisis/end", Guard::Crisis),
     route("GET", "/fraga", Guard::Public),
     route("GET", "/fraga/artiklar/{article}", Guard::Public),
+    route("GET", "/directory", Guard::Directory),
+    route("GET", "/directory/results", Guard::Directory),
+    route("GET", "/directory/people/{person}", Guard::Directory),
+    route("GET", "/directory/units/{unit}", Guard::Directory),
+    route("POST", "/directory/absences", Guard::Directory),
+    route("POST", "/directory/absences/{note}/remove", Guard::Directory),
+    route("GET", "/directory/message", Guard::Directory),
+    route("POST", "/directory/message", Guard::Directory),
+    route("POST", "/directory/transfer", Guard::Directory),
+    route("GET", "/directory/import", Guard::DirectoryImport),
+    route("POST", "/directory/import", Guard::DirectoryImport),
+    route("POST", "/directory/import/apply", Guard::DirectoryImport),
+    route("GET", "/organisation", Guard::Public),
+    route("GET", "/organisation/{unit}", Guard::Public),
 ];
 
 fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
@@ -276,6 +294,20 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         }
         ("GET", "/fraga") => get(crate::knowledge::assistant),
         ("GET", "/fraga/artiklar/{article}") => get(crate::knowledge::public_article),
+        ("GET", "/directory") => get(crate::directory::search_page),
+        ("GET", "/directory/results") => get(crate::directory::results_fragment),
+        ("GET", "/directory/people/{person}") => get(crate::directory::person_page),
+        ("GET", "/directory/units/{unit}") => get(crate::directory::unit_page),
+        ("POST", "/directory/absences") => post(crate::directory::set_absence),
+        ("POST", "/directory/absences/{note}/remove") => post(crate::directory::remove_absence),
+        ("GET", "/directory/message") => get(crate::directory::message_form),
+        ("POST", "/directory/message") => post(crate::directory::take_message),
+        ("POST", "/directory/transfer") => post(crate::directory::transfer_page),
+        ("GET", "/directory/import") => get(crate::directory::import_form),
+        ("POST", "/directory/import") => post(crate::directory::import_preview),
+        ("POST", "/directory/import/apply") => post(crate::directory::import_apply),
+        ("GET", "/organisation") => get(crate::directory::public_list),
+        ("GET", "/organisation/{unit}") => get(crate::directory::public_unit_page),
         other => unreachable!("page route {other:?} has no handler"),
     }
 }
@@ -340,6 +372,7 @@ pub(crate) fn layout(lang: Lang, title: &str, staff: Option<&Staff>, body: Marku
                                 a href="/letters/new" { (lang.t("nav-letters")) }
                             }
                             @if kontakt_app::knowledge::KnowledgeService::may_read(&s.actor) { a href="/knowledge" { (lang.t("nav-knowledge")) } }
+                            @if crate::directory::require_directory(s).is_ok() { a href="/directory" { (lang.t("nav-directory")) } }
                             @if crate::fallback::require_fallback(s).is_ok() { a href="/fallback" { (lang.t("nav-fallback")) } }
                             @if kontakt_app::crisis::CrisisService::may_publish(&s.actor) { a href="/crisis" { (lang.t("nav-crisis")) } }
                             @if s.has(Role::Supervisor) || s.has(Role::Administrator) { a href="/phone" { (lang.t("nav-phone")) } }

@@ -671,6 +671,12 @@ pub async fn call_pop(
                 }
             }
             p { a.button href=(format!("/cases/new?call={}", url_part(&call))) { (lang.t("call-register")) } }
+            form.dir-search method="get" action="/directory" role="search" {
+                input type="hidden" name="call" value=(call);
+                label for="call-directory-q" { (lang.t("call-directory")) }
+                input #call-directory-q name="q" type="search" autocomplete="off";
+                button type="submit" { (lang.t("dir-search")) }
+            }
             }
         },
     ))
@@ -793,7 +799,7 @@ fn minutes(ms: u64) -> String {
 }
 
 /// A call id as a URL part: phone systems choose the ids.
-fn url_part(s: &str) -> String {
+pub(crate) fn url_part(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 

@@ -56,6 +56,9 @@ pub enum ApiError {
     Cti(kontakt_app::switchboard::CtiError),
     /// The phone queues are not running in this process.
     NoPhoneQueues,
+    /// The request cannot be done as things stand (someone is away, the
+    /// directory changed since a preview): says why.
+    Conflict(String),
 }
 
 impl From<kontakt_app::switchboard::CtiError> for ApiError {
@@ -245,6 +248,13 @@ impl ApiError {
                 "forbidden",
                 "Not allowed",
                 Some(reason.clone()),
+                vec![],
+            ),
+            ApiError::Conflict(d) => problem(
+                S::CONFLICT,
+                "conflict",
+                "Not possible as things stand",
+                Some(d.clone()),
                 vec![],
             ),
             ApiError::NotFound(d) => problem(

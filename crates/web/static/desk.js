@@ -211,3 +211,34 @@ var kontaktEvents = (function () {
     window.location.assign("/cases/new?call=" + encodeURIComponent(event.data));
   });
 }());
+
+// The directory's type-ahead: as the operator types, the results (the
+// same fragment the page shows) are fetched and swapped in, and the
+// address keeps the query, so going back returns to it. Without this
+// script the search works by pressing Enter.
+(function () {
+  var input = document.getElementById("directory-q");
+  var box = document.getElementById("dir-results");
+  if (!input || !box) { return; }
+  var call = input.form.querySelector("input[name=call]");
+  var timer = null;
+  var asked = null;
+  function load() {
+    var q = input.value;
+    var params = "?q=" + encodeURIComponent(q) + (call ? "&call=" + encodeURIComponent(call.value) : "");
+    asked = q;
+    fetch(input.getAttribute("data-results") + params, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html !== null && asked === q) {
+          box.innerHTML = html;
+          window.history.replaceState(null, "", "/directory" + params);
+        }
+      })
+      .catch(function () { /* Enter still searches */ });
+  }
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(load, 60);
+  });
+})();

@@ -155,6 +155,41 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
         &["administrator"],
         &["administrator"],
     ),
+    // The switchboard's directory: read by everyone who serves residents;
+    // absence notes by the switchboard's agents (and team leaders,
+    // administrators); imports and history by administrators; a message
+    // is a case, so by those who register; the public directory for all.
+    ("get", "/api/v1/directory/search", KB, KB),
+    ("get", "/api/v1/directory/people/{id}", KB, KB),
+    ("get", "/api/v1/directory/units/{id}", KB, KB),
+    (
+        "get",
+        "/api/v1/directory/{kind}/{id}/history",
+        &["administrator"],
+        &["administrator"],
+    ),
+    ("post", "/api/v1/directory/absences", NOTES, NOTES),
+    ("delete", "/api/v1/directory/absences/{id}", NOTES, NOTES),
+    (
+        "post",
+        "/api/v1/directory/imports/preview",
+        &["administrator"],
+        &["administrator"],
+    ),
+    (
+        "post",
+        "/api/v1/directory/imports",
+        &["administrator"],
+        &["administrator"],
+    ),
+    (
+        "post",
+        "/api/v1/directory/messages",
+        &["agent_l1", "agent_l2", "registrar"],
+        &["agent_l1", "agent_l2", "registrar"],
+    ),
+    ("post", "/api/v1/phone/calls/{call}/transfer", KB, KB),
+    ("get", "/api/v1/public/directory", ALL, ALL),
     // Not about a case: only a phone system reports calls.
     (
         "post",
@@ -177,6 +212,7 @@ const ALL: &[&str] = &[
 ];
 const SEE: &[&str] = &["agent_l1", "agent_l2", "officer", "registrar"];
 const STATS: &[&str] = &["analyst", "administrator"];
+const NOTES: &[&str] = &["agent_l1", "agent_l2", "administrator"];
 const KB: &[&str] = &[
     "agent_l1",
     "agent_l2",
@@ -197,6 +233,9 @@ struct Target {
     baseline: String,
     /// A published knowledge article's id.
     article: String,
+    /// An administrator's token, to make what a route needs first (an
+    /// absence note to remove).
+    admin: String,
 }
 
 async fn target(
@@ -248,6 +287,7 @@ async fn target(
         create_body: body,
         baseline: String::new(),
         article: String::new(),
+        admin: String::new(),
     }
 }
 
@@ -255,6 +295,22 @@ async fn target(
 /// or for the list: the case is among the hits).
 async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Target) -> bool {
     let today = kontakt_domain::calendar::stockholm_today();
+    let until = chrono::Utc::now() + chrono::Duration::days(1);
+    // A note of its own for each removal, so every caller finds one.
+    let note = if path == "/api/v1/directory/absences/{id}" {
+        let (status, note) = crate::directory::as_token(
+            app,
+            &t.admin,
+            "post",
+            "/api/v1/directory/absences",
+            &json!({"subject": "person:1001", "until": until}),
+        )
+        .await;
+        assert_eq!(status, 201, "{note}");
+        note["id"].to_string()
+    } else {
+        String::new()
+    };
     let url = if path == "/api/v1/audit/review" {
         app.url(&format!("{path}?board={}&from={today}&to={today}", t.board))
     } else {
@@ -262,14 +318,22 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
             &path
                 .replace("{number}", &t.number)
                 .replace("{sha256}", &t.sha256)
+                .replace("{kind}", "people")
                 .replace(
                     "{id}",
                     if path.starts_with("/api/v1/knowledge/") {
                         &t.article
+                    } else if path.starts_with("/api/v1/directory/absences/") {
+                        &note
+                    } else if path.starts_with("/api/v1/directory/units/") {
+                        "TK-PT-IN"
+                    } else if path.starts_with("/api/v1/directory/") {
+                        "1001"
                     } else {
                         &t.baseline
                     },
                 )
+                .replace("{call}", "no-such-call")
                 .replace("{version}", "1")
                 .replace("{step}", "submit"),
         )
@@ -291,15 +355,23 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
             json!({"event": "new_call", "call_id": "matrix", "from": "+46701234567", "to": "+4611"})
         }
         "/api/v1/persons/extract" => json!({"personnummer": t.personnummer}),
+        "/api/v1/directory/absences" => json!({"subject": "person:1003", "until": until}),
+        // A stale stamp: a permitted caller gets 409.
+        "/api/v1/directory/imports" => {
+            json!({"content": crate::directory::STAFF_CSV, "source": "m.csv", "stamp": -1})
+        }
+        "/api/v1/directory/imports/preview" => json!({"content": crate::directory::STAFF_CSV}),
+        "/api/v1/directory/messages" => json!({"to": "person:1001", "message": "Matris"}),
+        p if p.ends_with("/transfer") => json!({"to": "person:1001"}),
         "/api/v1/stats/baselines" => json!({"name": "Matrisens nollmätning"}),
         "/api/v1/persons/rectify" => json!({"personnummer": t.personnummer,
             "changes": {"phone": "070-765 43 21"}, "reason": "Matristest"}),
         _ => Value::Null,
     };
-    let request = if method == "get" {
-        app.client.get(&url)
-    } else {
-        app.client.post(&url).json(&body)
+    let request = match method {
+        "get" => app.client.get(&url),
+        "delete" => app.client.delete(&url),
+        _ => app.client.post(&url).json(&body),
     };
     let r = request.bearer_auth(token).send().await.expect("request");
     let status = r.status().as_u16();
@@ -424,9 +496,12 @@ async fn every_route_every_role(app: TestApp) {
             .await
             .expect("step");
     }
+    // A small directory, for its routes.
+    let admin = crate::directory::seed(&app).await;
     for t in [&mut covered, &mut uncovered, &mut confidential] {
         t.baseline = baseline.clone();
         t.article = article.to_string();
+        t.admin = admin.clone();
     }
     let mut tokens = Vec::new();
     for (role, grants) in ROLES {

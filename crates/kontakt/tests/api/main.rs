@@ -14,6 +14,7 @@ mod cases;
 mod cli;
 mod crisis;
 mod desk;
+mod directory;
 mod eservice;
 mod fallback;
 mod knowledge;

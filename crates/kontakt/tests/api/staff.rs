@@ -786,6 +786,21 @@ async fn page_route_matrix(app: TestApp) {
         })
         .await
         .expect("attachment");
+    // A small directory, with an absence note.
+    let admin_token = crate::directory::seed(&app).await;
+    let until = chrono::Utc::now() + chrono::Duration::days(1);
+    let note: serde_json::Value = app
+        .client
+        .post(app.url("/api/v1/directory/absences"))
+        .bearer_auth(&admin_token)
+        .json(&serde_json::json!({"subject": "person:1001", "until": until}))
+        .send()
+        .await
+        .expect("note")
+        .json()
+        .await
+        .expect("json");
+    let note = note["id"].as_i64().expect("note id");
     let mut cells = 0;
     for r in ROUTES {
         let path = r
@@ -799,7 +814,10 @@ async fn page_route_matrix(app: TestApp) {
             .replace("{baseline}", &baseline.to_string())
             .replace("{article}", &article.to_string())
             .replace("{flag}", &flag.to_string())
-            .replace("{attachment}", &attachment.to_string());
+            .replace("{attachment}", &attachment.to_string())
+            .replace("{person}", "1001")
+            .replace("{unit}", "TK-PT-IN")
+            .replace("{note}", &note.to_string());
         for (who, browser) in [
             ("nobody", &mut nobody),
             ("agent", &mut agent),
@@ -817,7 +835,10 @@ async fn page_route_matrix(app: TestApp) {
                 Guard::Knowledge => who == "agent" || who == "admin",
                 // None of these four writes articles.
                 Guard::KnowledgeWrite => false,
-                Guard::Wallboard | Guard::Fallback => who == "admin" || who == "agent",
+                Guard::Wallboard | Guard::Fallback | Guard::Directory => {
+                    who == "admin" || who == "agent"
+                }
+                Guard::DirectoryImport => who == "admin",
             };
             let streams = r.path.ends_with("/events");
             let page = if streams {
@@ -861,6 +882,7 @@ async fn page_route_matrix(app: TestApp) {
                 // Fragments that desk.js fetches into quick registration
                 // are parts of a page, not pages; a file download is none.
                 let fragment = r.path.starts_with("/cases/new/")
+                    || r.path == "/directory/results"
                     || r.path.ends_with(".csv")
                     || r.path.contains("/attachments/");
                 assert!(
