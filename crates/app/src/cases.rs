@@ -1897,13 +1897,21 @@ impl CaseService {
             .load_visible(number, actor, Action::Change, now)
             .await?;
         let mut p = Problems::default();
-        let group = req.group.as_deref().map(str::trim).filter(|g| !g.is_empty());
+        let group = req
+            .group
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty());
         if let Some(g) = group {
             if self.catalog.group(g).is_none() {
                 p.add("group", format!("'{g}' is not a known group"));
             }
         }
-        let person = req.person.as_deref().map(str::trim).filter(|x| !x.is_empty());
+        let person = req
+            .person
+            .as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty());
         if let Some(x) = person {
             p.text("person", x, 100, true);
         }
@@ -1915,11 +1923,14 @@ impl CaseService {
         }
         let reason = p.text("reason", &req.reason, limits::REASON_CHARS, true);
         p.finish()?;
-        let to = [group.map(|g| format!("grupp {g}")), person.map(|x| format!("person {x}"))]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let to = [
+            group.map(|g| format!("grupp {g}")),
+            person.map(|x| format!("person {x}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
         let update = CaseUpdate {
             expected_version: Some(case.version),
             at: now,

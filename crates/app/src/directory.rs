@@ -25,7 +25,9 @@ use kontakt_store::directory::{DirectoryWrite, EntryChange, HistoryRow, ImportRo
 use kontakt_store::{CaseFilter, Store, StoreError};
 use serde::Serialize;
 
-use crate::cases::{Actor, CaseError, CaseService, ContactInput, Intake, IntakeRequest, ReassignRequest};
+use crate::cases::{
+    Actor, CaseError, CaseService, ContactInput, Intake, IntakeRequest, ReassignRequest,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DirectoryError {
@@ -276,7 +278,8 @@ impl DirectoryService {
         let snapshot = self.store.directory(Utc::now()).await?;
         let (mut units, mut people) = (Vec::new(), Vec::new());
         for e in &snapshot.entries {
-            let bad = |e: serde_json::Error| DirectoryError::Store(StoreError::Database(e.to_string()));
+            let bad =
+                |e: serde_json::Error| DirectoryError::Store(StoreError::Database(e.to_string()));
             match e.kind.as_str() {
                 "unit" => units.push(serde_json::from_str::<Unit>(&e.data).map_err(bad)?),
                 _ => people.push(serde_json::from_str::<Person>(&e.data).map_err(bad)?),
@@ -353,7 +356,11 @@ impl DirectoryService {
     ) -> Result<PersonView, DirectoryError> {
         self.check_read(actor)?;
         let loaded = self.loaded().await?;
-        let person = loaded.dir.person(id).ok_or(DirectoryError::NotFound)?.clone();
+        let person = loaded
+            .dir
+            .person(id)
+            .ok_or(DirectoryError::NotFound)?
+            .clone();
         let subject = Subject::Person(id.to_owned());
         let (number, number_kind) = loaded.number(&subject);
         Ok(PersonView {
@@ -437,9 +444,14 @@ impl DirectoryService {
         let loaded = self.loaded().await?;
         let own = matches!(&req.subject, Subject::Person(id)
             if loaded.dir.person(id).and_then(|p| p.account.as_deref()) == Some(login(actor)));
-        let staff_role = [Role::AgentL1, Role::AgentL2, Role::Supervisor, Role::Administrator]
-            .iter()
-            .any(|r| actor.principal.has(*r));
+        let staff_role = [
+            Role::AgentL1,
+            Role::AgentL2,
+            Role::Supervisor,
+            Role::Administrator,
+        ]
+        .iter()
+        .any(|r| actor.principal.has(*r));
         if !(own || staff_role) {
             return Err(DirectoryError::Forbidden(
                 "absence notes are set by the switchboard, team leaders, administrators or the person themself".into(),
@@ -452,7 +464,10 @@ impl DirectoryService {
             subject: req.subject,
             from: req.from.unwrap_or(now),
             until,
-            reason: req.reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
+            reason: req
+                .reason
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty()),
             stand_in: req.stand_in,
         };
         let mut problems = loaded.dir.check_absence(&absence);
@@ -466,7 +481,8 @@ impl DirectoryService {
         if !problems.is_empty() {
             return Err(DirectoryError::Invalid(problems));
         }
-        let data = serde_json::to_string(&absence).map_err(|e| DirectoryError::Store(StoreError::Database(e.to_string())))?;
+        let data = serde_json::to_string(&absence)
+            .map_err(|e| DirectoryError::Store(StoreError::Database(e.to_string())))?;
         let id = self
             .store
             .directory_write(DirectoryWrite::SetAbsence {
@@ -497,12 +513,21 @@ impl DirectoryService {
         now: DateTime<Utc>,
     ) -> Result<(), DirectoryError> {
         let loaded = self.loaded().await?;
-        let found = loaded.notes.iter().find(|n| n.id == note).ok_or(DirectoryError::NotFound)?;
+        let found = loaded
+            .notes
+            .iter()
+            .find(|n| n.id == note)
+            .ok_or(DirectoryError::NotFound)?;
         let own = matches!(&found.absence.subject, Subject::Person(id)
             if loaded.dir.person(id).and_then(|p| p.account.as_deref()) == Some(login(actor)));
-        let staff_role = [Role::AgentL1, Role::AgentL2, Role::Supervisor, Role::Administrator]
-            .iter()
-            .any(|r| actor.principal.has(*r));
+        let staff_role = [
+            Role::AgentL1,
+            Role::AgentL2,
+            Role::Supervisor,
+            Role::Administrator,
+        ]
+        .iter()
+        .any(|r| actor.principal.has(*r));
         if !(own || staff_role) {
             return Err(DirectoryError::Forbidden(
                 "absence notes are removed by the switchboard, team leaders, administrators or the person themself".into(),
@@ -532,13 +557,11 @@ impl DirectoryService {
     }
 
     /// What an HR file would change. Nothing is written.
-    pub async fn preview(
-        &self,
-        actor: &Actor,
-        bytes: &[u8],
-    ) -> Result<Preview, DirectoryError> {
+    pub async fn preview(&self, actor: &Actor, bytes: &[u8]) -> Result<Preview, DirectoryError> {
         if !may_import(actor) {
-            return Err(DirectoryError::Forbidden("imports are for administrators".into()));
+            return Err(DirectoryError::Forbidden(
+                "imports are for administrators".into(),
+            ));
         }
         let loaded = self.loaded().await?;
         let (preview, _) = self.difference(&loaded, bytes).await?;
@@ -550,22 +573,25 @@ impl DirectoryService {
         loaded: &Loaded,
         bytes: &[u8],
     ) -> Result<(Preview, Vec<Change>), DirectoryError> {
-        let file = crate::directory_import::read(bytes, &loaded.dir).map_err(DirectoryError::Invalid)?;
+        let file =
+            crate::directory_import::read(bytes, &loaded.dir).map_err(DirectoryError::Invalid)?;
         let rows = file.rows;
-        let d = difference(&loaded.dir, file.units, file.people, &self.catalog).map_err(|problems| {
-            // Name the file's row where there is one.
-            DirectoryError::Invalid(
-                problems
-                    .into_iter()
-                    .map(|mut p| {
-                        if let Some(row) = rows.get(&p.place) {
-                            p.place = format!("{row} ({})", p.place);
-                        }
-                        p
-                    })
-                    .collect(),
-            )
-        })?;
+        let d = difference(&loaded.dir, file.units, file.people, &self.catalog).map_err(
+            |problems| {
+                // Name the file's row where there is one.
+                DirectoryError::Invalid(
+                    problems
+                        .into_iter()
+                        .map(|mut p| {
+                            if let Some(row) = rows.get(&p.place) {
+                                p.place = format!("{row} ({})", p.place);
+                            }
+                            p
+                        })
+                        .collect(),
+                )
+            },
+        )?;
         let mut leavers_work = Vec::new();
         for c in d.changes.iter().filter(|c| c.kind == ChangeKind::Leaver) {
             if let Some(Entry::Person(p)) = &c.before {
@@ -637,10 +663,13 @@ impl DirectoryService {
         now: DateTime<Utc>,
     ) -> Result<Applied, DirectoryError> {
         if !may_import(actor) {
-            return Err(DirectoryError::Forbidden("imports are for administrators".into()));
+            return Err(DirectoryError::Forbidden(
+                "imports are for administrators".into(),
+            ));
         }
         let source = source.trim();
-        if source.is_empty() || source.chars().count() > 200 || source.chars().any(char::is_control) {
+        if source.is_empty() || source.chars().count() > 200 || source.chars().any(char::is_control)
+        {
             return Err(invalid("source", "name the file (at most 200 characters)"));
         }
         let loaded = self.loaded().await?;
@@ -718,8 +747,15 @@ impl DirectoryService {
         let d = difference(&loaded.dir, Some(units), Some(people), &self.catalog)
             .map_err(DirectoryError::Invalid)?;
         let summary = format!("{} starters", d.count(ChangeKind::Starter));
-        self.write_changes(&Actor::new(format!("system:{source}")), &d.changes, Some(source), &summary, loaded.stamp, now)
-            .await?;
+        self.write_changes(
+            &Actor::new(format!("system:{source}")),
+            &d.changes,
+            Some(source),
+            &summary,
+            loaded.stamp,
+            now,
+        )
+        .await?;
         Ok(())
     }
 
@@ -781,7 +817,10 @@ impl DirectoryService {
         }
         if let Subject::Unit(id) = subject {
             if let Some(g) = loaded.dir.unit(id).and_then(|u| u.group.as_deref()) {
-                if matches!(self.catalog.group(g).map(|g| &g.kind), Some(GroupKind::Answer { .. })) {
+                if matches!(
+                    self.catalog.group(g).map(|g| &g.kind),
+                    Some(GroupKind::Answer { .. })
+                ) {
                     return Ok(Destination::Group(g.to_owned()));
                 }
             }
@@ -792,7 +831,12 @@ impl DirectoryService {
                 number,
                 label: loaded.name(subject),
             })
-            .ok_or_else(|| DirectoryError::Conflict(format!("{} has no number to connect to", loaded.name(subject))))
+            .ok_or_else(|| {
+                DirectoryError::Conflict(format!(
+                    "{} has no number to connect to",
+                    loaded.name(subject)
+                ))
+            })
     }
 
     /// Takes a message for someone: a case of `ALLM-MEDD` with the caller's
@@ -816,7 +860,10 @@ impl DirectoryService {
         }
         let loaded = self.loaded().await?;
         let Some(to) = req.to.clone() else {
-            return Err(invalid("to", "choose the person or unit the message is for"));
+            return Err(invalid(
+                "to",
+                "choose the person or unit the message is for",
+            ));
         };
         if !loaded.dir.exists(&to) {
             return Err(DirectoryError::NotFound);
@@ -829,7 +876,11 @@ impl DirectoryService {
             Subject::Unit(id) => (None, id.clone()),
         };
         let group = loaded.dir.group_of_unit(&unit).map(str::to_owned);
-        let unit_name = loaded.dir.unit(&unit).map(|u| u.name.clone()).unwrap_or_default();
+        let unit_name = loaded
+            .dir
+            .unit(&unit)
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
         let to_name = loaded.name(&to);
         let mut form = serde_json::Map::new();
         form.insert("to".into(), serde_json::Value::String(to_name.clone()));
@@ -872,7 +923,9 @@ impl DirectoryService {
                 )
                 .await?;
         }
-        let account = person.and_then(|p| p.account.clone()).map(|a| format!("user:{a}"));
+        let account = person
+            .and_then(|p| p.account.clone())
+            .map(|a| format!("user:{a}"));
         if group.is_some() || account.is_some() {
             cases
                 .reassign(

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod cases;
 pub mod crisis;
 pub mod directory;
+pub mod directory_demo;
 pub mod directory_import;
 pub mod dispatch;
 pub mod fallback;

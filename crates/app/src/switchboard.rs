@@ -771,7 +771,11 @@ impl Switchboard {
     /// The directory is where an agent's languages and competences are
     /// kept: its languages replace the catalog's, and a competence naming
     /// an answer group (by code or Swedish name) adds that group.
-    async fn with_directory_skills(&self, agent: &str, base: Option<AgentSkills>) -> Option<AgentSkills> {
+    async fn with_directory_skills(
+        &self,
+        agent: &str,
+        base: Option<AgentSkills>,
+    ) -> Option<AgentSkills> {
         let Some((languages, competences)) = (match self.directory.get() {
             Some(d) => d.skills_of(agent).await,
             None => None,
@@ -786,9 +790,11 @@ impl Switchboard {
             skills.languages = languages;
         }
         for c in &competences {
-            let named = self.catalog.groups.iter().find(|g| {
-                g.code.eq_ignore_ascii_case(c) || g.name_sv.eq_ignore_ascii_case(c)
-            });
+            let named = self
+                .catalog
+                .groups
+                .iter()
+                .find(|g| g.code.eq_ignore_ascii_case(c) || g.name_sv.eq_ignore_ascii_case(c));
             if let Some(g) = named {
                 if let GroupKind::Answer { level, .. } = g.kind {
                     if !skills.groups.iter().any(|(code, _)| code == &g.code) {

@@ -254,6 +254,31 @@ impl PhoneNumber {
         self.0.starts_with("+467")
     }
 
+    /// As Swedes write it, for reading aloud and dialling by hand:
+    /// "08-508 271 01", "070-123 45 67"; other countries' numbers in E.164.
+    pub fn national(&self) -> String {
+        let Some(rest) = self.0.strip_prefix("+46") else {
+            return self.0.clone();
+        };
+        let group = |digits: &str, sizes: &[usize]| -> String {
+            let mut out = Vec::new();
+            let mut at = 0;
+            for &n in sizes {
+                out.push(&digits[at..at + n]);
+                at += n;
+            }
+            out.join(" ")
+        };
+        match (rest.as_bytes().first(), rest.len()) {
+            // Stockholm: 08 and a number of 7 or 8 digits.
+            (Some(b'8'), 9) => format!("08-{}", group(&rest[1..], &[3, 3, 2])),
+            (Some(b'8'), 8) => format!("08-{}", group(&rest[1..], &[3, 2, 2])),
+            // Mobiles: 07X and 7 digits.
+            (Some(b'7'), 9) => format!("0{}-{}", &rest[..2], group(&rest[2..], &[3, 2, 2])),
+            _ => format!("0{rest}"),
+        }
+    }
+
     /// The country code and the last two digits, the rest as '*': "+46*******67".
     pub fn masked(&self) -> String {
         let digits = self.0.strip_prefix('+').unwrap_or(&self.0);
@@ -485,6 +510,17 @@ pub fn name_search_prefix(typed: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn numbers_read_as_swedes_write_them() {
+        let n = |s: &str| PhoneNumber::parse(s).expect("valid").national();
+        assert_eq!(n("08-508 271 01"), "08-508 271 01");
+        assert_eq!(n("+46 8 123 45 67"), "08-123 45 67");
+        assert_eq!(n("0701234567"), "070-123 45 67");
+        assert_eq!(n("031-123 45 67"), "0311234567");
+        assert_eq!(n("+358 9 1234567"), "+35891234567");
+    }
+
     #[test]
     fn name_prefixes_follow_how_names_are_written() {
         assert_eq!(

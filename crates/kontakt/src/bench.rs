@@ -93,6 +93,27 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2_000)]
         queries: usize,
     },
+    /// The switchboard's directory type-ahead over a synthetic city, in
+    /// process: the index's build, operators' searches keystroke by
+    /// keystroke, and a sample through the service on SQLite.
+    Directory {
+        /// Where the service's SQLite database is made (default: a new
+        /// temporary directory, removed afterwards).
+        #[arg(long)]
+        data_dir: Option<std::path::PathBuf>,
+        #[arg(long, default_value_t = 5_000)]
+        units: usize,
+        #[arg(long, default_value_t = 60_000)]
+        people: usize,
+        /// Things operators look for, each typed key by key.
+        #[arg(long, default_value_t = 2_000)]
+        targets: usize,
+        /// Of those, how many go through the whole service.
+        #[arg(long, default_value_t = 300)]
+        service_targets: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Send every e-mail waiting in the outbox to a mail server.
     Outbox {
         #[arg(long)]
@@ -220,6 +241,25 @@ pub async fn run(
                 std::sync::Arc::new(catalog),
                 articles,
                 queries.max(1),
+            )
+            .await?;
+        }
+        BenchCommand::Directory {
+            data_dir,
+            units,
+            people,
+            targets,
+            service_targets,
+            seed,
+        } => {
+            crate::bench_directory::run(
+                std::sync::Arc::new(catalog),
+                data_dir,
+                units,
+                people,
+                targets.max(1),
+                service_targets,
+                seed,
             )
             .await?;
         }

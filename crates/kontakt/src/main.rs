@@ -23,6 +23,7 @@ use kontakt_store::OpenMode;
 mod bench;
 mod bench_acd;
 mod bench_channels;
+mod bench_directory;
 mod bench_knowledge;
 mod bench_stats;
 mod simulate;

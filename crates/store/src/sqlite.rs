@@ -1091,7 +1091,8 @@ impl Store for SqliteStore {
         limit: u32,
     ) -> Result<Vec<crate::directory::HistoryRow>> {
         let (kind, id) = (kind.to_owned(), id.to_owned());
-        self.read(move |c| directory::history(c, &kind, &id, limit)).await
+        self.read(move |c| directory::history(c, &kind, &id, limit))
+            .await
     }
 
     async fn directory_imports(&self, limit: u32) -> Result<Vec<crate::directory::ImportRow>> {

@@ -156,7 +156,10 @@ async fn api_person(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let view = state.directory.person(&caller.actor, &id, Utc::now()).await?;
+    let view = state
+        .directory
+        .person(&caller.actor, &id, Utc::now())
+        .await?;
     Ok(Json(serde_json::to_value(view).unwrap_or_default()))
 }
 
@@ -332,7 +335,13 @@ async fn api_apply(
     };
     let applied = state
         .directory
-        .apply(&caller.actor, &b.source, b.content.as_bytes(), stamp, Utc::now())
+        .apply(
+            &caller.actor,
+            &b.source,
+            b.content.as_bytes(),
+            stamp,
+            Utc::now(),
+        )
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -453,14 +462,14 @@ async fn api_public(State(state): State<AppState>) -> Result<Json<serde_json::Va
 }
 
 /// The city's main number: the catalog's first entry number.
-fn switchboard_number(state: &AppState) -> Option<String> {
+fn switchboard_number(state: &AppState) -> Option<kontakt_domain::contact::PhoneNumber> {
     state
         .cases
         .catalog()
         .phone
         .numbers
         .first()
-        .map(|n| n.number.clone())
+        .and_then(|n| kontakt_domain::contact::PhoneNumber::parse(&n.number).ok())
 }
 
 // ---------------------------------------------------------------- pages
@@ -490,7 +499,9 @@ fn require_import(staff: &Staff) -> Result<(), PageError> {
     if staff.has(Role::Administrator) {
         Ok(())
     } else {
-        Err(PageError::Forbidden("imports are for administrators".into()))
+        Err(PageError::Forbidden(
+            "imports are for administrators".into(),
+        ))
     }
 }
 
@@ -511,7 +522,7 @@ fn away_text(lang: Lang, away: &Away) -> Markup {
             @if let Some(s) = &away.stand_in {
                 " " (lang.t("dir-stand-in")) ": "
                 a href=(subject_href(&s.subject)) { (s.name) }
-                @if let Some(n) = &s.number { " " a href=(format!("tel:{n}")) { (n) } }
+                @if let Some(n) = &s.number { " " a href=(format!("tel:{n}")) { (n.national()) } }
             }
         }
     }
@@ -546,7 +557,7 @@ fn results(lang: Lang, q: &str, hits: &[Found], call: &str) -> Markup {
                         @if !h.context.is_empty() { br; span.context { (h.context) } }
                         br;
                         @match &h.number {
-                            Some(n) => { a href=(format!("tel:{n}")) { (n) } " " span.kind { (number_kind(lang, h.number_kind)) } }
+                            Some(n) => { a href=(format!("tel:{n}")) { (n.national()) } " " span.kind { (number_kind(lang, h.number_kind)) } }
                             None => { (lang.t("dir-no-number")) }
                         }
                         @if let Some(a) = &h.away { br; (away_text(lang, a)) }
@@ -724,7 +735,12 @@ pub async fn person_page(
     for u in &v.units {
         stand_ins.push((Subject::Unit(u.id.clone()), u.name.clone()));
         if let Ok(unit) = state.directory.unit(&staff.actor, &u.id, now).await {
-            for s in unit.staff.into_iter().filter(|s| s.subject != subject).take(50) {
+            for s in unit
+                .staff
+                .into_iter()
+                .filter(|s| s.subject != subject)
+                .take(50)
+            {
                 stand_ins.push((s.subject, s.name));
             }
         }
@@ -743,9 +759,9 @@ pub async fn person_page(
                 dt { (lang.t("dir-units")) }
                 dd { @for (i, u) in v.units.iter().enumerate() { @if i > 0 { ", " } a href=(subject_href(&Subject::Unit(u.id.clone()))) { (u.name) } } }
                 dt { (lang.t("dir-best-number")) }
-                dd { @match &v.number { Some(n) => { a href=(format!("tel:{n}")) { (n) } " (" (number_kind(lang, v.number_kind)) ")" } None => { (lang.t("dir-no-number")) } } }
-                dt { (lang.t("dir-direct")) } dd { (p.direct_phone.as_ref().map_or("–".into(), |n| n.to_string())) }
-                dt { (lang.t("dir-mobile")) } dd { (p.mobile.as_ref().map_or("–".into(), |n| n.to_string())) }
+                dd { @match &v.number { Some(n) => { a href=(format!("tel:{n}")) { (n.national()) } " (" (number_kind(lang, v.number_kind)) ")" } None => { (lang.t("dir-no-number")) } } }
+                dt { (lang.t("dir-direct")) } dd { (p.direct_phone.as_ref().map_or("–".into(), |n| n.national())) }
+                dt { (lang.t("dir-mobile")) } dd { (p.mobile.as_ref().map_or("–".into(), |n| n.national())) }
                 dt { (lang.t("dir-email")) } dd { (p.email.as_ref().map_or("–".into(), |n| n.to_string())) }
                 dt { (lang.t("dir-languages")) } dd { (list_or_dash(&p.languages.iter().map(|l| l.as_str().to_owned()).collect::<Vec<_>>())) }
                 dt { (lang.t("dir-competences")) } dd { (list_or_dash(&p.competences)) }
@@ -797,7 +813,7 @@ pub async fn unit_page(
             @if let Some(a) = &v.away { p.warning role="status" { (away_text(lang, a)) } }
             dl {
                 dt { (lang.t("dir-kind")) } dd { (if lang == Lang::Sv { u.kind.label_sv() } else { u.kind.label_en() }) }
-                dt { (lang.t("dir-best-number")) } dd { @match &v.number { Some(n) => { a href=(format!("tel:{n}")) { (n) } } None => { (lang.t("dir-no-number")) } } }
+                dt { (lang.t("dir-best-number")) } dd { @match &v.number { Some(n) => { a href=(format!("tel:{n}")) { (n.national()) } } None => { (lang.t("dir-no-number")) } } }
                 dt { (lang.t("dir-mailbox")) } dd { (u.mailbox.as_ref().map_or("–".into(), |m| m.to_string())) }
                 dt { (lang.t("dir-address")) } dd { (u.visiting_address.as_deref().unwrap_or("–")) }
                 dt { (lang.t("dir-hours")) } dd { (u.opening_hours.as_deref().unwrap_or("–")) }
@@ -1047,7 +1063,12 @@ pub async fn message_form(
 async fn subject_name(state: &AppState, staff: &Staff, s: &Subject) -> Result<String, PageError> {
     let now = Utc::now();
     Ok(match s {
-        Subject::Person(id) => state.directory.person(&staff.actor, id, now).await?.person.full_name(),
+        Subject::Person(id) => state
+            .directory
+            .person(&staff.actor, id, now)
+            .await?
+            .person
+            .full_name(),
         Subject::Unit(id) => state.directory.unit(&staff.actor, id, now).await?.unit.name,
     })
 }
@@ -1068,7 +1089,11 @@ pub async fn take_message(
             Err(_) => {
                 let name = subject_name(&state, &staff, &to).await?;
                 let e = staff.lang.t("dir-message-bad-date");
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, message_page(&state, &staff, &name, &f, Some(&e))).into_response());
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    message_page(&state, &staff, &name, &f, Some(&e)),
+                )
+                    .into_response());
             }
         },
     };
@@ -1103,7 +1128,11 @@ pub async fn take_message(
                 .map(|e| format!("{}: {}", e.field, e.reason))
                 .collect::<Vec<_>>()
                 .join("; ");
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, message_page(&state, &staff, &name, &f, Some(&text))).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                message_page(&state, &staff, &name, &f, Some(&text)),
+            )
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -1133,7 +1162,9 @@ pub async fn transfer_page(
     let outcome = transfer(&state, &staff.actor, &f.call, &to).await;
     let title = lang.t("dir-transfer-title");
     let body = match outcome {
-        Ok(_) => html! { p role="status" { (lang.ta("dir-transferred", &[("name", &name)])) } p { a href="/" { (lang.t("nav-start")) } } },
+        Ok(_) => {
+            html! { p role="status" { (lang.ta("dir-transferred", &[("name", &name)])) } p { a href="/" { (lang.t("nav-start")) } } }
+        }
         Err(e) => {
             let text = match e {
                 ApiError::Conflict(m) | ApiError::NotFound(m) => m,
@@ -1310,9 +1341,11 @@ pub async fn import_preview(
     require_import(&staff)?;
     match state.directory.preview(&staff.actor, &bytes).await {
         Ok(p) => Ok(preview_page(&staff, &name, &bytes, &p).into_response()),
-        Err(DirectoryError::Invalid(problems)) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, problems_page(&staff, &problems)).into_response())
-        }
+        Err(DirectoryError::Invalid(problems)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problems_page(&staff, &problems),
+        )
+            .into_response()),
         Err(e) => Err(e.into()),
     }
 }
@@ -1360,15 +1393,22 @@ pub async fn import_apply(
             )
             .into_response())
         }
-        Err(DirectoryError::Invalid(problems)) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, problems_page(&staff, &problems)).into_response())
-        }
+        Err(DirectoryError::Invalid(problems)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problems_page(&staff, &problems),
+        )
+            .into_response()),
         Err(DirectoryError::Conflict(m)) => Ok((
             StatusCode::CONFLICT,
-            layout(lang, &lang.t("dir-import-refused"), Some(&staff), html! {
-                div.error-summary role="alert" { p { (m) } }
-                p { a href="/directory/import" { (lang.t("dir-import-again")) } }
-            }),
+            layout(
+                lang,
+                &lang.t("dir-import-refused"),
+                Some(&staff),
+                html! {
+                    div.error-summary role="alert" { p { (m) } }
+                    p { a href="/directory/import" { (lang.t("dir-import-again")) } }
+                },
+            ),
         )
             .into_response()),
         Err(e) => Err(e.into()),
@@ -1389,7 +1429,7 @@ fn public_unit(lang: Lang, u: &PublicUnit) -> Markup {
             h3 { a href=(format!("/organisation/{}", url(&u.id))) { (u.name) } }
             @if !u.parents.is_empty() { p.context { (u.parents.join(" › ")) } }
             @if !u.functions.is_empty() { p { (lang.t("dir-functions")) ": " (u.functions.join(", ")) } }
-            @if let Some(n) = &u.phone { p { (lang.t("dir-phone")) ": " a href=(format!("tel:{n}")) { (n) } } }
+            @if let Some(n) = &u.phone { p { (lang.t("dir-phone")) ": " a href=(format!("tel:{n}")) { (n.national()) } } }
         }
     }
 }
@@ -1401,13 +1441,12 @@ pub async fn public_list(
     Query(q): Query<PublicQuery>,
 ) -> Result<Markup, PageError> {
     let units = state.directory.public_units().await?;
-    let words: Vec<String> = q
-        .q
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .filter(|w| !w.is_empty())
-        .take(10)
-        .collect();
+    let words: Vec<String> =
+        q.q.split_whitespace()
+            .map(str::to_lowercase)
+            .filter(|w| !w.is_empty())
+            .take(10)
+            .collect();
     let shown: Vec<&PublicUnit> = units
         .iter()
         .filter(|u| {
@@ -1430,7 +1469,7 @@ pub async fn public_list(
         &title,
         html! {
             h1 { (title) }
-            @if let Some(n) = &switchboard { p { (lang.t("dir-public-switchboard")) ": " a href=(format!("tel:{n}")) { (n) } } }
+            @if let Some(n) = &switchboard { p { (lang.t("dir-public-switchboard")) ": " a href=(format!("tel:{n}")) { (n.national()) } } }
             form.kb-search method="get" action="/organisation" role="search" {
                 label for="q" { (lang.t("dir-public-search")) }
                 input #q name="q" type="search" value=(q.q) maxlength="200";
@@ -1449,7 +1488,10 @@ pub async fn public_unit_page(
     Path(id): Path<String>,
 ) -> Result<Markup, PageError> {
     let units = state.directory.public_units().await?;
-    let u = units.iter().find(|u| u.id == id).ok_or(PageError::NotFound)?;
+    let u = units
+        .iter()
+        .find(|u| u.id == id)
+        .ok_or(PageError::NotFound)?;
     Ok(crate::eservice::public_page(
         &state,
         lang,
@@ -1459,7 +1501,7 @@ pub async fn public_unit_page(
             h1 { (u.name) }
             @if !u.parents.is_empty() { p.context { (u.parents.join(" › ")) } }
             dl {
-                dt { (lang.t("dir-phone")) } dd { @match &u.phone { Some(n) => { a href=(format!("tel:{n}")) { (n) } } None => { "–" } } }
+                dt { (lang.t("dir-phone")) } dd { @match &u.phone { Some(n) => { a href=(format!("tel:{n}")) { (n.national()) } } None => { "–" } } }
                 dt { (lang.t("dir-mailbox")) } dd { @match &u.mailbox { Some(m) => { a href=(format!("mailto:{m}")) { (m) } } None => { "–" } } }
                 dt { (lang.t("dir-address")) } dd { (u.visiting_address.as_deref().unwrap_or("–")) }
                 dt { (lang.t("dir-hours")) } dd { (u.opening_hours.as_deref().unwrap_or("–")) }

@@ -194,7 +194,11 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/directory/people/{person}", Guard::Directory),
     route("GET", "/directory/units/{unit}", Guard::Directory),
     route("POST", "/directory/absences", Guard::Directory),
-    route("POST", "/directory/absences/{note}/remove", Guard::Directory),
+    route(
+        "POST",
+        "/directory/absences/{note}/remove",
+        Guard::Directory,
+    ),
     route("GET", "/directory/message", Guard::Directory),
     route("POST", "/directory/message", Guard::Directory),
     route("POST", "/directory/transfer", Guard::Directory),

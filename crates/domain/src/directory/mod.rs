@@ -277,7 +277,11 @@ impl Directory {
         }
         for p in people {
             if dir.people.contains_key(&p.id) {
-                problems.push(problem(&Subject::Person(p.id.clone()), "id", "appears twice"));
+                problems.push(problem(
+                    &Subject::Person(p.id.clone()),
+                    "id",
+                    "appears twice",
+                ));
             }
             dir.people.insert(p.id.clone(), p);
         }
@@ -304,7 +308,10 @@ impl Directory {
             let at = Subject::Unit(u.id.clone());
             let mut bad = |field: &str, reason: String| out.push(problem(&at, field, &reason));
             if !valid_id(&u.id) {
-                bad("id", "may hold only letters, digits, '-', '_' and '.' (at most 40)".into());
+                bad(
+                    "id",
+                    "may hold only letters, digits, '-', '_' and '.' (at most 40)".into(),
+                );
             }
             if let Some(r) = text_problem(&u.name, MAX_NAME, true) {
                 bad("name", r);
@@ -346,16 +353,24 @@ impl Directory {
                 }
                 if let Some(a) = &f.service_area {
                     if catalog.service_area(a).is_none() {
-                        bad(&format!("{field}.service_area"), format!("unknown service area '{a}'"));
+                        bad(
+                            &format!("{field}.service_area"),
+                            format!("unknown service area '{a}'"),
+                        );
                     }
                 }
                 for t in &f.case_types {
                     if catalog.case_type(t).is_none() {
-                        bad(&format!("{field}.case_types"), format!("unknown case type '{t}'"));
+                        bad(
+                            &format!("{field}.case_types"),
+                            format!("unknown case type '{t}'"),
+                        );
                     }
                 }
                 if f.search_words.len() > MAX_WORDS
-                    || f.search_words.iter().any(|w| text_problem(w, 100, true).is_some())
+                    || f.search_words
+                        .iter()
+                        .any(|w| text_problem(w, 100, true).is_some())
                 {
                     bad(
                         &format!("{field}.search_words"),
@@ -368,14 +383,24 @@ impl Directory {
             let at = Subject::Person(p.id.clone());
             let mut bad = |field: &str, reason: String| out.push(problem(&at, field, &reason));
             if !valid_id(&p.id) {
-                bad("id", "may hold only letters, digits, '-', '_' and '.' (at most 40)".into());
+                bad(
+                    "id",
+                    "may hold only letters, digits, '-', '_' and '.' (at most 40)".into(),
+                );
             }
-            for (field, v) in [("given_name", &p.given_name), ("family_name", &p.family_name)] {
+            for (field, v) in [
+                ("given_name", &p.given_name),
+                ("family_name", &p.family_name),
+            ] {
                 if let Some(r) = text_problem(v, MAX_NAME, true) {
                     bad(field, r);
                 }
             }
-            if let Some(r) = p.title.as_deref().and_then(|t| text_problem(t, MAX_NAME, false)) {
+            if let Some(r) = p
+                .title
+                .as_deref()
+                .and_then(|t| text_problem(t, MAX_NAME, false))
+            {
                 bad("title", r);
             }
             if p.units.is_empty() {
@@ -387,7 +412,9 @@ impl Directory {
                 }
             }
             if p.competences.len() > MAX_WORDS
-                || p.competences.iter().any(|w| text_problem(w, 100, true).is_some())
+                || p.competences
+                    .iter()
+                    .any(|w| text_problem(w, 100, true).is_some())
             {
                 bad(
                     "competences",
@@ -521,7 +548,11 @@ impl Directory {
         if a.until <= a.from {
             out.push(problem(at, "until", "must be after the start"));
         }
-        if let Some(r) = a.reason.as_deref().and_then(|r| text_problem(r, MAX_NAME, false)) {
+        if let Some(r) = a
+            .reason
+            .as_deref()
+            .and_then(|r| text_problem(r, MAX_NAME, false))
+        {
             out.push(problem(at, "reason", &r));
         }
         if let Some(s) = &a.stand_in {

@@ -87,7 +87,12 @@ fn words(text: &str) -> Vec<String> {
 /// The query's words: hyphenated ones whole, as typed ("anna-karin").
 fn query_words(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .map(|w| w.to_lowercase().chars().filter(|c| *c != '-').collect::<String>())
+        .map(|w| {
+            w.to_lowercase()
+                .chars()
+                .filter(|c| *c != '-')
+                .collect::<String>()
+        })
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -118,7 +123,12 @@ impl Builder {
     }
 
     fn put(&mut self, doc: u32, term: String, weight: f32) {
-        let best = self.postings.entry(term).or_default().entry(doc).or_default();
+        let best = self
+            .postings
+            .entry(term)
+            .or_default()
+            .entry(doc)
+            .or_default();
         if weight > *best {
             *best = weight;
         }
@@ -300,7 +310,9 @@ impl DirectoryIndex {
                 .get(start)
                 .is_some_and(|t| t.starts_with(word))
         } else {
-            self.district_words.binary_search_by(|t| t.as_str().cmp(word)).is_ok()
+            self.district_words
+                .binary_search_by(|t| t.as_str().cmp(word))
+                .is_ok()
         }
     }
 

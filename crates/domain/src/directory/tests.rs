@@ -50,7 +50,7 @@ fn person(id: &str, given: &str, family: &str, unit: &str) -> Person {
         family_name: family.into(),
         title: Some("Handläggare".into()),
         units: vec![unit.into()],
-        direct_phone: Some(PhoneNumber::parse("08-508 270 00").unwrap()),
+        direct_phone: Some(PhoneNumber::parse("08-508 270 00").expect("valid")),
         mobile: None,
         email: None,
         languages: Vec::new(),
@@ -65,15 +65,18 @@ fn person(id: &str, given: &str, family: &str, unit: &str) -> Person {
 /// office in Rinkeby-Kista, and a few people.
 fn sample() -> Directory {
     let mut tk = unit("TK", "Trafikkontoret", None);
-    tk.phone = Some(PhoneNumber::parse("08-508 27 000").unwrap());
+    tk.phone = Some(PhoneNumber::parse("08-508 27 000").expect("valid"));
     let mut inner = unit("TK-PT-IN", "Parkeringstillstånd Innerstaden", Some("TK"));
     inner.districts = vec!["sodermalm".into(), "norrmalm".into()];
-    inner.functions = vec![function("Parkeringstillstånd", &["p-tillstånd", "boendeparkering"])];
+    inner.functions = vec![function(
+        "Parkeringstillstånd",
+        &["p-tillstånd", "boendeparkering"],
+    )];
     let mut south = unit("TK-PT-SO", "Parkeringstillstånd Söderort", Some("TK"));
     south.districts = vec!["farsta".into(), "skarpnack".into()];
     south.functions = vec![function("Parkeringstillstånd", &["boendeparkering"])];
     let mut sbk = unit("SBK", "Stadsbyggnadskontoret", None);
-    sbk.phone = Some(PhoneNumber::parse("08-508 27 300").unwrap());
+    sbk.phone = Some(PhoneNumber::parse("08-508 27 300").expect("valid"));
     let mut bygg = unit("SBK-BL-V", "Bygglovsenheten Västerort", Some("SBK"));
     bygg.districts = vec!["bromma".into()];
     bygg.functions = vec![function("Bygglov", &["bygganmälan", "attefallshus"])];
@@ -111,8 +114,14 @@ fn person_s(id: &str) -> Subject {
 #[test]
 fn a_function_and_a_district_alias_find_the_unit_serving_that_district() {
     let index = DirectoryIndex::build(&sample(), &catalog());
-    assert_eq!(first(&index, "parkeringstillstånd söder"), Some(unit_s("TK-PT-IN")));
-    assert_eq!(first(&index, "parkeringstillstånd farsta"), Some(unit_s("TK-PT-SO")));
+    assert_eq!(
+        first(&index, "parkeringstillstånd söder"),
+        Some(unit_s("TK-PT-IN"))
+    );
+    assert_eq!(
+        first(&index, "parkeringstillstånd farsta"),
+        Some(unit_s("TK-PT-SO"))
+    );
     assert_eq!(first(&index, "bygglov bromma"), Some(unit_s("SBK-BL-V")));
 }
 
@@ -131,12 +140,22 @@ fn inflections_beginnings_and_typing_errors_are_tolerated() {
     assert_eq!(first(&index, "bygglovet"), Some(unit_s("SBK-BL-V")));
     // Half typed, letter by letter.
     assert_eq!(first(&index, "bergs"), Some(person_s("1002")));
-    let hits: Vec<Subject> = index.search("ander", 10).into_iter().map(|h| h.subject).collect();
-    assert!(hits.contains(&person_s("1001")) && hits.contains(&person_s("1004")), "{hits:?}");
+    let hits: Vec<Subject> = index
+        .search("ander", 10)
+        .into_iter()
+        .map(|h| h.subject)
+        .collect();
+    assert!(
+        hits.contains(&person_s("1001")) && hits.contains(&person_s("1004")),
+        "{hits:?}"
+    );
     // Typing errors: a half-remembered surname.
     assert_eq!(first(&index, "andersen"), Some(person_s("1001")));
     assert_eq!(first(&index, "bergstöm"), Some(person_s("1002")));
-    assert_eq!(first(&index, "parkringstillstånd söder"), Some(unit_s("TK-PT-IN")));
+    assert_eq!(
+        first(&index, "parkringstillstånd söder"),
+        Some(unit_s("TK-PT-IN"))
+    );
     // Hyphenated given names, whole or by part.
     assert_eq!(first(&index, "anna-karin"), Some(person_s("1001")));
     assert_eq!(first(&index, "karin andersson"), Some(person_s("1001")));
@@ -172,7 +191,7 @@ fn references_are_checked_and_every_problem_is_named() {
     units[1].districts = vec!["atlantis".into()];
     let mut p = person("x y", "", "Lind", "C");
     p.units.push("A".into());
-    let problems = Directory::new(units, vec![p], &catalog()).unwrap_err();
+    let problems = Directory::new(units, vec![p], &catalog()).expect_err("refused");
     let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
     for expected in [
         "unit A: parent: makes the organisation a circle",
@@ -182,22 +201,28 @@ fn references_are_checked_and_every_problem_is_named() {
         "person x y: given_name: is required",
         "person x y: units: unknown unit 'C'",
     ] {
-        assert!(text.iter().any(|t| t.starts_with(expected)), "{expected} in {text:#?}");
+        assert!(
+            text.iter().any(|t| t.starts_with(expected)),
+            "{expected} in {text:#?}"
+        );
     }
 }
 
 #[test]
 fn the_best_number_respects_how_a_person_may_be_connected() {
     let dir = sample();
-    let (n, kind) = dir.best_number(&person_s("1001")).unwrap();
+    let (n, kind) = dir.best_number(&person_s("1001")).expect("valid");
     assert_eq!((n.as_str(), kind), ("+46850827000", NumberKind::Direct));
     // Olle is reached through his function: the unit has no number, its
     // parent (Stadsbyggnadskontoret) has.
-    let (n, kind) = dir.best_number(&person_s("1002")).unwrap();
+    let (n, kind) = dir.best_number(&person_s("1002")).expect("valid");
     assert_eq!((n.as_str(), kind), ("+46850827300", NumberKind::Function));
     assert_eq!(dir.group_of_unit("TK-PT-IN"), None);
     assert_eq!(
-        dir.path("TK-PT-IN").iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+        dir.path("TK-PT-IN")
+            .iter()
+            .map(|u| u.id.as_str())
+            .collect::<Vec<_>>(),
         vec!["TK"]
     );
 }
@@ -205,7 +230,10 @@ fn the_best_number_respects_how_a_person_may_be_connected() {
 #[test]
 fn a_stand_in_is_suggested_and_one_away_too_is_passed_over() {
     let dir = sample();
-    let now = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
+    let now = Utc
+        .with_ymd_and_hms(2026, 12, 7, 9, 0, 0)
+        .single()
+        .expect("valid");
     let away = |who: &str, stand_in: Option<Subject>| Absence {
         subject: person_s(who),
         from: now - Duration::hours(1),
@@ -217,7 +245,10 @@ fn a_stand_in_is_suggested_and_one_away_too_is_passed_over() {
     assert_eq!(suggest_stand_in(&dir, &[], &person_s("1001"), now), None);
     // Anna away, Anders stands in.
     let notes = vec![away("1001", Some(person_s("1004")))];
-    assert_eq!(suggest_stand_in(&dir, &notes, &person_s("1001"), now), Some(person_s("1004")));
+    assert_eq!(
+        suggest_stand_in(&dir, &notes, &person_s("1001"), now),
+        Some(person_s("1004"))
+    );
     // Anders away too, with no stand-in: his unit.
     let notes = vec![away("1001", Some(person_s("1004"))), away("1004", None)];
     assert_eq!(
@@ -225,11 +256,19 @@ fn a_stand_in_is_suggested_and_one_away_too_is_passed_over() {
         Some(unit_s("TK-PT-SO"))
     );
     // Each other's stand-ins and both away: no loop, no suggestion.
-    let notes = vec![away("1001", Some(person_s("1004"))), away("1004", Some(person_s("1001")))];
+    let notes = vec![
+        away("1001", Some(person_s("1004"))),
+        away("1004", Some(person_s("1001"))),
+    ];
     assert_eq!(suggest_stand_in(&dir, &notes, &person_s("1001"), now), None);
     // A note that ended suggests nothing.
     assert_eq!(
-        suggest_stand_in(&dir, &[away("1001", None)], &person_s("1001"), now + Duration::days(4)),
+        suggest_stand_in(
+            &dir,
+            &[away("1001", None)],
+            &person_s("1001"),
+            now + Duration::days(4)
+        ),
         None
     );
     // Checks.
@@ -251,11 +290,11 @@ fn the_difference_names_starters_leavers_moves_and_changed_numbers() {
             p.units = vec!["SBK-KART".into()];
         }
         if p.id == "1004" {
-            p.direct_phone = Some(PhoneNumber::parse("08-508 11 111").unwrap());
+            p.direct_phone = Some(PhoneNumber::parse("08-508 11 111").expect("valid"));
         }
     }
     people.push(person("1005", "Maja", "Öberg", "TK-PT-SO"));
-    let d = difference(&dir, None, Some(people), &cat).unwrap();
+    let d = difference(&dir, None, Some(people), &cat).expect("valid");
     let kinds: Vec<(ChangeKind, &str)> =
         d.changes.iter().map(|c| (c.kind, c.subject.id())).collect();
     assert_eq!(
@@ -271,14 +310,23 @@ fn the_difference_names_starters_leavers_moves_and_changed_numbers() {
     assert_eq!(d.unchanged, 7 + 1);
     // Removing a unit someone still works in is refused whole.
     let units: Vec<Unit> = dir.units().filter(|u| u.id != "RK-FSK").cloned().collect();
-    let problems = difference(&dir, Some(units), None, &cat).unwrap_err();
-    assert!(problems[0].to_string().contains("unknown unit 'RK-FSK'"), "{problems:?}");
+    let problems = difference(&dir, Some(units), None, &cat).expect_err("refused");
+    assert!(
+        problems[0].to_string().contains("unknown unit 'RK-FSK'"),
+        "{problems:?}"
+    );
 }
 
 #[test]
 fn unit_kinds_read_swedish_words() {
-    assert_eq!(UnitKind::parse_any("Förvaltning"), Some(UnitKind::Administration));
+    assert_eq!(
+        UnitKind::parse_any("Förvaltning"),
+        Some(UnitKind::Administration)
+    );
     assert_eq!(UnitKind::parse_any("enhet"), Some(UnitKind::Unit));
-    assert_eq!(UnitKind::parse_any("department"), Some(UnitKind::Department));
+    assert_eq!(
+        UnitKind::parse_any("department"),
+        Some(UnitKind::Department)
+    );
     assert_eq!(UnitKind::parse_any("klubb"), None);
 }

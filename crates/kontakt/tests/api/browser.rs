@@ -867,3 +867,157 @@ async fn desk_in_a_real_browser() {
         violations.join("\n")
     );
 }
+
+/// The switchboard's directory in the browser: the operator's type-ahead
+/// (results appear while typing, without Enter), someone away with the
+/// stand-in, a message taken, the HR import with its preview, and the
+/// public directory in Swedish and English; axe-core on every page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn directory_in_a_real_browser() {
+    let app = crate::helpers::spawn_app(Db::Sqlite).await;
+    let admin_token = crate::directory::seed(&app).await;
+    let until = chrono::Utc::now() + chrono::Duration::days(2);
+    let (status, _) = crate::directory::as_token(
+        &app,
+        &admin_token,
+        "post",
+        "/api/v1/directory/absences",
+        &json!({"subject": "person:1001", "until": until, "reason": "Semester", "stand_in": "person:1003"}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    create_account(&app, "vera", &["agent_l1", "group:VXL"], true).await;
+    create_account(&app, "admin", &["administrator"], true).await;
+    let (_driver, c) = browser().await;
+    let mut violations = Vec::new();
+
+    login(&c, &app, "vera").await;
+    c.goto(&format!("{}/directory", app.base))
+        .await
+        .expect("directory");
+    check_page(&c, "40-directory", &mut violations).await;
+    // Type-ahead: the results come while typing, letter by letter.
+    for letter in "parkeringstillstånd söder".chars() {
+        keys(&c, &letter.to_string()).await;
+    }
+    // "Söder" is Södermalm: the inner city's unit comes first.
+    let mut first = String::new();
+    for _ in 0..50 {
+        first = match c.find(Locator::Css("ul.dir-results li a")).await {
+            Ok(a) => a.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if first == "Parkeringstillstånd Innerstaden" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(first, "Parkeringstillstånd Innerstaden");
+    assert!(
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.query().unwrap_or_default().contains("q=")),
+        "the address keeps the query"
+    );
+    // A half-remembered surname: she is away, and who stands in is shown.
+    c.goto(&format!("{}/directory", app.base))
+        .await
+        .expect("directory");
+    for letter in "andersen".chars() {
+        keys(&c, &letter.to_string()).await;
+    }
+    wait_for_text(&c, "Frånvarande till").await;
+    wait_for_text(&c, "Fatima Haddad").await;
+    check_page(&c, "41-directory-away", &mut violations).await;
+    c.find(Locator::Css("ul.dir-results li a"))
+        .await
+        .expect("Anna-Karin")
+        .click()
+        .await
+        .expect("open");
+    wait_for_path(&c, "/directory/people/1001").await;
+    check_page(&c, "42-directory-person", &mut violations).await;
+    c.goto(&format!("{}/directory/units/TK-PT-IN", app.base))
+        .await
+        .expect("unit");
+    check_page(&c, "43-directory-unit", &mut violations).await;
+    // A message for Olle, by the keyboard.
+    c.goto(&format!("{}/directory/message?to=person%3A1002", app.base))
+        .await
+        .expect("message");
+    check_page(&c, "44-directory-message", &mut violations).await;
+    type_into(&c, "#caller_name", "Bo Berg").await;
+    type_into(&c, "#caller_phone", "070-765 43 21").await;
+    type_into(&c, "#message", "Undrar om sitt tillstånd").await;
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("save");
+    wait_for_text(&c, "Meddelande från växeln").await;
+    assert!(c
+        .current_url()
+        .await
+        .is_ok_and(|u| u.path().starts_with("/cases/KC-")));
+    logout(&c).await;
+
+    // The administrator imports an HR file: the preview first.
+    login(&c, &app, "admin").await;
+    c.goto(&format!("{}/directory/import", app.base))
+        .await
+        .expect("import");
+    check_page(&c, "45-directory-import", &mut violations).await;
+    let file = std::env::temp_dir().join(format!("hr-{}.csv", std::process::id()));
+    let next = crate::directory::STAFF_CSV.replace(
+        "1003;Fatima;Haddad;Enhetschef;TK-PT-SO;",
+        "1003;Fatima;Haddad;Enhetschef;TK-PT-IN;",
+    ) + "1005;Maja;Öberg;Handläggare;TK-PT-SO;08-508 27 105;;maja.oberg@stockholm.se;sv;;direkt;\n";
+    std::fs::write(&file, next).expect("write the file");
+    type_into(&c, "#file", &file.display().to_string()).await;
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .expect("preview")
+        .click()
+        .await
+        .expect("preview");
+    wait_for_text(&c, "1 nya, 0 slutade, 1 flyttade").await;
+    check_page(&c, "46-directory-preview", &mut violations).await;
+    c.find(Locator::Css(
+        "form[action='/directory/import/apply'] button",
+    ))
+    .await
+    .expect("apply")
+    .click()
+    .await
+    .expect("apply");
+    wait_for_text(&c, "Katalogen är uppdaterad").await;
+    let _ = std::fs::remove_file(&file);
+    let (_, maja) = app.get("/api/v1/directory/people/1005").await;
+    assert_eq!(maja["person"]["family_name"], "Öberg");
+    logout(&c).await;
+
+    // The public directory, in Swedish and in English.
+    c.goto(&format!("{}/organisation", app.base))
+        .await
+        .expect("public");
+    wait_for_text(&c, "Parkeringstillstånd Söderort").await;
+    check_page(&c, "47-public-directory", &mut violations).await;
+    c.goto(&format!("{}/lang/en", app.base))
+        .await
+        .expect("english");
+    c.goto(&format!("{}/organisation/TK-PT-IN", app.base))
+        .await
+        .expect("unit");
+    wait_for_text(&c, "Visiting address").await;
+    check_page(&c, "48-public-unit-en", &mut violations).await;
+    let source = c.source().await.expect("source");
+    assert!(!source.contains("Andersson"), "no staff on public pages");
+
+    let _ = c.close().await;
+    assert!(
+        violations.is_empty(),
+        "axe-core found WCAG violations:\n{}",
+        violations.join("\n")
+    );
+}

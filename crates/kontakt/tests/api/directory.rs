@@ -36,7 +36,13 @@ async fn admin_token(app: &TestApp) -> String {
         .expect("token")
 }
 
-pub async fn as_token(app: &TestApp, token: &str, method: &str, path: &str, body: &Value) -> (u16, Value) {
+pub async fn as_token(
+    app: &TestApp,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: &Value,
+) -> (u16, Value) {
     let request = match method {
         "post" => app.client.post(app.url(path)).json(body),
         "delete" => app.client.delete(app.url(path)),
@@ -186,13 +192,27 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
     let (_, fatima) = app.get("/api/v1/directory/people/1003").await;
     assert_eq!(fatima["person"]["units"], json!(["TK-PT-IN"]));
     // The history keeps every change, with who and which fields.
-    let (status, history) = as_token(&app, &token, "get", "/api/v1/directory/people/1001/history", &Value::Null).await;
+    let (status, history) = as_token(
+        &app,
+        &token,
+        "get",
+        "/api/v1/directory/people/1001/history",
+        &Value::Null,
+    )
+    .await;
     assert_eq!(status, 200, "{history}");
     assert_eq!(history["items"][0]["change"], "changed");
     assert_eq!(history["items"][0]["fields"], "direct_phone");
     assert_eq!(history["items"][0]["actor"], "token:dir-admin");
     assert_eq!(history["items"][1]["change"], "starter");
-    let (_, history) = as_token(&app, &token, "get", "/api/v1/directory/people/1002/history", &Value::Null).await;
+    let (_, history) = as_token(
+        &app,
+        &token,
+        "get",
+        "/api/v1/directory/people/1002/history",
+        &Value::Null,
+    )
+    .await;
     assert_eq!(history["items"][0]["change"], "leaver");
     assert!(
         app.audit_log()
@@ -222,7 +242,12 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
         .iter()
         .map(|e| e["field"].as_str().unwrap_or_default())
         .collect();
-    for expected in ["row 2: email", "row 3: id", "row 4: direct_phone", "row 4: languages"] {
+    for expected in [
+        "row 2: email",
+        "row 3: id",
+        "row 4: direct_phone",
+        "row 4: languages",
+    ] {
         assert!(fields.contains(&expected), "{expected} in {fields:?}");
     }
     // A reference that does not resolve is named by its row too.
@@ -296,7 +321,14 @@ async fn absence_notes_suggest_the_stand_in(app: TestApp) {
         .expect("token");
     let until = chrono::Utc::now() + chrono::Duration::days(3);
     // Only those who serve residents read or write notes.
-    let (status, _) = as_token(&app, &analyst, "get", "/api/v1/directory/search?q=anna", &Value::Null).await;
+    let (status, _) = as_token(
+        &app,
+        &analyst,
+        "get",
+        "/api/v1/directory/search?q=anna",
+        &Value::Null,
+    )
+    .await;
     assert_eq!(status, 403);
     let body = json!({"subject": "person:1001", "until": until, "reason": "Semester", "stand_in": "person:1003"});
     let (status, _) = as_token(&app, &analyst, "post", "/api/v1/directory/absences", &body).await;
@@ -311,15 +343,38 @@ async fn absence_notes_suggest_the_stand_in(app: TestApp) {
     )
     .await;
     assert_eq!(status, 422, "{bad}");
-    let fields: Vec<&str> = bad["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().unwrap_or_default()).collect();
-    assert!(fields.iter().any(|f| f.ends_with("stand_in")) && fields.iter().any(|f| f.ends_with("until")), "{fields:?}");
-    let (status, bad) = as_token(&app, &agent, "post", "/api/v1/directory/absences", &json!({"subject": "nobody", "until": until})).await;
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().unwrap_or_default())
+        .collect();
+    assert!(
+        fields.iter().any(|f| f.ends_with("stand_in"))
+            && fields.iter().any(|f| f.ends_with("until")),
+        "{fields:?}"
+    );
+    let (status, bad) = as_token(
+        &app,
+        &agent,
+        "post",
+        "/api/v1/directory/absences",
+        &json!({"subject": "nobody", "until": until}),
+    )
+    .await;
     assert_eq!(status, 422, "{bad}");
 
     let (status, note) = as_token(&app, &agent, "post", "/api/v1/directory/absences", &body).await;
     assert_eq!(status, 201, "{note}");
     // The operator sees she is away, until when, and who stands in.
-    let (status, hits) = as_token(&app, &agent, "get", "/api/v1/directory/search?q=andersen", &Value::Null).await;
+    let (status, hits) = as_token(
+        &app,
+        &agent,
+        "get",
+        "/api/v1/directory/search?q=andersen",
+        &Value::Null,
+    )
+    .await;
     assert_eq!(status, 200, "{hits}");
     let anna = &hits["items"][0];
     assert_eq!(anna["id"], "1001", "a half-remembered surname: {hits}");
@@ -328,40 +383,113 @@ async fn absence_notes_suggest_the_stand_in(app: TestApp) {
     assert_eq!(anna["away"]["stand_in"]["number"], "+46850827103");
     // Connecting someone away is refused, naming the stand-in.
     // (No call: the refusal comes before the phone is asked.)
-    let (status, refused) = as_token(&app, &agent, "post", "/api/v1/phone/calls/c9/transfer", &json!({"to": "person:1001"})).await;
+    let (status, refused) = as_token(
+        &app,
+        &agent,
+        "post",
+        "/api/v1/phone/calls/c9/transfer",
+        &json!({"to": "person:1001"}),
+    )
+    .await;
     assert_eq!(status, 409, "{refused}");
-    assert!(refused["detail"].as_str().unwrap_or_default().contains("Fatima Haddad"), "{refused}");
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Fatima Haddad"),
+        "{refused}"
+    );
     // The stand-in away too, without a note's stand-in: her unit is suggested.
-    let (status, _) = as_token(&app, &agent, "post", "/api/v1/directory/absences", &json!({"subject": "person:1003", "until": until})).await;
+    let (status, _) = as_token(
+        &app,
+        &agent,
+        "post",
+        "/api/v1/directory/absences",
+        &json!({"subject": "person:1003", "until": until}),
+    )
+    .await;
     assert_eq!(status, 201);
-    let (_, hits) = as_token(&app, &agent, "get", "/api/v1/directory/search?q=anna-karin", &Value::Null).await;
-    assert_eq!(hits["items"][0]["away"]["stand_in"]["name"], "Parkeringstillstånd Söderort", "{hits}");
+    let (_, hits) = as_token(
+        &app,
+        &agent,
+        "get",
+        "/api/v1/directory/search?q=anna-karin",
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(
+        hits["items"][0]["away"]["stand_in"]["name"], "Parkeringstillstånd Söderort",
+        "{hits}"
+    );
     // Back: the note is removed, and the audit says who did what.
     let id = note["id"].as_i64().expect("id");
-    let (status, _) = as_token(&app, &agent, "delete", &format!("/api/v1/directory/absences/{id}"), &Value::Null).await;
+    let (status, _) = as_token(
+        &app,
+        &agent,
+        "delete",
+        &format!("/api/v1/directory/absences/{id}"),
+        &Value::Null,
+    )
+    .await;
     assert_eq!(status, 204);
-    let (status, _) = as_token(&app, &agent, "delete", &format!("/api/v1/directory/absences/{id}"), &Value::Null).await;
+    let (status, _) = as_token(
+        &app,
+        &agent,
+        "delete",
+        &format!("/api/v1/directory/absences/{id}"),
+        &Value::Null,
+    )
+    .await;
     assert_eq!(status, 404, "removed once");
-    let (_, hits) = as_token(&app, &agent, "get", "/api/v1/directory/search?q=anna-karin", &Value::Null).await;
+    let (_, hits) = as_token(
+        &app,
+        &agent,
+        "get",
+        "/api/v1/directory/search?q=anna-karin",
+        &Value::Null,
+    )
+    .await;
     assert!(hits["items"][0]["away"].is_null(), "{hits}");
     let log = app.audit_log().await;
-    assert!(log.iter().any(|r| r.event.action == "directory.absence_set" && r.event.actor == "token:dir-agent"));
-    assert!(log.iter().any(|r| r.event.action == "directory.absence_removed"));
+    assert!(log
+        .iter()
+        .any(|r| r.event.action == "directory.absence_set" && r.event.actor == "token:dir-agent"));
+    assert!(log
+        .iter()
+        .any(|r| r.event.action == "directory.absence_removed"));
     // A person sets their own note at the desk page.
     let mut anna = logged_in(&app, "anna.andersson", &["officer", "group:TK-PTILL"]).await;
     let page = anna.get("/directory/people/1001").await;
     assert_eq!(page.status, 200, "{}", page.body);
     let csrf = csrf_of(&page.body);
-    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive().to_string();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+        .date_naive()
+        .to_string();
     let r = anna
         .post(
             "/directory/absences",
-            &[("csrf", &csrf), ("subject", "person:1001"), ("until_date", &tomorrow), ("until_time", "17:00"), ("reason", "Kurs"), ("stand_in", "unit:TK-PT-IN")],
+            &[
+                ("csrf", &csrf),
+                ("subject", "person:1001"),
+                ("until_date", &tomorrow),
+                ("until_time", "17:00"),
+                ("reason", "Kurs"),
+                ("stand_in", "unit:TK-PT-IN"),
+            ],
         )
         .await;
-    assert_eq!((r.status, r.location.as_str()), (303, "/directory/people/1001"), "{}", r.body);
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (303, "/directory/people/1001"),
+        "{}",
+        r.body
+    );
     let page = anna.get("/directory/people/1001").await;
-    assert!(page.body.contains("Kurs") && page.body.contains("Frånvarande till"), "{}", page.body);
+    assert!(
+        page.body.contains("Kurs") && page.body.contains("Frånvarande till"),
+        "{}",
+        page.body
+    );
 }
 
 async fn a_message_becomes_a_case_for_the_person_and_unit(app: TestApp) {
@@ -383,52 +511,114 @@ async fn a_message_becomes_a_case_for_the_person_and_unit(app: TestApp) {
     assert_eq!(case["feedback_deadline"], tomorrow.to_string());
     assert_eq!(case["form"]["to"], "Anna-Karin Andersson");
     // The officers of the unit's group see it in their queue.
-    let officer = kontakt_app::tokens::issue(&app.store, "dir-officer", &["officer", "group:TK-PTILL"])
-        .await
-        .expect("token");
-    let (status, seen) = as_token(&app, &officer, "get", &format!("/api/v1/cases/{number}"), &Value::Null).await;
+    let officer =
+        kontakt_app::tokens::issue(&app.store, "dir-officer", &["officer", "group:TK-PTILL"])
+            .await
+            .expect("token");
+    let (status, seen) = as_token(
+        &app,
+        &officer,
+        "get",
+        &format!("/api/v1/cases/{number}"),
+        &Value::Null,
+    )
+    .await;
     assert_eq!(status, 200, "{seen}");
     // A message for a unit goes to its group.
     let (status, r) = app
-        .post("/api/v1/directory/messages", &json!({"to": "unit:TK-PT-SO", "caller_phone": "070-765 43 21", "message": "Ring mig"}))
+        .post(
+            "/api/v1/directory/messages",
+            &json!({"to": "unit:TK-PT-SO", "caller_phone": "070-765 43 21", "message": "Ring mig"}),
+        )
         .await;
     assert_eq!(status, 201, "{r}");
-    let (_, case) = app.get(&format!("/api/v1/cases/{}", r["number"].as_str().expect("n"))).await;
+    let (_, case) = app
+        .get(&format!(
+            "/api/v1/cases/{}",
+            r["number"].as_str().expect("n")
+        ))
+        .await;
     assert_eq!(case["assignee"]["group"], "TK-PTILL");
     assert!(case["assignee"]["person"].is_null());
     // Bad input: nothing registered.
     let before = app.case_count().await;
-    let (status, _) = app.post("/api/v1/directory/messages", &json!({"to": "person:9999", "message": "x"})).await;
+    let (status, _) = app
+        .post(
+            "/api/v1/directory/messages",
+            &json!({"to": "person:9999", "message": "x"}),
+        )
+        .await;
     assert_eq!(status, 404);
-    let (status, bad) = app.post("/api/v1/directory/messages", &json!({"to": "person:1001", "message": ""})).await;
+    let (status, bad) = app
+        .post(
+            "/api/v1/directory/messages",
+            &json!({"to": "person:1001", "message": ""}),
+        )
+        .await;
     assert_eq!(status, 422, "{bad}");
-    let (status, _) = app.post("/api/v1/directory/messages", &json!({"to": "someone", "message": "x"})).await;
+    let (status, _) = app
+        .post(
+            "/api/v1/directory/messages",
+            &json!({"to": "someone", "message": "x"}),
+        )
+        .await;
     assert_eq!(status, 422);
     assert_eq!(app.case_count().await, before);
 }
 
 async fn the_public_directory_lists_units_not_staff(app: TestApp) {
     seed(&app).await;
-    let r = app.client.get(app.url("/api/v1/public/directory")).send().await.expect("get");
+    let r = app
+        .client
+        .get(app.url("/api/v1/public/directory"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(r.status().as_u16(), 200);
     let body = r.text().await.expect("text");
     assert!(body.contains("Parkeringstillstånd Innerstaden"), "{body}");
     assert!(!body.contains("Växeln"), "internal units are not listed");
-    for private in ["Andersson", "Bergström", "anna.andersson", "070", "+46850827101"] {
+    for private in [
+        "Andersson",
+        "Bergström",
+        "anna.andersson",
+        "070",
+        "+46850827101",
+    ] {
         assert!(!body.contains(private), "{private} in {body}");
     }
-    for (path, lang_check) in [("/organisation", "Stadens organisation"), ("/organisation/TK-PT-IN", "Parkeringstillstånd Innerstaden")] {
+    for (path, lang_check) in [
+        ("/organisation", "Stadens organisation"),
+        ("/organisation/TK-PT-IN", "Parkeringstillstånd Innerstaden"),
+    ] {
         let r = app.client.get(app.url(path)).send().await.expect("get");
         assert_eq!(r.status().as_u16(), 200, "{path}");
         let page = r.text().await.expect("text");
         assert!(page.contains(lang_check), "{page}");
         assert!(!page.contains("Andersson"), "{page}");
     }
-    let r = app.client.get(app.url("/organisation?q=parkering%20farsta")).send().await.expect("get");
+    let r = app
+        .client
+        .get(app.url("/organisation?q=parkering%20farsta"))
+        .send()
+        .await
+        .expect("get");
     let page = r.text().await.expect("text");
-    assert!(page.contains("Söderort") && !page.contains("Innerstaden</a>"), "{page}");
-    let r = app.client.get(app.url("/organisation/KC-VXL")).send().await.expect("get");
-    assert_eq!(r.status().as_u16(), 404, "an internal unit has no public page");
+    assert!(
+        page.contains("Söderort") && !page.contains("Innerstaden</a>"),
+        "{page}"
+    );
+    let r = app
+        .client
+        .get(app.url("/organisation/KC-VXL"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "an internal unit has no public page"
+    );
 }
 
 /// A call from the queues: the agent searches the directory from the
@@ -446,7 +636,12 @@ async fn a_call_is_connected_or_a_message_taken(db: crate::helpers::Db) {
     let mut sirpa = logged_in(&app, "sirpa.v", &["agent_l1"]).await;
     let start = sirpa.get("/").await;
     let csrf = csrf_of(&start.body);
-    let login = sirpa.post("/phone/agent", &[("csrf", csrf.as_str()), ("action", "login")]).await;
+    let login = sirpa
+        .post(
+            "/phone/agent",
+            &[("csrf", csrf.as_str()), ("action", "login")],
+        )
+        .await;
     assert_eq!(login.status, 303, "{}", login.body);
 
     let mut calls = 0;
@@ -458,7 +653,13 @@ async fn a_call_is_connected_or_a_message_taken(db: crate::helpers::Db) {
             let url = app.url("/api/v1/cti/events");
             let pbx = pbx.clone();
             async move {
-                let r = client.post(url).bearer_auth(pbx).json(&body).send().await.expect("cti");
+                let r = client
+                    .post(url)
+                    .bearer_auth(pbx)
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("cti");
                 let status = r.status().as_u16();
                 (status, r.json::<Value>().await.unwrap_or_default())
             }
@@ -469,24 +670,57 @@ async fn a_call_is_connected_or_a_message_taken(db: crate::helpers::Db) {
         let (status, a) = cti(json!({"event": "menu", "call_id": call, "keys": "0"})).await;
         assert_eq!(status, 200, "{a}");
         assert!(a.to_string().contains("sirpa.v"), "offered to Sirpa: {a}");
-        let (status, a) = cti(json!({"event": "answered", "call_id": call, "agent": "sirpa.v"})).await;
+        let (status, a) =
+            cti(json!({"event": "answered", "call_id": call, "agent": "sirpa.v"})).await;
         assert_eq!(status, 200, "{a}");
         let pop = sirpa.get(&format!("/phone/calls/{call}")).await;
-        assert!(pop.body.contains("name=\"call\""), "the pop searches the directory: {}", pop.body);
-        let found = sirpa.get(&format!("/directory?q=parkeringstillst%C3%A5nd+s%C3%B6der&call={call}")).await;
-        assert!(found.body.contains("Parkeringstillstånd Innerstaden"), "{}", found.body);
+        assert!(
+            pop.body.contains("name=\"call\""),
+            "the pop searches the directory: {}",
+            pop.body
+        );
+        let found = sirpa
+            .get(&format!(
+                "/directory?q=parkeringstillst%C3%A5nd+s%C3%B6der&call={call}"
+            ))
+            .await;
+        assert!(
+            found.body.contains("Parkeringstillstånd Innerstaden"),
+            "{}",
+            found.body
+        );
         let csrf = csrf_of(&found.body);
         if target == "message" {
-            let form = sirpa.get(&format!("/directory/message?to=person%3A1002&call={call}")).await;
-            assert!(form.body.contains("+46701234567"), "the caller's number is filled in: {}", form.body);
+            let form = sirpa
+                .get(&format!("/directory/message?to=person%3A1002&call={call}"))
+                .await;
+            assert!(
+                form.body.contains("+46701234567"),
+                "the caller's number is filled in: {}",
+                form.body
+            );
             let r = sirpa
-                .post("/directory/message", &[("csrf", &csrf), ("to", "person:1002"), ("call", &call),
-                    ("caller_name", "Bo Berg"), ("caller_phone", "+46701234567"), ("message", "Ring om tillståndet"), ("callback_by", "")])
+                .post(
+                    "/directory/message",
+                    &[
+                        ("csrf", &csrf),
+                        ("to", "person:1002"),
+                        ("call", &call),
+                        ("caller_name", "Bo Berg"),
+                        ("caller_phone", "+46701234567"),
+                        ("message", "Ring om tillståndet"),
+                        ("callback_by", ""),
+                    ],
+                )
                 .await;
             assert_eq!(r.status, 303, "{}", r.body);
             let number = r.location.trim_start_matches("/cases/").to_owned();
             let record = app.store.call(&call).await.expect("read").expect("call");
-            assert_eq!(record.case_number.map(|n| n.to_string()), Some(number.clone()), "the call is linked");
+            assert_eq!(
+                record.case_number.map(|n| n.to_string()),
+                Some(number.clone()),
+                "the call is linked"
+            );
             let (_, case) = app.get(&format!("/api/v1/cases/{number}")).await;
             assert_eq!(case["assignee"]["person"], "user:olle.b");
             let (status, _) = cti(json!({"event": "hangup", "call_id": call})).await;
@@ -499,11 +733,23 @@ async fn a_call_is_connected_or_a_message_taken(db: crate::helpers::Db) {
                 .send()
                 .await
                 .expect("stream");
-            let r = sirpa.post("/directory/transfer", &[("csrf", &csrf), ("call", &call), ("to", target)]).await;
+            let r = sirpa
+                .post(
+                    "/directory/transfer",
+                    &[("csrf", &csrf), ("call", &call), ("to", target)],
+                )
+                .await;
             assert_eq!(r.status, 200, "{}", r.body);
-            assert!(r.body.contains("kopplat till Anna-Karin Andersson"), "{}", r.body);
+            assert!(
+                r.body.contains("kopplat till Anna-Karin Andersson"),
+                "{}",
+                r.body
+            );
             let record = app.store.call(&call).await.expect("read").expect("call");
-            assert_eq!(record.outcome, Some(kontakt_domain::phone::CallOutcome::Transferred));
+            assert_eq!(
+                record.outcome,
+                Some(kontakt_domain::phone::CallOutcome::Transferred)
+            );
             // The phone system is told where to put the caller.
             let mut told = String::new();
             while !told.contains("transfer_to") {
@@ -516,12 +762,22 @@ async fn a_call_is_connected_or_a_message_taken(db: crate::helpers::Db) {
             }
             assert!(told.contains("+46850827101"), "{told}");
             // The call is over for Sirpa: a second transfer is refused.
-            let again = sirpa.post("/directory/transfer", &[("csrf", &csrf), ("call", &call), ("to", target)]).await;
+            let again = sirpa
+                .post(
+                    "/directory/transfer",
+                    &[("csrf", &csrf), ("call", &call), ("to", target)],
+                )
+                .await;
             assert!(again.body.contains("kunde inte kopplas"), "{}", again.body);
             // Wrap-up done, ready for the next call.
             let start = sirpa.get("/").await;
             let csrf = csrf_of(&start.body);
-            sirpa.post("/phone/agent", &[("csrf", csrf.as_str()), ("action", "wrap_up_done")]).await;
+            sirpa
+                .post(
+                    "/phone/agent",
+                    &[("csrf", csrf.as_str()), ("action", "wrap_up_done")],
+                )
+                .await;
         }
     }
 }

@@ -192,19 +192,21 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &DirectoryWrite) -> Result<i6
             };
             for c in changes {
                 match &c.after {
-                    Some(data) => tx
-                        .execute(
+                    Some(data) => {
+                        tx.execute(
                             "INSERT INTO directory_entries (kind, id, data) VALUES ($1, $2, $3) \
                              ON CONFLICT (kind, id) DO UPDATE SET data = excluded.data",
                             &[&c.kind, &c.id, data],
                         )
-                        .await,
-                    None => tx
-                        .execute(
+                        .await
+                    }
+                    None => {
+                        tx.execute(
                             "DELETE FROM directory_entries WHERE kind = $1 AND id = $2",
                             &[&c.kind, &c.id],
                         )
-                        .await,
+                        .await
+                    }
                 }
                 .map_err(db)?;
                 record(
@@ -243,7 +245,19 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &DirectoryWrite) -> Result<i6
                 .await
                 .map_err(db)?
                 .get(0);
-            record(tx, at, by, kind, entry_id, "absence_set", "", None, Some(data), None).await?;
+            record(
+                tx,
+                at,
+                by,
+                kind,
+                entry_id,
+                "absence_set",
+                "",
+                None,
+                Some(data),
+                None,
+            )
+            .await?;
             bump(tx).await?;
             Ok(id)
         }
@@ -259,8 +273,21 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &DirectoryWrite) -> Result<i6
             else {
                 return Ok(0);
             };
-            let (kind, entry_id, data): (String, String, String) = (row.get(0), row.get(1), row.get(2));
-            record(tx, at, by, &kind, &entry_id, "absence_removed", "", Some(&data), None, None).await?;
+            let (kind, entry_id, data): (String, String, String) =
+                (row.get(0), row.get(1), row.get(2));
+            record(
+                tx,
+                at,
+                by,
+                &kind,
+                &entry_id,
+                "absence_removed",
+                "",
+                Some(&data),
+                None,
+                None,
+            )
+            .await?;
             bump(tx).await?;
             Ok(1)
         }

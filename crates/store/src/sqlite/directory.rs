@@ -17,7 +17,9 @@ pub(super) fn stamp(conn: &Connection) -> Result<i64> {
 
 type AbsenceRaw = (i64, String, String, i64, i64, String, String, i64);
 
-fn absence((id, kind, entry_id, starts, ends, data, set_by, set_at): AbsenceRaw) -> Result<StoredAbsence> {
+fn absence(
+    (id, kind, entry_id, starts, ends, data, set_by, set_at): AbsenceRaw,
+) -> Result<StoredAbsence> {
     Ok(StoredAbsence {
         id,
         kind,
@@ -95,13 +97,21 @@ fn history_row(r: &Row) -> r2d2_sqlite::rusqlite::Result<(HistoryRow, i64)> {
     ))
 }
 
-pub(super) fn history(conn: &Connection, kind: &str, id: &str, limit: u32) -> Result<Vec<HistoryRow>> {
+pub(super) fn history(
+    conn: &Connection,
+    kind: &str,
+    id: &str,
+    limit: u32,
+) -> Result<Vec<HistoryRow>> {
     let rows: Vec<(HistoryRow, i64)> = conn
         .prepare_cached(&format!(
             "SELECT {HISTORY_COLUMNS} FROM directory_history \
              WHERE kind = ?1 AND entry_id = ?2 ORDER BY id DESC LIMIT ?3"
         ))
-        .and_then(|mut s| s.query_map(params![kind, id, limit], history_row)?.collect())
+        .and_then(|mut s| {
+            s.query_map(params![kind, id, limit], history_row)?
+                .collect()
+        })
         .map_err(db)?;
     rows.into_iter()
         .map(|(mut h, at)| {
@@ -238,7 +248,18 @@ pub(super) fn write(conn: &Connection, w: &DirectoryWrite) -> Result<i64> {
             })
             .map_err(db)?;
             let id = conn.last_insert_rowid();
-            record(conn, micros(*at), by, kind, entry_id, "absence_set", "", None, Some(data), None)?;
+            record(
+                conn,
+                micros(*at),
+                by,
+                kind,
+                entry_id,
+                "absence_set",
+                "",
+                None,
+                Some(data),
+                None,
+            )?;
             bump(conn)?;
             Ok(id)
         }
@@ -260,7 +281,18 @@ pub(super) fn write(conn: &Connection, w: &DirectoryWrite) -> Result<i64> {
             )
             .and_then(|mut s| s.execute(params![id, by, micros(*at)]))
             .map_err(db)?;
-            record(conn, micros(*at), by, &kind, &entry_id, "absence_removed", "", Some(&data), None, None)?;
+            record(
+                conn,
+                micros(*at),
+                by,
+                &kind,
+                &entry_id,
+                "absence_removed",
+                "",
+                Some(&data),
+                None,
+                None,
+            )?;
             bump(conn)?;
             Ok(1)
         }
