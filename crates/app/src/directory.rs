@@ -21,7 +21,9 @@ use kontakt_domain::directory::search::DirectoryIndex;
 use kontakt_domain::directory::{
     suggest_stand_in, Absence, Directory, NumberKind, Person, Problem, Subject, Unit,
 };
-use kontakt_store::directory::{DirectoryWrite, EntryChange, HistoryRow, ImportRow};
+use kontakt_store::directory::{
+    DirectoryStamp, DirectoryWrite, EntryChange, HistoryRow, ImportRow, StoredAbsence,
+};
 use kontakt_store::{CaseFilter, Store, StoreError};
 use serde::Serialize;
 
@@ -68,12 +70,13 @@ fn invalid(field: &str, reason: &str) -> DirectoryError {
 pub const MESSAGE_CASE_TYPE: &str = "ALLM-MEDD";
 const MAX_RESULTS: usize = 50;
 
-/// The directory as loaded, with its index.
+/// The directory as loaded, with its index. A change of absence notes
+/// only reloads the notes: the directory and its index are shared.
 pub struct Loaded {
-    pub stamp: i64,
-    pub dir: Directory,
+    pub stamp: DirectoryStamp,
+    pub dir: Arc<Directory>,
     pub notes: Vec<Note>,
-    index: DirectoryIndex,
+    index: Arc<DirectoryIndex>,
 }
 
 /// An absence note as stored.
@@ -84,6 +87,12 @@ pub struct Note {
     pub absence: Absence,
     pub set_by: String,
     pub set_at: DateTime<Utc>,
+}
+
+impl std::borrow::Borrow<Absence> for Note {
+    fn borrow(&self) -> &Absence {
+        &self.absence
+    }
 }
 
 /// Someone away now: until when, why, and whom to turn to.
@@ -224,6 +233,21 @@ pub struct DirectoryService {
     rebuilding: tokio::sync::Mutex<()>,
 }
 
+fn notes_of(absences: Vec<StoredAbsence>) -> Vec<Note> {
+    absences
+        .into_iter()
+        .filter_map(|a| {
+            let absence: Absence = serde_json::from_str(&a.data).ok()?;
+            Some(Note {
+                id: a.id,
+                absence,
+                set_by: a.set_by,
+                set_at: a.set_at,
+            })
+        })
+        .collect()
+}
+
 /// Everyone who serves residents looks people up.
 fn may_read(actor: &Actor) -> bool {
     [
@@ -261,7 +285,8 @@ impl DirectoryService {
         &self.catalog
     }
 
-    /// The directory, reloaded when the store's stamp moved.
+    /// The directory, reloaded when the store's stamp moved (only the
+    /// notes, when only they changed).
     pub async fn loaded(&self) -> Result<Arc<Loaded>, DirectoryError> {
         let stamp = self.store.directory_stamp().await?;
         if let Some(c) = self.cached.read().await.as_ref() {
@@ -270,9 +295,23 @@ impl DirectoryService {
             }
         }
         let _one = self.rebuilding.lock().await;
-        if let Some(c) = self.cached.read().await.as_ref() {
-            if c.stamp >= stamp {
+        let cached = self.cached.read().await.clone();
+        if let Some(c) = &cached {
+            if c.stamp.entries >= stamp.entries && c.stamp.notes >= stamp.notes {
                 return Ok(c.clone());
+            }
+            if c.stamp.entries == stamp.entries {
+                let (now_stamp, absences) = self.store.directory_notes(Utc::now()).await?;
+                if now_stamp.entries == c.stamp.entries {
+                    let loaded = Arc::new(Loaded {
+                        stamp: now_stamp,
+                        dir: c.dir.clone(),
+                        index: c.index.clone(),
+                        notes: notes_of(absences),
+                    });
+                    *self.cached.write().await = Some(loaded.clone());
+                    return Ok(loaded);
+                }
             }
         }
         let snapshot = self.store.directory(Utc::now()).await?;
@@ -292,25 +331,12 @@ impl DirectoryService {
                 tracing::warn!(count = problems.len(), first = %problems[0], "the stored directory no longer matches the catalog");
                 Directory::new_unchecked(units, people)
             });
-        let notes = snapshot
-            .absences
-            .into_iter()
-            .filter_map(|a| {
-                let absence: Absence = serde_json::from_str(&a.data).ok()?;
-                Some(Note {
-                    id: a.id,
-                    absence,
-                    set_by: a.set_by,
-                    set_at: a.set_at,
-                })
-            })
-            .collect();
         let index = DirectoryIndex::build(&dir, &self.catalog);
         let loaded = Arc::new(Loaded {
             stamp: snapshot.stamp,
-            dir,
-            notes,
-            index,
+            dir: Arc::new(dir),
+            notes: notes_of(snapshot.absences),
+            index: Arc::new(index),
         });
         *self.cached.write().await = Some(loaded.clone());
         Ok(loaded)
@@ -599,7 +625,7 @@ impl DirectoryService {
             }
         }
         let preview = Preview {
-            stamp: loaded.stamp,
+            stamp: loaded.stamp.entries,
             starters: d.count(ChangeKind::Starter),
             leavers: d.count(ChangeKind::Leaver),
             moved: d.count(ChangeKind::Moved),
@@ -673,7 +699,7 @@ impl DirectoryService {
             return Err(invalid("source", "name the file (at most 200 characters)"));
         }
         let loaded = self.loaded().await?;
-        if loaded.stamp != stamp {
+        if loaded.stamp.entries != stamp {
             return Err(StoreError::Conflict.into());
         }
         let (preview, changes) = self.difference(&loaded, bytes).await?;
@@ -746,13 +772,19 @@ impl DirectoryService {
         let loaded = self.loaded().await?;
         let d = difference(&loaded.dir, Some(units), Some(people), &self.catalog)
             .map_err(DirectoryError::Invalid)?;
-        let summary = format!("{} starters", d.count(ChangeKind::Starter));
+        let summary = format!(
+            "{} starters, {} leavers, {} moved, {} changed",
+            d.count(ChangeKind::Starter),
+            d.count(ChangeKind::Leaver),
+            d.count(ChangeKind::Moved),
+            d.count(ChangeKind::Changed)
+        );
         self.write_changes(
             &Actor::new(format!("system:{source}")),
             &d.changes,
             Some(source),
             &summary,
-            loaded.stamp,
+            loaded.stamp.entries,
             now,
         )
         .await?;
@@ -971,10 +1003,6 @@ impl Loaded {
         }
     }
 
-    fn absences(&self) -> Vec<Absence> {
-        self.notes.iter().map(|n| n.absence.clone()).collect()
-    }
-
     fn notes_of(&self, s: &Subject) -> Vec<Note> {
         self.notes
             .iter()
@@ -989,7 +1017,7 @@ impl Loaded {
             .notes
             .iter()
             .find(|n| &n.absence.subject == s && n.absence.covers(now))?;
-        let stand_in = suggest_stand_in(&self.dir, &self.absences(), s, now).map(|x| {
+        let stand_in = suggest_stand_in(&self.dir, &self.notes, s, now).map(|x| {
             let (number, number_kind) = self.number(&x);
             Reach {
                 name: self.name(&x),

@@ -1208,29 +1208,6 @@ pub fn stockholm(catalog: &Catalog) -> (Vec<Unit>, Vec<Person>) {
 // ---------------------------------------------------------------------------
 // The HR export example
 
-/// A number as HR systems write it: "08-508 27 345", "070-123 45 67".
-fn national(n: &PhoneNumber) -> String {
-    let s = n.as_str();
-    if let Some(rest) = s.strip_prefix("+468") {
-        if rest.len() == 8 {
-            return format!("08-{} {} {}", &rest[..3], &rest[3..5], &rest[5..]);
-        }
-        return format!("08-{rest}");
-    }
-    if let Some(rest) = s.strip_prefix("+467") {
-        if rest.len() == 8 {
-            return format!(
-                "07{}-{} {} {}",
-                &rest[..1],
-                &rest[1..4],
-                &rest[4..6],
-                &rest[6..]
-            );
-        }
-    }
-    s.to_owned()
-}
-
 /// A staff export from the HR system (semicolon separated, as Swedish
 /// spreadsheet programs write it) of these people, with two starters, two
 /// leavers, one person moved to another unit and one new direct number:
@@ -1324,8 +1301,14 @@ pub fn hr_export_example(units: &[Unit], people: &[Person]) -> String {
             p.family_name.clone(),
             p.title.clone().unwrap_or_default(),
             p.units.join(","),
-            p.direct_phone.as_ref().map(national).unwrap_or_default(),
-            p.mobile.as_ref().map(national).unwrap_or_default(),
+            p.direct_phone
+                .as_ref()
+                .map(PhoneNumber::national)
+                .unwrap_or_default(),
+            p.mobile
+                .as_ref()
+                .map(PhoneNumber::national)
+                .unwrap_or_default(),
             p.email
                 .as_ref()
                 .map(|e| e.as_str().to_owned())

@@ -938,8 +938,95 @@ async fn demo(
     if seeded > 0 {
         eprintln!("Published {seeded} knowledge articles.");
     }
+    let directory = seed_directory_demo(&state, data_dir).await?;
+    println!("  directory:     http://{local}/directory  (operators: try \"parkeringstillstånd söder\", \"bygglov bromma\" or a surname; {} is away, {} stands in)", directory.away, directory.stand_in);
+    println!(
+        "  HR import:     {}  (as admin at http://{local}/directory/import: 2 new, 2 leaving, 1 moved, 1 new number)",
+        directory.hr_file.display()
+    );
+    println!(
+        "  public:        http://{local}/organisation  (the city's units and numbers, no staff)"
+    );
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
+}
+
+/// What the demo's directory shows first.
+struct DirectoryDemo {
+    away: String,
+    stand_in: String,
+    hr_file: PathBuf,
+}
+
+/// The demo's organisation (once), someone away with a stand-in, and an HR
+/// file with starters and leavers to try the import's preview with.
+async fn seed_directory_demo(
+    state: &kontakt_web::AppState,
+    data_dir: &Path,
+) -> anyhow::Result<DirectoryDemo> {
+    use kontakt_app::directory::AbsenceRequest;
+    use kontakt_domain::directory::Subject;
+    let directory = &state.directory;
+    let (units, people) = kontakt_app::directory_demo::stockholm(directory.catalog());
+    let (away, stand_in) = kontakt_app::directory_demo::demo_absence_subject();
+    let now = Utc::now();
+    let loaded = directory
+        .loaded()
+        .await
+        .map_err(|e| anyhow::anyhow!("directory: {e}"))?;
+    if loaded.dir.units().next().is_none() {
+        directory
+            .seed(units.clone(), people.clone(), "demo", now)
+            .await
+            .map_err(|e| anyhow::anyhow!("directory: {e}"))?;
+        eprintln!(
+            "Loaded the directory: {} units, {} people.",
+            units.len(),
+            people.len()
+        );
+    }
+    let loaded = directory
+        .loaded()
+        .await
+        .map_err(|e| anyhow::anyhow!("directory: {e}"))?;
+    let subject = Subject::Person(away.to_owned());
+    if loaded.dir.person(away).is_some()
+        && !loaded.notes.iter().any(|n| n.absence.subject == subject)
+    {
+        let mut actor = kontakt_app::cases::Actor::new("system:demo");
+        actor.principal.roles = vec![kontakt_domain::access::Role::Administrator];
+        directory
+            .set_absence(
+                &actor,
+                AbsenceRequest {
+                    subject,
+                    from: None,
+                    until: Some(now + chrono::Duration::days(7)),
+                    reason: Some("Semester".into()),
+                    stand_in: Some(Subject::Person(stand_in.to_owned())),
+                },
+                now,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("directory: {e}"))?;
+    }
+    let name = |id: &str| {
+        loaded
+            .dir
+            .person(id)
+            .map_or_else(|| id.to_owned(), |p| p.full_name())
+    };
+    let hr_file = data_dir.join("hr-export-exempel.csv");
+    std::fs::write(
+        &hr_file,
+        kontakt_app::directory_demo::hr_export_example(&units, &people),
+    )
+    .with_context(|| format!("writing {}", hr_file.display()))?;
+    Ok(DirectoryDemo {
+        away: name(away),
+        stand_in: name(stand_in),
+        hr_file,
+    })
 }
 
 /// The config file and the database URL it (or the environment) names.

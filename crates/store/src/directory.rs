@@ -27,11 +27,19 @@ pub struct StoredAbsence {
     pub set_at: DateTime<Utc>,
 }
 
+/// How many changes the directory has seen: of its entries (imports,
+/// edits) and of its absence notes, counted apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DirectoryStamp {
+    pub entries: i64,
+    pub notes: i64,
+}
+
 /// The directory as one snapshot: the stamp, every entry, and the absence
 /// notes that have not ended.
 #[derive(Debug, Clone, Default)]
 pub struct DirectorySnapshot {
-    pub stamp: i64,
+    pub stamp: DirectoryStamp,
     pub entries: Vec<StoredEntry>,
     pub absences: Vec<StoredAbsence>,
 }
@@ -51,8 +59,9 @@ pub struct EntryChange {
 
 #[derive(Debug, Clone)]
 pub enum DirectoryWrite {
-    /// Applies changes (an import, or one edit) if the directory is still
-    /// at `expected_stamp` (else `StoreError::Conflict`, nothing written).
+    /// Applies changes (an import, or one edit) if the directory's entries
+    /// are still at `expected_stamp` (else `StoreError::Conflict`, nothing
+    /// written).
     /// With `source`, the import is recorded and its id returned.
     Apply {
         expected_stamp: i64,

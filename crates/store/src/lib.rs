@@ -182,8 +182,13 @@ pub trait Store: Send + Sync {
     async fn directory_write(&self, write: directory::DirectoryWrite) -> Result<i64>;
     /// The whole directory and the absence notes not ended at `now`, in one snapshot.
     async fn directory(&self, now: DateTime<Utc>) -> Result<directory::DirectorySnapshot>;
-    /// The directory's change counter.
-    async fn directory_stamp(&self) -> Result<i64>;
+    /// The directory's change counters.
+    async fn directory_stamp(&self) -> Result<directory::DirectoryStamp>;
+    /// The absence notes not ended at `now`, with the counters, in one snapshot.
+    async fn directory_notes(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(directory::DirectoryStamp, Vec<directory::StoredAbsence>)>;
     /// An entry's history, newest first.
     async fn directory_history(
         &self,

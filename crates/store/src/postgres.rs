@@ -1099,9 +1099,27 @@ impl Store for PgStore {
         directory::snapshot(&snapshot, now).await
     }
 
-    async fn directory_stamp(&self) -> Result<i64> {
+    async fn directory_stamp(&self) -> Result<crate::directory::DirectoryStamp> {
         let client = self.client().await?;
         directory::stamp(&client).await
+    }
+
+    async fn directory_notes(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(
+        crate::directory::DirectoryStamp,
+        Vec<crate::directory::StoredAbsence>,
+    )> {
+        let mut client = self.client().await?;
+        let snapshot = client
+            .build_transaction()
+            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .await
+            .map_err(db)?;
+        directory::notes(&snapshot, now).await
     }
 
     async fn directory_history(

@@ -1080,8 +1080,18 @@ impl Store for SqliteStore {
         self.read(move |c| directory::snapshot(c, now)).await
     }
 
-    async fn directory_stamp(&self) -> Result<i64> {
+    async fn directory_stamp(&self) -> Result<crate::directory::DirectoryStamp> {
         self.read(directory::stamp).await
+    }
+
+    async fn directory_notes(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(
+        crate::directory::DirectoryStamp,
+        Vec<crate::directory::StoredAbsence>,
+    )> {
+        self.read(move |c| directory::notes(c, now)).await
     }
 
     async fn directory_history(

@@ -859,7 +859,7 @@ async fn history_section(state: &AppState, staff: &Staff, subject: &Subject) -> 
                     thead { tr { th scope="col" { (lang.t("dir-history-when")) } th scope="col" { (lang.t("dir-history-who")) } th scope="col" { (lang.t("dir-history-what")) } } }
                     tbody {
                         @for h in rows.iter().take(50) {
-                            tr { td { (when(h.at)) } td { (h.actor) } td { (change_label(lang, &h.change)) @if !h.fields.is_empty() { " (" (h.fields) ")" } } }
+                            tr { td { (when(h.at)) } td { (h.actor) } td { (change_label(lang, &h.change)) @if !h.fields.is_empty() { " (" (h.fields.split(',').map(|f| lang.t(&format!("dir-field-{}", f.replace('_', "-")))).collect::<Vec<_>>().join(", ")) ")" } } }
                         }
                     }
                 }
@@ -1259,6 +1259,44 @@ fn entry_name(e: Option<&Entry>) -> String {
     }
 }
 
+/// What changed, in words: "Enheter: TK-PT-SO → TK-PT-IN; Direktnummer: …".
+fn changed_fields(lang: Lang, c: &kontakt_domain::directory::diff::Change) -> String {
+    let json = |e: &Option<Entry>| e.as_ref().and_then(|e| serde_json::to_value(e).ok());
+    let (before, after) = (json(&c.before), json(&c.after));
+    let shown = |v: Option<&serde_json::Value>| -> String {
+        match v {
+            None | Some(serde_json::Value::Null) => "–".into(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .map(|i| match i {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Object(o) => o
+                        .get("name")
+                        .and_then(|n| n.as_str())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(other) => other.to_string(),
+        }
+    };
+    c.fields
+        .iter()
+        .map(|f| {
+            let label = lang.t(&format!("dir-field-{}", f.replace('_', "-")));
+            format!(
+                "{label}: {} → {}",
+                shown(before.as_ref().and_then(|b| b.get(*f))),
+                shown(after.as_ref().and_then(|a| a.get(*f)))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn preview_page(staff: &Staff, source: &str, bytes: &[u8], p: &Preview) -> Markup {
     let lang = staff.lang;
     let title = lang.t("dir-import-preview-title");
@@ -1294,7 +1332,7 @@ fn preview_page(staff: &Staff, source: &str, bytes: &[u8], p: &Preview) -> Marku
                             tr {
                                 td { (label(c.kind)) }
                                 td { (entry_name(c.after.as_ref().or(c.before.as_ref()))) " (" (c.subject.id()) ")" }
-                                td { (c.fields.join(", ")) }
+                                td { (changed_fields(lang, c)) }
                             }
                         }
                     }

@@ -587,13 +587,18 @@ fn problem(at: &Subject, field: &str, reason: &str) -> Problem {
 /// The stand-in to suggest for someone away: the note's own, else for a
 /// person the unit they work in. Follows a stand-in who is away too, up to
 /// a few steps, and never loops.
-pub fn suggest_stand_in(
+pub fn suggest_stand_in<A: std::borrow::Borrow<Absence>>(
     dir: &Directory,
-    absences: &[Absence],
+    absences: &[A],
     subject: &Subject,
     at: DateTime<Utc>,
 ) -> Option<Subject> {
-    let away = |s: &Subject| absences.iter().find(|a| &a.subject == s && a.covers(at));
+    let away = |s: &Subject| {
+        absences
+            .iter()
+            .map(|a| a.borrow())
+            .find(|a| &a.subject == s && a.covers(at))
+    };
     let mut seen = vec![subject.clone()];
     let mut current = subject.clone();
     for _ in 0..5 {

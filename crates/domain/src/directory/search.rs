@@ -11,6 +11,8 @@
 //!   ("bygglovet"), as its beginning ("bygg", "anders"), or one or two
 //!   typing errors away ("andersen", "parkringstillstånd").
 //! - Hyphenated words are found whole and by their parts ("Anna-Karin").
+//! - Accents other than Swedish å, ä, ö are not needed: "ramirez" finds
+//!   Ramírez, "sahin" Şahin.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -57,6 +59,32 @@ const KNOWN_WHOLE: f32 = 0.5;
 /// A district word let through for a unit serving the whole city.
 const CITYWIDE: f32 = 0.5;
 
+/// A letter as the index keeps it: lower case, and without the accents of
+/// other languages' names (Swedish å, ä and ö are letters of their own).
+fn fold(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ã' | 'ą' => 'a',
+        'é' | 'è' | 'ê' | 'ë' | 'ę' => 'e',
+        'í' | 'ì' | 'î' | 'ï' | 'ı' => 'i',
+        'ó' | 'ò' | 'ô' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' | 'ń' => 'n',
+        'ç' | 'ć' | 'č' => 'c',
+        'ş' | 'ś' | 'š' => 's',
+        'ğ' => 'g',
+        'ł' => 'l',
+        'ż' | 'ź' | 'ž' => 'z',
+        'ý' => 'y',
+        'ø' => 'ö',
+        'æ' => 'ä',
+        other => other,
+    }
+}
+
+fn lower(word: &str) -> String {
+    word.to_lowercase().chars().map(fold).collect()
+}
+
 /// The words of a text as the index keeps them: lower case; a hyphenated
 /// word whole (without the hyphens) and each part.
 fn words(text: &str) -> Vec<String> {
@@ -65,7 +93,7 @@ fn words(text: &str) -> Vec<String> {
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
     {
-        let lower = w.to_lowercase();
+        let lower = lower(w);
         if lower.contains('-') {
             let joined: String = lower.chars().filter(|c| *c != '-').collect();
             if joined.chars().count() >= 2 {
@@ -87,12 +115,7 @@ fn words(text: &str) -> Vec<String> {
 /// The query's words: hyphenated ones whole, as typed ("anna-karin").
 fn query_words(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
-        .map(|w| {
-            w.to_lowercase()
-                .chars()
-                .filter(|c| *c != '-')
-                .collect::<String>()
-        })
+        .map(|w| lower(w).chars().filter(|c| *c != '-').collect::<String>())
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -148,10 +171,22 @@ impl DirectoryIndex {
                 .map(|d| format!("{} {}", d.name, d.aliases.join(" ")))
                 .unwrap_or_default()
         };
+        // A unit serves its own districts, else those of the nearest unit
+        // above it that names some (HR files often set them only on the
+        // district administration).
+        let served = |id: &str| -> Vec<String> {
+            std::iter::once(id)
+                .chain(dir.ancestors(id))
+                .filter_map(|a| dir.unit(a))
+                .map(|u| u.districts.clone())
+                .find(|d| !d.is_empty())
+                .unwrap_or_default()
+        };
         for u in dir.units() {
             let doc = subjects.len() as u32;
             subjects.push(Subject::Unit(u.id.clone()));
-            citywide.push(u.districts.is_empty());
+            let districts = served(&u.id);
+            citywide.push(districts.is_empty());
             b.add(doc, &u.name, UNIT_NAME);
             for f in &u.functions {
                 b.add(doc, &f.name, FUNCTION);
@@ -159,7 +194,7 @@ impl DirectoryIndex {
                     b.add(doc, w, FUNCTION);
                 }
             }
-            for d in &u.districts {
+            for d in &districts {
                 b.add(doc, &district_text(d), DISTRICT);
             }
             for a in dir.ancestors(&u.id).filter_map(|id| dir.unit(id)) {
@@ -183,9 +218,9 @@ impl DirectoryIndex {
                 for f in &u.functions {
                     b.add(doc, &f.name, CONTEXT);
                 }
-                for d in &u.districts {
+                for d in served(&u.id) {
                     serves_city = false;
-                    b.add(doc, &district_text(d), PERSON_DISTRICT);
+                    b.add(doc, &district_text(&d), PERSON_DISTRICT);
                 }
             }
             citywide.push(serves_city);
@@ -282,7 +317,7 @@ impl DirectoryIndex {
             let max = if n >= 8 { 2 } else { 1 };
             for len in n.saturating_sub(max)..=n + max {
                 for &i in self.by_length.get(&len).into_iter().flatten() {
-                    if strsim::levenshtein(word, &self.terms[i as usize]) <= max {
+                    if strsim::osa_distance(word, &self.terms[i as usize]) <= max {
                         take(i as usize, TYPO, &mut found);
                     }
                 }
@@ -293,7 +328,7 @@ impl DirectoryIndex {
                     for &i in ids {
                         let t = &self.terms[i as usize];
                         let start: String = t.chars().take(n).collect();
-                        if strsim::levenshtein(word, &start) <= 1 {
+                        if strsim::osa_distance(word, &start) <= 1 {
                             take(i as usize, TYPO, &mut found);
                         }
                     }
@@ -356,12 +391,17 @@ impl DirectoryIndex {
             });
         }
         let mut hits: Vec<(u32, f32)> = scores.unwrap_or_default().into_iter().collect();
-        hits.sort_by(|a, b| {
+        let best_first = |a: &(u32, f32), b: &(u32, f32)| {
             b.1.total_cmp(&a.1)
                 .then_with(|| self.subjects[a.0 as usize].cmp(&self.subjects[b.0 as usize]))
-        });
+        };
+        // Only the best are sorted: a two-letter beginning matches thousands.
+        if hits.len() > limit {
+            hits.select_nth_unstable_by(limit, best_first);
+            hits.truncate(limit);
+        }
+        hits.sort_by(best_first);
         hits.into_iter()
-            .take(limit)
             .map(|(doc, score)| Hit {
                 subject: self.subjects[doc as usize].clone(),
                 score,

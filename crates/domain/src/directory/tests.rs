@@ -242,7 +242,10 @@ fn a_stand_in_is_suggested_and_one_away_too_is_passed_over() {
         stand_in,
     };
     // Nobody away: nothing to suggest.
-    assert_eq!(suggest_stand_in(&dir, &[], &person_s("1001"), now), None);
+    assert_eq!(
+        suggest_stand_in::<Absence>(&dir, &[], &person_s("1001"), now),
+        None
+    );
     // Anna away, Anders stands in.
     let notes = vec![away("1001", Some(person_s("1004")))];
     assert_eq!(
@@ -329,4 +332,35 @@ fn unit_kinds_read_swedish_words() {
         Some(UnitKind::Department)
     );
     assert_eq!(UnitKind::parse_any("klubb"), None);
+}
+
+#[test]
+fn swapped_letters_accents_and_inherited_districts() {
+    let cat = catalog();
+    let mut units: Vec<Unit> = sample().units().cloned().collect();
+    // A unit under a district's office, with no districts of its own.
+    let mut office = unit("SKH", "Skärholmens stadsdelsförvaltning", None);
+    office.districts = vec!["skarholmen".into()];
+    let mut park = unit("SKH-PARK", "Parkenheten", Some("SKH"));
+    park.functions = vec![function("Parkskötsel", &[])];
+    units.extend([office, park]);
+    let mut people: Vec<Person> = sample().people().cloned().collect();
+    people.push(person("1006", "José", "Ramírez", "SKH-PARK"));
+    people.push(person("1007", "Ayşe", "Şahin", "SKH-PARK"));
+    let dir = Directory::new(units, people, &cat).expect("valid");
+    let index = DirectoryIndex::build(&dir, &cat);
+    // Two letters swapped count as one typing error.
+    assert_eq!(first(&index, "bergtsröm"), Some(person_s("1002")));
+    // Accents of other languages need not be typed.
+    assert_eq!(first(&index, "jose ramirez"), Some(person_s("1006")));
+    assert_eq!(first(&index, "sahin"), Some(person_s("1007")));
+    // The park unit serves Skärholmen through its office: not Bromma.
+    assert_eq!(
+        first(&index, "parkskötsel skärholmen"),
+        Some(unit_s("SKH-PARK"))
+    );
+    assert!(index.search("parkskötsel bromma", 10).is_empty());
+    // Only the best are kept, best first.
+    let hits = index.search("a", 3);
+    assert!(hits.len() <= 3);
 }

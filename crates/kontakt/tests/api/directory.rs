@@ -152,7 +152,7 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
     let (_, olle) = app.get("/api/v1/directory/people/1002").await;
     assert_eq!(olle["person"]["family_name"], "Bergström");
 
-    // Something changes in between: the preview no longer applies.
+    // An absence note in between does not void the preview…
     let (status, _) = as_token(
         &app,
         &token,
@@ -162,6 +162,14 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
     )
     .await;
     assert_eq!(status, 201);
+    // …but another import does: the preview no longer applies.
+    import(
+        &app,
+        &token,
+        "enheter-2.csv",
+        &UNITS_CSV.replace("08-508 27 100", "08-508 27 900"),
+    )
+    .await;
     let (status, stale) = as_token(
         &app,
         &token,

@@ -1,8 +1,8 @@
 -- The switchboard's directory: units and people as JSON the directory
 -- service checked (kind 'unit' or 'person'), absence notes, and the history
 -- of every change (imports, edits, absence notes). The stamp counts every
--- change, so a search index and an import's preview know when they are out
--- of date.
+-- change (entries and notes apart), so a search index and an import's
+-- preview know when they are out of date.
 CREATE TABLE directory_entries (
     kind TEXT NOT NULL CHECK (kind IN ('unit', 'person')),
     id   TEXT NOT NULL,
@@ -57,6 +57,9 @@ CREATE TRIGGER directory_history_append_only BEFORE UPDATE OR DELETE ON director
 
 CREATE TABLE directory_stamp (
     only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
-    n        BIGINT NOT NULL
+    n        BIGINT NOT NULL,
+    -- Absence notes count apart: a note must not make every process
+    -- rebuild its search index, nor void an import's preview.
+    notes    BIGINT NOT NULL DEFAULT 0
 );
 INSERT INTO directory_stamp (only_row, n) VALUES (1, 0);

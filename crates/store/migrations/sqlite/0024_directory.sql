@@ -1,8 +1,8 @@
 -- The switchboard's directory: units and people as JSON the directory
 -- service checked (kind 'unit' or 'person'), absence notes, and the history
 -- of every change (imports, edits, absence notes). The stamp counts every
--- change, so a search index and an import's preview know when they are out
--- of date.
+-- change (entries and notes apart), so a search index and an import's
+-- preview know when they are out of date.
 CREATE TABLE directory_entries (
     kind TEXT NOT NULL CHECK (kind IN ('unit', 'person')),
     id   TEXT NOT NULL,
@@ -54,6 +54,9 @@ BEGIN SELECT RAISE(ABORT, 'directory history is append-only'); END;
 
 CREATE TABLE directory_stamp (
     only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
-    n    INTEGER NOT NULL
+    n        INTEGER NOT NULL,
+    -- Absence notes count apart: a note must not make every process
+    -- rebuild its search index, nor void an import's preview.
+    notes    INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO directory_stamp (only_row, n) VALUES (1, 0);

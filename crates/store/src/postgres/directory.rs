@@ -6,17 +6,20 @@ use tokio_postgres::Row;
 
 use super::db;
 use crate::directory::{
-    DirectorySnapshot, DirectoryWrite, HistoryRow, ImportRow, StoredAbsence, StoredEntry,
-    ABSENCE_COLUMNS, HISTORY_COLUMNS,
+    DirectorySnapshot, DirectoryStamp, DirectoryWrite, HistoryRow, ImportRow, StoredAbsence,
+    StoredEntry, ABSENCE_COLUMNS, HISTORY_COLUMNS,
 };
 use crate::{Result, StoreError};
 
-pub(super) async fn stamp(client: &impl GenericClient) -> Result<i64> {
-    Ok(client
-        .query_one("SELECT n FROM directory_stamp", &[])
+pub(super) async fn stamp(client: &impl GenericClient) -> Result<DirectoryStamp> {
+    let row = client
+        .query_one("SELECT n, notes FROM directory_stamp", &[])
         .await
-        .map_err(db)?
-        .get(0))
+        .map_err(db)?;
+    Ok(DirectoryStamp {
+        entries: row.get(0),
+        notes: row.get(1),
+    })
 }
 
 fn absence(r: &Row) -> StoredAbsence {
@@ -52,7 +55,27 @@ pub(super) async fn snapshot(
             data: r.get(2),
         })
         .collect();
-    let absences = client
+    let absences = current_absences(client, now).await?;
+    Ok(DirectorySnapshot {
+        stamp,
+        entries,
+        absences,
+    })
+}
+
+/// The absence notes not ended at `now`, with the counters (the caller's snapshot).
+pub(super) async fn notes(
+    client: &impl GenericClient,
+    now: DateTime<Utc>,
+) -> Result<(DirectoryStamp, Vec<StoredAbsence>)> {
+    Ok((stamp(client).await?, current_absences(client, now).await?))
+}
+
+async fn current_absences(
+    client: &impl GenericClient,
+    now: DateTime<Utc>,
+) -> Result<Vec<StoredAbsence>> {
+    Ok(client
         .query(
             &format!(
                 "SELECT {ABSENCE_COLUMNS} FROM directory_absences \
@@ -64,12 +87,7 @@ pub(super) async fn snapshot(
         .map_err(db)?
         .iter()
         .map(absence)
-        .collect();
-    Ok(DirectorySnapshot {
-        stamp,
-        entries,
-        absences,
-    })
+        .collect())
 }
 
 pub(super) async fn history(
@@ -156,11 +174,14 @@ async fn lock_stamp(tx: &Transaction<'_>) -> Result<i64> {
         .get(0))
 }
 
-async fn bump(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute("UPDATE directory_stamp SET n = n + 1", &[])
-        .await
-        .map(|_| ())
-        .map_err(db)
+async fn bump(tx: &Transaction<'_>, counter: &str) -> Result<()> {
+    tx.execute(
+        &format!("UPDATE directory_stamp SET {counter} = {counter} + 1"),
+        &[],
+    )
+    .await
+    .map(|_| ())
+    .map_err(db)
 }
 
 pub(super) async fn write(tx: &Transaction<'_>, w: &DirectoryWrite) -> Result<i64> {
@@ -223,7 +244,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &DirectoryWrite) -> Result<i6
                 )
                 .await?;
             }
-            bump(tx).await?;
+            bump(tx, "n").await?;
             Ok(import_id.unwrap_or(0))
         }
         DirectoryWrite::SetAbsence {
@@ -258,7 +279,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &DirectoryWrite) -> Result<i6
                 None,
             )
             .await?;
-            bump(tx).await?;
+            bump(tx, "notes").await?;
             Ok(id)
         }
         DirectoryWrite::RemoveAbsence { id, by, at, .. } => {
@@ -288,7 +309,7 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &DirectoryWrite) -> Result<i6
                 None,
             )
             .await?;
-            bump(tx).await?;
+            bump(tx, "notes").await?;
             Ok(1)
         }
     }

@@ -5,14 +5,19 @@ use r2d2_sqlite::rusqlite::{params, Connection, Row};
 
 use super::{db, micros, time};
 use crate::directory::{
-    DirectorySnapshot, DirectoryWrite, HistoryRow, ImportRow, StoredAbsence, StoredEntry,
-    ABSENCE_COLUMNS, HISTORY_COLUMNS,
+    DirectorySnapshot, DirectoryStamp, DirectoryWrite, HistoryRow, ImportRow, StoredAbsence,
+    StoredEntry, ABSENCE_COLUMNS, HISTORY_COLUMNS,
 };
 use crate::{Result, StoreError};
 
-pub(super) fn stamp(conn: &Connection) -> Result<i64> {
-    conn.query_row("SELECT n FROM directory_stamp", [], |r| r.get(0))
-        .map_err(db)
+pub(super) fn stamp(conn: &Connection) -> Result<DirectoryStamp> {
+    conn.query_row("SELECT n, notes FROM directory_stamp", [], |r| {
+        Ok(DirectoryStamp {
+            entries: r.get(0)?,
+            notes: r.get(1)?,
+        })
+    })
+    .map_err(db)
 }
 
 type AbsenceRaw = (i64, String, String, i64, i64, String, String, i64);
@@ -49,6 +54,28 @@ pub(super) fn snapshot(conn: &Connection, now: DateTime<Utc>) -> Result<Director
             .collect::<r2d2_sqlite::rusqlite::Result<Vec<_>>>()
         })
         .map_err(db)?;
+    let absences = current_absences(&tx, now)?;
+    tx.commit().map_err(db)?;
+    Ok(DirectorySnapshot {
+        stamp,
+        entries,
+        absences,
+    })
+}
+
+/// The absence notes not ended at `now`, with the counters, in one read transaction.
+pub(super) fn notes(
+    conn: &Connection,
+    now: DateTime<Utc>,
+) -> Result<(DirectoryStamp, Vec<StoredAbsence>)> {
+    let tx = conn.unchecked_transaction().map_err(db)?;
+    let stamp = stamp(&tx)?;
+    let absences = current_absences(&tx, now)?;
+    tx.commit().map_err(db)?;
+    Ok((stamp, absences))
+}
+
+fn current_absences(tx: &Connection, now: DateTime<Utc>) -> Result<Vec<StoredAbsence>> {
     let raw: Vec<AbsenceRaw> = tx
         .prepare_cached(&format!(
             "SELECT {ABSENCE_COLUMNS} FROM directory_absences \
@@ -70,12 +97,7 @@ pub(super) fn snapshot(conn: &Connection, now: DateTime<Utc>) -> Result<Director
             .collect()
         })
         .map_err(db)?;
-    tx.commit().map_err(db)?;
-    Ok(DirectorySnapshot {
-        stamp,
-        entries,
-        absences: raw.into_iter().map(absence).collect::<Result<_>>()?,
-    })
+    raw.into_iter().map(absence).collect()
 }
 
 fn history_row(r: &Row) -> r2d2_sqlite::rusqlite::Result<(HistoryRow, i64)> {
@@ -144,10 +166,13 @@ pub(super) fn imports(conn: &Connection, limit: u32) -> Result<Vec<ImportRow>> {
         .collect()
 }
 
-fn bump(conn: &Connection) -> Result<()> {
-    conn.execute("UPDATE directory_stamp SET n = n + 1", [])
-        .map(|_| ())
-        .map_err(db)
+fn bump(conn: &Connection, counter: &str) -> Result<()> {
+    conn.execute(
+        &format!("UPDATE directory_stamp SET {counter} = {counter} + 1"),
+        [],
+    )
+    .map(|_| ())
+    .map_err(db)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -185,7 +210,7 @@ pub(super) fn write(conn: &Connection, w: &DirectoryWrite) -> Result<i64> {
             at,
             ..
         } => {
-            if stamp(conn)? != *expected_stamp {
+            if stamp(conn)?.entries != *expected_stamp {
                 return Err(StoreError::Conflict);
             }
             let at = micros(*at);
@@ -226,7 +251,7 @@ pub(super) fn write(conn: &Connection, w: &DirectoryWrite) -> Result<i64> {
                     import_id,
                 )?;
             }
-            bump(conn)?;
+            bump(conn, "n")?;
             Ok(import_id.unwrap_or(0))
         }
         DirectoryWrite::SetAbsence {
@@ -260,7 +285,7 @@ pub(super) fn write(conn: &Connection, w: &DirectoryWrite) -> Result<i64> {
                 Some(data),
                 None,
             )?;
-            bump(conn)?;
+            bump(conn, "notes")?;
             Ok(id)
         }
         DirectoryWrite::RemoveAbsence { id, by, at, .. } => {
@@ -293,7 +318,7 @@ pub(super) fn write(conn: &Connection, w: &DirectoryWrite) -> Result<i64> {
                 None,
                 None,
             )?;
-            bump(conn)?;
+            bump(conn, "notes")?;
             Ok(1)
         }
     }

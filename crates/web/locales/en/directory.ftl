@@ -118,3 +118,27 @@ dir-public-count = { $count ->
    *[other] { $count } units
 }
 dir-phone = Phone
+# The fields of an import
+dir-field-name = Name
+dir-field-kind = Kind
+dir-field-parent = Parent
+dir-field-board = Board
+dir-field-group = Group
+dir-field-districts = Districts
+dir-field-functions = Functions
+dir-field-visiting-address = Visiting address
+dir-field-opening-hours = Opening hours
+dir-field-phone = Phone
+dir-field-mailbox = Functional mailbox
+dir-field-public = Public
+dir-field-given-name = Given name
+dir-field-family-name = Family name
+dir-field-title = Title
+dir-field-units = Units
+dir-field-direct-phone = Direct number
+dir-field-mobile = Mobile
+dir-field-email = E-mail
+dir-field-languages = Languages
+dir-field-competences = Competences
+dir-field-connect = Connection
+dir-field-account = Login

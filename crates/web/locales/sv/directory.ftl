@@ -118,3 +118,27 @@ dir-public-count = { $count ->
    *[other] { $count } enheter
 }
 dir-phone = Telefon
+# Fälten i en import
+dir-field-name = Namn
+dir-field-kind = Typ
+dir-field-parent = Överordnad
+dir-field-board = Nämnd
+dir-field-group = Grupp
+dir-field-districts = Stadsdelar
+dir-field-functions = Funktioner
+dir-field-visiting-address = Besöksadress
+dir-field-opening-hours = Öppettider
+dir-field-phone = Telefon
+dir-field-mailbox = Funktionsbrevlåda
+dir-field-public = Publik
+dir-field-given-name = Förnamn
+dir-field-family-name = Efternamn
+dir-field-title = Titel
+dir-field-units = Enheter
+dir-field-direct-phone = Direktnummer
+dir-field-mobile = Mobil
+dir-field-email = E-post
+dir-field-languages = Språk
+dir-field-competences = Kompetenser
+dir-field-connect = Koppling
+dir-field-account = Konto
