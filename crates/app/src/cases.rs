@@ -338,6 +338,19 @@ pub struct Arrival {
     /// without reading the case (`Action::Append`). Everyone else adding
     /// to a case needs the right to change it.
     pub resident_reply: bool,
+    /// Whom the new case is for, if not the type's answer group (a
+    /// message the switchboard takes for someone), in the same write.
+    pub assign: Option<Assignment>,
+}
+
+/// A new case given to a group and/or person, with its own deadline.
+#[derive(Debug, Clone, Default)]
+pub struct Assignment {
+    pub group: Option<String>,
+    pub person: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    /// Why, for the timeline.
+    pub note: String,
 }
 
 impl Arrival {
@@ -598,6 +611,30 @@ impl CaseService {
             author: actor.id.clone(),
             body,
         }));
+        if let Some(a) = &arrival.assign {
+            if let Some(g) = &a.group {
+                if self.catalog.group(g).is_none() {
+                    return Err(invalid("group", format!("'{g}' is not a known group")));
+                }
+                new.assignee_group = Some(g.clone());
+            }
+            new.assignee_person = a.person.clone();
+            if let Some(d) = a.deadline {
+                if d < stockholm_date(now) {
+                    return Err(invalid("callback_by", "lies in the past"));
+                }
+                new.feedback_deadline = Some(d);
+            }
+            if !a.note.is_empty() {
+                new.entries.push(NewEntry {
+                    at: now,
+                    author: actor.id.clone(),
+                    body: EntryBody::Note {
+                        text: a.note.clone(),
+                    },
+                });
+            }
+        }
         new.blobs = blobs;
         new.intake_key = arrival.intake_key;
         let facts = CaseFacts {

@@ -27,9 +27,7 @@ use kontakt_store::directory::{
 use kontakt_store::{CaseFilter, Store, StoreError};
 use serde::Serialize;
 
-use crate::cases::{
-    Actor, CaseError, CaseService, ContactInput, Intake, IntakeRequest, ReassignRequest,
-};
+use crate::cases::{Actor, CaseError, CaseService, ContactInput, Intake, IntakeRequest};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DirectoryError {
@@ -914,11 +912,32 @@ impl DirectoryService {
             .map(|u| u.name.clone())
             .unwrap_or_default();
         let to_name = loaded.name(&to);
+        // Checked before anything is written: the case and its assignment
+        // are one write, so a refusal leaves nothing behind.
+        if let Some(day) = req.callback_by {
+            let today = kontakt_domain::calendar::stockholm_date(now);
+            if day < today || day > today + chrono::Days::new(366) {
+                return Err(invalid(
+                    "callback_by",
+                    "must be a day from today and within a year",
+                ));
+            }
+        }
         let mut form = serde_json::Map::new();
         form.insert("to".into(), serde_json::Value::String(to_name.clone()));
         form.insert("unit".into(), serde_json::Value::String(unit_name));
-        let intake = cases
-            .intake(
+        let account = person
+            .and_then(|p| p.account.clone())
+            .map(|a| format!("user:{a}"));
+        let assign = crate::cases::Assignment {
+            group,
+            person: account,
+            deadline: req.callback_by,
+            note: format!("Meddelande från växeln till {to_name}."),
+        };
+        let phone_given = !req.caller_phone.trim().is_empty();
+        Ok(cases
+            .intake_arrival(
                 IntakeRequest {
                     case_type: Some(MESSAGE_CASE_TYPE.into()),
                     channel: "phone".into(),
@@ -926,53 +945,25 @@ impl DirectoryService {
                     district: None,
                     contact: Some(ContactInput {
                         name: Some(req.caller_name).filter(|n| !n.trim().is_empty()),
-                        phone: Some(req.caller_phone.clone()).filter(|n| !n.trim().is_empty()),
+                        phone: Some(req.caller_phone).filter(|n| !n.trim().is_empty()),
                         ..ContactInput::default()
                     }),
                     anonymous: false,
                     // Called back when there is a number to call.
-                    feedback_channel: (!req.caller_phone.trim().is_empty()).then(|| "phone".into()),
+                    feedback_channel: phone_given.then(|| "phone".into()),
                     form,
                     attach_to: None,
                     close_as: None,
                     received_at: None,
                 },
+                crate::cases::Arrival {
+                    assign: Some(assign),
+                    ..crate::cases::Arrival::default()
+                },
                 actor,
                 now,
             )
-            .await?;
-        let number = intake.number.to_string();
-        if let Some(day) = req.callback_by {
-            cases
-                .set_deadline(
-                    &number,
-                    crate::cases::DeadlineRequest {
-                        deadline: Some(day),
-                        reason: format!("Ring tillbaka senast {day}"),
-                    },
-                    actor,
-                    now,
-                )
-                .await?;
-        }
-        let account = person
-            .and_then(|p| p.account.clone())
-            .map(|a| format!("user:{a}"));
-        if group.is_some() || account.is_some() {
-            cases
-                .reassign(
-                    &number,
-                    ReassignRequest {
-                        group,
-                        person: account,
-                        reason: format!("Meddelande från växeln till {to_name}."),
-                    },
-                    actor,
-                    now,
-                )
-                .await?;
-        }
-        Ok(intake)
+            .await?)
     }
 
     /// A staff member's languages and competences for the phone queues,
@@ -1016,7 +1007,8 @@ impl Loaded {
         let note = self
             .notes
             .iter()
-            .find(|n| &n.absence.subject == s && n.absence.covers(now))?;
+            .filter(|n| &n.absence.subject == s && n.absence.covers(now))
+            .max_by_key(|n| n.absence.from)?;
         let stand_in = suggest_stand_in(&self.dir, &self.notes, s, now).map(|x| {
             let (number, number_kind) = self.number(&x);
             Reach {

@@ -159,7 +159,11 @@ fn read_csv(text: &str, current: &Directory) -> Result<ImportFile, Vec<Problem>>
     let people = columns(&header, PERSON_COLUMNS);
     let units = columns(&header, UNIT_COLUMNS);
     let is_people = people.contains_key("id") && people.contains_key("family_name");
-    let is_units = !is_people && units.contains_key("id") && units.contains_key("name");
+    // A staff file without family names is no unit file.
+    let is_units = !is_people
+        && !people.contains_key("id")
+        && units.contains_key("id")
+        && units.contains_key("name");
     if !is_people && !is_units {
         return Err(vec![problem(
             "row 1",
@@ -172,7 +176,12 @@ fn read_csv(text: &str, current: &Directory) -> Result<ImportFile, Vec<Problem>>
     let mut file = ImportFile::default();
     let mut records = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let row = format!("row {}", i + 2);
+        // The file's own line, also past blank lines and quoted line breaks.
+        let line = match &record {
+            Ok(r) => r.position().map_or(i as u64 + 2, |p| p.line()),
+            Err(e) => e.position().map_or(i as u64 + 2, |p| p.line()),
+        };
+        let row = format!("row {line}");
         if i >= MAX_ROWS {
             return Err(vec![problem(&row, "file", "has more than 200 000 rows")]);
         }
@@ -180,6 +189,14 @@ fn read_csv(text: &str, current: &Directory) -> Result<ImportFile, Vec<Problem>>
             Ok(r) => records.push((row, r)),
             Err(e) => problems.push(problem(&row, "row", &e.to_string())),
         }
+    }
+    if records.is_empty() && problems.is_empty() {
+        // An empty export would make everyone a leaver.
+        return Err(vec![problem(
+            "file",
+            "rows",
+            "has no rows: an export lists everyone, so nothing was read",
+        )]);
     }
     if is_people {
         let mut list = Vec::new();
@@ -215,7 +232,14 @@ fn read_csv(text: &str, current: &Directory) -> Result<ImportFile, Vec<Problem>>
                 .filter_map(|(f, _)| {
                     cell(f).map(|v| {
                         let values = match *f {
-                            "districts" | "functions" => many(v, delimiter),
+                            "districts" => many(v, delimiter),
+                            // "Bygglov: bygganmälan, attefallshus | Nybyggnadskarta"
+                            "functions" => v
+                                .split('|')
+                                .map(str::trim)
+                                .filter(|f| !f.is_empty())
+                                .map(str::to_owned)
+                                .collect(),
                             _ => vec![v.to_owned()],
                         };
                         (*f, values)
@@ -376,7 +400,8 @@ fn unit_from(
         opening_hours: None,
         phone: None,
         mailbox: None,
-        public: true,
+        // Published only when the file says so.
+        public: false,
     });
     let nonempty = |s: &str| (!s.is_empty()).then(|| s.to_owned());
     if let Some(v) = one(fields, "name") {
@@ -406,20 +431,36 @@ fn unit_from(
         u.districts = v.to_vec();
     }
     if let Some(v) = list(fields, "functions") {
-        // Functions by name; a function the unit had keeps its search
-        // words and case types.
+        // Functions by name, each with its search words after a colon; a
+        // function the unit had keeps its case types, and its search words
+        // unless the file gives some.
         let old = std::mem::take(&mut u.functions);
         u.functions = v
             .iter()
-            .map(|name| {
-                old.iter().find(|f| &f.name == name).cloned().unwrap_or(
+            .map(|cell| {
+                let (name, words) = match cell.split_once(':') {
+                    Some((n, w)) => (
+                        n.trim(),
+                        w.split(',')
+                            .map(str::trim)
+                            .filter(|w| !w.is_empty())
+                            .map(str::to_owned)
+                            .collect::<Vec<_>>(),
+                    ),
+                    None => (cell.trim(), Vec::new()),
+                };
+                let mut f = old.iter().find(|f| f.name == name).cloned().unwrap_or(
                     kontakt_domain::directory::Function {
-                        name: name.clone(),
+                        name: name.to_owned(),
                         service_area: None,
                         case_types: Vec::new(),
                         search_words: Vec::new(),
                     },
-                )
+                );
+                if !words.is_empty() {
+                    f.search_words = words;
+                }
+                f
             })
             .collect();
     }

@@ -205,6 +205,7 @@ impl MailIntake {
             intake_key: Some(mail.intake_key().to_owned()),
             // Matched above by Kontakt's own Message-ID or the resident's address.
             resident_reply: answers.is_some(),
+            assign: None,
         };
 
         let reply = answers.map(|number| {

@@ -235,6 +235,7 @@ impl SetAsideMail {
                     files,
                     intake_key: Some(content.intake_key),
                     resident_reply: false,
+                    assign: None,
                 }
             }
             None => Arrival {

@@ -268,6 +268,7 @@ impl SmsIntake {
             intake_key: (!id.trim().is_empty()).then(|| format!("sms:{}", id.trim())),
             // From the number the case is about: see above.
             resident_reply: true,
+            assign: None,
         };
         let description = if text.is_empty() {
             "(Tomt SMS.)".to_owned()

@@ -350,6 +350,21 @@ impl Switchboard {
         event: CtiEvent,
         now: DateTime<Utc>,
     ) -> Result<Vec<Instruction>, CtiError> {
+        // An agent's skills are looked up before the queues are locked: the
+        // directory may have to be read, and no call must wait for that.
+        let login_skills = match &event {
+            CtiEvent::AgentLogin { agent } => {
+                let base = self
+                    .catalog
+                    .staff_member(agent)
+                    .and_then(|staff| AgentSkills::from_staff(staff, &self.catalog));
+                // A phone login says nothing of the agent's role: groups
+                // the directory adds are taken at level 1 only.
+                self.with_directory_skills(agent, base, Some(Level::One))
+                    .await
+            }
+            _ => None,
+        };
         let mut inner = self.inner.lock().await;
         match event {
             CtiEvent::NewCall {
@@ -482,18 +497,11 @@ impl Switchboard {
                 self.apply(&mut inner, decisions).await
             }
             CtiEvent::AgentLogin { agent } => {
-                let base = self
-                    .catalog
-                    .staff_member(&agent)
-                    .and_then(|staff| AgentSkills::from_staff(staff, &self.catalog));
-                let skills = self
-                    .with_directory_skills(&agent, base)
-                    .await
-                    .ok_or_else(|| {
-                        CtiError::Queue(AcdError::UnknownAgent(format!(
-                            "{agent} (not in the catalog's staff of an answer group)"
-                        )))
-                    })?;
+                let skills = login_skills.ok_or_else(|| {
+                    CtiError::Queue(AcdError::UnknownAgent(format!(
+                        "{agent} (not in the catalog's staff of an answer group)"
+                    )))
+                })?;
                 let decisions = inner.acd.handle(Event::Login { agent, skills }, ms(now))?;
                 self.apply(&mut inner, decisions).await
             }
@@ -765,16 +773,27 @@ impl Switchboard {
     async fn skills(&self, actor: &Actor) -> Option<AgentSkills> {
         let id = agent_id(actor);
         let base = self.account_skills(actor, &id);
-        self.with_directory_skills(&id, base).await
+        // Only agents answer the queues, and at most at their role's level.
+        let max_level = if actor.principal.has(Role::AgentL2) {
+            Some(Level::Two)
+        } else if actor.principal.has(Role::AgentL1) {
+            Some(Level::One)
+        } else {
+            None
+        };
+        self.with_directory_skills(&id, base, max_level).await
     }
 
     /// The directory is where an agent's languages and competences are
     /// kept: its languages replace the catalog's, and a competence naming
-    /// an answer group (by code or Swedish name) adds that group.
+    /// an answer group (by code or Swedish name) adds that group — at
+    /// most at `max_level` (none without it), so an HR file cannot raise
+    /// anyone's access.
     async fn with_directory_skills(
         &self,
         agent: &str,
         base: Option<AgentSkills>,
+        max_level: Option<Level>,
     ) -> Option<AgentSkills> {
         let Some((languages, competences)) = (match self.directory.get() {
             Some(d) => d.skills_of(agent).await,
@@ -795,9 +814,11 @@ impl Switchboard {
                 .groups
                 .iter()
                 .find(|g| g.code.eq_ignore_ascii_case(c) || g.name_sv.eq_ignore_ascii_case(c));
-            if let Some(g) = named {
+            if let (Some(g), Some(max)) = (named, max_level) {
                 if let GroupKind::Answer { level, .. } = g.kind {
-                    if !skills.groups.iter().any(|(code, _)| code == &g.code) {
+                    // A second-line group only for a second-line agent.
+                    let allowed = level == Level::One || max == Level::Two;
+                    if allowed && !skills.groups.iter().any(|(code, _)| code == &g.code) {
                         skills.groups.push((g.code.clone(), level));
                     }
                 }
@@ -901,6 +922,15 @@ impl Switchboard {
             return Err(CtiError::Invalid(format!(
                 "call {call} is not one you are talking on"
             )));
+        }
+        // The phone system learns of a transfer from the desk only through
+        // its instruction stream: without a listener the caller would stay
+        // while the record says transferred.
+        if self.unsolicited.receiver_count() == 0 {
+            return Err(CtiError::Invalid(
+                "no phone system is listening for instructions; transfer the call on the phone"
+                    .into(),
+            ));
         }
         let (target, mut out) = match to {
             Destination::Group(g) => (g.clone(), Vec::new()),

@@ -8,7 +8,7 @@ use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use kontakt_app::cases::{
     limits, DeadlineRequest, EntryRequest, FieldError, HandoverRequest, HandoverResponseRequest,
-    IntakeRequest, LinkRequest, StatusRequest,
+    IntakeRequest, LinkRequest, ReassignRequest, StatusRequest,
 };
 use kontakt_domain::case::{CaseNumber, Channel, Status};
 use kontakt_domain::personnummer::Personnummer;
@@ -37,6 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(respond_to_handover))
         .routes(routes!(link_case))
         .routes(routes!(set_deadline))
+        .routes(routes!(reassign))
         .routes(routes!(get_attachment))
         .routes(routes!(audit_review))
         .routes(routes!(register_extract))
@@ -396,6 +397,25 @@ async fn set_deadline(
     let case = state
         .cases
         .set_deadline(&number, req, &caller.actor, Utc::now())
+        .await?;
+    Ok(Json(view(&state, &caller, &case)))
+}
+
+/// Give the case to another group and/or person (e.g. a leaver's cases),
+/// with the reason.
+#[utoipa::path(post, path = "/cases/{number}/assignee", tag = "cases", request_body = ReassignRequest,
+    params(("number" = String, Path, description = "Case number")),
+    responses((status = 200, body = CaseView), (status = 404, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+async fn reassign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(number): Path<String>,
+    ApiJson(req): ApiJson<ReassignRequest>,
+) -> Result<Json<CaseView>, ApiError> {
+    let case = state
+        .cases
+        .reassign(&number, req, &caller.actor, Utc::now())
         .await?;
     Ok(Json(view(&state, &caller, &case)))
 }

@@ -542,7 +542,7 @@ fn number_kind(lang: Lang, kind: Option<kontakt_domain::directory::NumberKind>) 
 fn results(lang: Lang, q: &str, hits: &[Found], call: &str) -> Markup {
     html! {
         @if !q.trim().is_empty() {
-            p #dir-count role="status" { (lang.tn("dir-count", hits.len())) }
+            p #dir-count { (lang.tn("dir-count", hits.len())) }
         }
         @if !hits.is_empty() {
             ul.dir-results {

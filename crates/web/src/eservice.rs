@@ -424,6 +424,7 @@ pub async fn submit(
         files: s.files.clone(),
         intake_key: None,
         resident_reply: false,
+        assign: None,
     };
     match state
         .cases

@@ -257,6 +257,7 @@ pub async fn register(
         files: vec![file],
         intake_key: None,
         resident_reply: false,
+        assign: None,
     };
     match state
         .cases

@@ -228,7 +228,8 @@ var kontaktEvents = (function () {
     var params = "?q=" + encodeURIComponent(q) + (call ? "&call=" + encodeURIComponent(call.value) : "");
     asked = q;
     fetch(input.getAttribute("data-results") + params, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      // A redirect is the login page (the session ended): Enter shows it.
+      .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
       .then(function (html) {
         if (html !== null && asked === q) {
           box.innerHTML = html;

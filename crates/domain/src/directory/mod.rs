@@ -379,6 +379,18 @@ impl Directory {
                 }
             }
         }
+        let mut logins: BTreeMap<&str, &str> = BTreeMap::new();
+        for p in self.people.values() {
+            if let Some(a) = &p.account {
+                if let Some(first) = logins.insert(a, &p.id) {
+                    out.push(problem(
+                        &Subject::Person(p.id.clone()),
+                        "account",
+                        &format!("'{a}' is also person {first}'s login"),
+                    ));
+                }
+            }
+        }
         for p in self.people.values() {
             let at = Subject::Person(p.id.clone());
             let mut bad = |field: &str, reason: String| out.push(problem(&at, field, &reason));
@@ -422,7 +434,10 @@ impl Directory {
                 );
             }
             if let Some(a) = &p.account {
-                if !valid_id(a) && !a.contains('@') {
+                let login = a.len() <= 100
+                    && a.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
+                if a.is_empty() || !login {
                     bad("account", "is not a login name".into());
                 }
             }
@@ -593,22 +608,29 @@ pub fn suggest_stand_in<A: std::borrow::Borrow<Absence>>(
     subject: &Subject,
     at: DateTime<Utc>,
 ) -> Option<Subject> {
+    // The newest note counts, when several cover the moment.
     let away = |s: &Subject| {
         absences
             .iter()
             .map(|a| a.borrow())
-            .find(|a| &a.subject == s && a.covers(at))
+            .filter(|a| &a.subject == s && a.covers(at))
+            .max_by_key(|a| a.from)
     };
     let mut seen = vec![subject.clone()];
     let mut current = subject.clone();
     for _ in 0..5 {
         let note = away(&current)?;
-        let next = note.stand_in.clone().or_else(|| match &current {
-            Subject::Person(id) => dir
-                .person(id)
-                .map(|p| Subject::Unit(p.main_unit().to_owned())),
-            Subject::Unit(_) => None,
-        })?;
+        // A stand-in who has left the directory is passed over.
+        let next = note
+            .stand_in
+            .clone()
+            .filter(|s| dir.exists(s))
+            .or_else(|| match &current {
+                Subject::Person(id) => dir
+                    .person(id)
+                    .map(|p| Subject::Unit(p.main_unit().to_owned())),
+                Subject::Unit(_) => None,
+            })?;
         if seen.contains(&next) {
             return None;
         }

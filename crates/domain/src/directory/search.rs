@@ -54,6 +54,8 @@ const EXACT: f32 = 1.0;
 const STEM: f32 = 0.9;
 const BEGINNING: f32 = 0.75;
 const TYPO: f32 = 0.5;
+/// Words of a query that count.
+const MAX_QUERY_WORDS: usize = 8;
 /// A beginning of longer words, when the word is also known whole.
 const KNOWN_WHOLE: f32 = 0.5;
 /// A district word let through for a unit serving the whole city.
@@ -81,13 +83,23 @@ fn fold(c: char) -> char {
     }
 }
 
+/// Composed first ("o" + "¨" pasted from some systems is "ö"), then lower
+/// case and folded.
 fn lower(word: &str) -> String {
-    word.to_lowercase().chars().map(fold).collect()
+    use unicode_normalization::UnicodeNormalization;
+    word.nfc()
+        .collect::<String>()
+        .to_lowercase()
+        .chars()
+        .map(fold)
+        .collect()
 }
 
 /// The words of a text as the index keeps them: lower case; a hyphenated
 /// word whole (without the hyphens) and each part.
 fn words(text: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let text: String = text.nfc().collect();
     let mut out = Vec::new();
     for w in text
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
@@ -114,6 +126,8 @@ fn words(text: &str) -> Vec<String> {
 
 /// The query's words: hyphenated ones whole, as typed ("anna-karin").
 fn query_words(text: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let text: String = text.nfc().collect();
     text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .map(|w| lower(w).chars().filter(|c| *c != '-').collect::<String>())
         .filter(|w| !w.is_empty())
@@ -353,7 +367,11 @@ impl DirectoryIndex {
 
     /// The best subjects for what the operator typed so far, best first.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        let words = query_words(query);
+        // Nobody types more to find someone; more is noise that costs.
+        let words: Vec<String> = query_words(query)
+            .into_iter()
+            .take(MAX_QUERY_WORDS)
+            .collect();
         let count = words.len();
         let mut scores: Option<HashMap<u32, f32>> = None;
         let mut district_words = Vec::new();

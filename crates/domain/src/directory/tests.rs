@@ -364,3 +364,12 @@ fn swapped_letters_accents_and_inherited_districts() {
     let hits = index.search("a", 3);
     assert!(hits.len() <= 3);
 }
+
+#[test]
+fn decomposed_letters_and_long_noise() {
+    let index = DirectoryIndex::build(&sample(), &catalog());
+    // "ö" as "o" and a combining diaeresis, as some systems paste it.
+    assert_eq!(first(&index, "bergstro\u{308}m"), Some(person_s("1002")));
+    let noise = "abcd ".repeat(40);
+    assert!(index.search(&noise, 10).is_empty());
+}

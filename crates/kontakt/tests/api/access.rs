@@ -66,6 +66,12 @@ const MATRIX: &[(&str, &str, &[&str], &[&str])] = &[
         &["registrar"],
     ),
     (
+        "post",
+        "/api/v1/cases/{number}/assignee",
+        SEE,
+        &["registrar"],
+    ),
+    (
         "get",
         "/api/v1/cases/{number}/attachments/{sha256}",
         SEE,
@@ -350,6 +356,8 @@ async fn allowed(app: &TestApp, token: &str, method: &str, path: &str, t: &Targe
         // Nobody's group holds the case, so a permitted caller gets 422.
         p if p.ends_with("/handover-response") => json!({"action": "accept"}),
         p if p.ends_with("/feedback-deadline") => json!({"deadline": future, "reason": "Väntar"}),
+        // Back to the group it was handed to.
+        p if p.ends_with("/assignee") => json!({"group": t.handover_group, "reason": "Matris"}),
         // A number that is not the city's: a phone system is told so (422).
         "/api/v1/cti/events" => {
             json!({"event": "new_call", "call_id": "matrix", "from": "+46701234567", "to": "+4611"})

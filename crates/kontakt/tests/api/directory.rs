@@ -193,6 +193,23 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
 
     let applied = import(&app, &token, "personal-2.csv", next).await;
     assert_eq!(applied["leavers"], 1);
+    // The leaver's case goes to a colleague.
+    let number = message["number"].as_str().expect("number");
+    let (status, case) = app
+        .post(
+            &format!("/api/v1/cases/{number}/assignee"),
+            &json!({"group": "TK-PTILL", "person": "user:anna.andersson", "reason": "Olle har slutat"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(case["assignee"]["person"], "user:anna.andersson");
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/cases/{number}/assignee"),
+            &json!({"group": "NOPE", "reason": "x"}),
+        )
+        .await;
+    assert_eq!(status, 422);
     let (status, _) = app.get("/api/v1/directory/people/1002").await;
     assert_eq!(status, 404, "Olle has left");
     let (_, anna) = app.get("/api/v1/directory/people/1001").await;
@@ -575,7 +592,7 @@ async fn a_message_becomes_a_case_for_the_person_and_unit(app: TestApp) {
 }
 
 async fn the_public_directory_lists_units_not_staff(app: TestApp) {
-    seed(&app).await;
+    let token = seed(&app).await;
     let r = app
         .client
         .get(app.url("/api/v1/public/directory"))
@@ -615,6 +632,26 @@ async fn the_public_directory_lists_units_not_staff(app: TestApp) {
     assert!(
         page.contains("Söderort") && !page.contains("Innerstaden</a>"),
         "{page}"
+    );
+    // A new unit from a file that does not say it is public is not listed.
+    let without: String = UNITS_CSV
+        .lines()
+        .map(|l| l.rsplit_once(';').map_or(l, |(rest, _)| rest).to_owned() + "\n")
+        .collect::<String>()
+        + "TK-NY;Ny intern enhet;enhet;TK;TRN;;;08-508 27 999;\n";
+    import(&app, &token, "enheter-3.csv", &without).await;
+    let body = app
+        .client
+        .get(app.url("/api/v1/public/directory"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        body.contains("Parkeringstillstånd Innerstaden") && !body.contains("Ny intern enhet"),
+        "{body}"
     );
     let r = app
         .client

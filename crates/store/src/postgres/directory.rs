@@ -222,6 +222,14 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &DirectoryWrite) -> Result<i6
                         .await
                     }
                     None => {
+                        // Whoever left has no absence note any more.
+                        tx.execute(
+                            "UPDATE directory_absences SET removed_by = $3, removed_at = $4 \
+                             WHERE kind = $1 AND entry_id = $2 AND removed_at IS NULL",
+                            &[&c.kind, &c.id, by, at],
+                        )
+                        .await
+                        .map_err(db)?;
                         tx.execute(
                             "DELETE FROM directory_entries WHERE kind = $1 AND id = $2",
                             &[&c.kind, &c.id],
@@ -245,6 +253,9 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &DirectoryWrite) -> Result<i6
                 .await?;
             }
             bump(tx, "n").await?;
+            if changes.iter().any(|c| c.after.is_none()) {
+                bump(tx, "notes").await?;
+            }
             Ok(import_id.unwrap_or(0))
         }
         DirectoryWrite::SetAbsence {

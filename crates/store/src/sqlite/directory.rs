@@ -235,7 +235,15 @@ pub(super) fn write(conn: &Connection, w: &DirectoryWrite) -> Result<i64> {
                         .and_then(|mut s| s.execute(params![c.kind, c.id, data])),
                     None => conn
                         .prepare_cached("DELETE FROM directory_entries WHERE kind = ?1 AND id = ?2")
-                        .and_then(|mut s| s.execute(params![c.kind, c.id])),
+                        .and_then(|mut s| s.execute(params![c.kind, c.id]))
+                        // Whoever left has no absence note any more.
+                        .and_then(|_| {
+                            conn.prepare_cached(
+                                "UPDATE directory_absences SET removed_by = ?3, removed_at = ?4 \
+                                 WHERE kind = ?1 AND entry_id = ?2 AND removed_at IS NULL",
+                            )?
+                            .execute(params![c.kind, c.id, by, at])
+                        }),
                 }
                 .map_err(db)?;
                 record(
@@ -252,6 +260,9 @@ pub(super) fn write(conn: &Connection, w: &DirectoryWrite) -> Result<i64> {
                 )?;
             }
             bump(conn, "n")?;
+            if changes.iter().any(|c| c.after.is_none()) {
+                bump(conn, "notes")?;
+            }
             Ok(import_id.unwrap_or(0))
         }
         DirectoryWrite::SetAbsence {
