@@ -170,6 +170,8 @@ pub struct Preview {
     pub unchanged: usize,
     pub changes: Vec<Change>,
     pub leavers_work: Vec<LeaverWork>,
+    /// Absence notes the file brings (set when it is applied).
+    pub absences: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -505,7 +507,16 @@ impl DirectoryService {
         if !problems.is_empty() {
             return Err(DirectoryError::Invalid(problems));
         }
-        let data = serde_json::to_string(&absence)
+        self.write_absence(actor, &absence, now).await
+    }
+
+    async fn write_absence(
+        &self,
+        actor: &Actor,
+        absence: &Absence,
+        now: DateTime<Utc>,
+    ) -> Result<i64, DirectoryError> {
+        let data = serde_json::to_string(absence)
             .map_err(|e| DirectoryError::Store(StoreError::Database(e.to_string())))?;
         let id = self
             .store
@@ -588,7 +599,7 @@ impl DirectoryService {
             ));
         }
         let loaded = self.loaded().await?;
-        let (preview, _) = self.difference(&loaded, bytes).await?;
+        let (preview, _, _) = self.difference(&loaded, bytes, Utc::now()).await?;
         Ok(preview)
     }
 
@@ -596,10 +607,12 @@ impl DirectoryService {
         &self,
         loaded: &Loaded,
         bytes: &[u8],
-    ) -> Result<(Preview, Vec<Change>), DirectoryError> {
+        now: DateTime<Utc>,
+    ) -> Result<(Preview, Vec<Change>, Vec<Absence>), DirectoryError> {
         let file =
             crate::directory_import::read(bytes, &loaded.dir).map_err(DirectoryError::Invalid)?;
         let rows = file.rows;
+        let imported = file.absences;
         let d = difference(&loaded.dir, file.units, file.people, &self.catalog).map_err(
             |problems| {
                 // Name the file's row where there is one.
@@ -616,6 +629,34 @@ impl DirectoryService {
                 )
             },
         )?;
+        // The file's absence notes, checked against the directory after it;
+        // a day already past is old news, not an error.
+        let mut absences = Vec::new();
+        let mut problems = Vec::new();
+        for a in imported {
+            let until = kontakt_domain::calendar::stockholm_to_utc(
+                a.until.and_hms_opt(23, 59, 0).unwrap_or_default(),
+            )
+            .unwrap_or(now);
+            if until <= now {
+                continue;
+            }
+            let absence = Absence {
+                subject: Subject::Person(a.person.clone()),
+                from: now,
+                until,
+                reason: a.reason,
+                stand_in: a.stand_in.map(Subject::Person),
+            };
+            for mut p in d.after.check_absence(&absence) {
+                p.place = format!("{} ({})", a.row, p.place);
+                problems.push(p);
+            }
+            absences.push(absence);
+        }
+        if !problems.is_empty() {
+            return Err(DirectoryError::Invalid(problems));
+        }
         let mut leavers_work = Vec::new();
         for c in d.changes.iter().filter(|c| c.kind == ChangeKind::Leaver) {
             if let Some(Entry::Person(p)) = &c.before {
@@ -631,8 +672,9 @@ impl DirectoryService {
             unchanged: d.unchanged,
             changes: d.changes.clone(),
             leavers_work,
+            absences: absences.len(),
         };
-        Ok((preview, d.changes))
+        Ok((preview, d.changes, absences))
     }
 
     /// A leaver's open cases and group memberships, to give to others.
@@ -700,14 +742,26 @@ impl DirectoryService {
         if loaded.stamp.entries != stamp {
             return Err(StoreError::Conflict.into());
         }
-        let (preview, changes) = self.difference(&loaded, bytes).await?;
+        let (preview, changes, absences) = self.difference(&loaded, bytes, now).await?;
         let summary = format!(
-            "{} starters, {} leavers, {} moved, {} changed",
-            preview.starters, preview.leavers, preview.moved, preview.changed
+            "{} starters, {} leavers, {} moved, {} changed, {} absence notes",
+            preview.starters, preview.leavers, preview.moved, preview.changed, preview.absences
         );
         let import = self
             .write_changes(actor, &changes, Some(source), &summary, stamp, now)
             .await?;
+        // The file's absence notes after its people: a note already there
+        // (the same file applied again) is not set twice.
+        for a in &absences {
+            let known = loaded.notes.iter().any(|n| {
+                n.absence.subject == a.subject
+                    && n.absence.until == a.until
+                    && n.absence.stand_in == a.stand_in
+            });
+            if !known {
+                self.write_absence(actor, a, now).await?;
+            }
+        }
         Ok(Applied { import, preview })
     }
 

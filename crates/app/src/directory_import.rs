@@ -25,6 +25,19 @@ pub struct ImportFile {
     pub people: Option<Vec<Person>>,
     /// "unit X" / "person Y" → "row 7".
     pub rows: HashMap<String, String>,
+    /// Absence notes the HR system (or its calendar) exports with staff.
+    pub absences: Vec<ImportedAbsence>,
+}
+
+/// "Away until this day, ask this colleague instead", from a staff row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedAbsence {
+    pub row: String,
+    pub person: String,
+    pub until: chrono::NaiveDate,
+    pub reason: Option<String>,
+    /// The stand-in's employee number.
+    pub stand_in: Option<String>,
 }
 
 const MAX_ROWS: usize = 200_000;
@@ -90,6 +103,16 @@ const PERSON_COLUMNS: &[(&str, &[&str])] = &[
         "account",
         &["konto", "anvandarnamn", "användarnamn", "account", "login"],
     ),
+    // An absence the HR system or its calendar knows of.
+    (
+        "away_until",
+        &["franvarande_till", "frånvarande_till", "away_until"],
+    ),
+    (
+        "away_reason",
+        &["franvaroorsak", "frånvaroorsak", "away_reason"],
+    ),
+    ("stand_in", &["ersattare", "ersättare", "stand_in"]),
 ];
 
 const UNIT_COLUMNS: &[(&str, &[&str])] = &[
@@ -217,6 +240,11 @@ fn read_csv(text: &str, current: &Directory) -> Result<ImportFile, Vec<Problem>>
             match person_from(&fields, current, row) {
                 Ok(p) => {
                     file.rows.insert(format!("person {}", p.id), row.clone());
+                    match absence_from(&fields, &p.id, row) {
+                        Ok(Some(a)) => file.absences.push(a),
+                        Ok(None) => {}
+                        Err(e) => problems.push(e),
+                    }
                     list.push(p);
                 }
                 Err(mut e) => problems.append(&mut e),
@@ -375,6 +403,27 @@ fn person_from(
     } else {
         Err(problems)
     }
+}
+
+/// The row's absence, if it gives one: the day it lasts until (YYYY-MM-DD).
+fn absence_from(
+    fields: &[(&'static str, Vec<String>)],
+    person: &str,
+    row: &str,
+) -> Result<Option<ImportedAbsence>, Problem> {
+    let Some(until) = one(fields, "away_until").filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let until = chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d")
+        .map_err(|_| problem(row, "away_until", &format!("'{until}': write YYYY-MM-DD")))?;
+    let text = |f: &str| one(fields, f).filter(|v| !v.is_empty()).map(str::to_owned);
+    Ok(Some(ImportedAbsence {
+        row: row.to_owned(),
+        person: person.to_owned(),
+        until,
+        reason: text("away_reason"),
+        stand_in: text("stand_in"),
+    }))
 }
 
 fn unit_from(

@@ -1310,6 +1310,7 @@ fn preview_page(staff: &Staff, source: &str, bytes: &[u8], p: &Preview) -> Marku
         (layout(lang, &title, Some(staff), html! {
             h1 { (title) }
             p role="status" { (lang.ta("dir-import-counts", &[("starters", &p.starters.to_string()), ("leavers", &p.leavers.to_string()), ("moved", &p.moved.to_string()), ("changed", &p.changed.to_string()), ("unchanged", &p.unchanged.to_string())])) }
+            @if p.absences > 0 { p { (lang.tn("dir-import-absences", p.absences)) } }
             @if !p.leavers_work.is_empty() {
                 h2 { (lang.t("dir-import-leavers-work")) }
                 ul {

@@ -11,6 +11,7 @@ use crate::staff::{csrf_of, logged_in};
 
 on_both_backends!(
     an_hr_file_is_previewed_then_applied_whole,
+    absence_notes_come_with_the_hr_file,
     absence_notes_suggest_the_stand_in,
     a_message_becomes_a_case_for_the_person_and_unit,
     the_public_directory_lists_units_not_staff
@@ -836,4 +837,72 @@ mod a_call_is_connected_or_a_message_taken {
     async fn postgres() {
         super::a_call_is_connected_or_a_message_taken(crate::helpers::Db::Postgres).await
     }
+}
+
+/// The HR system (or its calendar) exports who is away: the notes are set
+/// with the import, once however often the file is applied, and a stand-in
+/// who is not in the directory is refused by row.
+async fn absence_notes_come_with_the_hr_file(app: TestApp) {
+    let token = seed(&app).await;
+    let until = (chrono::Utc::now() + chrono::Duration::days(5)).date_naive();
+    let file = format!(
+        "anstallningsnummer;fornamn;efternamn;enhet;franvarande_till;franvaroorsak;ersattare\n\
+1001;Anna-Karin;Andersson;TK-PT-IN;{until};Föräldraledig;1003\n\
+1002;Olle;Bergström;TK-PT-IN;2020-01-01;Gammalt;\n\
+1003;Fatima;Haddad;TK-PT-SO;;;\n\
+1004;Sirpa;Virtanen;KC-VXL;;;\n"
+    );
+    for round in 0..2 {
+        let preview = import(&app, &token, &format!("hr-{round}.csv"), &file).await;
+        assert_eq!(
+            preview["absences"], 1,
+            "the past one is old news: {preview}"
+        );
+    }
+    let (_, hits) = app.get("/api/v1/directory/search?q=anna-karin").await;
+    let away = &hits["items"][0]["away"];
+    assert_eq!(away["reason"], "Föräldraledig", "{hits}");
+    assert_eq!(away["stand_in"]["name"], "Fatima Haddad");
+    let (_, anna) = app.get("/api/v1/directory/people/1001").await;
+    assert_eq!(
+        anna["notes"].as_array().map(Vec::len),
+        Some(1),
+        "set once: {anna}"
+    );
+    let bad = file
+        .replace(";1003\n", ";9999\n")
+        .replace(&until.to_string(), "nästa vecka");
+    let (status, refused) = as_token(
+        &app,
+        &token,
+        "post",
+        "/api/v1/directory/imports/preview",
+        &json!({"content": bad}),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("row 2: away_until"),
+        "{refused}"
+    );
+    let stand_in_gone = file.replace(";1003\n", ";9999\n");
+    let (status, refused) = as_token(
+        &app,
+        &token,
+        "post",
+        "/api/v1/directory/imports/preview",
+        &json!({"content": stand_in_gone}),
+    )
+    .await;
+    assert_eq!(status, 422, "{refused}");
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("row 2 (person 1001): stand_in"),
+        "{refused}"
+    );
 }

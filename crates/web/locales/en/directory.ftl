@@ -142,3 +142,7 @@ dir-field-languages = Languages
 dir-field-competences = Competences
 dir-field-connect = Connection
 dir-field-account = Login
+dir-import-absences = { $count ->
+    [one] The file has 1 absence note; it is set when the import is applied.
+   *[other] The file has { $count } absence notes; they are set when the import is applied.
+}

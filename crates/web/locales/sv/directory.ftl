@@ -142,3 +142,7 @@ dir-field-languages = Språk
 dir-field-competences = Kompetenser
 dir-field-connect = Koppling
 dir-field-account = Konto
+dir-import-absences = { $count ->
+    [one] Filen har 1 hänvisning; den sätts när importen genomförs.
+   *[other] Filen har { $count } hänvisningar; de sätts när importen genomförs.
+}
