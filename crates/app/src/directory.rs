@@ -433,6 +433,38 @@ impl DirectoryService {
         })
     }
 
+    /// The units that are a catalog group in Kontakt (where a hand-over
+    /// goes), or a board's own units (who owns a knowledge article), so
+    /// the desk can show whom it means.
+    pub async fn units_of(
+        &self,
+        actor: &Actor,
+        group: Option<&str>,
+        board: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Found>, DirectoryError> {
+        self.check_read(actor)?;
+        let loaded = self.loaded().await?;
+        let top = |u: &Unit| {
+            matches!(
+                u.kind,
+                kontakt_domain::directory::UnitKind::Board
+                    | kontakt_domain::directory::UnitKind::Company
+                    | kontakt_domain::directory::UnitKind::Administration
+            )
+        };
+        Ok(loaded
+            .dir
+            .units()
+            .filter(|u| {
+                group.is_some_and(|g| u.group.as_deref() == Some(g))
+                    || board.is_some_and(|b| u.board.as_deref() == Some(b) && top(u))
+            })
+            .take(MAX_RESULTS)
+            .filter_map(|u| loaded.found(&Subject::Unit(u.id.clone()), now))
+            .collect())
+    }
+
     /// The history of a person or unit: imports, edits, absence notes.
     pub async fn history(
         &self,

@@ -483,7 +483,7 @@ async fn service_sample(
             .await
             .map_err(|e| anyhow::anyhow!(e))?;
         println!(
-            "an absence note set in {:.1} ms; the next search {:.0} ms (reloads the directory and rebuilds the index)",
+            "an absence note set in {:.1} ms; the next search {:.0} ms (reloads the notes only)",
             ms(set),
             ms(t.elapsed())
         );

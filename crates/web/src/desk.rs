@@ -873,7 +873,11 @@ fn case_page(
                 dt { (lang.t("col-district")) } dd { (c.district_name.as_deref().unwrap_or("–")) }
                 dt { (lang.t("card-channel")) } dd { (channel_word(lang, &c.channel)) }
                 dt { (lang.t("col-deadline")) } dd { (c.feedback_deadline.map_or("–".to_owned(), |d| d.to_string())) " " (lang.t("via")) " " (c.feedback_channel.as_deref().map_or("–".to_owned(), |f| channel_word(lang, f))) }
-                dt { (lang.t("card-assigned")) } dd { (c.assignee.group.as_deref().map_or("–".to_owned(), group_name)) }
+                dt { (lang.t("card-assigned")) }
+                dd {
+                    (c.assignee.group.as_deref().map_or("–".to_owned(), group_name))
+                    @if let Some(g) = c.assignee.group.as_deref() { " " a href=(format!("/directory/groups/{}", crate::phone::url_part(g))) { (lang.t("card-in-directory")) } }
+                }
                 dt { (lang.t("card-resident")) } dd {
                     @if c.contact.protected_identity && c.contact.name.as_deref() == Some(crate::views::PROTECTED_NAME) {
                         strong { (crate::views::PROTECTED_NAME) }

@@ -606,6 +606,68 @@ pub async fn search_page(
     ))
 }
 
+/// `GET /directory/groups/{code}` and `/directory/boards/{code}`: the units
+/// a Kontakt group or a board is in the directory (linked from a case's
+/// group and a knowledge article's owner).
+pub async fn group_units(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+) -> Result<Markup, PageError> {
+    units_page(&state, &staff, Some(&code), None).await
+}
+
+pub async fn board_units(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(code): Path<String>,
+) -> Result<Markup, PageError> {
+    units_page(&state, &staff, None, Some(&code)).await
+}
+
+async fn units_page(
+    state: &AppState,
+    staff: &Staff,
+    group: Option<&str>,
+    board: Option<&str>,
+) -> Result<Markup, PageError> {
+    require_directory(staff)?;
+    let lang = staff.lang;
+    let catalog = state.cases.catalog();
+    let name = match (group, board) {
+        (Some(g), _) => catalog.group(g).map_or(g.to_owned(), |x| {
+            if lang == Lang::Sv {
+                x.name_sv.clone()
+            } else {
+                x.name_en.clone()
+            }
+        }),
+        (_, Some(b)) => catalog.board(b).map_or(b.to_owned(), |x| {
+            if lang == Lang::Sv {
+                x.name_sv.clone()
+            } else {
+                x.name_en.clone()
+            }
+        }),
+        _ => String::new(),
+    };
+    let units = state
+        .directory
+        .units_of(&staff.actor, group, board, Utc::now())
+        .await?;
+    let title = lang.ta("dir-units-of", &[("name", &name)]);
+    Ok(layout(
+        lang,
+        &title,
+        Some(staff),
+        html! {
+            h1 { (title) }
+            @if units.is_empty() { p { (lang.t("dir-units-none")) } }
+            (results(lang, "", &units, ""))
+        },
+    ))
+}
+
 /// `GET /directory/results`: the results fragment desk.js swaps in as the
 /// operator types.
 pub async fn results_fragment(

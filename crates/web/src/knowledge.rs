@@ -566,7 +566,10 @@ fn article_body(lang: Lang, state: &AppState, v: &Version, show_lang: &str) -> M
         }
         dl.kb-facts {
             dt { (lang.t("kb-owner")) }
-            dd { (catalog.board(&v.content.owner_board).map_or(v.content.owner_board.as_str(), |b| pick(lang, &b.name_sv, &b.name_en))) }
+            dd {
+                (catalog.board(&v.content.owner_board).map_or(v.content.owner_board.as_str(), |b| pick(lang, &b.name_sv, &b.name_en)))
+                " " a href=(format!("/directory/boards/{}", crate::phone::url_part(&v.content.owner_board))) { (lang.t("card-in-directory")) }
+            }
             @if let Some(d) = &v.content.district {
                 dt { (lang.t("stats-district")) }
                 dd { (catalog.district(d).map_or(d.as_str(), |d| d.name.as_str())) }

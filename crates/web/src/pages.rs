@@ -193,6 +193,8 @@ pub const ROUTES: &[PageRoute] = &[
     route("GET", "/directory/results", Guard::Directory),
     route("GET", "/directory/people/{person}", Guard::Directory),
     route("GET", "/directory/units/{unit}", Guard::Directory),
+    route("GET", "/directory/groups/{code}", Guard::Directory),
+    route("GET", "/directory/boards/{code}", Guard::Directory),
     route("POST", "/directory/absences", Guard::Directory),
     route(
         "POST",
@@ -302,6 +304,8 @@ fn handler(method: &str, path: &str) -> MethodRouter<AppState> {
         ("GET", "/directory/results") => get(crate::directory::results_fragment),
         ("GET", "/directory/people/{person}") => get(crate::directory::person_page),
         ("GET", "/directory/units/{unit}") => get(crate::directory::unit_page),
+        ("GET", "/directory/groups/{code}") => get(crate::directory::group_units),
+        ("GET", "/directory/boards/{code}") => get(crate::directory::board_units),
         ("POST", "/directory/absences") => post(crate::directory::set_absence),
         ("POST", "/directory/absences/{note}/remove") => post(crate::directory::remove_absence),
         ("GET", "/directory/message") => get(crate::directory::message_form),

@@ -146,3 +146,6 @@ dir-import-absences = { $count ->
     [one] The file has 1 absence note; it is set when the import is applied.
    *[other] The file has { $count } absence notes; they are set when the import is applied.
 }
+dir-units-of = { $name } in the directory
+dir-units-none = No unit in the directory is linked here yet.
+card-in-directory = (in the directory)

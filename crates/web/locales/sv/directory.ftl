@@ -146,3 +146,6 @@ dir-import-absences = { $count ->
     [one] Filen har 1 hänvisning; den sätts när importen genomförs.
    *[other] Filen har { $count } hänvisningar; de sätts när importen genomförs.
 }
+dir-units-of = { $name } i katalogen
+dir-units-none = Ingen enhet i katalogen är kopplad hit ännu.
+card-in-directory = (i katalogen)
