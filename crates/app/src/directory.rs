@@ -382,11 +382,20 @@ impl DirectoryService {
     ) -> Result<PersonView, DirectoryError> {
         self.check_read(actor)?;
         let loaded = self.loaded().await?;
-        let person = loaded
+        let mut person = loaded
             .dir
             .person(id)
             .ok_or(DirectoryError::NotFound)?
             .clone();
+        // Someone reached only through their function: their own numbers
+        // are not handed out (administrators and they themselves see them).
+        let own = person.account.as_deref() == Some(login(actor));
+        if person.connect == kontakt_domain::directory::Connect::ViaFunction
+            && !(own || may_import(actor))
+        {
+            person.direct_phone = None;
+            person.mobile = None;
+        }
         let subject = Subject::Person(id.to_owned());
         let (number, number_kind) = loaded.number(&subject);
         Ok(PersonView {
@@ -794,6 +803,9 @@ impl DirectoryService {
                 self.write_absence(actor, a, now).await?;
             }
         }
+        // The index is rebuilt now, by the one who imported, not at the
+        // next operator's keystroke.
+        self.loaded().await?;
         Ok(Applied { import, preview })
     }
 
@@ -893,12 +905,22 @@ impl DirectoryService {
                 id: u.id.clone(),
                 name: u.name.clone(),
                 kind: u.kind.label_sv(),
-                parents: dir.path(&u.id).iter().map(|p| p.name.clone()).collect(),
+                // Only what the city publishes: public units above, and a
+                // number of this unit's own or a public unit's above it.
+                parents: dir
+                    .path(&u.id)
+                    .iter()
+                    .filter(|p| p.public)
+                    .map(|p| p.name.clone())
+                    .collect(),
                 functions: u.functions.iter().map(|f| f.name.clone()).collect(),
                 districts: u.districts.iter().map(district_name).collect(),
                 visiting_address: u.visiting_address.clone(),
                 opening_hours: u.opening_hours.clone(),
-                phone: loaded.number(&Subject::Unit(u.id.clone())).0,
+                phone: std::iter::once(u)
+                    .chain(dir.path(&u.id).into_iter().rev())
+                    .filter(|x| x.public)
+                    .find_map(|x| x.phone.clone()),
                 mailbox: u.mailbox.as_ref().map(|m| m.to_string()),
             })
             .collect();

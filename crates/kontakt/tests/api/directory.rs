@@ -152,6 +152,22 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
     // A preview is nothing applied.
     let (_, olle) = app.get("/api/v1/directory/people/1002").await;
     assert_eq!(olle["person"]["family_name"], "Bergström");
+    // Olle is connected only through his function: his own numbers are
+    // not handed out, except to administrators.
+    assert!(
+        olle["person"]["direct_phone"].is_null() && olle["person"]["mobile"].is_null(),
+        "{olle}"
+    );
+    assert_eq!(olle["number_kind"], "function");
+    let (_, olle) = as_token(
+        &app,
+        &token,
+        "get",
+        "/api/v1/directory/people/1002",
+        &Value::Null,
+    )
+    .await;
+    assert_eq!(olle["person"]["mobile"], "+46701112233");
 
     // An absence note in between does not void the preview…
     let (status, _) = as_token(
