@@ -191,6 +191,11 @@ enum Command {
         #[command(subcommand)]
         command: FallbackCommand,
     },
+    /// The switchboard's directory (docs/directory.md).
+    Directory {
+        #[command(subcommand)]
+        command: DirectoryCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -226,6 +231,28 @@ enum FallbackCommand {
         #[arg(long)]
         catalog: Option<PathBuf>,
         /// The capture file (CSV).
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DirectoryCommand {
+    /// Import an HR export (CSV or LDIF): prints the difference; with
+    /// --apply, applies it (all or nothing). For a nightly sync from HR.
+    /// Exit 1 on a file with errors (each printed with its row and field).
+    Import {
+        /// A demo data directory (its kontakt.db).
+        #[arg(long, conflicts_with = "database")]
+        data_dir: Option<PathBuf>,
+        #[arg(long, env = "KONTAKT_DATABASE_URL")]
+        database: Option<String>,
+        /// Catalog file (default: built in).
+        #[arg(long)]
+        catalog: Option<PathBuf>,
+        /// Apply the difference (else only show it).
+        #[arg(long)]
+        apply: bool,
+        /// The export.
         file: PathBuf,
     },
 }
@@ -629,6 +656,81 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
                 Err(e) => Err(e.into()),
             };
+        }
+        Command::Directory {
+            command:
+                DirectoryCommand::Import {
+                    data_dir,
+                    database,
+                    catalog,
+                    apply,
+                    file,
+                },
+        } => {
+            let url = match (data_dir, database) {
+                (Some(dir), _) => format!("sqlite:{}", dir.join("kontakt.db").display()),
+                (None, Some(url)) => url,
+                (None, None) => bail!("name the database: --data-dir or --database"),
+            };
+            let content =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let catalog = load_catalog(catalog.as_deref())?;
+            let store = kontakt_store::open(&url, OpenMode::MustExist).await?;
+            let directory = kontakt_app::directory::DirectoryService::new(store, Arc::new(catalog));
+            // Whoever runs this has the database itself; the sync acts as an
+            // administrator, audited as the HR sync.
+            let mut actor = Actor::new("system:hr-sync");
+            actor.principal.roles = vec![kontakt_domain::access::Role::Administrator];
+            let name = file.display().to_string();
+            let preview = match directory.preview(&actor, &content).await {
+                Ok(p) => p,
+                Err(kontakt_app::directory::DirectoryError::Invalid(problems)) => {
+                    for p in &problems {
+                        println!("{name}: {p}");
+                    }
+                    eprintln!("{} error(s); nothing was changed", problems.len());
+                    return Ok(std::process::ExitCode::FAILURE);
+                }
+                Err(e) => return Err(anyhow::anyhow!("{e}")),
+            };
+            for c in &preview.changes {
+                println!(
+                    "{}\t{} {}\t{}",
+                    c.kind.as_str(),
+                    c.subject.kind(),
+                    c.subject.id(),
+                    c.fields.join(",")
+                );
+            }
+            for w in &preview.leavers_work {
+                if !w.open_cases.is_empty() || !w.groups.is_empty() {
+                    println!(
+                        "to hand over from {} ({}): cases {}; groups {}",
+                        w.name,
+                        w.person,
+                        w.open_cases.join(" "),
+                        w.groups.join(" ")
+                    );
+                }
+            }
+            let summary = format!(
+                "{} starters, {} leavers, {} moved, {} changed, {} unchanged, {} absence notes",
+                preview.starters,
+                preview.leavers,
+                preview.moved,
+                preview.changed,
+                preview.unchanged,
+                preview.absences
+            );
+            if apply {
+                directory
+                    .apply(&actor, &name, &content, preview.stamp, Utc::now())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("applied: {summary}");
+            } else {
+                println!("not applied (add --apply): {summary}");
+            }
         }
         Command::Token {
             command: TokenCommand::Revoke { database, name },

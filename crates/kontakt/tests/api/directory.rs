@@ -922,3 +922,55 @@ async fn absence_notes_come_with_the_hr_file(app: TestApp) {
         "{refused}"
     );
 }
+
+/// `kontakt directory import`: the nightly sync from HR on the command
+/// line: the difference, applied only with --apply, and a bad file named
+/// by row and field with exit 1 and nothing changed.
+#[test]
+fn the_command_line_syncs_from_hr() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kontakt"))
+            .args(args)
+            .env_remove("KONTAKT_DATABASE_URL")
+            .output()
+            .expect("run kontakt");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite:{}", dir.path().join("k.db").display());
+    assert_eq!(run(&["db", "create", "--database", &url]).0, 0);
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_str().expect("utf-8").to_owned()
+    };
+    let units = write("enheter.csv", UNITS_CSV);
+    let staff = write("personal.csv", STAFF_CSV);
+    let (code, out) = run(&["directory", "import", "--database", &url, &units]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("starter\tunit TK-PT-IN") && out.contains("not applied"),
+        "{out}"
+    );
+    let (code, out) = run(&["directory", "import", "--database", &url, "--apply", &units]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("applied: 6 starters"), "{out}");
+    let (code, out) = run(&["directory", "import", "--database", &url, "--apply", &staff]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("applied: 4 starters"), "{out}");
+    let (code, out) = run(&["directory", "import", "--database", &url, "--apply", &staff]);
+    assert!(
+        code == 0 && out.contains("0 starters, 0 leavers, 0 moved, 0 changed, 10 unchanged"),
+        "{out}"
+    );
+    let bad = write(
+        "fel.csv",
+        &STAFF_CSV.replace("08-508 27 102", "inte ett nummer"),
+    );
+    let (code, out) = run(&["directory", "import", "--database", &url, "--apply", &bad]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("row 3: direct_phone"), "{out}");
+}
