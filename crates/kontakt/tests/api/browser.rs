@@ -160,6 +160,26 @@ async fn wait_for_text(c: &Client, text: &str) {
     panic!("the page never showed {text}");
 }
 
+/// Nothing on these pages needs scrolling sideways at the window's width
+/// (WCAG 1.4.10 reflow: 640 CSS px is a 1280 px screen at 200 % zoom).
+async fn assert_reflows(c: &Client, base: &str, paths: &[&str]) {
+    for path in paths {
+        c.goto(&format!("{base}{path}")).await.expect("page");
+        let fits = c
+            .execute(
+                "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
+                vec![],
+            )
+            .await
+            .expect("widths");
+        let (scroll, client) = (fits[0].as_i64().unwrap_or(0), fits[1].as_i64().unwrap_or(0));
+        assert!(
+            scroll <= client,
+            "{path} scrolls sideways at this width ({scroll} > {client} px)"
+        );
+    }
+}
+
 async fn logout(c: &Client) {
     c.find(Locator::Css("form.logout button"))
         .await
@@ -454,29 +474,20 @@ async fn desk_in_a_real_browser() {
     // 200 % zoom: a 1280 px screen shows 640 CSS pixels. Nothing may need
     // scrolling sideways (WCAG 1.4.10 reflow).
     c.set_window_size(640, 900).await.expect("narrow window");
-    for path in [
-        "/",
-        "/cases/new",
-        &format!("/cases/{number}"),
-        "/search?case_type=FSK-ERB",
-        "/help",
-        "/fallback",
-        "/fallback/form",
-    ] {
-        c.goto(&format!("{}{path}", app.base)).await.expect("page");
-        let fits = c
-            .execute(
-                "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];",
-                vec![],
-            )
-            .await
-            .expect("widths");
-        let (scroll, client) = (fits[0].as_i64().unwrap_or(0), fits[1].as_i64().unwrap_or(0));
-        assert!(
-            scroll <= client,
-            "{path} scrolls sideways at 200 % zoom ({scroll} > {client} px)"
-        );
-    }
+    assert_reflows(
+        &c,
+        &app.base,
+        &[
+            "/",
+            "/cases/new",
+            &format!("/cases/{number}"),
+            "/search?case_type=FSK-ERB",
+            "/help",
+            "/fallback",
+            "/fallback/form",
+        ],
+    )
+    .await;
     c.goto(&format!("{}/cases/{number}", app.base))
         .await
         .expect("card");
@@ -960,6 +971,20 @@ async fn directory_in_a_real_browser() {
         .current_url()
         .await
         .is_ok_and(|u| u.path().starts_with("/cases/KC-")));
+    // 200 % zoom: the operator's pages reflow.
+    c.set_window_size(640, 900).await.expect("narrow window");
+    assert_reflows(
+        &c,
+        &app.base,
+        &[
+            "/directory?q=parkeringstillst%C3%A5nd",
+            "/directory/people/1001",
+            "/directory/units/TK-PT-IN",
+            "/directory/message?to=person%3A1002",
+        ],
+    )
+    .await;
+    c.set_window_size(1280, 1000).await.expect("wide window");
     logout(&c).await;
 
     // The administrator imports an HR file: the preview first.
@@ -1013,6 +1038,10 @@ async fn directory_in_a_real_browser() {
     check_page(&c, "48-public-unit-en", &mut violations).await;
     let source = c.source().await.expect("source");
     assert!(!source.contains("Andersson"), "no staff on public pages");
+    // A phone's 360 px: the public pages fit.
+    c.set_window_size(360, 800).await.expect("phone width");
+    assert_reflows(&c, &app.base, &["/organisation", "/organisation/TK-PT-IN"]).await;
+    check_page(&c, "49-public-directory-phone", &mut violations).await;
 
     let _ = c.close().await;
     assert!(
