@@ -391,6 +391,31 @@ pub enum EntryBody {
 }
 
 impl EntryBody {
+    /// Whether the resident sees this entry on their own pages (and the
+    /// agent's "resident view"): what they sent and were sent, the files
+    /// that came through a channel, and what the city did — never notes,
+    /// hand-over summaries, questions and reasons between the centre and
+    /// the officers, links to other cases or corrections.
+    pub fn seen_by_resident(&self, author: &str) -> bool {
+        match self {
+            EntryBody::Registered { .. }
+            | EntryBody::MessageIn { .. }
+            | EntryBody::MessageOut { .. }
+            | EntryBody::StatusChanged { .. }
+            | EntryBody::HandedOver { .. }
+            | EntryBody::HandoverAccepted { .. }
+            | EntryBody::FeedbackDeadlineChanged { .. } => true,
+            // What the resident sent came through a channel; a file staff
+            // attached is the city's working material.
+            EntryBody::Attachment { .. } => !author.starts_with("user:"),
+            EntryBody::Note { .. }
+            | EntryBody::Linked { .. }
+            | EntryBody::InfoRequested { .. }
+            | EntryBody::HandoverReturned { .. }
+            | EntryBody::Correction { .. } => false,
+        }
+    }
+
     /// What was written or said in this entry, for full-text search.
     pub fn text(&self) -> Option<&str> {
         match self {
@@ -431,6 +456,36 @@ impl EntryBody {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn residents_see_what_they_sent_and_what_the_city_did_never_notes() {
+        let note = EntryBody::Note {
+            text: "intern".into(),
+        };
+        let summary = EntryBody::HandedOver {
+            group: "FSK-KO-SKH".into(),
+            summary: "intern".into(),
+        };
+        let file = EntryBody::Attachment {
+            file_name: "foto.jpg".into(),
+            content_type: "image/jpeg".into(),
+            size: 1,
+            sha256: "0".repeat(64),
+        };
+        assert!(!note.seen_by_resident("user:agent"));
+        assert!(
+            summary.seen_by_resident("user:agent"),
+            "that it was handed over, not the summary"
+        );
+        assert!(file.seen_by_resident("system:mail"));
+        assert!(!file.seen_by_resident("user:officer"));
+        assert!(!EntryBody::InfoRequested {
+            group: "FSK".into(),
+            question: "intern".into()
+        }
+        .seen_by_resident("user:officer"));
+    }
+
     use super::*;
 
     #[test]

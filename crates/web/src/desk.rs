@@ -886,6 +886,7 @@ fn case_page(
                         @if let Some(p) = &c.contact.personnummer { " · " (p) }
                         @if let Some(p) = &c.contact.phone { " · " (p) }
                         @if c.contact.kind == "person" { " · " a href=(format!("/cases/{}/person", c.number)) { (lang.t("card-history")) } }
+                        " · " a href=(format!("/cases/{}/resident-view", c.number)) { (lang.t("card-resident-view")) }
                     }
                 }
             }

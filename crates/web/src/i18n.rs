@@ -259,6 +259,7 @@ mod tests {
             include_str!("stats.rs"),
             include_str!("stats_table.rs"),
             include_str!("directory.rs"),
+            include_str!("resident.rs"),
         ];
         let mut used = Vec::new();
         // Ids handed around before they are looked up: the statistics

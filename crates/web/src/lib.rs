@@ -34,6 +34,7 @@ pub mod pages;
 mod pdf;
 mod phone;
 pub mod problem;
+mod resident;
 pub mod session;
 mod set_aside;
 mod sms;

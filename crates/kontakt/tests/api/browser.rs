@@ -481,6 +481,7 @@ async fn desk_in_a_real_browser() {
             "/",
             "/cases/new",
             &format!("/cases/{number}"),
+            &format!("/cases/{number}/resident-view"),
             "/search?case_type=FSK-ERB",
             "/help",
             "/fallback",
@@ -492,6 +493,10 @@ async fn desk_in_a_real_browser() {
         .await
         .expect("card");
     check_page(&c, "10-case-card-200-percent", &mut violations).await;
+    c.goto(&format!("{}/cases/{number}/resident-view", app.base))
+        .await
+        .expect("resident view");
+    check_page(&c, "10b-resident-view-200-percent", &mut violations).await;
     c.set_window_size(1280, 1000).await.expect("wide window");
     // The fallback routine and its printable form.
     c.goto(&format!("{}/fallback", app.base))

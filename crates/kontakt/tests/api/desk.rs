@@ -691,3 +691,67 @@ on_both_backends!(call_to_handover_to_answer);
 on_both_backends!(attach_and_link_from_the_card);
 on_both_backends!(quick_registration_asks_the_types_fields);
 on_both_backends!(officer_returns_a_hand_over);
+
+on_both_backends!(the_resident_view_shows_what_the_resident_sees);
+
+/// The agent's "resident view" of a case: what the resident was told and
+/// sent, and that the case went to the administration — never the notes,
+/// the hand-over summary or the officer's question to the centre. It is a
+/// read like any other: audited.
+async fn the_resident_view_shows_what_the_resident_sees(app: TestApp) {
+    let mut body = crate::helpers::minimal_case();
+    body["case_type"] = serde_json::json!("FSK-ERB");
+    body["district"] = serde_json::json!("skarholmen");
+    body["description"] = serde_json::json!("Vill ha plats på förskolan Solstrålen");
+    body["contact"] = serde_json::json!({"name": "Bo Berg", "phone": "+46701234567"});
+    let (status, created) = app.post("/api/v1/cases", &body).await;
+    assert_eq!(status, 201, "{created}");
+    let number = created["number"].as_str().expect("number").to_owned();
+    for (path, entry) in [
+        (
+            "entries",
+            serde_json::json!({"kind": "note", "text": "HEMLIG ANTECKNING"}),
+        ),
+        (
+            "entries",
+            serde_json::json!({"kind": "message_out", "channel": "phone", "text": "Vi har tagit emot din ansökan"}),
+        ),
+        (
+            "handover",
+            serde_json::json!({"group": "FSK-KO-SKH", "summary": "INTERN SAMMANFATTNING"}),
+        ),
+    ] {
+        let (status, r) = app
+            .post(&format!("/api/v1/cases/{number}/{path}"), &entry)
+            .await;
+        assert!(status == 200 || status == 201, "{r}");
+    }
+    let mut agent = logged_in(&app, "agnes", &["agent_l2"]).await;
+    let card = agent.get(&format!("/cases/{number}")).await;
+    assert!(
+        card.body
+            .contains(&format!("/cases/{number}/resident-view")),
+        "the card links it"
+    );
+    let page = agent.get(&format!("/cases/{number}/resident-view")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    for shown in [
+        "Vi har tagit emot din ansökan",
+        "Ditt ärende har lämnats till Skärholmens stadsdelsnämnd",
+        "Vi tog emot ditt ärende (telefon)",
+    ] {
+        assert!(page.body.contains(shown), "{shown} in {}", page.body);
+    }
+    for hidden in ["HEMLIG ANTECKNING", "INTERN SAMMANFATTNING"] {
+        assert!(!page.body.contains(hidden), "{hidden} must not show");
+    }
+    assert!(
+        app.audit_log()
+            .await
+            .iter()
+            .any(|r| r.event.actor == "user:agnes"
+                && r.event.action == "case.read"
+                && r.event.object_id == number),
+        "the view is audited"
+    );
+}
