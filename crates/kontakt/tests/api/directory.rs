@@ -54,6 +54,18 @@ pub async fn as_token(
     (status, r.json().await.unwrap_or_default())
 }
 
+/// What a file would change, as `token` asks it.
+async fn preview_file(app: &TestApp, token: &str, content: &str) -> (u16, Value) {
+    as_token(
+        app,
+        token,
+        "post",
+        "/api/v1/directory/imports/preview",
+        &json!({"content": content}),
+    )
+    .await
+}
+
 /// Previews and applies a file as an administrator; returns the preview.
 pub async fn import(app: &TestApp, token: &str, name: &str, content: &str) -> Value {
     let (status, preview) = as_token(
@@ -123,14 +135,7 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
 1003;Fatima;Haddad;Enhetschef;TK-PT-IN;08-508 27 103;fatima.haddad@stockholm.se\n\
 1004;Sirpa;Virtanen;Telefonist;KC-VXL;08-508 00 104;sirpa.virtanen@stockholm.se\n\
 1005;Maja;Öberg;Handläggare;TK-PT-SO;08-508 27 105;maja.oberg@stockholm.se\n";
-    let (status, preview) = as_token(
-        &app,
-        &token,
-        "post",
-        "/api/v1/directory/imports/preview",
-        &json!({"content": next}),
-    )
-    .await;
+    let (status, preview) = preview_file(&app, &token, &next).await;
     assert_eq!(status, 200, "{preview}");
     assert_eq!(
         kinds(&preview),
@@ -269,14 +274,7 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
 1001;Anna-Karin;Andersson;TK-PT-IN;08-508 27 199;inte-en-adress;sv\n\
 ;Utan;Nummer;TK-PT-IN;;;\n\
 1006;Per;Persson;NOPE;12;;svenska\n";
-    let (status, refused) = as_token(
-        &app,
-        &token,
-        "post",
-        "/api/v1/directory/imports/preview",
-        &json!({"content": bad}),
-    )
-    .await;
+    let (status, refused) = preview_file(&app, &token, &bad).await;
     assert_eq!(status, 422, "{refused}");
     let fields: Vec<&str> = refused["errors"]
         .as_array()
@@ -294,14 +292,7 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
     }
     // A reference that does not resolve is named by its row too.
     let unknown_unit = "anstallningsnummer;fornamn;efternamn;enhet\n1006;Per;Persson;NOPE\n";
-    let (status, refused) = as_token(
-        &app,
-        &token,
-        "post",
-        "/api/v1/directory/imports/preview",
-        &json!({"content": unknown_unit}),
-    )
-    .await;
+    let (status, refused) = preview_file(&app, &token, &unknown_unit).await;
     assert_eq!(status, 422);
     assert!(
         refused["detail"]
@@ -315,14 +306,7 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
     let partial = "version: 1\n\n\
 dn: ou=TK-PT-IN,ou=TK,ou=TN,dc=stockholm,dc=se\nobjectClass: organizationalUnit\nou: TK-PT-IN\ndescription: Parkeringstillstånd Innerstaden\n\n\
 dn: uid=maja.o,ou=TK-PT-SO,ou=TK,dc=stockholm,dc=se\nobjectClass: inetOrgPerson\nemployeeNumber: 1005\ngivenName: Maja\nsn:: w5ZiZXJn\n";
-    let (status, refused) = as_token(
-        &app,
-        &token,
-        "post",
-        "/api/v1/directory/imports/preview",
-        &json!({"content": partial}),
-    )
-    .await;
+    let (status, refused) = preview_file(&app, &token, &partial).await;
     assert_eq!(status, 422, "{refused}");
     assert!(
         refused["detail"]
@@ -334,14 +318,7 @@ dn: uid=maja.o,ou=TK-PT-SO,ou=TK,dc=stockholm,dc=se\nobjectClass: inetOrgPerson\
     // People only: the units stay; Maja's number and login come from LDAP.
     let people = "version: 1\n\n\
 dn: uid=maja.o,ou=TK-PT-SO,ou=TK,dc=stockholm,dc=se\nobjectClass: inetOrgPerson\nemployeeNumber: 1005\ngivenName: Maja\nsn:: w5ZiZXJn\ntelephoneNumber: 08-508 27 155\nuid: maja.o\n";
-    let (status, preview) = as_token(
-        &app,
-        &token,
-        "post",
-        "/api/v1/directory/imports/preview",
-        &json!({"content": people}),
-    )
-    .await;
+    let (status, preview) = preview_file(&app, &token, &people).await;
     assert_eq!(status, 200, "{preview}");
     assert_eq!(preview["leavers"], 3, "{preview}");
     let maja = preview["changes"]
@@ -888,14 +865,7 @@ async fn absence_notes_come_with_the_hr_file(app: TestApp) {
     let bad = file
         .replace(";1003\n", ";9999\n")
         .replace(&until.to_string(), "nästa vecka");
-    let (status, refused) = as_token(
-        &app,
-        &token,
-        "post",
-        "/api/v1/directory/imports/preview",
-        &json!({"content": bad}),
-    )
-    .await;
+    let (status, refused) = preview_file(&app, &token, &bad).await;
     assert_eq!(status, 422, "{refused}");
     assert!(
         refused["detail"]
@@ -905,14 +875,7 @@ async fn absence_notes_come_with_the_hr_file(app: TestApp) {
         "{refused}"
     );
     let stand_in_gone = file.replace(";1003\n", ";9999\n");
-    let (status, refused) = as_token(
-        &app,
-        &token,
-        "post",
-        "/api/v1/directory/imports/preview",
-        &json!({"content": stand_in_gone}),
-    )
-    .await;
+    let (status, refused) = preview_file(&app, &token, &stand_in_gone).await;
     assert_eq!(status, 422, "{refused}");
     assert!(
         refused["detail"]
@@ -928,17 +891,7 @@ async fn absence_notes_come_with_the_hr_file(app: TestApp) {
 /// by row and field with exit 1 and nothing changed.
 #[test]
 fn the_command_line_syncs_from_hr() {
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kontakt"))
-            .args(args)
-            .env_remove("KONTAKT_DATABASE_URL")
-            .output()
-            .expect("run kontakt");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
-    };
+    let run = crate::helpers::run_kontakt;
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite:{}", dir.path().join("k.db").display());
     assert_eq!(run(&["db", "create", "--database", &url]).0, 0);

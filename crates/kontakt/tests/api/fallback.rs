@@ -249,17 +249,7 @@ async fn fallback_pages_are_for_the_desk_and_check_csrf(app: TestApp) {
 /// and nothing imported on a bad row.
 #[test]
 fn the_command_line_import_reports_per_row() {
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kontakt"))
-            .args(args)
-            .env_remove("KONTAKT_DATABASE_URL")
-            .output()
-            .expect("run kontakt");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
-    };
+    let run = crate::helpers::run_kontakt;
     let dir = tempfile::tempdir().expect("dir");
     let url = format!("sqlite:{}", dir.path().join("k.db").display());
     assert_eq!(run(&["db", "create", "--database", &url]).0, 0);

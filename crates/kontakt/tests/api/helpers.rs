@@ -26,6 +26,20 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+/// Runs the kontakt binary without a database from the environment:
+/// (exit code, standard output).
+pub fn run_kontakt(args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kontakt"))
+        .args(args)
+        .env_remove("KONTAKT_DATABASE_URL")
+        .output()
+        .expect("run kontakt");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
 /// A fresh, empty database of the given kind.
 pub async fn fresh_database(db: Db, dir: &std::path::Path) -> String {
     match db {
