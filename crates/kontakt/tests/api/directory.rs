@@ -135,7 +135,7 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
 1003;Fatima;Haddad;Enhetschef;TK-PT-IN;08-508 27 103;fatima.haddad@stockholm.se\n\
 1004;Sirpa;Virtanen;Telefonist;KC-VXL;08-508 00 104;sirpa.virtanen@stockholm.se\n\
 1005;Maja;Öberg;Handläggare;TK-PT-SO;08-508 27 105;maja.oberg@stockholm.se\n";
-    let (status, preview) = preview_file(&app, &token, &next).await;
+    let (status, preview) = preview_file(&app, &token, next).await;
     assert_eq!(status, 200, "{preview}");
     assert_eq!(
         kinds(&preview),
@@ -274,7 +274,7 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
 1001;Anna-Karin;Andersson;TK-PT-IN;08-508 27 199;inte-en-adress;sv\n\
 ;Utan;Nummer;TK-PT-IN;;;\n\
 1006;Per;Persson;NOPE;12;;svenska\n";
-    let (status, refused) = preview_file(&app, &token, &bad).await;
+    let (status, refused) = preview_file(&app, &token, bad).await;
     assert_eq!(status, 422, "{refused}");
     let fields: Vec<&str> = refused["errors"]
         .as_array()
@@ -292,7 +292,7 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
     }
     // A reference that does not resolve is named by its row too.
     let unknown_unit = "anstallningsnummer;fornamn;efternamn;enhet\n1006;Per;Persson;NOPE\n";
-    let (status, refused) = preview_file(&app, &token, &unknown_unit).await;
+    let (status, refused) = preview_file(&app, &token, unknown_unit).await;
     assert_eq!(status, 422);
     assert!(
         refused["detail"]
@@ -306,7 +306,7 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
     let partial = "version: 1\n\n\
 dn: ou=TK-PT-IN,ou=TK,ou=TN,dc=stockholm,dc=se\nobjectClass: organizationalUnit\nou: TK-PT-IN\ndescription: Parkeringstillstånd Innerstaden\n\n\
 dn: uid=maja.o,ou=TK-PT-SO,ou=TK,dc=stockholm,dc=se\nobjectClass: inetOrgPerson\nemployeeNumber: 1005\ngivenName: Maja\nsn:: w5ZiZXJn\n";
-    let (status, refused) = preview_file(&app, &token, &partial).await;
+    let (status, refused) = preview_file(&app, &token, partial).await;
     assert_eq!(status, 422, "{refused}");
     assert!(
         refused["detail"]
@@ -318,7 +318,7 @@ dn: uid=maja.o,ou=TK-PT-SO,ou=TK,dc=stockholm,dc=se\nobjectClass: inetOrgPerson\
     // People only: the units stay; Maja's number and login come from LDAP.
     let people = "version: 1\n\n\
 dn: uid=maja.o,ou=TK-PT-SO,ou=TK,dc=stockholm,dc=se\nobjectClass: inetOrgPerson\nemployeeNumber: 1005\ngivenName: Maja\nsn:: w5ZiZXJn\ntelephoneNumber: 08-508 27 155\nuid: maja.o\n";
-    let (status, preview) = preview_file(&app, &token, &people).await;
+    let (status, preview) = preview_file(&app, &token, people).await;
     assert_eq!(status, 200, "{preview}");
     assert_eq!(preview["leavers"], 3, "{preview}");
     let maja = preview["changes"]
@@ -865,7 +865,7 @@ async fn absence_notes_come_with_the_hr_file(app: TestApp) {
     let bad = file
         .replace(";1003\n", ";9999\n")
         .replace(&until.to_string(), "nästa vecka");
-    let (status, refused) = preview_file(&app, &token, &bad).await;
+    let (status, refused) = preview_file(&app, &token, bad).await;
     assert_eq!(status, 422, "{refused}");
     assert!(
         refused["detail"]
