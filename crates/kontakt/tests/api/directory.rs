@@ -865,7 +865,7 @@ async fn absence_notes_come_with_the_hr_file(app: TestApp) {
     let bad = file
         .replace(";1003\n", ";9999\n")
         .replace(&until.to_string(), "nästa vecka");
-    let (status, refused) = preview_file(&app, &token, bad).await;
+    let (status, refused) = preview_file(&app, &token, &bad).await;
     assert_eq!(status, 422, "{refused}");
     assert!(
         refused["detail"]
