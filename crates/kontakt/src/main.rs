@@ -996,6 +996,9 @@ async fn demo(
         case_type: DEMO_SMS_CASE_TYPE.into(),
     };
     sms.check(&catalog).map_err(|e| anyhow::anyhow!(e))?;
+    // Before anything is printed: the demo prints its token last, and a
+    // reader may stop reading there.
+    let directory = seed_directory_demo(&service, data_dir).await?;
     println!("Kontakt demo");
     println!("  base URL:      http://{local}");
     println!("  API docs:      http://{local}/api/openapi.json");
@@ -1026,6 +1029,14 @@ async fn demo(
     for ((name, grants), (_, secret)) in DEMO_ROLES.iter().zip(&role_tokens) {
         println!("    {name:<26} {:<40} {secret}", grants.join(" "));
     }
+    println!("  directory:     http://{local}/directory  (operators: try \"parkeringstillstånd söder\", \"bygglov bromma\" or a surname; {} is away, {} stands in)", directory.away, directory.stand_in);
+    println!(
+        "  HR import:     {}  (as admin at http://{local}/directory/import: 2 new, 2 leaving, 1 moved, 1 new number)",
+        directory.hr_file.display()
+    );
+    println!(
+        "  public:        http://{local}/organisation  (the city's units and numbers, no staff)"
+    );
     println!("  try:           curl -H 'Authorization: Bearer <token>' http://{local}/api/v1/cases?limit=5");
     println!("api token: {token}");
     let state = kontakt_web::AppState::new(service.clone(), staff, None)
@@ -1040,15 +1051,6 @@ async fn demo(
     if seeded > 0 {
         eprintln!("Published {seeded} knowledge articles.");
     }
-    let directory = seed_directory_demo(&state, data_dir).await?;
-    println!("  directory:     http://{local}/directory  (operators: try \"parkeringstillstånd söder\", \"bygglov bromma\" or a surname; {} is away, {} stands in)", directory.away, directory.stand_in);
-    println!(
-        "  HR import:     {}  (as admin at http://{local}/directory/import: 2 new, 2 leaving, 1 moved, 1 new number)",
-        directory.hr_file.display()
-    );
-    println!(
-        "  public:        http://{local}/organisation  (the city's units and numbers, no staff)"
-    );
     kontakt_web::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
@@ -1063,12 +1065,15 @@ struct DirectoryDemo {
 /// The demo's organisation (once), someone away with a stand-in, and an HR
 /// file with starters and leavers to try the import's preview with.
 async fn seed_directory_demo(
-    state: &kontakt_web::AppState,
+    service: &CaseService,
     data_dir: &Path,
 ) -> anyhow::Result<DirectoryDemo> {
     use kontakt_app::directory::AbsenceRequest;
     use kontakt_domain::directory::Subject;
-    let directory = &state.directory;
+    let directory = &kontakt_app::directory::DirectoryService::new(
+        service.store().clone(),
+        service.catalog_arc(),
+    );
     let (units, people) = kontakt_app::directory_demo::stockholm(directory.catalog());
     let (away, stand_in) = kontakt_app::directory_demo::demo_absence_subject();
     let now = Utc::now();

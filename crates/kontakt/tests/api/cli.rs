@@ -398,6 +398,38 @@ async fn the_demo_takes_mail_and_sms() {
         found["hits"][0]["title"], "Förskoleplats – så ansöker du",
         "{found}"
     );
+    // The directory's "done when": an operator typing "parkeringstillstånd
+    // söder" finds the unit, a half-remembered surname finds the person
+    // away and the stand-in; the HR file to try the import with is there.
+    let directory = |q: &str| {
+        let (client, base, agent) = (client.clone(), base.clone(), agent.clone());
+        let q = q.to_owned();
+        async move {
+            client
+                .get(format!("{base}/api/v1/directory/search"))
+                .query(&[("q", q.as_str())])
+                .bearer_auth(&agent)
+                .send()
+                .await
+                .expect("search")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
+    };
+    let found = directory("parkeringstillstånd söder").await;
+    assert_eq!(
+        found["items"][0]["name"], "Parkeringstillstånd Innerstaden",
+        "{found}"
+    );
+    let found = directory("stjärnhelm").await;
+    assert_eq!(found["items"][0]["name"], "Greta Stjärnhielm", "{found}");
+    assert_eq!(
+        found["items"][0]["away"]["stand_in"]["name"], "Jonas Wennerholm",
+        "{found}"
+    );
+    assert!(printed.contains("Greta Stjärnhielm is away"), "{printed}");
+    assert!(dir.path().join("hr-export-exempel.csv").exists());
 
     let mail = "From: Eva Ek <eva.ek@example.se>\nTo: kontaktcenter@stockholm.se\n\
                 Subject: =?utf-8?q?Tr=C3=A4d_som_har_fallit?=\nMessage-ID: <demo-1@example.se>\n\
