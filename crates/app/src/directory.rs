@@ -723,19 +723,30 @@ impl DirectoryService {
         let mut open_cases = Vec::new();
         let mut groups = Vec::new();
         if let Some(account) = &p.account {
-            let filter = CaseFilter {
-                assignee_person: Some(format!("user:{account}")),
-                limit: 500,
-                ..CaseFilter::default()
-            };
-            open_cases = self
-                .store
-                .list_cases(&filter)
-                .await?
-                .into_iter()
-                .filter(|c| c.status != kontakt_domain::case::Status::Closed)
-                .map(|c| c.number.to_string())
-                .collect();
+            // Each open status asked for apart: a long career's closed
+            // cases must not crowd the open ones out of a page.
+            use kontakt_domain::case::Status;
+            for status in [
+                Status::Registered,
+                Status::InProgress,
+                Status::HandedOver,
+                Status::WaitingForResident,
+            ] {
+                let filter = CaseFilter {
+                    assignee_person: Some(format!("user:{account}")),
+                    status: Some(status),
+                    limit: 500,
+                    ..CaseFilter::default()
+                };
+                open_cases.extend(
+                    self.store
+                        .list_cases(&filter)
+                        .await?
+                        .into_iter()
+                        .map(|c| c.number.to_string()),
+                );
+            }
+            open_cases.sort();
             if let Some(a) = self.store.account(account).await? {
                 groups.extend(
                     a.grants

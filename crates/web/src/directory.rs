@@ -1407,11 +1407,18 @@ fn preview_page(staff: &Staff, source: &str, bytes: &[u8], p: &Preview) -> Marku
                 input type="hidden" name="stamp" value=(p.stamp);
                 input type="hidden" name="source" value=(source);
                 input type="hidden" name="content" value=(base64::engine::general_purpose::STANDARD.encode(bytes));
+                input type="hidden" name="sha256" value=(file_hash(bytes));
                 button type="submit" { (lang.t("dir-import-apply")) }
                 " " a href="/directory/import" { (lang.t("dir-import-cancel")) }
             }
         }))
     }
+}
+
+/// The file's SHA-256: what is applied is the file that was previewed.
+fn file_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 fn problems_page(staff: &Staff, problems: &[FieldProblem]) -> Markup {
@@ -1461,6 +1468,8 @@ pub struct ApplyForm {
     source: String,
     #[serde(default)]
     content: String,
+    #[serde(default)]
+    sha256: String,
 }
 
 /// `POST /directory/import/apply`: all or nothing.
@@ -1475,6 +1484,11 @@ pub async fn import_apply(
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(f.content.trim())
         .map_err(|_| PageError::Invalid("the file was lost on the way; upload it again".into()))?;
+    if file_hash(&bytes) != f.sha256 {
+        return Err(PageError::Invalid(
+            "this is not the file that was previewed; upload it again".into(),
+        ));
+    }
     match state
         .directory
         .apply(&staff.actor, &f.source, &bytes, f.stamp, Utc::now())

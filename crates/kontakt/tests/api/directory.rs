@@ -3,6 +3,7 @@
 //! and bad rows; absence notes and stand-ins; a message taken for someone
 //! becoming their case; connecting a call; the public directory.
 
+use base64::Engine;
 use serde_json::{json, Value};
 
 use crate::helpers::TestApp;
@@ -301,6 +302,32 @@ async fn an_hr_file_is_previewed_then_applied_whole(app: TestApp) {
             .contains("row 2 (person 1006): units: unknown unit 'NOPE'"),
         "{refused}"
     );
+    // Through the page, what is applied is the file that was previewed.
+    let mut admin = logged_in(&app, "dir.admin", &["administrator"]).await;
+    let page = admin.get("/directory/import").await;
+    let csrf = csrf_of(&page.body);
+    let (_, stamp) = preview_file(&app, &token, next).await;
+    let content = base64::engine::general_purpose::STANDARD.encode(next.replace("Maja", "Mallory"));
+    let r = admin
+        .post(
+            "/directory/import/apply",
+            &[
+                ("csrf", csrf.as_str()),
+                ("stamp", &stamp["stamp"].to_string()),
+                ("source", "swapped.csv"),
+                ("content", &content),
+                ("sha256", &"0".repeat(64)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("not the file that was previewed"),
+        "{}",
+        r.body
+    );
+    let (_, hits) = app.get("/api/v1/directory/search?q=mallory").await;
+    assert_eq!(hits["items"], json!([]), "nothing applied: {hits}");
     // An LDIF export is read the same way: a tree that leaves people in
     // units it no longer has is refused, each problem at its record's line.
     let partial = "version: 1\n\n\
