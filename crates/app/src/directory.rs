@@ -249,7 +249,7 @@ fn notes_of(absences: Vec<StoredAbsence>) -> Vec<Note> {
 }
 
 /// Everyone who serves residents looks people up.
-fn may_read(actor: &Actor) -> bool {
+pub fn may_read(actor: &Actor) -> bool {
     [
         Role::AgentL1,
         Role::AgentL2,
@@ -263,12 +263,34 @@ fn may_read(actor: &Actor) -> bool {
     .any(|r| actor.principal.has(*r))
 }
 
-fn may_import(actor: &Actor) -> bool {
+pub fn may_import(actor: &Actor) -> bool {
     actor.principal.has(Role::Administrator)
 }
 
 fn login(actor: &Actor) -> &str {
     actor.id.strip_prefix("user:").unwrap_or(&actor.id)
+}
+
+/// Absence notes are set and removed by the switchboard's agents, team
+/// leaders, administrators, or the person themself.
+fn may_note(actor: &Actor, dir: &Directory, subject: &Subject) -> Result<(), DirectoryError> {
+    let own = matches!(subject, Subject::Person(id)
+        if dir.person(id).and_then(|p| p.account.as_deref()) == Some(login(actor)));
+    let staff_role = [
+        Role::AgentL1,
+        Role::AgentL2,
+        Role::Supervisor,
+        Role::Administrator,
+    ]
+    .iter()
+    .any(|r| actor.principal.has(*r));
+    if own || staff_role {
+        Ok(())
+    } else {
+        Err(DirectoryError::Forbidden(
+            "absence notes are for the switchboard, team leaders, administrators or the person themself".into(),
+        ))
+    }
 }
 
 impl DirectoryService {
@@ -442,6 +464,20 @@ impl DirectoryService {
         })
     }
 
+    /// A person's or unit's name, for a page's heading.
+    pub async fn name_of(
+        &self,
+        actor: &Actor,
+        subject: &Subject,
+    ) -> Result<String, DirectoryError> {
+        self.check_read(actor)?;
+        let loaded = self.loaded().await?;
+        if !loaded.dir.exists(subject) {
+            return Err(DirectoryError::NotFound);
+        }
+        Ok(loaded.name(subject))
+    }
+
     /// The units that are a catalog group in Kontakt (where a hand-over
     /// goes), or a board's own units (who owns a knowledge article), so
     /// the desk can show whom it means.
@@ -509,21 +545,7 @@ impl DirectoryService {
         now: DateTime<Utc>,
     ) -> Result<i64, DirectoryError> {
         let loaded = self.loaded().await?;
-        let own = matches!(&req.subject, Subject::Person(id)
-            if loaded.dir.person(id).and_then(|p| p.account.as_deref()) == Some(login(actor)));
-        let staff_role = [
-            Role::AgentL1,
-            Role::AgentL2,
-            Role::Supervisor,
-            Role::Administrator,
-        ]
-        .iter()
-        .any(|r| actor.principal.has(*r));
-        if !(own || staff_role) {
-            return Err(DirectoryError::Forbidden(
-                "absence notes are set by the switchboard, team leaders, administrators or the person themself".into(),
-            ));
-        }
+        may_note(actor, &loaded.dir, &req.subject)?;
         let Some(until) = req.until else {
             return Err(invalid("until", "is required"));
         };
@@ -594,21 +616,7 @@ impl DirectoryService {
             .iter()
             .find(|n| n.id == note)
             .ok_or(DirectoryError::NotFound)?;
-        let own = matches!(&found.absence.subject, Subject::Person(id)
-            if loaded.dir.person(id).and_then(|p| p.account.as_deref()) == Some(login(actor)));
-        let staff_role = [
-            Role::AgentL1,
-            Role::AgentL2,
-            Role::Supervisor,
-            Role::Administrator,
-        ]
-        .iter()
-        .any(|r| actor.principal.has(*r));
-        if !(own || staff_role) {
-            return Err(DirectoryError::Forbidden(
-                "absence notes are removed by the switchboard, team leaders, administrators or the person themself".into(),
-            ));
-        }
+        may_note(actor, &loaded.dir, &found.absence.subject)?;
         let subject = found.absence.subject.clone();
         let n = self
             .store

@@ -774,14 +774,8 @@ impl Switchboard {
         let id = agent_id(actor);
         let base = self.account_skills(actor, &id);
         // Only agents answer the queues, and at most at their role's level.
-        let max_level = if actor.principal.has(Role::AgentL2) {
-            Some(Level::Two)
-        } else if actor.principal.has(Role::AgentL1) {
-            Some(Level::One)
-        } else {
-            None
-        };
-        self.with_directory_skills(&id, base, max_level).await
+        self.with_directory_skills(&id, base, agent_level(actor))
+            .await
     }
 
     /// The directory is where an agent's languages and competences are
@@ -832,11 +826,7 @@ impl Switchboard {
         if let Some(staff) = self.catalog.staff_member(id) {
             return AgentSkills::from_staff(staff, &self.catalog);
         }
-        let level = if actor.principal.has(Role::AgentL2) {
-            Level::Two
-        } else {
-            Level::One
-        };
+        let level = agent_level(actor).unwrap_or(Level::One);
         let groups: Vec<(String, Level)> = actor
             .principal
             .groups
@@ -1004,6 +994,17 @@ pub enum AgentAction {
 }
 
 /// Agents are known to the queues (and to phone systems) by user name.
+/// The queue level an agent's role gives: none for those who are no agents.
+fn agent_level(actor: &Actor) -> Option<Level> {
+    if actor.principal.has(Role::AgentL2) {
+        Some(Level::Two)
+    } else if actor.principal.has(Role::AgentL1) {
+        Some(Level::One)
+    } else {
+        None
+    }
+}
+
 pub fn agent_id(actor: &Actor) -> String {
     actor
         .id

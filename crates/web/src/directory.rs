@@ -155,12 +155,13 @@ async fn api_person(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let view = state
-        .directory
-        .person(&caller.actor, &id, Utc::now())
-        .await?;
-    Ok(Json(serde_json::to_value(view).unwrap_or_default()))
+) -> Result<Json<kontakt_app::directory::PersonView>, ApiError> {
+    Ok(Json(
+        state
+            .directory
+            .person(&caller.actor, &id, Utc::now())
+            .await?,
+    ))
 }
 
 /// A unit: where it sits, its functions, numbers, staff and sub-units.
@@ -172,9 +173,10 @@ async fn api_unit(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let view = state.directory.unit(&caller.actor, &id, Utc::now()).await?;
-    Ok(Json(serde_json::to_value(view).unwrap_or_default()))
+) -> Result<Json<kontakt_app::directory::UnitView>, ApiError> {
+    Ok(Json(
+        state.directory.unit(&caller.actor, &id, Utc::now()).await?,
+    ))
 }
 
 /// Every change of a person or unit (imports, absence notes), newest first:
@@ -305,13 +307,14 @@ async fn api_preview(
     State(state): State<AppState>,
     caller: Caller,
     body: Result<ApiJson<ImportBody>, ApiError>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<Preview>, ApiError> {
     let ApiJson(b) = body?;
-    let preview = state
-        .directory
-        .preview(&caller.actor, b.content.as_bytes())
-        .await?;
-    Ok(Json(serde_json::to_value(preview).unwrap_or_default()))
+    Ok(Json(
+        state
+            .directory
+            .preview(&caller.actor, b.content.as_bytes())
+            .await?,
+    ))
 }
 
 /// Apply an HR file whose preview was made at `stamp`: all or nothing; 409
@@ -323,7 +326,7 @@ async fn api_apply(
     State(state): State<AppState>,
     caller: Caller,
     body: Result<ApiJson<ImportBody>, ApiError>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<kontakt_app::directory::Applied>), ApiError> {
     let ApiJson(b) = body?;
     let Some(stamp) = b.stamp else {
         return Err(DirectoryError::Invalid(vec![FieldProblem {
@@ -343,10 +346,7 @@ async fn api_apply(
             Utc::now(),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::to_value(applied).unwrap_or_default()),
-    ))
+    Ok((StatusCode::CREATED, Json(applied)))
 }
 
 /// A message taken for someone who cannot answer.
@@ -475,18 +475,7 @@ fn switchboard_number(state: &AppState) -> Option<kontakt_domain::contact::Phone
 // ---------------------------------------------------------------- pages
 
 pub fn require_directory(staff: &Staff) -> Result<(), PageError> {
-    let ok = [
-        Role::AgentL1,
-        Role::AgentL2,
-        Role::Officer,
-        Role::Registrar,
-        Role::Supervisor,
-        Role::Administrator,
-        Role::Editor,
-    ]
-    .iter()
-    .any(|r| staff.has(*r));
-    if ok {
+    if kontakt_app::directory::may_read(&staff.actor) {
         Ok(())
     } else {
         Err(PageError::Forbidden(
@@ -496,7 +485,7 @@ pub fn require_directory(staff: &Staff) -> Result<(), PageError> {
 }
 
 fn require_import(staff: &Staff) -> Result<(), PageError> {
-    if staff.has(Role::Administrator) {
+    if kontakt_app::directory::may_import(&staff.actor) {
         Ok(())
     } else {
         Err(PageError::Forbidden(
@@ -1048,16 +1037,9 @@ pub struct MessageForm {
     callback_by: String,
 }
 
-fn message_page(
-    state: &AppState,
-    staff: &Staff,
-    to_name: &str,
-    f: &MessageForm,
-    error: Option<&str>,
-) -> Markup {
+fn message_page(staff: &Staff, to_name: &str, f: &MessageForm, error: Option<&str>) -> Markup {
     let lang = staff.lang;
     let title = lang.ta("dir-message-title", &[("name", &to_name)]);
-    let _ = state;
     html! {
         (layout(lang, &title, Some(staff), html! {
             h1 { (title) }
@@ -1119,20 +1101,11 @@ pub async fn message_form(
             f.caller_phone = from;
         }
     }
-    Ok(message_page(&state, &staff, &name, &f, None))
+    Ok(message_page(&staff, &name, &f, None))
 }
 
 async fn subject_name(state: &AppState, staff: &Staff, s: &Subject) -> Result<String, PageError> {
-    let now = Utc::now();
-    Ok(match s {
-        Subject::Person(id) => state
-            .directory
-            .person(&staff.actor, id, now)
-            .await?
-            .person
-            .full_name(),
-        Subject::Unit(id) => state.directory.unit(&staff.actor, id, now).await?.unit.name,
-    })
+    Ok(state.directory.name_of(&staff.actor, s).await?)
 }
 
 /// `POST /directory/message`: the case is made, and the call linked to it.
@@ -1153,7 +1126,7 @@ pub async fn take_message(
                 let e = staff.lang.t("dir-message-bad-date");
                 return Ok((
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    message_page(&state, &staff, &name, &f, Some(&e)),
+                    message_page(&staff, &name, &f, Some(&e)),
                 )
                     .into_response());
             }
@@ -1192,7 +1165,7 @@ pub async fn take_message(
                 .join("; ");
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
-                message_page(&state, &staff, &name, &f, Some(&text)),
+                message_page(&staff, &name, &f, Some(&text)),
             )
                 .into_response())
         }

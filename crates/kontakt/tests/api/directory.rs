@@ -28,7 +28,7 @@ KC-VXL;Växeln;enhet;KC;SN;VXL;;;;nej\n";
 
 pub const STAFF_CSV: &str = "anstallningsnummer;fornamn;efternamn;titel;enhet;direktnummer;mobil;epost;sprak;kompetenser;koppling;konto\n\
 1001;Anna-Karin;Andersson;Handläggare;TK-PT-IN;08-508 27 101;;anna-karin.andersson@stockholm.se;sv,en;;direkt;anna.andersson\n\
-1002;Olle;Bergström;Handläggare;TK-PT-IN;08-508 27 102;070-111 22 33;olle.bergstrom@stockholm.se;sv;;funktion;olle.b\n\
+1002;Olle;Bergström;Handläggare;TK-PT-IN;08-508 27 102;070-111 22 33;olle.bergstrom@stockholm.se;sv;VXL;funktion;olle.b\n\
 1003;Fatima;Haddad;Enhetschef;TK-PT-SO;08-508 27 103;;fatima.haddad@stockholm.se;sv,ar;;direkt;\n\
 1004;Sirpa;Virtanen;Telefonist;KC-VXL;08-508 00 104;;sirpa.virtanen@stockholm.se;sv,fi;VXL;direkt;sirpa.v\n";
 
@@ -698,6 +698,19 @@ async fn a_call_is_connected_or_a_message_taken(db: crate::helpers::Db) {
     let pbx = kontakt_app::tokens::issue(&app.store, "vaxel", &["phone_system"])
         .await
         .expect("token");
+    // A competence in the directory puts only agents in a queue: Olle, an
+    // officer, names the switchboard's group and still cannot log in to it.
+    let mut olle = logged_in(&app, "olle.b", &["officer", "group:TK-PTILL"]).await;
+    let start = olle.get("/").await;
+    let csrf = csrf_of(&start.body);
+    let refused = olle
+        .post(
+            "/phone/agent",
+            &[("csrf", csrf.as_str()), ("action", "login")],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body.contains("no answer group"), "{}", refused.body);
     // Sirpa has no group in her account: the directory says she answers VXL.
     let mut sirpa = logged_in(&app, "sirpa.v", &["agent_l1"]).await;
     let start = sirpa.get("/").await;
