@@ -18,7 +18,11 @@ import process from 'node:process';
 import Provider from 'oidc-provider';
 
 const HOST = '127.0.0.1';
-const SCOPES_GRANTED = 'openid profile email';
+// The Swedish OIDC profile's scope and claim for a personnummer
+// (https://www.oidc.se), as the e-legitimation providers give them.
+const PERSONNUMMER_SCOPE = 'https://id.oidc.se/scope/naturalPersonNumber';
+const PERSONNUMMER_CLAIM = 'https://id.oidc.se/claim/personalIdentityNumber';
+const SCOPES_GRANTED = `openid profile email ${PERSONNUMMER_SCOPE}`;
 
 function fail(message) {
   process.stderr.write(`oidc-provider fixture: ${message}\n`);
@@ -72,13 +76,18 @@ async function findAccount(_ctx, accountId) {
   return {
     accountId,
     async claims() {
-      return {
+      const claims = {
         sub: accountId,
         preferred_username: accountId,
         name: displayNameFor(accountId),
         email: `${accountId}@stockholm.se`,
         email_verified: true,
       };
+      // A login name of twelve digits is a resident's personnummer.
+      if (/^[0-9]{12}$/.test(accountId)) {
+        claims[PERSONNUMMER_CLAIM] = accountId;
+      }
+      return claims;
     },
   };
 }
@@ -134,6 +143,7 @@ const configuration = {
     openid: ['sub'],
     profile: ['name', 'preferred_username'],
     email: ['email', 'email_verified'],
+    [PERSONNUMMER_SCOPE]: [PERSONNUMMER_CLAIM],
   },
   // Put the scope-derived claims (name, preferred_username, email) into the
   // ID token too, not only into the userinfo response.

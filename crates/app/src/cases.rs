@@ -301,13 +301,15 @@ pub struct DeadlineRequest {
 }
 
 /// The outcome of an intake.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Intake {
     pub number: CaseNumber,
     /// True when the contact was added to an existing case.
     pub attached: bool,
     pub status: Status,
     pub feedback_deadline: Option<NaiveDate>,
+    /// A new case's secret to follow it on Mina sidor, shown once.
+    pub follow_token: Option<String>,
 }
 
 /// What became of a message that came by itself on a channel.
@@ -503,7 +505,12 @@ impl CaseService {
         Ok(number)
     }
 
-    async fn update_case(
+    /// Wakes the dispatcher: a message was queued outside a case change.
+    pub fn nudge_outbox(&self) {
+        let _ = self.changes.send(());
+    }
+
+    pub(crate) async fn update_case(
         &self,
         number: CaseNumber,
         update: CaseUpdate,
@@ -669,9 +676,24 @@ impl CaseService {
             Outcome::Allowed,
             serde_json::json!({"case_type": new.case_type, "channel": new.channel.as_str()}),
         ));
+        // The secret to follow the case on Mina sidor: given once, in the
+        // acknowledgement and on the e-service's receipt; only its SHA-256
+        // is kept. A protected person follows their cases with
+        // e-legitimation only, so their cases get none.
+        let follow_token = (!matches!(&new.contact, NewContact::Person(p) if p.protected_identity))
+            .then(|| {
+                let (token, hash) = crate::residents::new_follow_token();
+                new.follow_token_hash = Some(hash);
+                token
+            });
         // The acknowledgement is queued with the case: if the case exists,
         // so does the promise to tell the resident its number.
-        if let Some(ack) = crate::messages::acknowledgement(&self.catalog, &self.messages, &new) {
+        if let Some(ack) = crate::messages::acknowledgement(
+            &self.catalog,
+            &self.messages,
+            &new,
+            follow_token.as_deref(),
+        ) {
             if self
                 .within_acknowledgement_cap(new.channel, &ack, now)
                 .await?
@@ -685,6 +707,7 @@ impl CaseService {
             attached: false,
             status,
             feedback_deadline,
+            follow_token,
         })
     }
 
@@ -907,6 +930,7 @@ impl CaseService {
             outbox: vec![],
             blobs: vec![],
             intake_key: None,
+            follow_token_hash: None,
         })
     }
 
@@ -1090,6 +1114,7 @@ impl CaseService {
                     attached: true,
                     status: case.status,
                     feedback_deadline: case.feedback_deadline,
+                    follow_token: None,
                 })
             }
             Err(StoreError::NotFound) => Err(CaseError::Invalid(vec![FieldError {
@@ -2275,6 +2300,11 @@ fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
         }
     }
     for entry in &mut case.entries {
+        if let EntryBody::CallbackRequested { phone, .. } = &mut entry.body {
+            if !contact {
+                *phone = None;
+            }
+        }
         match &mut entry.body {
             EntryBody::Registered { contact_given, .. } => {
                 if !identity {
@@ -2293,6 +2323,7 @@ fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
             | EntryBody::InfoRequested { question: t, .. }
             | EntryBody::HandoverReturned { reason: t, .. }
             | EntryBody::FeedbackDeadlineChanged { reason: t, .. }
+            | EntryBody::CallbackRequested { when: t, .. }
                 if !text =>
             {
                 *t = WITHHELD.into();

@@ -18,6 +18,7 @@ pub mod mail_in;
 pub mod messages;
 pub mod phone;
 pub mod reports;
+pub mod residents;
 pub mod review;
 pub mod rights;
 pub mod set_aside;

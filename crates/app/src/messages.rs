@@ -24,6 +24,9 @@ pub struct MessageSettings {
     /// The right-hand side of the Message-IDs Kontakt makes (the domain of
     /// its own address), so replies can be told apart from other mail.
     pub domain: String,
+    /// Where residents reach Kontakt's public pages ("https://…", no
+    /// trailing slash): the acknowledgement links to Mina sidor with it.
+    pub public_url: Option<String>,
 }
 
 impl Default for MessageSettings {
@@ -31,6 +34,7 @@ impl Default for MessageSettings {
         MessageSettings {
             signature: "Kontaktcenter".into(),
             domain: "kontakt.invalid".into(),
+            public_url: None,
         }
     }
 }
@@ -42,7 +46,14 @@ impl MessageSettings {
         MessageSettings {
             signature: format!("Kontaktcenter, {}", catalog.city.name),
             domain: mail_domain.unwrap_or_else(|| MessageSettings::default().domain),
+            public_url: None,
         }
+    }
+
+    /// The public pages' address, for the link to Mina sidor.
+    pub fn with_public_url(mut self, url: Option<String>) -> Self {
+        self.public_url = url.map(|u| u.trim_end_matches('/').to_owned());
+        self
     }
 }
 
@@ -139,10 +150,14 @@ pub fn subject(number: &str, lang_en: bool) -> String {
 /// The acknowledgement of a new case, if the resident chose a channel
 /// Kontakt sends on and gave the address; none for a case answered and
 /// closed at once (the resident already has the answer).
+/// `follow` is the secret with which the resident follows the case on
+/// Mina sidor without logging in; it goes in mails only (an SMS stays one
+/// part, and a mobile number logs in by a code anyway).
 pub fn acknowledgement(
     catalog: &Catalog,
     settings: &MessageSettings,
     case: &NewCase,
+    follow: Option<&str>,
 ) -> Option<NewOutbound> {
     if case.status == Status::Closed {
         return None;
@@ -165,7 +180,7 @@ pub fn acknowledgement(
     let lang = lang(preferred);
     let en = lang == Lang::En;
     let body = match channel {
-        OutboundChannel::Email => ack_mail(catalog, settings, t, case, lang),
+        OutboundChannel::Email => ack_mail(catalog, settings, t, case, lang, follow),
         OutboundChannel::Sms => ack_sms(settings, t, case, lang),
     };
     // The acknowledgement of a mail answers that mail, so it lands in the
@@ -214,18 +229,31 @@ fn ack_mail(
     t: &CaseType,
     case: &NewCase,
     lang: Lang,
+    follow: Option<&str>,
 ) -> String {
     let next = next_steps(catalog, t, case, lang);
+    let follow = follow.map(kontakt_domain::resident::format_follow_token);
     match lang {
         Lang::Sv => {
             let deadline = case
                 .feedback_deadline
                 .map(|d| format!("\nDu får besked från oss senast {}.\n", long_date(d, false)))
                 .unwrap_or_default();
+            let follow = follow
+                .map(|token| match &settings.public_url {
+                    Some(url) => format!(
+                        "\nFölj ärendet på Mina sidor: {url}/mina-sidor/folj?arende={CASE_NUMBER}&kod={token}\n\
+                         (eller med ärendenumret och koden {token})\n"
+                    ),
+                    None => format!(
+                        "\nFölj ärendet på Mina sidor med ärendenumret och koden {token}.\n"
+                    ),
+                })
+                .unwrap_or_default();
             format!(
                 "Hej!\n\nTack för att du kontaktade oss. Vi har tagit emot ditt ärende.\n\n\
                  Ärendenummer: {CASE_NUMBER}\nÄrende: {}\n\n\
-                 Det här händer nu: {next}\n{deadline}\n\
+                 Det här händer nu: {next}\n{deadline}{follow}\n\
                  Vill du lägga till något? Svara på det här mejlet. Ange ärendenumret om du \
                  kontaktar oss på något annat sätt.\n\n\
                  Med vänliga hälsningar\n{}\n",
@@ -237,10 +265,21 @@ fn ack_mail(
                 .feedback_deadline
                 .map(|d| format!("\nYou will hear from us by {}.\n", long_date(d, true)))
                 .unwrap_or_default();
+            let follow = follow
+                .map(|token| match &settings.public_url {
+                    Some(url) => format!(
+                        "\nFollow your case on Mina sidor: {url}/mina-sidor/folj?arende={CASE_NUMBER}&kod={token}\n\
+                         (or with the case number and the code {token})\n"
+                    ),
+                    None => format!(
+                        "\nFollow your case on Mina sidor with the case number and the code {token}.\n"
+                    ),
+                })
+                .unwrap_or_default();
             format!(
                 "Hello,\n\nThank you for contacting us. We have received your case.\n\n\
                  Case number: {CASE_NUMBER}\nCase: {}\n\n\
-                 What happens next: {next}\n{deadline}\n\
+                 What happens next: {next}\n{deadline}{follow}\n\
                  Anything to add? Reply to this e-mail. Please give the case number if you \
                  contact us in another way.\n\n\
                  Kind regards\n{}\n",

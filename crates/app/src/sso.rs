@@ -12,7 +12,13 @@ use openidconnect::{
 use serde::{Deserialize, Serialize};
 use tokio::sync::OnceCell;
 
-/// The `[sso]` section of the configuration file.
+/// The Swedish OIDC profile's scope and claim for a natural person's
+/// personnummer (https://www.oidc.se, "Swedish OpenID Connect Profile").
+pub const PERSONNUMMER_SCOPE: &str = "https://id.oidc.se/scope/naturalPersonNumber";
+pub const PERSONNUMMER_CLAIM: &str = "https://id.oidc.se/claim/personalIdentityNumber";
+
+/// The `[sso]` section of the configuration file (and `[resident_sso]`,
+/// residents' e-legitimation).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SsoConfig {
@@ -96,6 +102,10 @@ impl Sso {
 
     /// The URL to send the browser to, and what to keep until it comes back.
     pub async fn begin(&self) -> Result<(String, PendingSignOn), SsoError> {
+        self.begin_with(&["profile", "email"]).await
+    }
+
+    async fn begin_with(&self, scopes: &[&str]) -> Result<(String, PendingSignOn), SsoError> {
         let metadata = self.metadata().await?.clone();
         let redirect = RedirectUrl::new(self.config.redirect_url.clone())
             .map_err(|e| SsoError::Config(e.to_string()))?;
@@ -112,8 +122,7 @@ impl Sso {
                 CsrfToken::new_random,
                 Nonce::new_random,
             )
-            .add_scope(Scope::new("profile".into()))
-            .add_scope(Scope::new("email".into()))
+            .add_scopes(scopes.iter().map(|s| Scope::new((*s).to_owned())))
             .set_pkce_challenge(challenge)
             .url();
         Ok((
@@ -126,8 +135,55 @@ impl Sso {
         ))
     }
 
+    /// For residents: the Swedish OIDC profile's scope for a natural
+    /// person's personnummer (https://www.oidc.se), nothing else.
+    pub async fn begin_for_residents(&self) -> Result<(String, PendingSignOn), SsoError> {
+        self.begin_with(&[PERSONNUMMER_SCOPE]).await
+    }
+
+    /// Exchanges the code and answers the personnummer the verified ID
+    /// token names in the Swedish profile's claim.
+    pub async fn finish_for_residents(
+        &self,
+        pending: PendingSignOn,
+        code: &str,
+    ) -> Result<kontakt_domain::personnummer::Personnummer, SsoError> {
+        let (_, _, raw) = self.verified(pending, code).await?;
+        // The token's signature, issuer, audience, expiry and nonce are
+        // checked by now; its payload is read once more for the claim the
+        // standard claims type does not carry.
+        let payload = raw
+            .split('.')
+            .nth(1)
+            .and_then(|p| {
+                base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, p).ok()
+            })
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .ok_or_else(|| SsoError::Refused("the ID token's payload is unreadable".into()))?;
+        let value = payload
+            .get(PERSONNUMMER_CLAIM)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| SsoError::Refused("the ID token names no personnummer".into()))?;
+        kontakt_domain::personnummer::Personnummer::parse_today(value)
+            .map_err(|e| SsoError::Refused(format!("the personnummer in the ID token: {e}")))
+    }
+
     /// Exchanges the code (with the PKCE verifier) and checks the ID token.
     pub async fn finish(&self, pending: PendingSignOn, code: &str) -> Result<Identity, SsoError> {
+        let (subject, username, _) = self.verified(pending, code).await?;
+        // Only the provider's user name; an e-mail address's local part is
+        // not an identity (other domains have the same local parts).
+        let username = username
+            .ok_or_else(|| SsoError::Refused("the ID token has no preferred_username".into()))?;
+        Ok(Identity { subject, username })
+    }
+
+    /// The verified ID token's subject, user name, and compact form.
+    async fn verified(
+        &self,
+        pending: PendingSignOn,
+        code: &str,
+    ) -> Result<(String, Option<String>, String), SsoError> {
         let metadata = self.metadata().await?.clone();
         let redirect = RedirectUrl::new(self.config.redirect_url.clone())
             .map_err(|e| SsoError::Config(e.to_string()))?;
@@ -150,16 +206,11 @@ impl Sso {
         let claims = id_token
             .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
             .map_err(|e| SsoError::Refused(describe(&e)))?;
-        // Only the provider's user name; an e-mail address's local part is
-        // not an identity (other domains have the same local parts).
-        let username = claims
-            .preferred_username()
-            .map(|u| u.as_str().to_owned())
-            .ok_or_else(|| SsoError::Refused("the ID token has no preferred_username".into()))?;
-        Ok(Identity {
-            subject: claims.subject().as_str().to_owned(),
-            username,
-        })
+        Ok((
+            claims.subject().as_str().to_owned(),
+            claims.preferred_username().map(|u| u.as_str().to_owned()),
+            id_token.to_string(),
+        ))
     }
 }
 

@@ -388,6 +388,18 @@ pub enum EntryBody {
         deadline: chrono::NaiveDate,
         reason: String,
     },
+    /// The resident chose another way to hear back (on Mina sidor).
+    FeedbackChannelChanged {
+        from: Option<FeedbackChannel>,
+        to: FeedbackChannel,
+    },
+    /// The resident asked to be called back, on this number, at this time
+    /// of day in their own words. The number is `None` only in a copy
+    /// for a reader who may not see contact details.
+    CallbackRequested {
+        phone: Option<crate::contact::PhoneNumber>,
+        when: String,
+    },
 }
 
 impl EntryBody {
@@ -404,7 +416,9 @@ impl EntryBody {
             | EntryBody::StatusChanged { .. }
             | EntryBody::HandedOver { .. }
             | EntryBody::HandoverAccepted { .. }
-            | EntryBody::FeedbackDeadlineChanged { .. } => true,
+            | EntryBody::FeedbackDeadlineChanged { .. }
+            | EntryBody::FeedbackChannelChanged { .. }
+            | EntryBody::CallbackRequested { .. } => true,
             // What the resident sent came through a channel; a file staff
             // attached is the city's working material.
             EntryBody::Attachment { .. } => !author.starts_with("user:"),
@@ -428,10 +442,12 @@ impl EntryBody {
             EntryBody::HandoverReturned { reason, .. } => Some(reason),
             EntryBody::StatusChanged { reason, .. } => reason.as_deref(),
             EntryBody::FeedbackDeadlineChanged { reason, .. } => Some(reason),
+            EntryBody::CallbackRequested { when, .. } => Some(when),
             EntryBody::Registered { .. }
             | EntryBody::Attachment { .. }
             | EntryBody::Linked { .. }
-            | EntryBody::HandoverAccepted { .. } => None,
+            | EntryBody::HandoverAccepted { .. }
+            | EntryBody::FeedbackChannelChanged { .. } => None,
         }
     }
 
@@ -450,6 +466,8 @@ impl EntryBody {
             EntryBody::HandoverReturned { .. } => "handover_returned",
             EntryBody::Correction { .. } => "correction",
             EntryBody::FeedbackDeadlineChanged { .. } => "feedback_deadline_changed",
+            EntryBody::FeedbackChannelChanged { .. } => "feedback_channel_changed",
+            EntryBody::CallbackRequested { .. } => "callback_requested",
         }
     }
 }

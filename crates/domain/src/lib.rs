@@ -46,6 +46,7 @@ pub mod knowledge;
 pub mod message;
 pub mod personnummer;
 pub mod phone;
+pub mod resident;
 pub mod sms;
 pub mod stats;
 pub mod text;

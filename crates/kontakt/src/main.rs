@@ -363,6 +363,15 @@ struct Config {
     catalog: PathBuf,
     /// Single sign-on through the city's OpenID provider (optional).
     sso: Option<kontakt_app::sso::SsoConfig>,
+    /// Where residents reach Kontakt, e.g. "https://kontakt.stockholm.se":
+    /// acknowledgements link to Mina sidor under it (optional; without it
+    /// they name the case number and the follow code only).
+    public_url: Option<String>,
+    /// E-legitimation for residents on Mina sidor through an OpenID
+    /// provider that gives the personnummer (optional; without it
+    /// residents log in with a one-time code). Its redirect_url ends in
+    /// `/mina-sidor/e-legitimation/klar`.
+    resident_sso: Option<kontakt_app::sso::SsoConfig>,
     /// The nightly retention job (optional; off when absent).
     retention: Option<RetentionConfig>,
     /// The mail server acknowledgements and replies go out through
@@ -895,9 +904,17 @@ async fn demo(
         ),
     )
     .map_err(|e| anyhow::anyhow!(e))?;
+    // Bound before the services are made: acknowledgements link to Mina
+    // sidor at this address.
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let local = listener.local_addr()?;
     let service = Arc::new(
-        CaseService::new(store.clone(), catalog.clone())
-            .with_messages(MessageSettings::for_city(&catalog, mail.domain())),
+        CaseService::new(store.clone(), catalog.clone()).with_messages(
+            MessageSettings::for_city(&catalog, mail.domain())
+                .with_public_url(Some(format!("http://{local}"))),
+        ),
     );
     let staff = staff_service(&store, &catalog);
     if store.meta("demo.generated").await?.is_none() {
@@ -948,10 +965,6 @@ async fn demo(
                 .await?;
         }
     }
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listening on {addr}"))?;
-    let local = listener.local_addr()?;
     start_dispatcher(
         &service,
         vec![
@@ -1036,6 +1049,9 @@ async fn demo(
     );
     println!(
         "  public:        http://{local}/organisation  (the city's units and numbers, no staff)"
+    );
+    println!(
+        "  Mina sidor:    http://{local}/mina-sidor  (residents: a case's e-mail address or mobile number gets a one-time code, written to outgoing mail/SMS above; 11 languages)"
     );
     println!("  try:           curl -H 'Authorization: Bearer <token>' http://{local}/api/v1/cases?limit=5");
     println!("api token: {token}");
@@ -1186,10 +1202,9 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
             Arc::new(kontakt_app::sms::KannelTransport::new(sms.clone())),
         ));
     }
-    let cases = Arc::new(
-        CaseService::new(store, catalog.clone())
-            .with_messages(MessageSettings::for_city(&catalog, mail_domain)),
-    );
+    let messages =
+        MessageSettings::for_city(&catalog, mail_domain).with_public_url(config.public_url.clone());
+    let cases = Arc::new(CaseService::new(store, catalog.clone()).with_messages(messages));
     start_dispatcher(&cases, transports);
     if let Some(smtp_in) = &config.mail_in_smtp {
         let intake = Arc::new(kontakt_app::mail_in::MailIntake::new(cases.clone()));
@@ -1209,6 +1224,9 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
         .with_trusted_proxies(config.trusted_proxies.clone());
     if let Some(sms) = config.sms.clone() {
         state = state.with_sms(sms);
+    }
+    if let Some(c) = config.resident_sso.clone() {
+        state = state.with_resident_sso(Arc::new(kontakt_app::sso::Sso::new(c)?));
     }
     if config.phone.as_ref().is_some_and(|p| p.queues) {
         state = state

@@ -29,6 +29,7 @@ mod migrate;
 pub mod outbox;
 pub mod phone;
 pub mod postgres;
+pub mod residents;
 pub mod rights;
 mod rows;
 pub mod set_aside;
@@ -198,6 +199,18 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<directory::HistoryRow>>;
     /// The latest imports, newest first.
     async fn directory_imports(&self, limit: u32) -> Result<Vec<directory::ImportRow>>;
+
+    /// Mina sidor: a one-time code, a session, a preferred language, each
+    /// one write with its audit entries; see `residents::ResidentWrite`
+    /// for what it returns.
+    async fn resident_write(&self, write: residents::ResidentWrite) -> Result<i64>;
+    async fn resident_session(&self, id_hash: &str) -> Result<Option<residents::ResidentSession>>;
+    /// The address a code was sent to, and how often it was tried.
+    async fn resident_code(&self, id: &str) -> Result<Option<(String, u32)>>;
+    /// How many codes were sent to `address` since then (for throttling).
+    async fn resident_codes_since(&self, address: &str, since: DateTime<Utc>) -> Result<u64>;
+    /// The SHA-256 of the secret a resident follows the case with.
+    async fn follow_token_hash(&self, number: CaseNumber) -> Result<Option<String>>;
     /// Changes the knowledge base (one write, one transaction); returns
     /// the new article's id, the new version's number, the flag's id, or
     /// how many rows changed.
@@ -401,6 +414,9 @@ pub struct NewCase {
     /// The id of the message that made the case (e.g. a mail's
     /// Message-ID): a second case from it is refused (`AlreadyRegistered`).
     pub intake_key: Option<String>,
+    /// The SHA-256 of the secret in the acknowledgement, with which the
+    /// resident follows the case on Mina sidor without logging in.
+    pub follow_token_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -426,6 +442,7 @@ pub struct CaseUpdate {
     pub assignee_person: Option<Option<String>>,
     pub handed_over: bool,
     pub feedback_deadline: Option<NaiveDate>,
+    pub feedback_channel: Option<FeedbackChannel>,
     /// Relate this case to another; the other case gets a `linked` entry too.
     pub link: Option<CaseNumber>,
     pub blob: Option<NewBlob>,
@@ -552,6 +569,8 @@ pub struct CaseFilter {
     pub personnummer: Option<Personnummer>,
     /// Cases of persons with this phone number.
     pub phone: Option<kontakt_domain::contact::PhoneNumber>,
+    /// Cases of persons with this e-mail address (a resident's own, on Mina sidor).
+    pub email: Option<kontakt_domain::contact::EmailAddress>,
     /// Cases of persons whose name starts with this (as stored: see
     /// `kontakt_domain::contact::name_search_prefix`).
     pub name_prefix: Option<String>,

@@ -123,6 +123,11 @@ pub(crate) const SQLITE: &[(i64, &str, &str)] = &[
         "directory",
         include_str!("../migrations/sqlite/0024_directory.sql"),
     ),
+    (
+        25,
+        "residents",
+        include_str!("../migrations/sqlite/0025_residents.sql"),
+    ),
 ];
 
 /// (version, name, SQL) for PostgreSQL, in order.
@@ -246,5 +251,10 @@ pub(crate) const POSTGRES: &[(i64, &str, &str)] = &[
         24,
         "directory",
         include_str!("../migrations/postgres/0024_directory.sql"),
+    ),
+    (
+        25,
+        "residents",
+        include_str!("../migrations/postgres/0025_residents.sql"),
     ),
 ];

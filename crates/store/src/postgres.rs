@@ -32,6 +32,7 @@ mod directory;
 mod facts;
 mod knowledge;
 mod outbox;
+mod residents;
 mod rights;
 mod set_aside;
 mod staff;
@@ -406,6 +407,13 @@ async fn apply_write(tx: &Transaction<'_>, op: &WriteOp, head: &mut ChainHead) -
             append_audit(tx, head, w.audit()).await?;
             Ok(Output::Id(n))
         }
+        WriteOp::Resident(w) => {
+            let (n, audited) = residents::write(tx, w).await?;
+            if audited {
+                append_audit(tx, head, w.audit()).await?;
+            }
+            Ok(Output::Id(n))
+        }
         WriteOp::PhoneLine(w) => {
             let row = &w.row;
             tx.execute(
@@ -489,8 +497,9 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
         .prepare_cached(
             "INSERT INTO cases (number, case_type, board, service_area, district, channel, status, resolution, \
              assignee_group, assignee_person, contact_kind, person_id, organisation_id, feedback_channel, \
-             feedback_deadline, description, form, confidential, handed_over, created_at, updated_at, closed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
+             feedback_deadline, description, form, confidential, handed_over, created_at, updated_at, closed_at, \
+             follow_token_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
              RETURNING id",
         )
         .await
@@ -522,6 +531,7 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
                 &c.created_at,
                 &crate::updated_at(c),
                 &c.closed_at,
+                &c.follow_token_hash,
             ],
         )
         .await
@@ -720,6 +730,9 @@ async fn update_case(tx: &Transaction<'_>, number: CaseNumber, u: &CaseUpdate) -
     }
     if let Some(d) = u.feedback_deadline {
         sets.push(("feedback_deadline", Box::new(d)));
+    }
+    if let Some(c) = u.feedback_channel {
+        sets.push(("feedback_channel", Box::new(c.as_str())));
     }
     let sql = format!(
         "UPDATE cases SET {} WHERE id = ${}",
@@ -1135,6 +1148,33 @@ impl Store for PgStore {
     async fn directory_imports(&self, limit: u32) -> Result<Vec<crate::directory::ImportRow>> {
         let client = self.client().await?;
         directory::imports(&client, limit).await
+    }
+
+    async fn resident_write(&self, write: crate::residents::ResidentWrite) -> Result<i64> {
+        self.writer.resident(write).await
+    }
+
+    async fn resident_session(
+        &self,
+        id_hash: &str,
+    ) -> Result<Option<crate::residents::ResidentSession>> {
+        let client = self.client().await?;
+        residents::session(&client, id_hash).await
+    }
+
+    async fn resident_code(&self, id: &str) -> Result<Option<(String, u32)>> {
+        let client = self.client().await?;
+        residents::code(&client, id).await
+    }
+
+    async fn resident_codes_since(&self, address: &str, since: DateTime<Utc>) -> Result<u64> {
+        let client = self.client().await?;
+        residents::codes_since(&client, address, since).await
+    }
+
+    async fn follow_token_hash(&self, number: CaseNumber) -> Result<Option<String>> {
+        let client = self.client().await?;
+        residents::follow_token_hash(&client, &number.to_string()).await
     }
 
     async fn knowledge(&self, write: crate::knowledge::KnowledgeWrite) -> Result<i64> {

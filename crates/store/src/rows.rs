@@ -318,6 +318,13 @@ pub(crate) fn list_query<V>(
             &mut values,
         );
     }
+    if let Some(email) = &filter.email {
+        add(
+            "c.person_id IN (SELECT id FROM persons WHERE lower(email) = ?)",
+            vec![ListValue::Text(email.as_str().to_lowercase())],
+            &mut values,
+        );
+    }
     if let Some(prefix) = filter.name_prefix.as_deref().filter(|p| !p.is_empty()) {
         // Ranges rather than LIKE, so both databases use their indexes;
         // compared in byte order so that a range holds exactly the names

@@ -34,6 +34,7 @@ mod directory;
 mod facts;
 mod knowledge;
 mod outbox;
+mod residents;
 mod rights;
 mod set_aside;
 mod staff;
@@ -403,6 +404,13 @@ fn apply(conn: &Connection, op: &WriteOp, head: &mut ChainHead) -> Result<Output
             append_audit(conn, head, w.audit())?;
             Ok(Output::Id(n))
         }
+        WriteOp::Resident(w) => {
+            let (n, audited) = residents::write(conn, w)?;
+            if audited {
+                append_audit(conn, head, w.audit())?;
+            }
+            Ok(Output::Id(n))
+        }
         WriteOp::PhoneLine(w) => {
             let row = &w.row;
             conn.prepare_cached(&w.table.upsert_sql('?'))
@@ -482,8 +490,9 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
     conn.prepare_cached(
         "INSERT INTO cases (number, case_type, board, service_area, district, channel, status, resolution, \
          assignee_group, assignee_person, contact_kind, person_id, organisation_id, feedback_channel, \
-         feedback_deadline, description, form, confidential, handed_over, created_at, updated_at, closed_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+         feedback_deadline, description, form, confidential, handed_over, created_at, updated_at, closed_at, \
+         follow_token_hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -509,6 +518,7 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
             now,
             micros(crate::updated_at(c)),
             c.closed_at.map(micros),
+            c.follow_token_hash,
         ])
     })
     .map_err(db)?;
@@ -715,6 +725,9 @@ fn update_case(conn: &Connection, number: CaseNumber, u: &CaseUpdate) -> Result<
     }
     if let Some(d) = u.feedback_deadline {
         sets.push(("feedback_deadline", Value::Text(d.to_string())));
+    }
+    if let Some(c) = u.feedback_channel {
+        sets.push(("feedback_channel", Value::Text(c.as_str().into())));
     }
     let sql = format!(
         "UPDATE cases SET {} WHERE id = ?{}",
@@ -1102,6 +1115,34 @@ impl Store for SqliteStore {
     ) -> Result<Vec<crate::directory::HistoryRow>> {
         let (kind, id) = (kind.to_owned(), id.to_owned());
         self.read(move |c| directory::history(c, &kind, &id, limit))
+            .await
+    }
+
+    async fn resident_write(&self, write: crate::residents::ResidentWrite) -> Result<i64> {
+        self.writer.resident(write).await
+    }
+
+    async fn resident_session(
+        &self,
+        id_hash: &str,
+    ) -> Result<Option<crate::residents::ResidentSession>> {
+        let id_hash = id_hash.to_owned();
+        self.read(move |c| residents::session(c, &id_hash)).await
+    }
+
+    async fn resident_code(&self, id: &str) -> Result<Option<(String, u32)>> {
+        let id = id.to_owned();
+        self.read(move |c| residents::code(c, &id)).await
+    }
+
+    async fn resident_codes_since(&self, address: &str, since: DateTime<Utc>) -> Result<u64> {
+        let address = address.to_owned();
+        self.read(move |c| residents::codes_since(c, &address, micros(since)))
+            .await
+    }
+
+    async fn follow_token_hash(&self, number: CaseNumber) -> Result<Option<String>> {
+        self.read(move |c| residents::follow_token_hash(c, &number.to_string()))
             .await
     }
 

@@ -33,6 +33,7 @@ pub(crate) enum WriteOp {
     Knowledge(Box<crate::knowledge::KnowledgeWrite>),
     Crisis(Box<crate::crisis::CrisisWrite>),
     Directory(Box<crate::directory::DirectoryWrite>),
+    Resident(Box<crate::residents::ResidentWrite>),
     RecordOutbound(crate::outbox::OutboundResult),
     SetAside(Box<crate::set_aside::NewSetAside>),
     ReleaseSetAside(crate::set_aside::Release),
@@ -170,6 +171,13 @@ impl WriterHandle {
 
     pub async fn crisis(&self, write: crate::crisis::CrisisWrite) -> Result<i64> {
         match self.submit(WriteOp::Crisis(Box::new(write))).await? {
+            Output::Id(n) => Ok(n),
+            _ => Err(unexpected()),
+        }
+    }
+
+    pub async fn resident(&self, write: crate::residents::ResidentWrite) -> Result<i64> {
+        match self.submit(WriteOp::Resident(Box::new(write))).await? {
             Output::Id(n) => Ok(n),
             _ => Err(unexpected()),
         }

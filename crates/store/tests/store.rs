@@ -196,6 +196,7 @@ fn new_case(description: &str, contact: NewContact) -> NewCase {
         outbox: vec![],
         blobs: vec![],
         intake_key: None,
+        follow_token_hash: None,
     }
 }
 

@@ -238,6 +238,7 @@ async fn list_cases(
         assignee_person: q.assignee,
         personnummer,
         phone,
+        email: None,
         name_prefix,
         created_from,
         created_to,

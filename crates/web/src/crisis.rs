@@ -83,11 +83,11 @@ pub fn staff_banner(lang: Lang, crisis: Option<&Crisis>) -> Markup {
 
 /// The banner on the residents' pages, in their language when the
 /// message has it.
-pub fn public_banner(lang: Lang, crisis: Option<&Crisis>) -> Markup {
+pub fn public_banner(lang_code: &str, crisis: Option<&Crisis>) -> Markup {
     let Some(c) = crisis else {
         return html! {};
     };
-    let Some((text_lang, t)) = c.message.text(lang.code()) else {
+    let Some((text_lang, t)) = c.message.text(lang_code) else {
         return html! {};
     };
     html! {

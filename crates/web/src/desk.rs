@@ -155,6 +155,8 @@ fn entry_kind(lang: Lang, body: &EntryBody) -> String {
         EntryBody::HandoverAccepted { .. } => lang.t("entry-handover-accepted"),
         EntryBody::InfoRequested { .. } => lang.t("entry-info-requested"),
         EntryBody::HandoverReturned { .. } => lang.t("entry-handover-returned"),
+        EntryBody::FeedbackChannelChanged { .. } => lang.t("entry-feedback-channel-changed"),
+        EntryBody::CallbackRequested { .. } => lang.t("entry-callback-requested"),
     }
 }
 
@@ -885,6 +887,13 @@ fn case_page(
                         (c.contact.name.as_deref().unwrap_or("–"))
                         @if let Some(p) = &c.contact.personnummer { " · " (p) }
                         @if let Some(p) = &c.contact.phone { " · " (p) }
+                        // The language the resident chose on Mina sidor or
+                        // in an e-service: what to answer in, and whom to
+                        // route their calls to.
+                        @if let Some(code) = &c.contact.preferred_language {
+                            @let name = crate::i18n::ResidentLang::parse(code).map_or(code.clone(), |l| format!("{} ({code})", l.endonym()));
+                            " · " (lang.ta("card-language", &[("language", &name)]))
+                        }
                         @if c.contact.kind == "person" { " · " a href=(format!("/cases/{}/person", c.number)) { (lang.t("card-history")) } }
                         " · " a href=(format!("/cases/{}/resident-view", c.number)) { (lang.t("card-resident-view")) }
                     }

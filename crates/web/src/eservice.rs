@@ -20,6 +20,7 @@ use kontakt_app::cases::{
 };
 use kontakt_domain::case::Channel;
 use kontakt_domain::catalog::{CaseType, Responsible};
+use kontakt_domain::resident::ResidentIdentity;
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
@@ -64,7 +65,7 @@ fn public_layout(state: Option<&AppState>, lang: Lang, title: &str, body: Markup
                     a.language href=(format!("/lang/{}", other.code())) lang=(other.code()) hreflang=(other.code()) { (lang.t("switch-language")) }
                 }
                 main {
-                    (crate::crisis::public_banner(lang, crisis.as_deref()))
+                    (crate::crisis::public_banner(lang.code(), crisis.as_deref()))
                     (body)
                 }
                 footer {
@@ -232,14 +233,24 @@ pub async fn form(
     lang: Lang,
     Path(code): Path<String>,
     Query(prefill): Query<Prefill>,
+    parts: Parts,
 ) -> Response {
-    let submission = Submission {
+    let mut submission = Submission {
         description: prefill
             .fraga
             .map(|q| q.chars().take(2_000).collect())
             .unwrap_or_default(),
         ..Submission::default()
     };
+    // A resident logged in on Mina sidor: the address they logged in
+    // with, so they need not type it again.
+    if let Some(identity) = crate::mina_sidor::logged_in_identity(&state, &parts).await {
+        match identity {
+            ResidentIdentity::Email(e) => submission.email = e.as_str().to_owned(),
+            ResidentIdentity::Phone(p) => submission.phone = p.as_str().to_owned(),
+            ResidentIdentity::Personnummer(_) | ResidentIdentity::Case(_) => {}
+        }
+    }
     match find(&state, &code) {
         Some(t) => form_page(lang, &t, &state, &submission, &[]).into_response(),
         None => not_found(lang),
@@ -446,6 +457,11 @@ pub async fn submit(
                 }
                 @if by_mail { p { (lang.ta("eservice-mail-sent", &[("email", &s.email.trim())])) } }
                 p { (lang.t("eservice-keep-number")) }
+                @if let Some(token) = &intake.follow_token {
+                    @let token = kontakt_domain::resident::format_follow_token(token);
+                    p { (lang.ta("eservice-follow", &[("token", &token)])) }
+                    p { a href=(format!("/mina-sidor/folj?arende={}&kod={token}", intake.number)) { (lang.t("eservice-follow-link")) } }
+                }
                 p { a href="/e-tjanster" { (lang.t("eservice-more")) } }
             })
             .into_response()

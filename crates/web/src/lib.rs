@@ -29,6 +29,7 @@ mod fallback;
 pub mod i18n;
 mod knowledge;
 mod letters;
+pub mod mina_sidor;
 pub mod open311;
 pub mod pages;
 mod pdf;
@@ -72,6 +73,12 @@ pub struct AppState {
     pub crisis: Arc<kontakt_app::crisis::CrisisService>,
     /// The switchboard's directory (one per process: its index is shared).
     pub directory: Arc<kontakt_app::directory::DirectoryService>,
+    /// Mina sidor.
+    pub residents: Arc<kontakt_app::residents::ResidentService>,
+    /// E-legitimation for residents, when the configuration names a provider.
+    pub resident_sso: Option<Arc<Sso>>,
+    /// Mina sidor's forms before login (codes, case secrets), per client.
+    pub resident_throttle: Arc<session::Throttle>,
 }
 
 impl AppState {
@@ -104,6 +111,15 @@ impl AppState {
                 cases.store().clone(),
                 cases.catalog_arc(),
             )),
+            residents: Arc::new(kontakt_app::residents::ResidentService::new(
+                cases.store().clone(),
+                cases.clone(),
+            )),
+            resident_sso: None,
+            resident_throttle: Arc::new(session::Throttle::new(
+                mina_sidor::ATTEMPTS_PER_WINDOW,
+                mina_sidor::WINDOW_SECONDS,
+            )),
             cases,
             staff,
             sso,
@@ -132,6 +148,12 @@ impl AppState {
         board.use_directory(self.directory.clone());
         self.switchboard = Some(board);
         Ok(self)
+    }
+
+    /// E-legitimation on Mina sidor through this OpenID provider.
+    pub fn with_resident_sso(mut self, sso: Arc<Sso>) -> Self {
+        self.resident_sso = Some(sso);
+        self
     }
 
     pub fn with_sms(mut self, sms: kontakt_app::sms::KannelConfig) -> Self {
@@ -193,6 +215,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(healthz))
         .merge(pages::routes())
+        .merge(mina_sidor::routes())
         .merge(open311::routes())
         .merge(sms::routes())
         .merge(cti::zammad_routes())

@@ -384,3 +384,78 @@ impl IntoResponse for PageError {
         (status, crate::pages::message_page(&sv, &en)).into_response()
     }
 }
+
+/// A Mina sidor page's failure, told in the resident's language; a
+/// missing or ended session goes back to the way in.
+pub struct ResidentPageError {
+    lang: crate::i18n::ResidentLang,
+    error: kontakt_app::residents::ResidentError,
+    csrf: bool,
+}
+
+impl ResidentPageError {
+    pub fn new(
+        lang: crate::i18n::ResidentLang,
+        error: kontakt_app::residents::ResidentError,
+    ) -> Self {
+        ResidentPageError {
+            lang,
+            error,
+            csrf: false,
+        }
+    }
+
+    /// A form without this session's token, or posted from another site.
+    pub fn csrf(lang: crate::i18n::ResidentLang) -> Self {
+        ResidentPageError {
+            lang,
+            error: kontakt_app::residents::ResidentError::NotLoggedIn,
+            csrf: true,
+        }
+    }
+}
+
+impl IntoResponse for ResidentPageError {
+    fn into_response(self) -> Response {
+        use kontakt_app::residents::ResidentError as E;
+        use StatusCode as S;
+        let lang = self.lang;
+        let (status, message) = if self.csrf {
+            (S::FORBIDDEN, lang.t("ms-error-session"))
+        } else {
+            match &self.error {
+                E::NotLoggedIn => {
+                    let mut response = axum::response::Redirect::to("/mina-sidor").into_response();
+                    response.headers_mut().append(
+                        header::SET_COOKIE,
+                        crate::session::set_cookie(crate::mina_sidor::RESIDENT_COOKIE, None),
+                    );
+                    return response;
+                }
+                E::NotFound => (S::NOT_FOUND, lang.t("ms-error-not-found")),
+                E::Closed => (S::CONFLICT, lang.t("ms-error-closed")),
+                E::TooManyCodes => (S::TOO_MANY_REQUESTS, lang.t("ms-error-too-many")),
+                E::WrongCode { .. } | E::CodeExpired => {
+                    (S::UNPROCESSABLE_ENTITY, lang.t("ms-error-code-expired"))
+                }
+                E::Invalid(_) => (S::UNPROCESSABLE_ENTITY, lang.t("ms-error-failed")),
+                E::Case(kontakt_app::cases::CaseError::Conflict) => {
+                    (S::CONFLICT, lang.t("ms-error-failed"))
+                }
+                E::Case(e) => {
+                    tracing::error!(error = %e, operation_id = %operation_id(), "resident page failed");
+                    (S::INTERNAL_SERVER_ERROR, lang.t("ms-error-failed"))
+                }
+                E::Store(e) => {
+                    tracing::error!(error = %e, operation_id = %operation_id(), "resident page failed");
+                    (S::SERVICE_UNAVAILABLE, lang.t("ms-error-failed"))
+                }
+                E::Provider(e) => {
+                    tracing::warn!(error = %e, operation_id = %operation_id(), "e-legitimation failed");
+                    (S::SERVICE_UNAVAILABLE, lang.t("ms-error-eid"))
+                }
+            }
+        };
+        (status, crate::mina_sidor::error_page(lang, &message)).into_response()
+    }
+}

@@ -119,3 +119,122 @@ pub async fn callback(
         Err(e) => Err(e.into()),
     }
 }
+
+/// `GET /mina-sidor/e-legitimation`: off to the city's e-legitimation
+/// (an OpenID provider following the Swedish OIDC profile), with the
+/// state, nonce and verifier kept in a one-use pre-login session.
+pub async fn resident_start(
+    State(state): State<AppState>,
+    lang: crate::i18n::ResidentLang,
+    parts: Parts,
+) -> Result<Response, crate::problem::ResidentPageError> {
+    use kontakt_app::residents::ResidentError;
+    let fail = |e: ResidentError| crate::problem::ResidentPageError::new(lang, e);
+    let Some(sso) = state.resident_sso.clone() else {
+        return Err(fail(ResidentError::NotFound));
+    };
+    let origin = crate::mina_sidor::origin(&parts);
+    if !state.resident_throttle.admit(&origin.client, Utc::now()) {
+        return Err(fail(ResidentError::TooManyCodes));
+    }
+    let (url, pending) = sso.begin_for_residents().await.map_err(|e| {
+        tracing::warn!(error = %e, "e-legitimation could not start");
+        fail(ResidentError::Provider(e.to_string()))
+    })?;
+    let pending = serde_json::to_string(&pending)
+        .map_err(|e| fail(ResidentError::Provider(e.to_string())))?;
+    let secret = state.staff.start_sign_on(pending).await.map_err(|e| {
+        fail(ResidentError::Store(kontakt_store::StoreError::Database(
+            e.to_string(),
+        )))
+    })?;
+    Ok((
+        [(
+            header::SET_COOKIE,
+            set_cookie(crate::mina_sidor::EID_COOKIE, Some(&secret)),
+        )],
+        Redirect::to(&url),
+    )
+        .into_response())
+}
+
+/// `GET /mina-sidor/e-legitimation/klar`: back from the provider; the ID
+/// token's personnummer claim is who the resident is.
+pub async fn resident_callback(
+    State(state): State<AppState>,
+    lang: crate::i18n::ResidentLang,
+    parts: Parts,
+    Query(q): Query<Callback>,
+) -> Response {
+    let Some(sso) = state.resident_sso.clone() else {
+        return crate::problem::ResidentPageError::new(
+            lang,
+            kontakt_app::residents::ResidentError::NotFound,
+        )
+        .into_response();
+    };
+    let origin = crate::mina_sidor::origin(&parts);
+    let refuse = |reason: String| {
+        let actor = session::anonymous_actor(&parts);
+        let now = Utc::now();
+        let event = state.denials.admit(&actor.client, now).map(|suppressed| {
+            actor.event(
+                now,
+                "resident.login",
+                ("", ""),
+                "",
+                Outcome::Denied,
+                serde_json::json!({ "method": "e_legitimation", "reason": reason.chars().take(200).collect::<String>(), "suppressed_before": suppressed }),
+            )
+        });
+        let store = state.cases.store().clone();
+        let state = state.clone();
+        async move {
+            if let Err(e) = store.audit(event.into_iter().collect()).await {
+                tracing::error!(error = %e, "a refused e-legitimation was not audited");
+            }
+            (
+                axum::http::StatusCode::UNAUTHORIZED,
+                crate::mina_sidor::eid_failed_page(&state, lang),
+            )
+                .into_response()
+        }
+    };
+    // One use only: the pre-login session ends here whatever happens next.
+    let pending = match cookie(&parts.headers, crate::mina_sidor::EID_COOKIE) {
+        Some(secret) => state.staff.take_sign_on(&secret).await.ok(),
+        None => None,
+    };
+    let Some(pending) = pending.and_then(|p| serde_json::from_str::<PendingSignOn>(&p).ok()) else {
+        return refuse("no pending sign-on for this browser".into()).await;
+    };
+    if let Some(error) = q.error {
+        return refuse(format!("provider error: {error}")).await;
+    }
+    let (Some(code), Some(returned_state)) = (q.code, q.state) else {
+        return refuse("no code or state".into()).await;
+    };
+    if !tokens_match(&returned_state, &pending.state) {
+        return refuse("state does not match".into()).await;
+    }
+    let personnummer = match sso.finish_for_residents(pending, &code).await {
+        Ok(p) => p,
+        Err(e) => return refuse(e.to_string()).await,
+    };
+    match state
+        .residents
+        .sign_in_with_e_legitimation(personnummer, &origin, Utc::now())
+        .await
+    {
+        Ok((secret, session)) => {
+            crate::mina_sidor::keep_language(&state, &parts.headers, &session, &origin).await;
+            let mut response = crate::mina_sidor::logged_in(&secret, "/mina-sidor/arenden");
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(crate::mina_sidor::EID_COOKIE, None),
+            );
+            response
+        }
+        Err(e) => crate::problem::ResidentPageError::new(lang, e).into_response(),
+    }
+}

@@ -154,6 +154,11 @@ impl EntryView {
             EntryBody::HandoverAccepted { group } => group.clone(),
             EntryBody::InfoRequested { group, question } => format!("{group}: {question}"),
             EntryBody::HandoverReturned { group, reason } => format!("{group}: {reason}"),
+            EntryBody::FeedbackChannelChanged { to, .. } => to.as_str().to_owned(),
+            EntryBody::CallbackRequested { phone, when } => match phone {
+                Some(p) => format!("{} ({when})", p.national()),
+                None => when.clone(),
+            },
             other => other.text().unwrap_or_default().to_owned(),
         }
     }

@@ -91,6 +91,26 @@ pub async fn spawn_app_full(
     sso: Option<kontakt_app::sso::SsoConfig>,
     sms: impl FnOnce(&str) -> Option<kontakt_app::sms::KannelConfig>,
 ) -> TestApp {
+    spawn_app_configured(db, catalog_text, sso, sms, None).await
+}
+
+/// The real server for Mina sidor: acknowledgements link to its own base
+/// URL, and residents may log in with e-legitimation at `resident_sso`
+/// (its redirect URL is filled in).
+pub async fn spawn_app_for_residents(
+    db: Db,
+    resident_sso: Option<kontakt_app::sso::SsoConfig>,
+) -> TestApp {
+    spawn_app_configured(db, CATALOG, None, |_| None, Some(resident_sso)).await
+}
+
+async fn spawn_app_configured(
+    db: Db,
+    catalog_text: &str,
+    sso: Option<kontakt_app::sso::SsoConfig>,
+    sms: impl FnOnce(&str) -> Option<kontakt_app::sms::KannelConfig>,
+    residents: Option<Option<kontakt_app::sso::SsoConfig>>,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database(db, dir.path()).await;
     let store = kontakt_store::open(&database_url, OpenMode::CreateIfMissing)
@@ -113,13 +133,22 @@ pub async fn spawn_app_full(
         catalog.clone(),
         LoginPolicy::default(),
     ));
-    let mut state = kontakt_web::AppState::new(
-        Arc::new(CaseService::new(store.clone(), catalog.clone())),
-        staff,
-        sso,
-    );
+    let mut cases = CaseService::new(store.clone(), catalog.clone());
+    if residents.is_some() {
+        cases = cases.with_messages(
+            kontakt_app::messages::MessageSettings::for_city(&catalog, None)
+                .with_public_url(Some(base.clone())),
+        );
+    }
+    let mut state = kontakt_web::AppState::new(Arc::new(cases), staff, sso);
     if let Some(sms) = sms(&base) {
         state = state.with_sms(sms);
+    }
+    if let Some(Some(mut config)) = residents {
+        config.redirect_url = format!("{base}/mina-sidor/e-legitimation/klar");
+        state = state.with_resident_sso(Arc::new(
+            kontakt_app::sso::Sso::new(config).expect("resident sso config"),
+        ));
     }
     let state = state.with_switchboard().await.expect("phone queues");
     tokio::spawn(kontakt_web::serve(listener, state, std::future::pending()));

@@ -38,7 +38,7 @@ fn host_port(var: &str) -> (String, u16) {
 
 /// The city's way out: submission with STARTTLS and login, sending as
 /// `from` (Kontakt's mailbox for this test: bounces come back there).
-fn submission(from: &str) -> SmtpConfig {
+pub(crate) fn submission(from: &str) -> SmtpConfig {
     let (host, port) = host_port("KONTAKT_TEST_SUBMISSION");
     SmtpConfig {
         host,
@@ -59,7 +59,7 @@ fn quick_retry() -> RetryPolicy {
     }
 }
 
-fn dispatcher(app: &TestApp, config: &SmtpConfig, retry: RetryPolicy) -> Dispatcher {
+pub(crate) fn dispatcher(app: &TestApp, config: &SmtpConfig, retry: RetryPolicy) -> Dispatcher {
     Dispatcher::new(app.store.clone(), retry).with(
         OutboundChannel::Email,
         Arc::new(SmtpTransport::new(config).expect("smtp config")),
@@ -81,7 +81,7 @@ fn imap(user: &str) -> ImapConfig {
 }
 
 /// A fresh address, so runs and backends do not see each other's mail.
-fn address(name: &str) -> String {
+pub(crate) fn address(name: &str) -> String {
     format!(
         "{name}.{}@example.test",
         hex::encode(rand::random::<[u8; 4]>())
@@ -89,7 +89,7 @@ fn address(name: &str) -> String {
 }
 
 /// Every mail in a mailbox, raw, waiting until there are at least `n`.
-async fn mailbox(user: &str, n: usize) -> Vec<Vec<u8>> {
+pub(crate) async fn mailbox(user: &str, n: usize) -> Vec<Vec<u8>> {
     let (host, port) = host_port("KONTAKT_TEST_IMAP");
     for _ in 0..100 {
         let tcp = tokio::net::TcpStream::connect((host.as_str(), port))
@@ -126,7 +126,7 @@ async fn mailbox(user: &str, n: usize) -> Vec<Vec<u8>> {
     panic!("{user} did not get {n} mail(s) within 20 s");
 }
 
-fn parse(raw: &[u8]) -> mail_parser::Message<'_> {
+pub(crate) fn parse(raw: &[u8]) -> mail_parser::Message<'_> {
     mail_parser::MessageParser::default()
         .parse(raw)
         .expect("a mail")

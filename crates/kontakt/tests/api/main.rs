@@ -21,6 +21,7 @@ mod knowledge;
 mod language;
 mod letters;
 mod mail;
+mod mina_sidor;
 mod open311;
 mod phone;
 mod protected;

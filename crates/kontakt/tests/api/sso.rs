@@ -13,11 +13,11 @@ use reqwest::redirect::Policy;
 use crate::helpers::{spawn_app_with, Db, TestApp, CATALOG};
 use crate::staff::Browser;
 
-const CLIENT_ID: &str = "kontakt-test";
-const CLIENT_SECRET: &str = "kontakt-test-secret-0123456789";
+pub(crate) const CLIENT_ID: &str = "kontakt-test";
+pub(crate) const CLIENT_SECRET: &str = "kontakt-test-secret-0123456789";
 
 /// The provider process; stopped when dropped.
-struct Provider {
+pub(crate) struct Provider {
     child: Child,
     issuer: String,
 }
@@ -29,7 +29,7 @@ impl Drop for Provider {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -39,7 +39,7 @@ fn free_port() -> u16 {
 /// Starts the provider and waits until it listens. Now and then node hangs
 /// before it listens (no CPU, no output); rather than hang the suite, such
 /// a start is killed after 20 s and tried again, at most three times.
-fn start_provider(port: u16, redirect_uri: &str) -> Provider {
+pub(crate) fn start_provider(port: u16, redirect_uri: &str) -> Provider {
     let script = std::env::var("KONTAKT_TEST_OIDC_PROVIDER").expect(
         "KONTAKT_TEST_OIDC_PROVIDER is not set: run the tests with scripts/test.sh, which installs the OpenID provider",
     );
@@ -95,7 +95,17 @@ async fn app_with_provider(db: Db) -> (TestApp, Provider) {
 
 /// Logs in at the provider as `login` and returns the redirect back to Kontakt.
 async fn through_provider(b: &mut Browser, provider: &Provider, login: &str) -> String {
-    let start = b.get("/login/sso").await;
+    through_provider_at(b, provider, "/login/sso", login).await
+}
+
+/// The same from another way in (`start`, e.g. residents' e-legitimation).
+pub(crate) async fn through_provider_at(
+    b: &mut Browser,
+    provider: &Provider,
+    start: &str,
+    login: &str,
+) -> String {
+    let start = b.get(start).await;
     assert_eq!(start.status, 303, "{}", start.body);
     let auth = start.location;
     assert!(auth.starts_with(&provider.issuer), "{auth}");
