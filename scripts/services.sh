@@ -68,7 +68,8 @@ echo "export KONTAKT_TEST_OIDC_PROVIDER=$oidc_dir/provider.mjs"
 
 # --- Real headless Chromium and its WebDriver, from Debian, and axe-core
 # (npm) for the accessibility checks of the browser tests.
-apt_install chromium chromium-driver fonts-dejavu-core
+# Abyssinica: the Ge'ez script of Tigrinya on Mina sidor.
+apt_install chromium chromium-driver fonts-dejavu-core fonts-sil-abyssinica
 browser_dir="$root/scripts/browser"
 if [ ! -f "$browser_dir/node_modules/axe-core/axe.min.js" ]; then
     log "installing axe-core from npm"

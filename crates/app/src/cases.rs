@@ -2337,7 +2337,8 @@ fn withhold(case: &mut CaseRecord, allowed: &[PersonalData]) {
     }
 }
 
-/// Replaces the person record's details with those given on this case.
+/// Replaces the person record's details with those given on this case
+/// (all but the preferred language).
 fn contact_as_given(case: &mut CaseRecord) {
     let given = case.entries.iter().find_map(|e| match &e.body {
         EntryBody::Registered { contact_given, .. } => Some(contact_given.clone()),
@@ -2353,7 +2354,8 @@ fn contact_as_given(case: &mut CaseRecord) {
             .email
             .as_deref()
             .and_then(|x| EmailAddress::parse(x).ok());
-        p.preferred_language = None;
+        // The language stays: the resident chose it (on Mina sidor or in
+        // an e-service) so that whoever answers them uses it.
     }
 }
 

@@ -151,7 +151,7 @@ pub fn resident_case(lang: ResidentLang, catalog: &Catalog, case: &CaseRecord) -
     html! {
         dl.facts {
             dt { (lang.t("resident-case")) } dd { (case.number) " – " (type_words(lang, catalog, &case.case_type)) }
-            dt { (lang.t("resident-about")) } dd dir="auto" { (case.description) }
+            dt { (lang.t("resident-about")) } dd { bdi { (case.description) } }
             dt { (lang.t("resident-status")) } dd { (status_words(lang, catalog, case)) }
             @if case.status != Status::Closed {
                 @if let Some(d) = case.feedback_deadline {

@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::helpers::{minimal_case, Db, TestApp};
 use crate::staff::{create_account, PASSWORD};
 
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -32,7 +32,7 @@ fn free_port() -> u16 {
         .expect("port")
 }
 
-async fn browser() -> (Driver, Client) {
+pub(crate) async fn browser() -> (Driver, Client) {
     let chromedriver = std::env::var("KONTAKT_TEST_CHROMEDRIVER").expect(
         "KONTAKT_TEST_CHROMEDRIVER is not set: run the tests with scripts/test.sh, which installs Chromium",
     );
@@ -65,14 +65,14 @@ async fn browser() -> (Driver, Client) {
     panic!("chromedriver did not start");
 }
 
-fn screenshot_dir() -> std::path::PathBuf {
+pub(crate) fn screenshot_dir() -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot dir");
     dir
 }
 
 /// Runs axe-core on the current page; returns the WCAG 2.1 A/AA violations.
-async fn axe(c: &Client) -> Vec<String> {
+pub(crate) async fn axe(c: &Client) -> Vec<String> {
     let path = std::env::var("KONTAKT_TEST_AXE").expect("KONTAKT_TEST_AXE: run scripts/test.sh");
     let source = std::fs::read_to_string(path).expect("axe.min.js");
     c.execute(&format!("{source}\nreturn true;"), vec![])
@@ -96,7 +96,7 @@ async fn axe(c: &Client) -> Vec<String> {
 }
 
 /// Checks the page with axe and keeps a screenshot of it.
-async fn check_page(c: &Client, name: &str, violations: &mut Vec<String>) {
+pub(crate) async fn check_page(c: &Client, name: &str, violations: &mut Vec<String>) {
     for v in axe(c).await {
         violations.push(format!("{name}: {v}"));
     }
@@ -104,7 +104,7 @@ async fn check_page(c: &Client, name: &str, violations: &mut Vec<String>) {
     std::fs::write(screenshot_dir().join(format!("{name}.png")), png).expect("write screenshot");
 }
 
-async fn type_into(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &Client, css: &str, text: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|_| panic!("{css}"))
@@ -114,7 +114,7 @@ async fn type_into(c: &Client, css: &str, text: &str) {
 }
 
 /// Types into whatever has the focus, as a person at the keyboard does.
-async fn keys(c: &Client, text: &str) {
+pub(crate) async fn keys(c: &Client, text: &str) {
     c.active_element()
         .await
         .expect("focus")
@@ -123,11 +123,11 @@ async fn keys(c: &Client, text: &str) {
         .expect("keys");
 }
 
-fn key(k: Key) -> String {
+pub(crate) fn key(k: Key) -> String {
     char::from(k).to_string()
 }
 
-async fn login(c: &Client, app: &TestApp, username: &str) {
+pub(crate) async fn login(c: &Client, app: &TestApp, username: &str) {
     c.goto(&format!("{}/login", app.base))
         .await
         .expect("login page");
@@ -136,7 +136,7 @@ async fn login(c: &Client, app: &TestApp, username: &str) {
     wait_for_path(c, "/").await;
 }
 
-async fn wait_for_path(c: &Client, path: &str) {
+pub(crate) async fn wait_for_path(c: &Client, path: &str) {
     for _ in 0..50 {
         if c.current_url().await.is_ok_and(|u| u.path() == path) {
             return;
@@ -150,7 +150,7 @@ async fn wait_for_path(c: &Client, path: &str) {
 }
 
 /// Waits until the page shows `text` (a form post and its answer take a moment).
-async fn wait_for_text(c: &Client, text: &str) {
+pub(crate) async fn wait_for_text(c: &Client, text: &str) {
     for _ in 0..50 {
         if c.source().await.is_ok_and(|s| s.contains(text)) {
             return;
@@ -162,7 +162,7 @@ async fn wait_for_text(c: &Client, text: &str) {
 
 /// Nothing on these pages needs scrolling sideways at the window's width
 /// (WCAG 1.4.10 reflow: 640 CSS px is a 1280 px screen at 200 % zoom).
-async fn assert_reflows(c: &Client, base: &str, paths: &[&str]) {
+pub(crate) async fn assert_reflows(c: &Client, base: &str, paths: &[&str]) {
     for path in paths {
         c.goto(&format!("{base}{path}")).await.expect("page");
         let fits = c

@@ -10,6 +10,7 @@ mod access;
 mod audit;
 mod bad_input;
 mod browser;
+mod browser_residents;
 mod cases;
 mod cli;
 mod crisis;

@@ -26,7 +26,7 @@ use crate::staff::{csrf_of, Browser, Page};
 const RESIDENT_UA: &str = "Mozilla/5.0 (Linux; Android 14) Mina sidor test";
 
 /// A resident's browser: a user agent of its own (the session is bound to it).
-fn resident_browser(app: &TestApp, user_agent: &str) -> Browser {
+pub(crate) fn resident_browser(app: &TestApp, user_agent: &str) -> Browser {
     let mut b = Browser::new(app);
     b.client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -37,7 +37,7 @@ fn resident_browser(app: &TestApp, user_agent: &str) -> Browser {
 }
 
 /// Sends what waits in the outbox through the real mail server.
-async fn send_mail(app: &TestApp) {
+pub(crate) async fn send_mail(app: &TestApp) {
     let out = dispatcher(
         app,
         &submission(&address("kontakt")),
@@ -48,7 +48,7 @@ async fn send_mail(app: &TestApp) {
 
 /// The text of the newest mail with this subject in the mailbox, waiting
 /// until there are `n` mails with it.
-async fn mail_with_subject(user: &str, n: usize, subject: &str) -> String {
+pub(crate) async fn mail_with_subject(user: &str, n: usize, subject: &str) -> String {
     for _ in 0..100 {
         let mails = mailbox(user, 1).await;
         let texts: Vec<String> = mails
@@ -66,14 +66,14 @@ async fn mail_with_subject(user: &str, n: usize, subject: &str) -> String {
 }
 
 /// The first run of exactly six digits: the code in the code mail.
-fn six_digits(text: &str) -> String {
+pub(crate) fn six_digits(text: &str) -> String {
     text.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
         .unwrap_or_else(|| panic!("no code in {text}"))
         .to_owned()
 }
 
-async fn new_case(app: &TestApp, contact: Value, description: &str) -> String {
+pub(crate) async fn new_case(app: &TestApp, contact: Value, description: &str) -> String {
     let (status, created) = app
         .post(
             "/api/v1/cases",
@@ -90,7 +90,7 @@ async fn new_case(app: &TestApp, contact: Value, description: &str) -> String {
     created["number"].as_str().expect("number").to_owned()
 }
 
-async fn api_case(app: &TestApp, number: &str) -> Value {
+pub(crate) async fn api_case(app: &TestApp, number: &str) -> Value {
     let (status, case) = app.get(&format!("/api/v1/cases/{number}")).await;
     assert_eq!(status, 200, "{case}");
     case
