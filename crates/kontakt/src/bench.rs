@@ -93,6 +93,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2_000)]
         queries: usize,
     },
+    /// Mina sidor for a resident with many cases, in process over HTTP on
+    /// loopback: "my cases" and case pages (the resident's cases are
+    /// registered first if the database has fewer).
+    Residents {
+        /// A demo or generated data directory (its kontakt.db).
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
+        #[arg(long, default_value_t = 200)]
+        cases: usize,
+        /// Timed requests of each page.
+        #[arg(long, default_value_t = 1_000)]
+        requests: usize,
+    },
     /// The switchboard's directory type-ahead over a synthetic city, in
     /// process: the index's build, operators' searches keystroke by
     /// keystroke, and a sample through the service on SQLite.
@@ -242,6 +255,20 @@ pub async fn run(
                 articles,
                 queries.max(1),
             )
+            .await?;
+        }
+        BenchCommand::Residents {
+            data_dir,
+            cases,
+            requests,
+        } => {
+            let store = open_data_dir(&data_dir).await?;
+            crate::bench_residents::run(crate::bench_residents::ResidentsArgs {
+                store,
+                catalog: std::sync::Arc::new(catalog),
+                cases: cases.max(1),
+                requests: requests.max(1),
+            })
             .await?;
         }
         BenchCommand::Directory {

@@ -22,7 +22,7 @@ use kontakt_domain::message::OutboundChannel;
 use kontakt_store::Store;
 use rand::{Rng, SeedableRng};
 
-fn percentiles(mut us: Vec<u64>) -> String {
+pub(crate) fn percentiles(mut us: Vec<u64>) -> String {
     us.sort_unstable();
     let n = us.len();
     let p = |q: f64| us[((n as f64 * q).ceil() as usize).clamp(1, n) - 1] as f64 / 1000.0;

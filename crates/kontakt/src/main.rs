@@ -25,6 +25,7 @@ mod bench_acd;
 mod bench_channels;
 mod bench_directory;
 mod bench_knowledge;
+mod bench_residents;
 mod bench_stats;
 mod simulate;
 mod simulate_live;

@@ -102,6 +102,11 @@ async fn e_services(app: TestApp) {
     assert!(page.contains("Ditt ärendenummer är KC-"), "{page}");
     assert!(page.contains("Det här händer nu"), "{page}");
     let number = number_in(&page);
+    // The receipt says how to follow the case on Mina sidor.
+    assert!(
+        page.contains(&format!("/mina-sidor/folj?arende={number}&amp;kod=")),
+        "{page}"
+    );
     let (_, case) = app.get(&format!("/api/v1/cases/{number}")).await;
     assert_eq!(case["channel"], "e_service");
     assert_eq!(case["form"]["state"], "off");

@@ -357,6 +357,19 @@ async fn resident_follows_their_cases(app: TestApp) {
         && r.event.actor.starts_with("resident:")
         && r.event.outcome == Outcome::Denied));
 
+    // Starting a case: the e-services and the web assistant, the e-service
+    // form filled in with the address she logged in with.
+    let start = b.get("/mina-sidor/starta").await;
+    assert_eq!(start.status, 200);
+    assert!(start.body.contains("href=\"/e-tjanster\"") && start.body.contains("href=\"/fraga\""));
+    let form = b.get("/e-tjanster/ALLM-FRAGA").await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains(&format!("value=\"{anna}\"")),
+        "{}",
+        form.body
+    );
+
     // Arabic: the pages turn right to left, and the choice is kept as her
     // preferred language, shown to the agent.
     let ar = b
