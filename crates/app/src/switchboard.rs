@@ -35,6 +35,9 @@ use crate::phone::{Destination, PhoneService};
 /// system went silent (crashed, lost its link) mid-call.
 pub const SILENT_AFTER_MS: u64 = 3 * 3_600_000;
 
+/// The language of a call nobody chose another for.
+const SWEDISH: &str = "sv";
+
 /// What a phone system reports (any adapter maps its own format to this).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CtiEvent {
@@ -564,6 +567,31 @@ impl Switchboard {
             None => self.phone.destination(&number, keys, now).await?,
         }
         .ok_or_else(|| CtiError::UnknownNumber(number.clone()))?;
+        // A caller the city knows, who chose a language on Mina sidor or
+        // in an e-service, is answered in it when someone on duty speaks it.
+        let destination = match destination {
+            Destination::Queue {
+                group,
+                language,
+                path,
+                greeting,
+                priority,
+            } if language == SWEDISH => {
+                let from = live.from.clone();
+                let language = self
+                    .preferred_language(inner, &from, &group, now)
+                    .await
+                    .unwrap_or(language);
+                Destination::Queue {
+                    group,
+                    language,
+                    path,
+                    greeting,
+                    priority,
+                }
+            }
+            other => other,
+        };
         let mut out = Vec::new();
         match destination {
             Destination::Closed {
@@ -842,6 +870,55 @@ impl Switchboard {
             groups,
             languages: Vec::new(),
         })
+    }
+
+    /// The preferred language of the person on the newest case with the
+    /// caller's number, if an agent on duty in `group` speaks it. The
+    /// look-up is audited (the case, for call routing); a protected
+    /// person's is not made. Any failure leaves the call in Swedish.
+    async fn preferred_language(
+        &self,
+        inner: &Inner,
+        from: &str,
+        group: &str,
+        now: DateTime<Utc>,
+    ) -> Option<String> {
+        let phone = kontakt_domain::contact::PhoneNumber::parse(from).ok()?;
+        let filter = kontakt_store::CaseFilter {
+            phone: Some(phone),
+            limit: 1,
+            ..kontakt_store::CaseFilter::default()
+        };
+        let newest = self
+            .store
+            .list_cases(&filter)
+            .await
+            .ok()?
+            .into_iter()
+            .next()?;
+        let case = self.store.case(newest.number).await.ok()??;
+        let kontakt_store::ContactRecord::Person(person) = &case.contact else {
+            return None;
+        };
+        if person.protected_identity {
+            return None;
+        }
+        let language = person.preferred_language.as_ref()?.as_str().to_owned();
+        if language == SWEDISH || !inner.acd.staffed_in(group, &language) {
+            return None;
+        }
+        let mut actor = Actor::new("system:switchboard");
+        actor.purpose = "call_routing".into();
+        let event = actor.event(
+            now,
+            "case.read",
+            ("case", &case.number.to_string()),
+            &case.board,
+            kontakt_domain::audit::Outcome::Allowed,
+            serde_json::json!({ "fields": ["preferred_language"], "language": language }),
+        );
+        self.store.audit(vec![event]).await.ok()?;
+        Some(language)
     }
 
     /// Callbacks promised in these groups and not yet made, earliest

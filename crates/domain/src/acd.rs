@@ -968,6 +968,22 @@ impl Acd {
         })
     }
 
+    /// Whether an agent logged in now may take a call of `group` in
+    /// `language` (the group at its level, and the language). A known
+    /// caller's preferred language is asked for only then, so no call
+    /// waits for a language nobody on duty speaks.
+    pub fn staffed_in(&self, group: &str, language: &str) -> bool {
+        let Some(&g) = self.group_ix.get(group) else {
+            return false;
+        };
+        let l = self.language_ix.get(language).copied();
+        self.agents.iter().any(|a| {
+            !matches!(a.slot, Slot::LoggedOut)
+                && a.eligible.contains(&g)
+                && (language == SWEDISH || l.is_some_and(|l| a.languages.contains(&l)))
+        })
+    }
+
     /// Calls not yet ended: waiting, ringing, in conversation or callback tasks.
     pub fn calls_in_progress(&self) -> usize {
         self.call_ix.len()

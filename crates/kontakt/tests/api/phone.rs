@@ -940,3 +940,70 @@ mod announcement_before_the_menu {
         super::an_announcement_before_the_menu(crate::helpers::Db::Postgres).await
     }
 }
+
+/// A caller the city knows, whose preferred language (chosen on Mina
+/// sidor or in an e-service) an agent on duty speaks, is queued in that
+/// language, and the look-up is audited; otherwise the call stays Swedish.
+async fn a_known_callers_language(db: crate::helpers::Db) {
+    let app = crate::helpers::spawn_app_with_catalog(db, &always_open()).await;
+    let pbx = kontakt_app::tokens::issue(&app.store, "vaxel", &["phone_system"])
+        .await
+        .expect("token");
+    for (phone, language) in [("+46701112201", "fi"), ("+46701112202", "ar")] {
+        let mut body = crate::helpers::minimal_case();
+        body["contact"] = serde_json::json!({"name": "Känd Uppringare", "phone": phone, "preferred_language": language});
+        let (status, created) = app.post("/api/v1/cases", &body).await;
+        assert_eq!(status, 201, "{created}");
+    }
+    // Mirja (the catalog: VXL, AD-1, SPRAK; Swedish, Finnish, English)
+    // logs in on her phone. Nobody on duty speaks Arabic.
+    let (status, a) = cti(
+        &app,
+        &pbx,
+        serde_json::json!({"event": "agent_login", "agent": "mirja.koskinen"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{a}");
+    for (call, from, expected) in [
+        ("fi-1", "+46701112201", "fi"),
+        ("ar-1", "+46701112202", "sv"),
+        ("new-1", "+46709998877", "sv"),
+    ] {
+        let (status, a) = cti(&app, &pbx, serde_json::json!({"event": "new_call", "call_id": call, "from": from, "to": "+46850800000"})).await;
+        assert_eq!(status, 200, "{a}");
+        let (status, a) = cti(
+            &app,
+            &pbx,
+            serde_json::json!({"event": "queued", "call_id": call, "group": "VXL"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{a}");
+        let row = app.store.call(call).await.expect("read").expect("the call");
+        assert_eq!(row.language, expected, "{call}");
+        let (status, a) = cti(
+            &app,
+            &pbx,
+            serde_json::json!({"event": "hangup", "call_id": call}),
+        )
+        .await;
+        assert_eq!(status, 200, "{a}");
+    }
+    let routed: Vec<_> = app
+        .audit_log()
+        .await
+        .into_iter()
+        .filter(|r| r.event.actor == "system:switchboard" && r.event.purpose == "call_routing")
+        .collect();
+    assert_eq!(routed.len(), 1, "only the look-up that chose Finnish");
+}
+
+mod known_callers_language {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_known_callers_language(crate::helpers::Db::Sqlite).await
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_known_callers_language(crate::helpers::Db::Postgres).await
+    }
+}
