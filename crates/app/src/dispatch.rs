@@ -402,7 +402,8 @@ impl DirectoryTransport {
     }
 
     /// The file a message is written to: `<case>_<message id>.eml|.txt`
-    /// (`report_…` for a message about no case),
+    /// (`no-case_…` for a message about no case: a board's report, a
+    /// resident's login code),
     /// anything but letters, digits and `._@+-` in the id replaced by `_`.
     pub fn path_of(&self, m: &OutboundMessage) -> PathBuf {
         let id: String = m

@@ -63,7 +63,7 @@ impl OutboundMessage {
     /// number, or `report` for a message about no case.
     pub fn case_label(&self) -> String {
         self.case
-            .map_or_else(|| "report".to_owned(), |c| c.to_string())
+            .map_or_else(|| "no-case".to_owned(), |c| c.to_string())
     }
 }
 

@@ -579,6 +579,16 @@ async fn codes_resist_guessing(app: TestApp) {
         .send_code(&to, compose, &origin, now + Duration::minutes(61))
         .await
         .expect("an hour later");
+    // A mobile number gets its code by SMS (through the outbox, which
+    // `sms.rs` sends through Kannel).
+    let by_sms = residents
+        .send_code("070-765 43 21", compose, &origin, now)
+        .await
+        .expect("code by SMS");
+    assert_eq!(
+        by_sms.channel,
+        kontakt_domain::message::OutboundChannel::Sms
+    );
     // Bad addresses change nothing.
     let before = app
         .store
@@ -612,6 +622,13 @@ async fn codes_resist_guessing(app: TestApp) {
         .post("/mina-sidor/kod", &[("address", "inte en adress")])
         .await;
     assert_eq!(r.status, 422);
+    let r = b
+        .post("/mina-sidor/kod", &[("address", "+46 70 765 43 22")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location, "/mina-sidor/kod?via=sms");
+    let form = b.get(&r.location).await;
+    assert!(form.body.contains("din mobil"), "{}", form.body);
     let mut throttled = false;
     for _ in 0..kontakt_web::mina_sidor::ATTEMPTS_PER_WINDOW {
         let r = b
