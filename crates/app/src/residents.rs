@@ -156,9 +156,13 @@ pub fn new_follow_token() -> (String, String) {
     (token, hash)
 }
 
-/// Whether the case is the resident's: its person has the address or
-/// personnummer they proved (or it is the case they followed by its
-/// secret). A protected person's cases only with e-legitimation.
+/// Whether the case is the resident's: the address they proved was given
+/// on it when it was registered — not merely on its person record, which
+/// gathers what every contact gave, so someone who gave their own address
+/// with another's personnummer sees only the case they gave it on —, its
+/// person has the personnummer e-legitimation proved, or it is the case
+/// they followed by its secret. A protected person's cases only with
+/// e-legitimation.
 pub fn owns(identity: &ResidentIdentity, case: &CaseRecord) -> bool {
     let person = match &case.contact {
         ContactRecord::Person(p) => Some(p),
@@ -167,14 +171,18 @@ pub fn owns(identity: &ResidentIdentity, case: &CaseRecord) -> bool {
     if person.is_some_and(|p| p.protected_identity) && !identity.is_e_legitimation() {
         return false;
     }
+    let given = case.entries.iter().find_map(|e| match &e.body {
+        EntryBody::Registered { contact_given, .. } => Some(contact_given),
+        _ => None,
+    });
     match identity {
         ResidentIdentity::Case(n) => *n == case.number,
-        ResidentIdentity::Email(e) => person
-            .and_then(|p| p.email.as_ref())
-            .is_some_and(|mine| mine.as_str().to_lowercase() == e.as_str().to_lowercase()),
-        ResidentIdentity::Phone(phone) => person
-            .and_then(|p| p.phone.as_ref())
-            .is_some_and(|mine| mine == phone),
+        ResidentIdentity::Email(e) => given
+            .and_then(|g| g.email.as_deref())
+            .is_some_and(|mine| mine.eq_ignore_ascii_case(e.as_str())),
+        ResidentIdentity::Phone(phone) => given
+            .and_then(|g| g.phone.as_deref())
+            .is_some_and(|mine| mine == phone.as_str()),
         ResidentIdentity::Personnummer(pnr) => person
             .and_then(|p| p.personnummer.as_ref())
             .is_some_and(|mine| mine == pnr),
@@ -217,11 +225,12 @@ impl ResidentService {
     ) -> Result<CodeSent, ResidentError> {
         let address = CodeAddress::parse(address).map_err(|e| invalid("address", e.to_string()))?;
         let stored = address.stored();
+        // Counted again in the write; this spares the work when it is over.
         let sent = self
             .store
             .resident_codes_since(&stored, now - Duration::hours(1))
             .await?;
-        if sent >= CODES_PER_ADDRESS_AND_HOUR {
+        if sent >= u64::from(CODES_PER_ADDRESS_AND_HOUR) {
             return Err(ResidentError::TooManyCodes);
         }
         let code = format!(
@@ -245,13 +254,16 @@ impl ResidentService {
             Outcome::Allowed,
             serde_json::json!({ "channel": channel.as_str() }),
         );
-        self.store
+        let issued = self
+            .store
             .resident_write(ResidentWrite::IssueCode {
                 id: challenge.clone(),
                 address: stored,
                 code_hash: code_hash(&challenge, &code),
                 at: now,
                 expires_at: now + Duration::minutes(CODE_MINUTES),
+                limit: CODES_PER_ADDRESS_AND_HOUR,
+                since: now - Duration::hours(1),
                 message: NewOutbound {
                     channel,
                     recipient,
@@ -264,6 +276,9 @@ impl ResidentService {
                 audit: vec![event],
             })
             .await?;
+        if issued == 0 {
+            return Err(ResidentError::TooManyCodes);
+        }
         Ok(CodeSent { challenge, channel })
     }
 
@@ -311,13 +326,9 @@ impl ResidentService {
         origin: &Origin,
         now: DateTime<Utc>,
     ) -> Result<(String, ResidentSession), ResidentError> {
-        let code: String = code
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
-        if code.len() != CODE_DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
+        let Some(code) = kontakt_domain::resident::normalise_code(code) else {
             return Err(invalid("code", format!("is {CODE_DIGITS} digits")));
-        }
+        };
         let Some(address) = self.challenge_address(challenge).await? else {
             return Err(ResidentError::CodeExpired);
         };
@@ -490,6 +501,18 @@ impl ResidentService {
         }))
     }
 
+    /// Forgets codes and sessions dead for a day (a day, so the hourly cap
+    /// on codes per address still counts every code of the last hour).
+    pub async fn purge(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let n = self
+            .store
+            .resident_write(ResidentWrite::Purge {
+                before: now - Duration::days(1),
+            })
+            .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     pub async fn sign_out(
         &self,
         session: &ResidentSession,
@@ -533,12 +556,13 @@ impl ResidentService {
             ..CaseFilter::default()
         };
         let cases = match &session.identity {
+            // A code proves an address: the cases it was given on.
             ResidentIdentity::Email(e) => {
-                filter.email = Some(e.clone());
+                filter.given_email = Some(e.clone());
                 self.store.list_cases(&filter).await?
             }
             ResidentIdentity::Phone(p) => {
-                filter.phone = Some(p.clone());
+                filter.given_phone = Some(p.clone());
                 self.store.list_cases(&filter).await?
             }
             ResidentIdentity::Personnummer(p) => {
@@ -859,7 +883,7 @@ impl ResidentService {
         let language = kontakt_domain::contact::Language::parse(language)
             .map_err(|e| invalid("language", e.to_string()))?;
         let persons = match &session.identity {
-            ResidentIdentity::Email(e) => PersonsOf::Email(e.as_str().to_lowercase()),
+            ResidentIdentity::Email(e) => PersonsOf::Email(e.as_str().to_ascii_lowercase()),
             ResidentIdentity::Phone(p) => PersonsOf::Phone(p.as_str().to_owned()),
             ResidentIdentity::Personnummer(p) => PersonsOf::Personnummer(p.as_str().to_owned()),
             ResidentIdentity::Case(n) => PersonsOf::Case(n.to_string()),

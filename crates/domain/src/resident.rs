@@ -16,7 +16,7 @@ pub const CODE_MINUTES: i64 = 10;
 pub const CODE_ATTEMPTS: u32 = 5;
 /// Codes one address may be sent in an hour, so Kontakt cannot be used
 /// to flood someone's inbox or phone.
-pub const CODES_PER_ADDRESS_AND_HOUR: u64 = 5;
+pub const CODES_PER_ADDRESS_AND_HOUR: u32 = 5;
 /// A session ends after this long unused…
 pub const SESSION_IDLE_MINUTES: i64 = 20;
 /// …and after this long in any case.
@@ -147,6 +147,34 @@ impl CodeAddress {
     }
 }
 
+/// A one-time code as the resident typed or pasted it: its digits in
+/// ASCII, or `None` unless there are exactly [`CODE_DIGITS`]. Spaces and
+/// dashes are allowed between them, invisible direction marks (a code
+/// copied from an Arabic or Persian message carries them) are dropped,
+/// and Arabic-Indic and Persian digits read as the digits they are.
+pub fn normalise_code(input: &str) -> Option<String> {
+    let mut digits = String::new();
+    for c in input.chars() {
+        let digit = match c {
+            '0'..='9' => Some(c),
+            '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x0660, 10),
+            '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x06F0, 10),
+            _ => None,
+        };
+        match digit {
+            Some(d) => digits.push(d),
+            None if c.is_whitespace()
+                || c == '-'
+                || matches!(
+                    c,
+                    '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{2066}'..='\u{2069}'
+                ) => {}
+            None => return None,
+        }
+    }
+    (digits.len() == CODE_DIGITS as usize).then_some(digits)
+}
+
 /// The secret as the resident typed it, in its canonical form (upper case,
 /// no spaces or dashes, O read as 0 and I/L as 1), or `None` if it cannot
 /// be one.
@@ -177,6 +205,22 @@ pub fn format_follow_token(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_are_read_as_typed_or_pasted() {
+        assert_eq!(normalise_code("123456").as_deref(), Some("123456"));
+        assert_eq!(normalise_code(" 123 456 ").as_deref(), Some("123456"));
+        assert_eq!(normalise_code("123-456").as_deref(), Some("123456"));
+        assert_eq!(
+            normalise_code("\u{2068}123456\u{2069}").as_deref(),
+            Some("123456")
+        );
+        assert_eq!(normalise_code("١٢٣٤٥٦").as_deref(), Some("123456"));
+        assert_eq!(normalise_code("۱۲۳۴۵۶").as_deref(), Some("123456"));
+        for bad in ["", "12345", "1234567", "12a456", "١٢٣٤٥"] {
+            assert_eq!(normalise_code(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn an_address_is_an_email_or_a_mobile_number() {

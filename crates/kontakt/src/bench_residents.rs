@@ -49,7 +49,7 @@ async fn seed_cases(
     let existing = cases
         .store()
         .list_cases(&kontakt_store::CaseFilter {
-            email: Some(kontakt_domain::contact::EmailAddress::parse(RESIDENT)?),
+            given_email: Some(kontakt_domain::contact::EmailAddress::parse(RESIDENT)?),
             limit: wanted as u32 + 1,
             ..kontakt_store::CaseFilter::default()
         })

@@ -1186,7 +1186,6 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
             r.daily_at,
         ));
     }
-    tokio::spawn(purge_sessions(staff.clone()));
     let mut transports: Vec<(OutboundChannel, Arc<dyn Transport>)> = Vec::new();
     let mut mail_domain = None;
     if let Some(mail) = &config.mail {
@@ -1221,8 +1220,9 @@ async fn serve(config_path: &Path) -> anyhow::Result<()> {
             imap,
         );
     }
-    let mut state = kontakt_web::AppState::new(cases.clone(), staff, sso)
+    let mut state = kontakt_web::AppState::new(cases.clone(), staff.clone(), sso)
         .with_trusted_proxies(config.trusted_proxies.clone());
+    tokio::spawn(purge_sessions(staff, state.residents.clone()));
     if let Some(sms) = config.sms.clone() {
         state = state.with_sms(sms);
     }
@@ -1350,10 +1350,16 @@ fn start_monthly_reports(
 }
 
 /// Hourly: deletes staff sessions that are over.
-async fn purge_sessions(staff: Arc<StaffService>) {
+async fn purge_sessions(
+    staff: Arc<StaffService>,
+    residents: Arc<kontakt_app::residents::ResidentService>,
+) {
     loop {
         if let Err(e) = staff.purge_sessions().await {
             tracing::warn!(error = %e, "purging ended sessions failed");
+        }
+        if let Err(e) = residents.purge(Utc::now()).await {
+            tracing::warn!(error = %e, "purging residents' codes and sessions failed");
         }
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }

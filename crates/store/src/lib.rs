@@ -419,6 +419,24 @@ pub struct NewCase {
     pub follow_token_hash: Option<String>,
 }
 
+impl NewCase {
+    /// The e-mail address (lower-cased) and phone number given on this
+    /// case at registration: what a resident who logs in with a code must
+    /// have given to see it (the person record gathers every contact's).
+    pub fn given_addresses(&self) -> (Option<String>, Option<String>) {
+        self.entries
+            .iter()
+            .find_map(|e| match &e.body {
+                EntryBody::Registered { contact_given, .. } => Some((
+                    contact_given.email.as_ref().map(|m| m.to_ascii_lowercase()),
+                    contact_given.phone.clone(),
+                )),
+                _ => None,
+            })
+            .unwrap_or((None, None))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEntry {
     pub at: DateTime<Utc>,
@@ -569,8 +587,11 @@ pub struct CaseFilter {
     pub personnummer: Option<Personnummer>,
     /// Cases of persons with this phone number.
     pub phone: Option<kontakt_domain::contact::PhoneNumber>,
-    /// Cases of persons with this e-mail address (a resident's own, on Mina sidor).
-    pub email: Option<kontakt_domain::contact::EmailAddress>,
+    /// Cases on which this e-mail address was given at registration (a
+    /// resident's own, on Mina sidor; compared in ASCII lower case).
+    pub given_email: Option<kontakt_domain::contact::EmailAddress>,
+    /// Cases on which this phone number was given at registration.
+    pub given_phone: Option<kontakt_domain::contact::PhoneNumber>,
     /// Cases of persons whose name starts with this (as stored: see
     /// `kontakt_domain::contact::name_search_prefix`).
     pub name_prefix: Option<String>,

@@ -498,13 +498,14 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
             "INSERT INTO cases (number, case_type, board, service_area, district, channel, status, resolution, \
              assignee_group, assignee_person, contact_kind, person_id, organisation_id, feedback_channel, \
              feedback_deadline, description, form, confidential, handed_over, created_at, updated_at, closed_at, \
-             follow_token_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
+             follow_token_hash, given_email, given_phone) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) \
              RETURNING id",
         )
         .await
         .map_err(db)?;
     let form = serde_json::Value::Object(c.form.clone());
+    let (given_email, given_phone) = c.given_addresses();
     let case_id: i64 = tx
         .query_one(
             &stmt,
@@ -532,6 +533,8 @@ async fn insert_case(tx: &Transaction<'_>, c: &NewCase) -> Result<CaseNumber> {
                 &crate::updated_at(c),
                 &c.closed_at,
                 &c.follow_token_hash,
+                &given_email,
+                &given_phone,
             ],
         )
         .await

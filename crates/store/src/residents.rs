@@ -58,6 +58,11 @@ pub enum ResidentWrite {
         code_hash: String,
         at: DateTime<Utc>,
         expires_at: DateTime<Utc>,
+        /// At most this many codes to the address since `since`: counted
+        /// in the write, so requests at once cannot all pass the count.
+        /// Over it nothing is written and the result is 0.
+        limit: u32,
+        since: DateTime<Utc>,
         message: NewOutbound,
         audit: Vec<AuditEvent>,
     },
@@ -80,6 +85,10 @@ pub enum ResidentWrite {
     },
     /// Notes that the session was used; 1, or 0 if it has ended.
     Touch { id_hash: String, at: DateTime<Utc> },
+    /// Forgets codes that expired and sessions last used before `before`
+    /// (the addresses and identities they name are personal data kept no
+    /// longer than they work). Answers how many rows went.
+    Purge { before: DateTime<Utc> },
     /// Ends a session; 1, or 0 if it had ended.
     End {
         id_hash: String,
@@ -105,7 +114,7 @@ impl ResidentWrite {
             | ResidentWrite::StartSession { audit, .. }
             | ResidentWrite::End { audit, .. }
             | ResidentWrite::SetLanguage { audit, .. } => audit,
-            ResidentWrite::Touch { .. } => &[],
+            ResidentWrite::Touch { .. } | ResidentWrite::Purge { .. } => &[],
         }
     }
 }
@@ -115,12 +124,28 @@ impl PersonsOf {
     /// value, and the value.
     pub(crate) fn condition(&self, param: &str) -> (String, &str) {
         match self {
-            // Lower-cased by the caller; local parts compared without case.
-            PersonsOf::Email(v) => (format!("lower(email) = {param}"), v),
-            PersonsOf::Phone(v) => (format!("phone = {param}"), v),
+            // The persons of the cases the address was given on (lower-
+            // cased by the caller); a code never reaches a protected person.
+            PersonsOf::Email(v) => (
+                format!(
+                    "id IN (SELECT person_id FROM cases WHERE given_email = {param}) \
+                     AND NOT protected_identity"
+                ),
+                v,
+            ),
+            PersonsOf::Phone(v) => (
+                format!(
+                    "id IN (SELECT person_id FROM cases WHERE given_phone = {param}) \
+                     AND NOT protected_identity"
+                ),
+                v,
+            ),
             PersonsOf::Personnummer(v) => (format!("personnummer = {param}"), v),
             PersonsOf::Case(v) => (
-                format!("id = (SELECT person_id FROM cases WHERE number = {param})"),
+                format!(
+                    "id = (SELECT person_id FROM cases WHERE number = {param}) \
+                     AND NOT protected_identity"
+                ),
                 v,
             ),
         }

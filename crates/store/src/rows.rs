@@ -318,10 +318,17 @@ pub(crate) fn list_query<V>(
             &mut values,
         );
     }
-    if let Some(email) = &filter.email {
+    if let Some(email) = &filter.given_email {
         add(
-            "c.person_id IN (SELECT id FROM persons WHERE lower(email) = ?)",
-            vec![ListValue::Text(email.as_str().to_lowercase())],
+            "c.given_email = ?",
+            vec![ListValue::Text(email.as_str().to_ascii_lowercase())],
+            &mut values,
+        );
+    }
+    if let Some(phone) = &filter.given_phone {
+        add(
+            "c.given_phone = ?",
+            vec![ListValue::Text(phone.as_str().into())],
             &mut values,
         );
     }

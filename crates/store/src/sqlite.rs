@@ -487,12 +487,13 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
     let now = micros(c.created_at);
     let (person_id, organisation_id) = upsert_contact(conn, &c.contact, now)?;
     let form = serde_json::Value::Object(c.form.clone()).to_string();
+    let (given_email, given_phone) = c.given_addresses();
     conn.prepare_cached(
         "INSERT INTO cases (number, case_type, board, service_area, district, channel, status, resolution, \
          assignee_group, assignee_person, contact_kind, person_id, organisation_id, feedback_channel, \
          feedback_deadline, description, form, confidential, handed_over, created_at, updated_at, closed_at, \
-         follow_token_hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+         follow_token_hash, given_email, given_phone) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -519,6 +520,8 @@ fn insert_case(conn: &Connection, c: &NewCase) -> Result<CaseNumber> {
             micros(crate::updated_at(c)),
             c.closed_at.map(micros),
             c.follow_token_hash,
+            given_email,
+            given_phone,
         ])
     })
     .map_err(db)?;

@@ -328,7 +328,14 @@ pub struct SwitchQuery {
 /// A path on this site to go back to: `back`, else the page the switch was
 /// clicked on (the Referer), else the start page. Never another site.
 pub(crate) fn back_path(back: &str, headers: &HeaderMap) -> String {
-    let local = |p: &str| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\');
+    // Browsers drop tabs and line breaks from a URL, so "/\t/evil.example"
+    // would become "//evil.example": no control characters or spaces.
+    let local = |p: &str| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.contains('\\')
+            && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+    };
     if local(back) {
         return back.to_owned();
     }
@@ -528,6 +535,26 @@ mod tests {
                 "{}: no message {missing:?}",
                 lang.code()
             );
+        }
+    }
+
+    #[test]
+    fn going_back_never_leaves_the_site() {
+        let none = HeaderMap::new();
+        assert_eq!(
+            back_path("/mina-sidor/arenden", &none),
+            "/mina-sidor/arenden"
+        );
+        for evil in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example/",
+            "",
+        ] {
+            assert_eq!(back_path(evil, &none), "/", "{evil:?}");
         }
     }
 

@@ -720,7 +720,7 @@ fn code_page(state: &AppState, lang: ResidentLang, via: &str, error: Option<&str
                 input type="hidden" name="via" value=(via);
                 label for="code" { (lang.t("ms-code-label")) }
                 input #code name="code" required inputmode="numeric" autocomplete="one-time-code"
-                    pattern="[0-9 ]*" maxlength="12" dir="ltr"
+                    maxlength="20" dir="ltr"
                     aria-describedby=[error.map(|_| "code-error")]
                     aria-invalid=[error.map(|_| "true")];
                 (field_error("code", error))
@@ -935,10 +935,19 @@ fn case_markup(
         "samtal" => Some(lang.t("ms-callback-sent")),
         _ => None,
     };
-    let phone_given = match &case.contact {
-        kontakt_store::ContactRecord::Person(p) => p.phone.as_ref().map(|p| p.national()),
-        _ => None,
-    };
+    // The number given on this case, not the person record's (which may
+    // hold a number another contact gave).
+    let phone_given = case
+        .entries
+        .iter()
+        .find_map(|e| match &e.body {
+            kontakt_domain::case::EntryBody::Registered { contact_given, .. } => {
+                contact_given.phone.clone()
+            }
+            _ => None,
+        })
+        .and_then(|p| kontakt_domain::contact::PhoneNumber::parse(&p).ok())
+        .map(|p| p.national());
     page(
         state,
         lang,

@@ -430,6 +430,40 @@ async fn resident_follows_their_cases(app: TestApp) {
     assert_eq!(after.location, "/mina-sidor");
 }
 
+/// Someone who gives their own address with another's personnummer puts
+/// it on that person's record, but a code to it opens only the case they
+/// gave it on, and their language choice reaches no protected person.
+async fn an_address_opens_only_the_cases_it_was_given_on(app: TestApp) {
+    let pnr = "19850315-2335";
+    let veras = new_case(
+        &app,
+        json!({"name": "Vera Ek", "personnummer": pnr, "phone": "070-222 33 44"}),
+        "Veras eget ärende om lyktan.",
+    )
+    .await;
+    let mallory = address("mallory");
+    let planted = new_case(
+        &app,
+        json!({"personnummer": pnr, "email": mallory}),
+        "Planterat ärende.",
+    )
+    .await;
+    let record = api_case(&app, &veras).await;
+    assert_eq!(
+        record["contact"]["email"], mallory,
+        "the person record gathers the address: {record}"
+    );
+    let mut b = resident_browser(&app, RESIDENT_UA);
+    let r = log_in_by_mail(&app, &mut b, &mallory, 0).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let mine = b.get("/mina-sidor/arenden").await;
+    assert!(mine.body.contains(&planted), "{}", mine.body);
+    assert!(!mine.body.contains(&veras), "{}", mine.body);
+    let page = b.get(&format!("/mina-sidor/arenden/{veras}")).await;
+    assert_eq!(page.status, 404);
+    assert!(!page.body.contains("Veras"));
+}
+
 /// Following one case with its number and the secret from the
 /// acknowledgement; every wrong combination is refused alike.
 async fn anonymous_follow_by_case_secret(app: TestApp) {
@@ -629,8 +663,10 @@ async fn codes_resist_guessing(app: TestApp) {
     assert_eq!(r.location, "/mina-sidor/kod?via=sms");
     let form = b.get(&r.location).await;
     assert!(form.body.contains("din mobil"), "{}", form.body);
+    // Twice the window's allowance: a window that turns mid-test still
+    // fills up.
     let mut throttled = false;
-    for _ in 0..kontakt_web::mina_sidor::ATTEMPTS_PER_WINDOW {
+    for _ in 0..2 * kontakt_web::mina_sidor::ATTEMPTS_PER_WINDOW {
         let r = b
             .post(
                 "/mina-sidor/folj",
@@ -644,6 +680,23 @@ async fn codes_resist_guessing(app: TestApp) {
         assert_eq!(r.status, 404);
     }
     assert!(throttled, "twenty wrong tries are not throttled");
+
+    // A day after they died, codes are forgotten (the addresses with them).
+    let gone = residents
+        .purge(now + Duration::days(2))
+        .await
+        .expect("purge");
+    assert!(gone >= 7, "{gone}");
+    assert_eq!(
+        app.store
+            .resident_codes_since(
+                &format!("email:{}", to.to_lowercase()),
+                now - Duration::hours(2)
+            )
+            .await
+            .expect("count"),
+        0
+    );
 }
 
 /// Every resident route refuses a browser without a session, and every
@@ -725,6 +778,7 @@ on_both_backends_for_residents!(
     codes_resist_guessing,
     every_route_is_guarded,
     protected_cases_need_e_legitimation,
+    an_address_opens_only_the_cases_it_was_given_on,
 );
 
 mod e_legitimation {

@@ -33,6 +33,22 @@ CREATE TABLE resident_sessions (
 -- The SHA-256 of the secret printed in the acknowledgement.
 ALTER TABLE cases ADD COLUMN follow_token_hash TEXT;
 
--- "My cases" of a resident who proved an e-mail address.
--- Local parts compared without case, as mail providers do.
-CREATE INDEX persons_email ON persons (lower(email));
+-- The e-mail address (lower-cased: local parts compared without case, as
+-- mail providers do) and phone number given on the case when it was
+-- registered. A resident who logs in with a code to an address sees the
+-- cases where they gave that address, not every case of a person record
+-- someone else's contact may have added the address to. Filled in for
+-- the cases already registered from their registration entry (each case
+-- is then queued once more for its anonymous facts, which is harmless).
+ALTER TABLE cases ADD COLUMN given_email TEXT;
+ALTER TABLE cases ADD COLUMN given_phone TEXT;
+UPDATE cases c SET
+    -- ASCII lower case, as SQLite's lower() and Kontakt itself.
+    given_email = translate(e.body -> 'contact_given' ->> 'email',
+                            'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'),
+    given_phone = e.body -> 'contact_given' ->> 'phone'
+FROM case_entries e
+WHERE e.case_id = c.id AND e.kind = 'registered'
+  AND (e.body -> 'contact_given' ->> 'email' IS NOT NULL OR e.body -> 'contact_given' ->> 'phone' IS NOT NULL);
+CREATE INDEX cases_given_email ON cases (given_email, id) WHERE given_email IS NOT NULL;
+CREATE INDEX cases_given_phone ON cases (given_phone, id) WHERE given_phone IS NOT NULL;

@@ -95,8 +95,26 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &ResidentWrite) -> Result<(i6
             at,
             expires_at,
             message: m,
+            limit,
+            since,
             ..
         } => {
+            // One address's codes are counted one request at a time, in
+            // every process sharing the database.
+            tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[address])
+                .await
+                .map_err(db)?;
+            let sent: i64 = tx
+                .query_one(
+                    "SELECT count(*) FROM resident_codes WHERE address = $1 AND created_at >= $2",
+                    &[address, since],
+                )
+                .await
+                .map_err(db)?
+                .get(0);
+            if sent >= i64::from(*limit) {
+                return Ok((0, false));
+            }
             tx.execute(
                 "INSERT INTO resident_codes (id, address, code_hash, created_at, expires_at) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -173,6 +191,20 @@ pub(super) async fn write(tx: &Transaction<'_>, w: &ResidentWrite) -> Result<(i6
             .await
             .map(|n| (n as i64, false))
             .map_err(db),
+        ResidentWrite::Purge { before } => {
+            let codes = tx
+                .execute("DELETE FROM resident_codes WHERE expires_at < $1", &[before])
+                .await
+                .map_err(db)?;
+            let sessions = tx
+                .execute(
+                    "DELETE FROM resident_sessions WHERE COALESCE(ended_at, last_seen_at) < $1",
+                    &[before],
+                )
+                .await
+                .map_err(db)?;
+            Ok(((codes + sessions) as i64, false))
+        }
         ResidentWrite::End { id_hash, at, .. } => {
             let n = tx
                 .execute(

@@ -103,8 +103,19 @@ pub(super) fn write(conn: &Connection, w: &ResidentWrite) -> Result<(i64, bool)>
             at,
             expires_at,
             message,
+            limit,
+            since,
             ..
         } => {
+            let sent: i64 = conn
+                .prepare_cached(
+                    "SELECT count(*) FROM resident_codes WHERE address = ?1 AND created_at >= ?2",
+                )
+                .and_then(|mut s| s.query_row(params![address, micros(*since)], |r| r.get(0)))
+                .map_err(db)?;
+            if sent >= i64::from(*limit) {
+                return Ok((0, false));
+            }
             conn.prepare_cached(
                 "INSERT INTO resident_codes (id, address, code_hash, created_at, expires_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -179,6 +190,19 @@ pub(super) fn write(conn: &Connection, w: &ResidentWrite) -> Result<(i64, bool)>
             .and_then(|mut s| s.execute(params![id_hash, micros(*at)]))
             .map(|n| (n as i64, false))
             .map_err(db),
+        ResidentWrite::Purge { before } => {
+            let codes = conn
+                .prepare_cached("DELETE FROM resident_codes WHERE expires_at < ?1")
+                .and_then(|mut s| s.execute(params![micros(*before)]))
+                .map_err(db)?;
+            let sessions = conn
+                .prepare_cached(
+                    "DELETE FROM resident_sessions WHERE COALESCE(ended_at, last_seen_at) < ?1",
+                )
+                .and_then(|mut s| s.execute(params![micros(*before)]))
+                .map_err(db)?;
+            Ok(((codes + sessions) as i64, false))
+        }
         ResidentWrite::End { id_hash, at, .. } => {
             let n = conn
                 .prepare_cached(
