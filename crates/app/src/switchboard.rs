@@ -883,6 +883,12 @@ impl Switchboard {
         group: &str,
         now: DateTime<Utc>,
     ) -> Option<String> {
+        // Nobody on duty speaks another language: no look-up at all (this
+        // runs while the queues wait).
+        let on_duty = inner.acd.languages_on_duty(group);
+        if on_duty.is_empty() {
+            return None;
+        }
         let phone = kontakt_domain::contact::PhoneNumber::parse(from).ok()?;
         let filter = kontakt_store::CaseFilter {
             phone: Some(phone),
@@ -904,7 +910,7 @@ impl Switchboard {
             return None;
         }
         let language = person.preferred_language.as_ref()?.as_str().to_owned();
-        if language == SWEDISH || !inner.acd.staffed_in(group, &language) {
+        if !on_duty.contains(&language.as_str()) {
             return None;
         }
         let mut actor = Actor::new("system:switchboard");

@@ -968,20 +968,26 @@ impl Acd {
         })
     }
 
-    /// Whether an agent logged in now may take a call of `group` in
-    /// `language` (the group at its level, and the language). A known
-    /// caller's preferred language is asked for only then, so no call
-    /// waits for a language nobody on duty speaks.
-    pub fn staffed_in(&self, group: &str, language: &str) -> bool {
+    /// The languages besides Swedish in which an agent logged in now may
+    /// take a call of `group` (the group at its level, and the language).
+    /// A known caller's preferred language is used only if it is one of
+    /// them, so no call waits for a language nobody on duty speaks.
+    pub fn languages_on_duty(&self, group: &str) -> Vec<&str> {
         let Some(&g) = self.group_ix.get(group) else {
-            return false;
+            return Vec::new();
         };
-        let l = self.language_ix.get(language).copied();
-        self.agents.iter().any(|a| {
-            !matches!(a.slot, Slot::LoggedOut)
-                && a.eligible.contains(&g)
-                && (language == SWEDISH || l.is_some_and(|l| a.languages.contains(&l)))
-        })
+        let mut on_duty: Vec<LangIx> = self
+            .agents
+            .iter()
+            .filter(|a| !matches!(a.slot, Slot::LoggedOut) && a.eligible.contains(&g))
+            .flat_map(|a| a.languages.iter().copied())
+            .collect();
+        on_duty.sort_unstable();
+        on_duty.dedup();
+        on_duty
+            .into_iter()
+            .map(|l| self.languages[l].as_str())
+            .collect()
     }
 
     /// Calls not yet ended: waiting, ringing, in conversation or callback tasks.
