@@ -48,7 +48,10 @@ submission_port=$((56000 + key % 900))
 imap_port=$((57000 + key % 900))
 lmtp_port=$((58000 + key % 900))
 smtps_port=$((59000 + key % 900))
-direct_port=$((60000 + key % 900))   # Kontakt's SMTP listener in the tests
+# Kontakt's SMTP listener in the tests. A test binds it long after the
+# servers above started, so it lies below Linux's ephemeral ports
+# (32768-60999), which any connection of the test run may be holding.
+direct_port=$((31000 + key % 900))
 
 mail="$state/mail"
 pf_conf="$mail/postfix"       # main.cf, master.cf
