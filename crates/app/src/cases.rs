@@ -2103,18 +2103,25 @@ fn check_feedback_reachable(p: &mut Problems, channel: FeedbackChannel, contact:
         NewContact::Person(c) => (c.phone.as_ref(), c.email.as_ref()),
         NewContact::Organisation(c) => (c.phone.as_ref(), c.email.as_ref()),
     };
+    if let Some(reason) = unreachable_on(channel, phone, email.is_some()) {
+        p.add("feedback_channel", reason);
+    }
+}
+
+/// Why a contact with this phone number (and an e-mail address or not)
+/// cannot hear back on `channel`, if they cannot.
+pub(crate) fn unreachable_on(
+    channel: FeedbackChannel,
+    phone: Option<&PhoneNumber>,
+    has_email: bool,
+) -> Option<&'static str> {
     match channel {
-        FeedbackChannel::Email if email.is_none() => {
-            p.add("feedback_channel", "e-mail feedback needs contact.email")
+        FeedbackChannel::Email if !has_email => Some("e-mail feedback needs contact.email"),
+        FeedbackChannel::Sms if !phone.is_some_and(PhoneNumber::is_mobile) => {
+            Some("SMS feedback needs a mobile number in contact.phone")
         }
-        FeedbackChannel::Sms if !phone.is_some_and(PhoneNumber::is_mobile) => p.add(
-            "feedback_channel",
-            "SMS feedback needs a mobile number in contact.phone",
-        ),
-        FeedbackChannel::Phone if phone.is_none() => {
-            p.add("feedback_channel", "phone feedback needs contact.phone")
-        }
-        _ => {}
+        FeedbackChannel::Phone if phone.is_none() => Some("phone feedback needs contact.phone"),
+        _ => None,
     }
 }
 

@@ -742,41 +742,55 @@ impl ResidentService {
                 format!("must be one of {}", FeedbackChannel::choices()),
             )
         })?;
-        let (email, phone) = match &case.contact {
-            ContactRecord::Person(p) => (p.email.is_some(), p.phone.is_some()),
-            ContactRecord::Organisation(o) => (o.email.is_some(), o.phone.is_some()),
-            ContactRecord::Anonymous => (false, false),
+        let (phone, email) = match &case.contact {
+            ContactRecord::Person(p) => (p.phone.as_ref(), p.email.is_some()),
+            ContactRecord::Organisation(o) => (o.phone.as_ref(), o.email.is_some()),
+            ContactRecord::Anonymous => (None, false),
         };
-        let reachable = match to {
-            FeedbackChannel::Email => email,
-            FeedbackChannel::Sms | FeedbackChannel::Phone => phone,
-            FeedbackChannel::Letter => true,
-        };
-        if !reachable {
+        if let Some(reason) = crate::cases::unreachable_on(to, phone, email) {
             return Err(invalid(
                 "feedback_channel",
-                "the case has no address for that; send a message with it instead",
+                format!("{reason}; send a message with the address instead"),
             ));
         }
         if case.feedback_channel == Some(to) {
             return Ok(());
         }
+        let entry = EntryBody::FeedbackChannelChanged {
+            from: case.feedback_channel,
+            to,
+        };
+        let detail = serde_json::json!({ "fields": ["feedback_channel"], "channel": "mina_sidor" });
+        self.change(session, origin, &case, entry, Some(to), detail, now)
+            .await
+    }
+
+    /// A change the resident makes to their case: one timeline entry (and
+    /// the feedback channel, if given), audited as theirs.
+    #[allow(clippy::too_many_arguments)]
+    async fn change(
+        &self,
+        session: &ResidentSession,
+        origin: &Origin,
+        case: &CaseRecord,
+        entry: EntryBody,
+        feedback_channel: Option<FeedbackChannel>,
+        detail: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<(), ResidentError> {
         let actor = self.actor(&session.identity, origin);
         let update = CaseUpdate {
             at: now,
             author: actor.id.clone(),
-            entries: vec![EntryBody::FeedbackChannelChanged {
-                from: case.feedback_channel,
-                to,
-            }],
-            feedback_channel: Some(to),
+            entries: vec![entry],
+            feedback_channel,
             audit: vec![actor.event(
                 now,
                 "case.change",
                 ("case", &case.number.to_string()),
                 &case.board,
                 Outcome::Allowed,
-                serde_json::json!({ "fields": ["feedback_channel"], "channel": "mina_sidor" }),
+                detail,
             )],
             ..CaseUpdate::default()
         };
@@ -816,26 +830,13 @@ impl ResidentService {
         let Some(phone) = phone.filter(|_| problems.is_empty()) else {
             return Err(ResidentError::Invalid(problems));
         };
-        let actor = self.actor(&session.identity, origin);
-        let update = CaseUpdate {
-            at: now,
-            author: actor.id.clone(),
-            entries: vec![EntryBody::CallbackRequested {
-                phone: Some(phone),
-                when: when.to_owned(),
-            }],
-            audit: vec![actor.event(
-                now,
-                "case.change",
-                ("case", &case.number.to_string()),
-                &case.board,
-                Outcome::Allowed,
-                serde_json::json!({ "entry": "callback_requested", "channel": "mina_sidor" }),
-            )],
-            ..CaseUpdate::default()
+        let entry = EntryBody::CallbackRequested {
+            phone: Some(phone),
+            when: when.to_owned(),
         };
-        self.cases.update_case(case.number, update).await?;
-        Ok(())
+        let detail = serde_json::json!({ "entry": "callback_requested", "channel": "mina_sidor" });
+        self.change(session, origin, &case, entry, None, detail, now)
+            .await
     }
 
     /// A file on one of the resident's cases that they may see.

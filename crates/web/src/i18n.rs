@@ -62,23 +62,17 @@ impl Lang {
 
     /// The message `id` in this language.
     pub fn t(self, id: &str) -> String {
-        format(self.code(), id, None)
+        ResidentLang::from(self).t(id)
     }
 
     /// The message `id` with its variables (`{ $name }` in the file).
     pub fn ta(self, id: &str, args: &[(&str, &dyn ToString)]) -> String {
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            fluent_args.set(*name, FluentValue::from(value.to_string()));
-        }
-        format(self.code(), id, Some(&fluent_args))
+        ResidentLang::from(self).ta(id, args)
     }
 
     /// A count in a message that agrees with it ("1 ärende", "2 ärenden").
     pub fn tn(self, id: &str, count: usize) -> String {
-        let mut fluent_args = FluentArgs::new();
-        fluent_args.set("count", FluentValue::from(count));
-        format(self.code(), id, Some(&fluent_args))
+        ResidentLang::from(self).tn(id, count)
     }
 }
 
@@ -204,10 +198,12 @@ impl ResidentLang {
             .unwrap_or_default()
     }
 
+    /// The message `id` in this language (staff pages' `Lang` too).
     pub fn t(self, id: &str) -> String {
         format(self.code(), id, None)
     }
 
+    /// The message `id` with its variables (`{ $name }` in the file).
     pub fn ta(self, id: &str, args: &[(&str, &dyn ToString)]) -> String {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
@@ -216,6 +212,7 @@ impl ResidentLang {
         format(self.code(), id, Some(&fluent_args))
     }
 
+    /// A count in a message that agrees with it ("1 ärende", "2 ärenden").
     pub fn tn(self, id: &str, count: usize) -> String {
         let mut fluent_args = FluentArgs::new();
         fluent_args.set("count", FluentValue::from(count));
@@ -365,15 +362,21 @@ pub async fn switch(
     // residents' pages read every language they have.
     let lang = ResidentLang::parse(&code).unwrap_or_default();
     let back = back_path(&q.back, &headers);
-    let cookie = format!(
+    let mut response = Redirect::to(&back).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, lang_cookie(lang));
+    response
+}
+
+/// The cookie that remembers the language for a year (language codes
+/// are ASCII, so the value is always a valid header).
+pub(crate) fn lang_cookie(lang: ResidentLang) -> header::HeaderValue {
+    header::HeaderValue::from_str(&format!(
         "{LANG_COOKIE}={}; Path=/; Secure; SameSite=Lax; Max-Age=31536000",
         lang.code()
-    );
-    let mut response = Redirect::to(&back).into_response();
-    if let Ok(value) = header::HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
+    ))
+    .unwrap_or_else(|_| header::HeaderValue::from_static(""))
 }
 
 #[cfg(test)]

@@ -1318,12 +1318,9 @@ pub async fn choose_language(
         "/mina-sidor/arenden".into()
     };
     let mut response = Redirect::to(&back).into_response();
-    if let Ok(value) = header::HeaderValue::from_str(&format!(
-        "{LANG_COOKIE}={}; Path=/; Secure; SameSite=Lax; Max-Age=31536000",
-        lang.code()
-    )) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, crate::i18n::lang_cookie(lang));
     response
 }
 

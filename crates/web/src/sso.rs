@@ -75,23 +75,10 @@ pub async fn callback(
             ))
         }
     };
-    // One use only: the pre-login session ends here whatever happens next.
-    let pending = match cookie(&parts.headers, SSO_COOKIE) {
-        Some(secret) => state.staff.take_sign_on(&secret).await.ok(),
-        None => None,
+    let (pending, code) = match returned(&state, &parts, SSO_COOKIE, q).await {
+        Ok(back) => back,
+        Err(reason) => return refuse(reason).await,
     };
-    let Some(pending) = pending.and_then(|p| serde_json::from_str::<PendingSignOn>(&p).ok()) else {
-        return refuse("no pending sign-on for this browser".into()).await;
-    };
-    if let Some(error) = q.error {
-        return refuse(format!("provider error: {error}")).await;
-    }
-    let (Some(code), Some(returned_state)) = (q.code, q.state) else {
-        return refuse("no code or state".into()).await;
-    };
-    if !tokens_match(&returned_state, &pending.state) {
-        return refuse("state does not match".into()).await;
-    }
     let identity = match sso.finish(pending, &code).await {
         Ok(i) => i,
         Err(e) => return refuse(e.to_string()).await,
@@ -118,6 +105,34 @@ pub async fn callback(
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Back from the provider: the sign-on this browser started (kept under
+/// `cookie_name`; one use only, it ends here whatever happens next) and
+/// the code, if the provider answered it with the same state; else why not.
+async fn returned(
+    state: &AppState,
+    parts: &Parts,
+    cookie_name: &str,
+    q: Callback,
+) -> Result<(PendingSignOn, String), String> {
+    let pending = match cookie(&parts.headers, cookie_name) {
+        Some(secret) => state.staff.take_sign_on(&secret).await.ok(),
+        None => None,
+    };
+    let pending = pending
+        .and_then(|p| serde_json::from_str::<PendingSignOn>(&p).ok())
+        .ok_or_else(|| "no pending sign-on for this browser".to_owned())?;
+    if let Some(error) = q.error {
+        return Err(format!("provider error: {error}"));
+    }
+    let (Some(code), Some(returned_state)) = (q.code, q.state) else {
+        return Err("no code or state".into());
+    };
+    if !tokens_match(&returned_state, &pending.state) {
+        return Err("state does not match".into());
+    }
+    Ok((pending, code))
 }
 
 /// `GET /mina-sidor/e-legitimation`: off to the city's e-legitimation
@@ -200,23 +215,10 @@ pub async fn resident_callback(
                 .into_response()
         }
     };
-    // One use only: the pre-login session ends here whatever happens next.
-    let pending = match cookie(&parts.headers, crate::mina_sidor::EID_COOKIE) {
-        Some(secret) => state.staff.take_sign_on(&secret).await.ok(),
-        None => None,
+    let (pending, code) = match returned(&state, &parts, crate::mina_sidor::EID_COOKIE, q).await {
+        Ok(back) => back,
+        Err(reason) => return refuse(reason).await,
     };
-    let Some(pending) = pending.and_then(|p| serde_json::from_str::<PendingSignOn>(&p).ok()) else {
-        return refuse("no pending sign-on for this browser".into()).await;
-    };
-    if let Some(error) = q.error {
-        return refuse(format!("provider error: {error}")).await;
-    }
-    let (Some(code), Some(returned_state)) = (q.code, q.state) else {
-        return refuse("no code or state".into()).await;
-    };
-    if !tokens_match(&returned_state, &pending.state) {
-        return refuse("state does not match".into()).await;
-    }
     let personnummer = match sso.finish_for_residents(pending, &code).await {
         Ok(p) => p,
         Err(e) => return refuse(e.to_string()).await,

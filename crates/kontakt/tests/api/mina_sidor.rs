@@ -681,6 +681,85 @@ async fn codes_resist_guessing(app: TestApp) {
     }
     assert!(throttled, "twenty wrong tries are not throttled");
 
+    // Sessions: alive while used, dead after 20 idle minutes, and after
+    // two hours however busy; only in the browser that started them.
+    let sessions_to = address("sessions");
+    let code = std::cell::RefCell::new(String::new());
+    let sent = residents
+        .send_code(
+            &sessions_to,
+            |c: &str| {
+                *code.borrow_mut() = c.to_owned();
+                compose(c)
+            },
+            &origin,
+            now,
+        )
+        .await
+        .expect("code sent");
+    let right = code.borrow().clone();
+    let (secret, _) = residents
+        .redeem_code(&sent.challenge, &right, &origin, now)
+        .await
+        .expect("logged in");
+    let alive = |minutes: i64| {
+        let residents = &residents;
+        let (secret, origin) = (&secret, &origin);
+        async move {
+            residents
+                .session(secret, origin, now + Duration::minutes(minutes))
+                .await
+                .expect("session")
+                .is_some()
+        }
+    };
+    for minutes in [15, 30, 45, 60, 75, 90, 105] {
+        assert!(
+            alive(minutes).await,
+            "used every 15 minutes, alive at {minutes}"
+        );
+    }
+    assert!(!alive(121).await, "two hours at most");
+    let other_browser = Origin {
+        user_agent: "curl/8".into(),
+        ..origin.clone()
+    };
+    assert!(residents
+        .session(&secret, &other_browser, now + Duration::minutes(106))
+        .await
+        .expect("session")
+        .is_none());
+    let sent = residents
+        .send_code(
+            &sessions_to,
+            |c: &str| {
+                *code.borrow_mut() = c.to_owned();
+                compose(c)
+            },
+            &origin,
+            now,
+        )
+        .await
+        .expect("code sent");
+    let right = code.borrow().clone();
+    let (idle, _) = residents
+        .redeem_code(&sent.challenge, &right, &origin, now)
+        .await
+        .expect("logged in");
+    let idle_alive = |minutes: i64| {
+        let residents = &residents;
+        let (idle, origin) = (&idle, &origin);
+        async move {
+            residents
+                .session(idle, origin, now + Duration::minutes(minutes))
+                .await
+                .expect("session")
+                .is_some()
+        }
+    };
+    assert!(idle_alive(19).await);
+    assert!(!idle_alive(40).await, "21 idle minutes end it");
+
     // A day after they died, codes are forgotten (the addresses with them).
     let gone = residents
         .purge(now + Duration::days(2))
